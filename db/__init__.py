@@ -1,0 +1,1 @@
+"""Persistence for jobraad: models, the encrypted engine, migrations. Imports no Qt."""

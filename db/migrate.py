@@ -1,0 +1,83 @@
+"""Bring a caseload file to the newest schema with Alembic.
+
+An older file is copied aside first (`<name>.før-<revision>-<time>.bak`), so a
+failed migration never costs data. A file from a newer program is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from db.errors import NotADatabaseError, SchemaTooNewError, StorageError
+from db.session import Database
+
+log = logging.getLogger(__name__)
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(files("db") / "migrations"))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_to_head(database: Database, target: str = "head") -> Path | None:
+    """Migrate to `target`. Returns the path of the backup taken, if one was needed."""
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    current = current_revision(database)
+    head = script.get_current_head()
+    if current == head and target == "head":
+        return None
+    backup: Path | None = None
+    if current is None:
+        with database.engine.connect() as conn:
+            tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar()
+        if tables:
+            raise NotADatabaseError(
+                f"{database.path.name} er en krypteret database, men ikke fra jobraad. Filen er ikke ændret."
+            )
+    else:
+        known = {rev.revision for rev in script.walk_revisions()}
+        if current not in known:
+            raise SchemaTooNewError(current)
+        backup = backup_before_migration(database, current)
+    with database.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+    log.info("database schema upgraded from %s to %s", current, target)
+    return backup
+
+
+def backup_before_migration(database: Database, revision: str) -> Path:
+    """Copy the whole file aside, after folding the WAL into it."""
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = database.path.with_name(f"{database.path.name}.før-{revision}-{stamp}.bak")
+    try:
+        shutil.copy2(database.path, dest)
+    except OSError as err:
+        raise StorageError(
+            f"Der kunne ikke tages en sikkerhedskopi før opdateringen ({err.strerror}). Databasen er ikke ændret."
+        ) from None
+    return dest

@@ -1,0 +1,232 @@
+"""Creating, changing, closing and reopening citizens, and the visitation history.
+
+Every function is one transaction: it either saves all it was given or raises
+`ValidationFailed` (with a Danish message per field) and saves nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.enums import Aim, BenefitType, Outcome, VisitationGroup
+from db.models import CaseOutcome, Citizen, Forloeb
+from db.session import Database
+from jobraad import audit, cpr
+from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[+\d][\d ()-]{5,}$")
+
+
+class CitizenNotFound(UserFacingError):
+    def __init__(self, what: str = "Borgeren") -> None:
+        super().__init__(f"{what} findes ikke (længere) i sagsstammen.")
+
+
+@dataclass
+class CitizenInput:
+    """What a form or an import row gives for one citizen. Text as typed."""
+
+    first_name: str
+    last_name: str
+    cpr: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    language: str = ""
+    interpreter_needed: bool = False
+    benefit_type: BenefitType = BenefitType.KONTANTHJAELP
+    support_years_last10: int = 0
+    aim: Aim = Aim.JOB
+    notes: str = ""
+    # Only used when creating: the first forløb.
+    group: VisitationGroup = VisitationGroup.GRUPPE_2
+    forloeb_start: dt.date | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[FieldProblem]]:
+    """The normalised CPR and the problems found; no database needed."""
+    problems: list[FieldProblem] = []
+    digits = ""
+    try:
+        digits = cpr.normalise(data.cpr)
+    except cpr.InvalidCpr as err:
+        problems.append(FieldProblem("cpr", str(err), line))
+    if not data.first_name.strip():
+        problems.append(FieldProblem("fornavn", "Fornavn skal udfyldes.", line))
+    if not data.last_name.strip():
+        problems.append(FieldProblem("efternavn", "Efternavn skal udfyldes.", line))
+    for name, value, limit in (("fornavn", data.first_name, 100), ("efternavn", data.last_name, 100)):
+        if len(value.strip()) > limit:
+            problems.append(FieldProblem(name, f"Højst {limit} tegn.", line))
+    if data.email.strip() and not _EMAIL.match(data.email.strip()):
+        problems.append(FieldProblem("email", f"«{data.email.strip()}» er ikke en e-mailadresse.", line))
+    if data.phone.strip() and not _PHONE.match(data.phone.strip()):
+        problems.append(FieldProblem("telefon", f"«{data.phone.strip()}» er ikke et telefonnummer.", line))
+    if not 0 <= data.support_years_last10 <= 10:
+        problems.append(FieldProblem("forsørgelsesår", "Antal år skal være mellem 0 og 10.", line))
+    if data.forloeb_start is not None and data.forloeb_start > dt.date.today() + dt.timedelta(days=366):
+        problems.append(FieldProblem("forløbsstart", "Forløbsstart ligger mere end et år ude i fremtiden.", line))
+    return digits, problems
+
+
+def _apply(citizen: Citizen, data: CitizenInput, digits: str) -> None:
+    citizen.cpr = digits
+    citizen.first_name = data.first_name.strip()
+    citizen.last_name = data.last_name.strip()
+    citizen.phone = data.phone.strip()
+    citizen.email = data.email.strip()
+    citizen.address = data.address.strip()
+    citizen.language = data.language.strip()
+    citizen.interpreter_needed = data.interpreter_needed
+    citizen.benefit_type = data.benefit_type
+    citizen.support_years_last10 = data.support_years_last10
+    citizen.aim = data.aim
+    citizen.notes = data.notes
+
+
+def cpr_in_use(session: Session, digits: str, except_id: int | None = None) -> bool:
+    stmt = select(Citizen.id).where(Citizen.cpr == digits)
+    if except_id is not None:
+        stmt = stmt.where(Citizen.id != except_id)
+    return session.scalars(stmt).first() is not None
+
+
+def add_citizen(session: Session, data: CitizenInput, digits: str) -> Citizen:
+    """Add a validated citizen with its first forløb to an open transaction."""
+    citizen = Citizen()
+    _apply(citizen, data, digits)
+    start = data.forloeb_start or dt.date.today()
+    citizen.forloeb.append(Forloeb(group=data.group, start_date=start, reason="Første visitation"))
+    session.add(citizen)
+    session.flush()
+    return citizen
+
+
+def create_citizen(database: Database, data: CitizenInput) -> int:
+    digits, problems = validate(data)
+    with database.transaction() as session:
+        if digits and cpr_in_use(session, digits):
+            problems.append(FieldProblem("cpr", f"{cpr.format_cpr(digits)} er allerede i sagsstammen."))
+        if problems:
+            raise ValidationFailed(problems, "Borgeren er ikke oprettet:")
+        citizen = add_citizen(session, data, digits)
+        audit.record(session, audit.Action.CREATE, citizen.id, "borger")
+        return citizen.id
+
+
+def update_citizen(database: Database, citizen_id: int, data: CitizenInput) -> None:
+    digits, problems = validate(data)
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        if digits and cpr_in_use(session, digits, except_id=citizen_id):
+            problems.append(FieldProblem("cpr", f"{cpr.format_cpr(digits)} tilhører en anden borger."))
+        if problems:
+            raise ValidationFailed(problems, "Ændringerne er ikke gemt:")
+        _apply(citizen, data, digits)
+        audit.record(session, audit.Action.CHANGE, citizen_id, "stamdata")
+
+
+def input_from(citizen: Citizen) -> CitizenInput:
+    """The form values for an existing citizen."""
+    current = current_forloeb(citizen)
+    return CitizenInput(
+        first_name=citizen.first_name,
+        last_name=citizen.last_name,
+        cpr=cpr.format_cpr(citizen.cpr),
+        phone=citizen.phone,
+        email=citizen.email,
+        address=citizen.address,
+        language=citizen.language,
+        interpreter_needed=citizen.interpreter_needed,
+        benefit_type=citizen.benefit_type,
+        support_years_last10=citizen.support_years_last10,
+        aim=citizen.aim,
+        notes=citizen.notes,
+        group=current.group if current else VisitationGroup.GRUPPE_2,
+        forloeb_start=current.start_date if current else None,
+    )
+
+
+def current_forloeb(citizen: Citizen) -> Forloeb | None:
+    open_ = [f for f in citizen.forloeb if f.end_date is None]
+    return max(open_, key=lambda f: (f.start_date, f.id or 0)) if open_ else None
+
+
+def change_group(database: Database, citizen_id: int, group: VisitationGroup, on: dt.date, reason: str) -> None:
+    """Visitér to another group: ends the current forløb and starts a new clock."""
+    problems: list[FieldProblem] = []
+    if not reason.strip():
+        problems.append(FieldProblem("begrundelse", "Skriv hvorfor borgeren skifter gruppe."))
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        current = current_forloeb(citizen)
+        if current is not None and on < current.start_date:
+            problems.append(
+                FieldProblem("dato", f"Datoen ligger før det nuværende forløbs start ({current.start_date:%d-%m-%Y}).")
+            )
+        if current is not None and current.group == group:
+            problems.append(FieldProblem("gruppe", "Borgeren er allerede i den gruppe."))
+        if problems:
+            raise ValidationFailed(problems, "Gruppeskiftet er ikke gemt:")
+        if current is not None:
+            current.end_date = on
+        citizen.forloeb.append(Forloeb(group=group, start_date=on, reason=reason.strip()))
+        audit.record(session, audit.Action.CHANGE, citizen_id, "visitation")
+
+
+def open_outcome(citizen: Citizen) -> CaseOutcome | None:
+    """The closing in force, if the case is closed."""
+    for outcome in reversed(citizen.outcomes):
+        if outcome.reopened_on is None:
+            return outcome
+    return None
+
+
+def close_case(database: Database, citizen_id: int, outcome: Outcome, on: dt.date, note: str = "") -> None:
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        if open_outcome(citizen) is not None:
+            raise ValidationFailed([FieldProblem("status", "Sagen er allerede lukket.")], "Sagen er ikke lukket:")
+        if on > dt.date.today():
+            raise ValidationFailed(
+                [FieldProblem("dato", "En sag kan ikke lukkes med en dato i fremtiden.")],
+                "Sagen er ikke lukket:",
+            )
+        citizen.outcomes.append(CaseOutcome(outcome=outcome, closed_on=on, note=note.strip()))
+        current = current_forloeb(citizen)
+        if current is not None and current.start_date <= on:
+            current.end_date = on
+        audit.record(session, audit.Action.CLOSE, citizen_id, outcome.value)
+
+
+def reopen_case(
+    database: Database, citizen_id: int, on: dt.date, group: VisitationGroup, reason: str = "Genåbnet"
+) -> None:
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        closing = open_outcome(citizen)
+        if closing is None:
+            raise ValidationFailed([FieldProblem("status", "Sagen er ikke lukket.")], "Sagen er ikke genåbnet:")
+        if on < closing.closed_on:
+            raise ValidationFailed(
+                [FieldProblem("dato", f"Datoen ligger før sagen blev lukket ({closing.closed_on:%d-%m-%Y}).")],
+                "Sagen er ikke genåbnet:",
+            )
+        closing.reopened_on = on
+        citizen.forloeb.append(Forloeb(group=group, start_date=on, reason=reason))
+        audit.record(session, audit.Action.REOPEN, citizen_id, "")

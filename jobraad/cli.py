@@ -1,0 +1,251 @@
+"""The `jobraad` command line: headless and scriptable.
+
+Without a sub-command it starts the desktop program (through the `start_gui`
+hook the `ui` package passes in, so this module never imports Qt).
+Exit status: 0 done, 1 a bug, 2 refused (bad input, wrong passphrase, missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from db.errors import UserFacingError
+from db.session import Database, create_database, open_database
+from jobraad import __version__, cpr
+from jobraad.dates import format_date
+from jobraad.paths import default_db_path
+from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
+
+PASSPHRASE_ENV = "JOBRAAD_PASSPHRASE"
+MIN_PASSPHRASE_LENGTH = 8
+
+EXIT_OK = 0
+EXIT_REFUSED = 2
+
+GuiStarter = Callable[[Path | None, bool], int]
+
+
+class _DanishFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: str | None, actions, groups, prefix: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix or "Brug: ")
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _DanishFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Argumenter"
+        self._optionals.title = "Tilvalg"
+        self.add_argument("-h", "--help", action="help", help="vis denne hjælp og afslut")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_REFUSED, f"{self.prog}: fejl: {_danish(message)}\n")
+
+
+_ARGPARSE_DA = {
+    "the following arguments are required": "disse argumenter mangler",
+    "unrecognized arguments": "ukendte argumenter",
+    "invalid choice": "ugyldigt valg",
+    "expected one argument": "forventede en værdi",
+    "invalid int value": "ikke et heltal",
+    "choose from": "vælg mellem",
+}
+
+
+def _danish(message: str) -> str:
+    for english, danish in _ARGPARSE_DA.items():
+        message = message.replace(english, danish)
+    return message
+
+
+def _db_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        required=required,
+        metavar="STI",
+        help="databasefilen (krypteret)" + ("" if required else f"; standard: {default_db_path()}"),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="jobraad",
+        description="jobraad — jobrådgiverens arbejdsredskab: sagsstamme, dokumentation og praktiktimer.\n"
+        "Uden kommando startes skrivebordsprogrammet.",
+        epilog=f"Adgangskoden læses fra miljøvariablen {PASSPHRASE_ENV}, hvis den er sat; ellers spørges der.",
+    )
+    parser.add_argument("--version", action="version", version=f"jobraad {__version__}", help="vis versionen")
+    _db_option(parser, required=False)
+    parser.add_argument("--demo", action="store_true", help="start på en demo-sagsstamme i en midlertidig fil")
+    sub = parser.add_subparsers(dest="command", title="Kommandoer", metavar="KOMMANDO", parser_class=_Parser)
+
+    p = sub.add_parser("init", help="opret en ny krypteret database", description="Opret en ny krypteret database.")
+    _db_option(p)
+
+    p = sub.add_parser(
+        "demo",
+        help="fyld en database med en demo-sagsstamme",
+        description="Fyld en database med en syntetisk, men realistisk sagsstamme (oprettes, hvis den ikke findes).",
+    )
+    _db_option(p)
+    p.add_argument("--citizens", type=int, default=40, metavar="ANTAL", help="antal borgere (standard 40)")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="frø for tilfældighed (standard 1)")
+
+    p = sub.add_parser(
+        "import",
+        help="importér borgere fra CSV eller XLSX",
+        description="Importér borgere fra "
+        "CSV eller XLSX. Kolonner: cpr, fornavn, efternavn (skal); telefon, email, gruppe, "
+        "forløbsstart, sigte, sprog, tolk (kan). Alt eller intet importeres.",
+    )
+    p.add_argument("file", type=Path, metavar="FIL", help="CSV- eller XLSX-fil")
+    _db_option(p)
+
+    p = sub.add_parser("list", help="vis sagsstammen", description="Vis sagsstammen, én linje pr. borger.")
+    _db_option(p)
+    p.add_argument("--json", action="store_true", help="som JSON")
+    return parser
+
+
+def read_passphrase(*, confirm: bool = False, stdin: TextIO | None = None) -> str:
+    """From JOBRAAD_PASSPHRASE, else asked on the terminal (twice when creating)."""
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env
+    first = getpass.getpass("Adgangskode: ")
+    if confirm:
+        second = getpass.getpass("Gentag adgangskoden: ")
+        if first != second:
+            raise UserFacingError("De to adgangskoder er ikke ens. Intet er oprettet.")
+    return first
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise UserFacingError(
+            f"Adgangskoden skal være mindst {MIN_PASSPHRASE_LENGTH} tegn. Brug gerne en sætning, du kan huske."
+        )
+
+
+def _open(path: Path) -> Database:
+    return open_database(path, read_passphrase())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(confirm=True)
+    check_new_passphrase(passphrase)
+    create_database(args.db, passphrase).close()
+    print(f"Databasen er oprettet: {args.db}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from jobraad.demo import generate_demo
+
+    if args.citizens < 1 or args.citizens > 100_000:
+        raise UserFacingError("Antal borgere skal være mellem 1 og 100.000.")
+    if args.db.exists():
+        database = _open(args.db)
+    else:
+        passphrase = read_passphrase(confirm=True)
+        check_new_passphrase(passphrase)
+        database = create_database(args.db, passphrase)
+    try:
+        created = generate_demo(database, citizens=args.citizens, seed=args.seed)
+    finally:
+        database.close()
+    print(f"{created} demo-borgere er lagt i {args.db}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from jobraad.importer import import_citizens
+
+    if not args.file.is_file():
+        raise UserFacingError(f"Filen findes ikke: {args.file}")
+    database = _open(args.db)
+    try:
+        result = import_citizens(database, args.file)
+    finally:
+        database.close()
+    print(f"{result.created} borgere er importeret.")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from jobraad import audit
+    from jobraad.caseload import load_caseload
+
+    database = _open(args.db)
+    try:
+        rows = load_caseload(database)
+        with database.transaction() as session:
+            audit.record(session, audit.Action.LIST, None, "kommandolinje")
+    finally:
+        database.close()
+    if args.json:
+        out = [
+            {
+                "cpr": cpr.format_cpr(r.cpr),
+                "fornavn": r.first_name,
+                "efternavn": r.last_name,
+                "alder": r.age,
+                "gruppe": GROUP_LABELS[r.group] if r.group else None,
+                "sigte": AIM_LABELS[r.aim],
+                "uger_i_forløb": r.weeks_in_forloeb,
+                "næste_frist": format_date(r.next_due.due_on) if r.next_due else None,
+                "næste_frist_tekst": r.next_due.title if r.next_due else None,
+                "aktiv": r.active,
+                "afslutning": OUTCOME_LABELS[r.outcome] if r.outcome else None,
+            }
+            for r in rows
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    for r in rows:
+        group = GROUP_LABELS[r.group] if r.group else f"Lukket ({OUTCOME_LABELS[r.outcome]})" if r.outcome else ""
+        due = f"{format_date(r.next_due.due_on)} {r.next_due.title}" if r.next_due else ""
+        print(f"{cpr.format_cpr(r.cpr)}  {r.name:<32}  {r.age:>3} år  {group:<24}  {due}")
+    print(f"{len(rows)} borgere.")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "list": cmd_list,
+}
+
+
+def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            if start_gui is None:
+                raise UserFacingError("Skrivebordsprogrammet er ikke tilgængeligt her. Se 'jobraad --help'.")
+            return start_gui(args.db, args.demo)
+        return COMMANDS[args.command](args)
+    except UserFacingError as err:
+        print(f"jobraad: {err.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("\njobraad: afbrudt.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

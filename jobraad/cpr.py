@@ -1,0 +1,66 @@
+"""CPR numbers: validation, formatting, age, masking.
+
+Validation uses python-stdnum (format, a real birth date, the century rule of
+the 7th digit). No modulus-11 check: it stopped holding in 2007.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+
+class InvalidCpr(ValueError):
+    """The text is not a CPR number; `str()` is a Danish explanation."""
+
+
+def normalise(text: str) -> str:
+    """Ten digits, or raise `InvalidCpr` with a Danish reason."""
+    raw = text.strip()
+    if not raw:
+        raise InvalidCpr("CPR-nummer mangler.")
+    try:
+        return str(stdnum_cpr.validate(raw))
+    except InvalidLength:
+        raise InvalidCpr(f"CPR-nummeret skal have 10 cifre (DDMMÅÅ-SSSS), ikke «{raw}».") from None
+    except InvalidFormat:
+        raise InvalidCpr(f"CPR-nummeret må kun indeholde cifre og én bindestreg: «{raw}».") from None
+    except InvalidComponent:
+        digits = stdnum_cpr.compact(raw)
+        try:
+            born = stdnum_cpr.get_birth_date(digits)
+        except InvalidComponent:
+            raise InvalidCpr(f"CPR-nummeret indeholder ikke en gyldig fødselsdato: «{raw}».") from None
+        raise InvalidCpr(f"CPR-nummerets fødselsdato {born:%d-%m-%Y} ligger i fremtiden.") from None
+    except ValidationError:
+        raise InvalidCpr(f"Ugyldigt CPR-nummer: «{raw}».") from None
+
+
+def is_valid(text: str) -> bool:
+    try:
+        normalise(text)
+    except InvalidCpr:
+        return False
+    return True
+
+
+def format_cpr(digits: str) -> str:
+    """DDMMYY-SSSS."""
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def masked(digits: str) -> str:
+    """DDMMYY-xxxx, for lists."""
+    return f"{digits[:6]}-xxxx"
+
+
+def birth_date(digits: str) -> dt.date:
+    born: dt.date = stdnum_cpr.get_birth_date(digits)
+    return born
+
+
+def age_on(digits: str, on: dt.date) -> int:
+    born = birth_date(digits)
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

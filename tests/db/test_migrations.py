@@ -1,0 +1,73 @@
+"""Alembic: every revision upgrades a file made at the one before it; a newer file is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from db.errors import SchemaTooNewError
+from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from db.session import Database, make_engine, open_database
+from tests.conftest import PASSPHRASE
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def _make_at(path: Path, revision: str) -> None:
+    database = Database(path, make_engine(path, PASSPHRASE), PASSPHRASE)
+    upgrade_to_head(database, target=revision)
+    database.close()
+
+
+def test_new_database_is_at_head(database: Database) -> None:
+    assert current_revision(database) == head_revision()
+
+
+def test_first_revision_creates_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "first.jobraad"
+    first = _revisions()[0]
+    _make_at(path, first)
+    database = open_database(path, PASSPHRASE, migrate=False)
+    try:
+        assert current_revision(database) == first
+        with database.engine.connect() as conn:
+            tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {"citizen", "forloeb", "hours_entry", "documentation_item", "audit_entry"} <= tables
+    finally:
+        database.close()
+
+
+@pytest.mark.parametrize("revision", _revisions())
+def test_file_at_each_revision_opens_at_head(tmp_path: Path, revision: str) -> None:
+    """A file made by any earlier release is migrated on open; older ones are backed up first."""
+    path = tmp_path / "old.jobraad"
+    _make_at(path, revision)
+    database = open_database(path, PASSPHRASE)
+    try:
+        assert current_revision(database) == head_revision()
+        backups = list(tmp_path.glob("old.jobraad.før-*.bak"))
+        assert len(backups) == (0 if revision == head_revision() else 1)
+    finally:
+        database.close()
+
+
+def test_newer_file_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "future.jobraad"
+    _make_at(path, "head")
+    database = open_database(path, PASSPHRASE, migrate=False)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff_from_the_future'")
+    database.close()
+    with pytest.raises(SchemaTooNewError) as info:
+        open_database(path, PASSPHRASE)
+    assert "nyere udgave" in info.value.message
+    check = open_database(path, PASSPHRASE, migrate=False)
+    try:
+        assert current_revision(check) == "ffff_from_the_future"
+    finally:
+        check.close()

@@ -1,0 +1,138 @@
+"""The main window on a small caseload: open, search, filter, select."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.enums import Aim, Outcome, VisitationGroup
+from db.session import Database
+from jobraad.citizens import CitizenInput, close_case, create_citizen
+from ui.main_window import MainWindow
+from ui.models.caseload import CaseloadTableModel
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def caseload(database: Database) -> Database:
+    create_citizen(
+        database,
+        CitizenInput(
+            "Søren",
+            "Ærø",
+            "0101621233",
+            phone="20 30 40 50",
+            group=VisitationGroup.GRUPPE_1,
+            forloeb_start=TODAY - dt.timedelta(weeks=14),
+            support_years_last10=9,
+        ),
+    )
+    create_citizen(
+        database,
+        CitizenInput(
+            "Łucja",
+            "Wąsik",
+            "1505801234",
+            notes="Ønsker rengøring",
+            group=VisitationGroup.GRUPPE_3,
+            aim=Aim.FLEKSJOB,
+            forloeb_start=TODAY - dt.timedelta(weeks=2),
+        ),
+    )
+    closed = create_citizen(database, CitizenInput("Nguyễn Thị", "Ánh", "0202701234"))
+    close_case(database, closed, Outcome.SMAAJOB, TODAY - dt.timedelta(days=3))
+    return database
+
+
+@pytest.fixture
+def window(qtbot: QtBot, caseload: Database) -> MainWindow:
+    w = MainWindow(caseload, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _visible_names(w: MainWindow) -> list[str]:
+    return [
+        w.proxy.index(r, CaseloadTableModel.NAME).data(Qt.ItemDataRole.DisplayRole) for r in range(w.proxy.rowCount())
+    ]
+
+
+def test_opens_on_active_caseload(window: MainWindow) -> None:
+    assert sorted(_visible_names(window)) == ["Søren Ærø", "Łucja Wąsik"]
+    cpr_cell = window.proxy.index(0, CaseloadTableModel.CPR).data()
+    assert cpr_cell in {"010162-1233", "150580-1234"}
+    assert "Viser 2 af 3 borgere" in window.count_label.text()
+
+
+def test_search_as_you_type_on_name_cpr_phone_notes(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search, "wasik")  # typed without the Polish letter
+    assert _visible_names(window) == ["Łucja Wąsik"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "010162-1233")
+    assert _visible_names(window) == ["Søren Ærø"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "20304050")
+    assert _visible_names(window) == ["Søren Ærø"]
+    window.search.clear()
+    window.search.setText("rengøring")  # QTest cannot type non-ASCII keys
+    assert _visible_names(window) == ["Łucja Wąsik"]
+    window.search.clear()
+    qtbot.keyClicks(window.search, "ingen sådan borger")
+    assert _visible_names(window) == []
+
+
+def test_filters(qtbot: QtBot, window: MainWindow) -> None:
+    window.group_filter.setCurrentIndex(window.group_filter.findData(VisitationGroup.GRUPPE_3))
+    assert _visible_names(window) == ["Łucja Wąsik"]
+    window.clear_filters()
+    window.status_filter.setCurrentIndex(window.status_filter.findData("closed"))
+    assert _visible_names(window) == ["Nguyễn Thị Ánh"]
+    assert window.proxy.index(0, CaseloadTableModel.GROUP).data() == "Lukket: Småjob"
+    window.clear_filters()
+    window.overdue_filter.setChecked(True)  # Søren's 13-week goals are a week overdue
+    assert _visible_names(window) == ["Søren Ærø"]
+    window.clear_filters()
+    window.target_filter.setChecked(True)  # 64 years, 9 of 10 years on support
+    assert _visible_names(window) == ["Søren Ærø"]
+
+
+def test_sort_by_next_deadline(window: MainWindow) -> None:
+    window.table.sortByColumn(CaseloadTableModel.NEXT_DEADLINE, Qt.SortOrder.AscendingOrder)
+    assert _visible_names(window) == ["Søren Ærø", "Łucja Wąsik"]
+    window.table.sortByColumn(CaseloadTableModel.NEXT_DEADLINE, Qt.SortOrder.DescendingOrder)
+    assert _visible_names(window) == ["Łucja Wąsik", "Søren Ærø"]
+
+
+def test_select_shows_citizen_and_is_audited(qtbot: QtBot, window: MainWindow, caseload: Database) -> None:
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+
+    window.search.setText("Ærø")
+    with qtbot.waitSignal(window.citizen_selected, timeout=2000):
+        window.table.selectRow(0)
+    text = window.pane.text()
+    assert "Søren Ærø" in text
+    assert "Gruppe 1" in text
+    assert "13-ugers mål (gruppe 1)" in text
+    assert "Overskredet" in text
+    with caseload.reading() as session:
+        actions = session.scalars(select(AuditEntry.action)).all()
+    assert "laes_sag" in actions
+
+
+def test_overdue_deadline_cell_is_coloured(window: MainWindow) -> None:
+    window.search.setText("Ærø")
+    index = window.proxy.index(0, CaseloadTableModel.NEXT_DEADLINE)
+    assert index.data().startswith("18-11-2026")  # start 19-08-2026 + 13 weeks: a week overdue
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.proxy)

@@ -1,0 +1,1 @@
+"""The Qt desktop program. Talks to the data only through services in `jobraad`."""

@@ -1,0 +1,117 @@
+"""Starting the desktop program: first-start choice, passphrase, main window."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+
+from db.errors import UserFacingError, WrongPassphraseError
+from db.session import Database, create_database, open_database
+from jobraad.paths import default_db_path
+from ui.dialogs.passphrase import PassphraseDialog
+from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
+from ui.main_window import MainWindow
+
+DEMO_CITIZENS = 40
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("jobraad")
+    app.setOrganizationName("jobraad")
+    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
+    # Qt's own buttons and dialogs (Ja/Nej, Annullér, file dialogs) in Danish.
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(QLocale.Language.Danish), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(translator)
+    return app
+
+
+def unlock(path: Path, parent: QWidget | None = None) -> Database | None:
+    """Ask for the passphrase until it opens the file, or the user gives up."""
+    dialog = PassphraseDialog(parent, file_label=str(path))
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        try:
+            return open_database(path, dialog.value())
+        except WrongPassphraseError as err:
+            dialog.show_error(err.message)
+        except UserFacingError as err:
+            QMessageBox.critical(parent, "jobraad", err.message)
+            return None
+    return None
+
+
+def create_with_dialog(path: Path, parent: QWidget | None = None) -> Database | None:
+    dialog = PassphraseDialog(parent, confirm=True, file_label=str(path))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    try:
+        return create_database(path, dialog.value())
+    except UserFacingError as err:
+        QMessageBox.critical(parent, "jobraad", err.message)
+        return None
+
+
+class DemoSession:
+    """A throwaway demo caseload in a temporary folder, removed when the program ends."""
+
+    def __init__(self, citizens: int = DEMO_CITIZENS) -> None:
+        from jobraad.demo import generate_demo
+
+        self.folder = Path(tempfile.mkdtemp(prefix="jobraad-demo-"))
+        self.database = create_database(self.folder / "demo.jobraad", secrets.token_urlsafe(24))
+        generate_demo(self.database, citizens=citizens, seed=1)
+
+    def cleanup(self) -> None:
+        self.database.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_app(db_path: Path | None = None, demo: bool = False) -> int:
+    app = make_app()
+    demo_session: DemoSession | None = None
+    database: Database | None = None
+    title = ""
+    try:
+        if demo:
+            demo_session = DemoSession()
+            database, title = demo_session.database, "demo-sagsstamme (opdigtede borgere)"
+        else:
+            path = db_path or default_db_path()
+            if path.exists():
+                database = unlock(path)
+            else:
+                welcome = WelcomeDialog(str(path))
+                if welcome.exec() != QDialog.DialogCode.Accepted:
+                    return 0
+                if welcome.choice == WelcomeChoice.CREATE:
+                    database = create_with_dialog(path)
+                elif welcome.choice == WelcomeChoice.DEMO:
+                    demo_session = DemoSession()
+                    database, title = demo_session.database, "demo-sagsstamme (opdigtede borgere)"
+                else:
+                    chosen, _ = QFileDialog.getOpenFileName(
+                        None, "Åbn database", str(Path.home()), "jobraad-database (*.jobraad);;Alle filer (*)"
+                    )
+                    database = unlock(Path(chosen)) if chosen else None
+        if database is None:
+            return 0
+        window = MainWindow(database, title_suffix=title)
+        window.show()
+        return app.exec()
+    finally:
+        if demo_session is not None:
+            demo_session.cleanup()
+        elif database is not None:
+            database.close()

@@ -1,0 +1,91 @@
+"""The detail pane beside the caseload: the selected citizen at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from jobraad import cpr
+from jobraad.citizen_file import CitizenFile
+from jobraad.dates import format_date, format_datetime, week_label
+from jobraad.visitation import GROUP_GOALS, Urgency, urgency
+from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS, GROUP_LABELS, JOURNAL_LABELS, OUTCOME_LABELS
+
+_URGENCY_STYLE = {
+    Urgency.OVERDUE: ("#f4c7c3", "Overskredet"),
+    Urgency.THIS_WEEK: ("#fce8b2", "Denne uge"),
+    Urgency.NEXT_WEEK: ("#e6f0fa", "Næste uge"),
+    Urgency.LATER: ("#ffffff", ""),
+}
+
+
+def citizen_html(f: CitizenFile, today: dt.date) -> str:
+    e = escape
+    parts = [f"<h2 style='margin-bottom:2px'>{e(f.name)}</h2>"]
+    parts.append(f"<p style='color:#444'>CPR {e(cpr.format_cpr(f.cpr))} · {f.age} år")
+    if f.language:
+        parts.append(f" · {e(f.language)}{' (tolk)' if f.interpreter_needed else ''}")
+    parts.append("</p>")
+    if f.closed_outcome is not None:
+        parts.append(f"<p><b>Sagen er lukket</b> {format_date(f.closed_on)}: {e(OUTCOME_LABELS[f.closed_outcome])}</p>")
+    elif f.current is not None:
+        parts.append(
+            f"<p><b>{e(GROUP_LABELS[f.current.group])}</b> siden {format_date(f.current.start_date)} "
+            f"({week_label(f.current.start_date)}) · {f.weeks_in_forloeb} uger i forløbet<br>"
+            f"Sigte: {e(AIM_LABELS[f.aim])} · {e(BENEFIT_LABELS[f.benefit_type])}</p>"
+        )
+        goals = GROUP_GOALS.get(f.current.group, ())
+        if goals:
+            items = []
+            for goal in goals:
+                reached = f.current.goals_reached.get(goal.key)
+                mark = f"✔ {format_date(reached)}" if reached else "☐"
+                items.append(f"<tr><td>{mark}</td><td>{e(goal.label)}</td></tr>")
+            parts.append("<h3>Mål for gruppen</h3><table cellspacing='2'>" + "".join(items) + "</table>")
+    parts.append("<h3>Frister</h3>")
+    if f.due:
+        rows = []
+        for d in f.due:
+            colour, word = _URGENCY_STYLE[urgency(d.due_on, today)]
+            rows.append(
+                f"<tr style='background:{colour}'><td>{format_date(d.due_on)}</td>"
+                f"<td>{e(word)}</td><td>{e(d.title)}</td></tr>"
+            )
+        parts.append("<table cellpadding='3' cellspacing='0' width='100%'>" + "".join(rows) + "</table>")
+    else:
+        parts.append("<p style='color:#666'>Ingen åbne frister.</p>")
+    parts.append("<h3>Kontakt</h3><p>")
+    parts.append("<br>".join(e(x) for x in (f.phone, f.email, f.address) if x) or "<i>Ingen kontaktoplysninger</i>")
+    parts.append("</p>")
+    if f.notes:
+        parts.append(f"<h3>Noter</h3><p>{e(f.notes)}</p>")
+    if f.journal:
+        parts.append("<h3>Seneste journalnotater</h3>")
+        for n in f.journal[:3]:
+            parts.append(f"<p><b>{format_datetime(n.written_at)} · {e(JOURNAL_LABELS[n.kind])}</b><br>{e(n.text)}</p>")
+    return "".join(parts)
+
+
+class CitizenPane(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("citizenDetail")
+        self.browser.setOpenLinks(False)
+        layout.addWidget(self.browser)
+        self.show_empty()
+
+    def show_empty(self) -> None:
+        self.browser.setHtml(
+            "<p style='color:#666; margin-top:40px' align='center'>Vælg en borger i listen for at se sagen.</p>"
+        )
+
+    def show_file(self, f: CitizenFile, today: dt.date) -> None:
+        self.browser.setHtml(citizen_html(f, today))
+
+    def text(self) -> str:
+        return self.browser.toPlainText()

@@ -1,0 +1,82 @@
+"""Asking for the passphrase: to unlock a file, or to choose one for a new file."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jobraad.cli import MIN_PASSPHRASE_LENGTH
+
+
+class PassphraseDialog(QDialog):
+    """Asks for a passphrase. With `confirm=True` (a new database) it asks twice and
+    checks the minimum length before it accepts."""
+
+    def __init__(self, parent: QWidget | None = None, *, confirm: bool = False, file_label: str = "") -> None:
+        super().__init__(parent)
+        self.confirm = confirm
+        self.setWindowTitle("Ny database" if confirm else "Lås op")
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        intro = (
+            "Vælg en adgangskode til din sagsstamme. Den krypterer filen og kan ikke gendannes, "
+            "hvis du glemmer den. Brug gerne en sætning."
+            if confirm
+            else "Skriv adgangskoden til din sagsstamme."
+        )
+        text = QLabel(intro + (f"\n\nFil: {file_label}" if file_label else ""))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setObjectName("passphrase")
+        form.addRow("&Adgangskode:", self.passphrase)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setObjectName("repeat")
+        if confirm:
+            form.addRow("&Gentag:", self.repeat)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Opret" if confirm else "Lås op")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.passphrase.setFocus()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def value(self) -> str:
+        return self.passphrase.text()
+
+    def accept(self) -> None:
+        if self.confirm:
+            if len(self.passphrase.text()) < MIN_PASSPHRASE_LENGTH:
+                self.show_error(f"Adgangskoden skal være mindst {MIN_PASSPHRASE_LENGTH} tegn.")
+                return
+            if self.passphrase.text() != self.repeat.text():
+                self.show_error("De to adgangskoder er ikke ens.")
+                return
+        elif not self.passphrase.text():
+            self.show_error("Skriv adgangskoden.")
+            return
+        super().accept()

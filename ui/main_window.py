@@ -1,0 +1,310 @@
+"""The main window: the caseload list with search and filters, and the selected
+citizen beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.enums import Aim, VisitationGroup
+from db.errors import UserFacingError
+from db.session import Database
+from jobraad import __version__, audit
+from jobraad.caseload import CaseloadRow, load_caseload
+from jobraad.citizen_file import open_citizen_file
+from jobraad.vocab import AIM_LABELS, GROUP_LABELS
+from ui.citizen_pane import CitizenPane
+from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
+from ui.worker import Progress, Task, run_with_progress
+
+
+class MainWindow(QMainWindow):
+    """Signals: citizen_selected(citizen_id), caseload_reloaded(count)."""
+
+    citizen_selected = Signal(int)
+    caseload_reloaded = Signal(int)
+
+    def __init__(self, database: Database, *, today: dt.date | None = None, title_suffix: str = "") -> None:
+        super().__init__()
+        self.database = database
+        self.today = today or dt.date.today()
+        self._tasks: list[Task] = []
+        self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
+        self.resize(1360, 820)
+
+        self.model = CaseloadTableModel(self)
+        self.proxy = CaseloadFilterProxy(self)
+        self.proxy.today = self.today
+        self.proxy.setSourceModel(self.model)
+
+        self._build_filters()
+        self._build_table()
+        self.pane = CitizenPane()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 8)
+        left_layout.addLayout(self._filter_bar)
+        left_layout.addWidget(self.table)
+        splitter.addWidget(left)
+        splitter.addWidget(self.pane)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([860, 500])
+        self.setCentralWidget(splitter)
+        self._build_menus()
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        # Search is logged once the user pauses typing, not on every keystroke.
+        self._search_audit = QTimer(self)
+        self._search_audit.setSingleShot(True)
+        self._search_audit.setInterval(1500)
+        self._search_audit.timeout.connect(self._log_search)
+
+        self.reload()
+        self.search.setFocus()
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build_filters(self) -> None:
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Søg på navn, CPR, telefon eller noter  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        bar.addWidget(self.search, 3)
+
+        self.group_filter = QComboBox()
+        self.group_filter.setObjectName("groupFilter")
+        self.group_filter.setToolTip("Vis kun én visitationsgruppe")
+        self.group_filter.addItem("Alle grupper", None)
+        for group in VisitationGroup:
+            self.group_filter.addItem(GROUP_LABELS[group], group)
+        self.group_filter.currentIndexChanged.connect(self._filters_changed)
+        bar.addWidget(self.group_filter, 1)
+
+        self.aim_filter = QComboBox()
+        self.aim_filter.setObjectName("aimFilter")
+        self.aim_filter.setToolTip("Vis kun ét sigte")
+        self.aim_filter.addItem("Alle sigter", None)
+        for aim in Aim:
+            self.aim_filter.addItem(AIM_LABELS[aim], aim)
+        self.aim_filter.currentIndexChanged.connect(self._filters_changed)
+        bar.addWidget(self.aim_filter, 1)
+
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        for label, key in (("Aktive sager", "active"), ("Lukkede sager", "closed"), ("Alle sager", "all")):
+            self.status_filter.addItem(label, key)
+        self.status_filter.currentIndexChanged.connect(self._filters_changed)
+        bar.addWidget(self.status_filter, 1)
+
+        self.overdue_filter = QCheckBox("Kun &overskredne")
+        self.overdue_filter.setObjectName("overdueFilter")
+        self.overdue_filter.toggled.connect(self._filters_changed)
+        bar.addWidget(self.overdue_filter)
+        self.target_filter = QCheckBox("&Målgruppe 2024")
+        self.target_filter.setObjectName("targetFilter")
+        self.target_filter.setToolTip("55–64 år og på offentlig forsørgelse mindst 8 af de seneste 10 år")
+        self.target_filter.toggled.connect(self._filters_changed)
+        bar.addWidget(self.target_filter)
+        self._filter_bar = bar
+
+    def _build_table(self) -> None:
+        table = QTableView()
+        table.setObjectName("caseload")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(CaseloadTableModel.NAME, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(26)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in (
+            (CaseloadTableModel.NAME, 190),
+            (CaseloadTableModel.CPR, 95),
+            (CaseloadTableModel.AGE, 50),
+            (CaseloadTableModel.GROUP, 150),
+            (CaseloadTableModel.AIM, 110),
+            (CaseloadTableModel.WEEKS, 90),
+            (CaseloadTableModel.READINESS, 100),
+        ):
+            table.setColumnWidth(col, width)
+        table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table = table
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Filer")
+        self.import_action = QAction("&Importér borgere…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setStatusTip("Importér borgere fra en CSV- eller XLSX-fil")
+        self.import_action.triggered.connect(self.choose_import_file)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Afslut", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&Vis")
+        find = QAction("&Søg", self)
+        find.setShortcut(QKeySequence("Ctrl+F"))
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        view_menu.addAction(find)
+        refresh = QAction("&Opdatér", self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.triggered.connect(self.reload)
+        view_menu.addAction(refresh)
+        clear = QAction("&Nulstil filtre", self)
+        clear.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        clear.triggered.connect(self.clear_filters)
+        view_menu.addAction(clear)
+
+        help_menu = self.menuBar().addMenu("&Hjælp")
+        about = QAction("&Om jobraad", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    # --- behaviour ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        selected = self.selected_citizen_id()
+        rows = load_caseload(self.database, self.today)
+        self.model.set_rows(rows, self.today)
+        self._update_count()
+        if selected is not None:
+            self.select_citizen(selected)
+        self.caseload_reloaded.emit(len(rows))
+
+    def _update_count(self) -> None:
+        rows = self.model.rows()
+        active = sum(1 for r in rows if r.active)
+        overdue = sum(1 for r in rows if r.active and r.overdue_count(self.today))
+        shown = self.proxy.rowCount()
+        self.count_label.setText(
+            f"Viser {shown} af {len(rows)} borgere · {active} aktive · {overdue} med overskredne frister"
+        )
+
+    def _search_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_count()
+        if text.strip():
+            self._search_audit.start()
+
+    def _log_search(self) -> None:
+        with self.database.transaction() as session:
+            audit.record(session, audit.Action.SEARCH, None, "sagsstamme")
+
+    def _filters_changed(self) -> None:
+        self.proxy.set_filters(
+            group=self.group_filter.currentData(),
+            aim=self.aim_filter.currentData(),
+            status=self.status_filter.currentData(),
+            overdue_only=self.overdue_filter.isChecked(),
+            target_group_only=self.target_filter.isChecked(),
+        )
+        self._update_count()
+
+    def clear_filters(self) -> None:
+        for combo in (self.group_filter, self.aim_filter, self.status_filter):
+            combo.setCurrentIndex(0)
+        self.overdue_filter.setChecked(False)
+        self.target_filter.setChecked(False)
+        self.search.clear()
+
+    def selected_row(self) -> CaseloadRow | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        source = self.proxy.mapToSource(indexes[0])
+        return self.model.row_at(source.row())
+
+    def selected_citizen_id(self) -> int | None:
+        row = self.selected_row()
+        return row.citizen_id if row else None
+
+    def select_citizen(self, citizen_id: int) -> bool:
+        source_row = self.model.row_of(citizen_id)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        citizen_id = self.selected_citizen_id()
+        if citizen_id is None:
+            self.pane.show_empty()
+            return
+        try:
+            data = open_citizen_file(self.database, citizen_id, self.today)
+        except UserFacingError as err:
+            self.pane.show_empty()
+            QMessageBox.warning(self, "jobraad", err.message)
+            return
+        self.pane.show_file(data, self.today)
+        self.citizen_selected.emit(citizen_id)
+
+    def choose_import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Importér borgere", str(Path.home()), "Regneark (*.csv *.xlsx *.txt);;Alle filer (*)"
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        from jobraad.importer import import_citizens
+
+        def work(progress: Progress) -> object:
+            return import_citizens(self.database, path, progress=progress)
+
+        def done(result: object) -> None:
+            self.reload()
+            created = getattr(result, "created", 0)
+            self.statusBar().showMessage(f"{created} borgere er importeret fra {path.name}.", 8000)
+            QMessageBox.information(self, "Import", f"{created} borgere er importeret fra {path.name}.")
+
+        def failed(message: str, is_bug: bool) -> None:
+            box = QMessageBox.critical if is_bug else QMessageBox.warning
+            box(self, "Import", message)
+
+        self._tasks.append(run_with_progress(self, f"Importerer {path.name}…", work, done, failed))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "Om jobraad",
+            f"<b>jobraad {__version__}</b><br>Jobrådgiverens arbejdsredskab.<br><br>Database: {self.database.path}",
+        )
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

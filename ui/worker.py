@@ -1,0 +1,79 @@
+"""Run long work off the GUI thread, with a progress dialog.
+
+The work function gets a `progress(done, total)` callback; it must open its own
+session (services do, through `Database.transaction()`)."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from db.errors import UserFacingError
+
+Progress = Callable[[int, int], None]
+
+
+class _Signals(QObject):
+    """progressed(done, total), finished(result), failed(message, is_bug)."""
+
+    progressed = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str, bool)
+
+
+class Task(QRunnable):
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progressed.emit)
+        except UserFacingError as err:
+            self.signals.failed.emit(err.message, False)
+        except Exception:  # a bug: reported as such, without data in the message
+            traceback.print_exc()
+            self.signals.failed.emit("Der opstod en uventet fejl. Intet er ændret.", True)
+        else:
+            self.signals.finished.emit(result)
+
+
+def run_with_progress(
+    parent: QWidget,
+    label: str,
+    fn: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str, bool], None],
+) -> Task:
+    """Start `fn` in the thread pool; a modal progress dialog shows while it runs."""
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setWindowTitle("jobraad")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+
+    task = Task(fn)
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+
+    def finished(result: object) -> None:
+        dialog.close()
+        on_done(result)
+
+    def failed(message: str, is_bug: bool) -> None:
+        dialog.close()
+        on_error(message, is_bug)
+
+    task.signals.progressed.connect(progressed)
+    task.signals.finished.connect(finished)
+    task.signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(task)
+    return task
