@@ -62,7 +62,13 @@ def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[
         problems.append(FieldProblem("fornavn", "Fornavn skal udfyldes.", line))
     if not data.last_name.strip():
         problems.append(FieldProblem("efternavn", "Efternavn skal udfyldes.", line))
-    for name, value, limit in (("fornavn", data.first_name, 100), ("efternavn", data.last_name, 100)):
+    for name, value, limit in (
+        ("fornavn", data.first_name, 100),
+        ("efternavn", data.last_name, 100),
+        ("telefon", data.phone, 40),
+        ("email", data.email, 200),
+        ("sprog", data.language, 60),
+    ):
         if len(value.strip()) > limit:
             problems.append(FieldProblem(name, f"Højst {limit} tegn.", line))
     if data.email.strip() and not _EMAIL.match(data.email.strip()):
@@ -98,14 +104,16 @@ def cpr_in_use(session: Session, digits: str, except_id: int | None = None) -> b
     return session.scalars(stmt).first() is not None
 
 
-def add_citizen(session: Session, data: CitizenInput, digits: str) -> Citizen:
-    """Add a validated citizen with its first forløb to an open transaction."""
+def add_citizen(session: Session, data: CitizenInput, digits: str, *, flush: bool = True) -> Citizen:
+    """Add a validated citizen with its first forløb to an open transaction.
+    Bulk callers pass `flush=False` and flush once at the end."""
     citizen = Citizen()
     _apply(citizen, data, digits)
     start = data.forloeb_start or dt.date.today()
     citizen.forloeb.append(Forloeb(group=data.group, start_date=start, reason="Første visitation"))
     session.add(citizen)
-    session.flush()
+    if flush:
+        session.flush()
     return citizen
 
 
@@ -230,3 +238,12 @@ def reopen_case(
         closing.reopened_on = on
         citizen.forloeb.append(Forloeb(group=group, start_date=on, reason=reason))
         audit.record(session, audit.Action.REOPEN, citizen_id, "")
+
+
+def get_citizen_input(database: Database, citizen_id: int) -> CitizenInput:
+    """The stamdata of a citizen as form values."""
+    with database.reading() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        return input_from(citizen)
