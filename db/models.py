@@ -204,6 +204,8 @@ class Placement(Base):
     tasks: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[dt.date] = mapped_column(Date)
     planned_end: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # When the placement actually ended (None while it runs).
+    end_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     planned_hours_per_week: Mapped[float] = mapped_column(Float, default=0.0)
     mentor_kind: Mapped[str] = mapped_column(String(60), default="")
@@ -373,6 +375,7 @@ class Meeting(Base):
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     location: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    interpreter_booked: Mapped[bool] = mapped_column(Boolean, default=False)
     # For a rehabiliteringsteam meeting: the date the case was decided (indstilling/afgørelse).
     decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 11:47:15.593310
+Create Date: 2026-11-25
 """
 from alembic import op
 import sqlalchemy as sa
@@ -190,6 +190,7 @@ def upgrade() -> None:
     sa.Column('starts_at', sa.DateTime(), nullable=False),
     sa.Column('location', sa.String(length=200), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('interpreter_booked', sa.Boolean(), nullable=False),
     sa.Column('decided_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'], name=op.f('fk_meeting_citizen_id_citizen'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting'))
@@ -223,6 +224,7 @@ def upgrade() -> None:
     sa.Column('tasks', sa.Text(), nullable=False),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('planned_end', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=False),
     sa.Column('planned_hours_per_week', sa.Float(), nullable=False),
     sa.Column('mentor_kind', sa.String(length=60), nullable=False),

@@ -1,0 +1,272 @@
+"""The demo caseload: valid, varied, deterministic and fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.enums import DocumentState, MeetingKind, Outcome, VisitationGroup
+from db.models import (
+    Citizen,
+    DocumentationItem,
+    Forloeb,
+    GoalProgress,
+    HoursEntry,
+    JournalNote,
+    Meeting,
+    Placement,
+)
+from db.session import Database, create_database
+from jobraad import cpr
+from jobraad.demo import DEMO_DOCUMENT_KEYS, generate_demo
+from jobraad.visitation import GROUP_GOALS, Urgency, group_deadlines, in_target_group_2024, urgency
+
+TODAY = dt.date(2025, 3, 12)  # a Wednesday
+PASSPHRASE = "demo-test"
+POSTAL = re.compile(
+    r", (2200 København N|2300 København S|2400 København NV|2450 København SV|2500 Valby|2700 Brønshøj|2720 Vanløse)$"
+)
+
+
+def _demo(path: Path, citizens: int = 40, seed: int = 1, today: dt.date = TODAY) -> Database:
+    database = create_database(path, PASSPHRASE)
+    generate_demo(database, citizens=citizens, seed=seed, today=today)
+    return database
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    """One 40-citizen demo caseload shared by the read-only tests of this module."""
+    database = _demo(tmp_path_factory.mktemp("demo") / "demo.jobraad")
+    with database.reading() as session:
+        yield session
+    database.close()
+
+
+def _citizens(session: Session) -> list[Citizen]:
+    return list(session.scalars(select(Citizen).order_by(Citizen.id)))
+
+
+def _current(citizen: Citizen) -> Forloeb:
+    (current,) = [f for f in citizen.forloeb if f.end_date is None]
+    return current
+
+
+def _fingerprint(database: Database) -> list[tuple[object, ...]]:
+    with database.reading() as session:
+        rows: list[tuple[object, ...]] = [
+            (c.cpr, c.full_name, _current(c).group, c.phone, c.address, c.notes) for c in _citizens(session)
+        ]
+        rows.append(tuple(session.scalars(select(JournalNote.text).order_by(JournalNote.id))))
+        rows.append(
+            tuple(
+                session.execute(
+                    select(HoursEntry.iso_year, HoursEntry.iso_week, HoursEntry.attended_hours).order_by(HoursEntry.id)
+                )
+            )
+        )
+        rows.append(tuple(session.execute(select(Meeting.starts_at, Meeting.kind).order_by(Meeting.id))))
+        return rows
+
+
+def test_creates_the_requested_number_of_citizens(database: Database) -> None:
+    assert generate_demo(database, citizens=7, seed=3, today=TODAY) == 7
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Citizen)) == 7
+
+
+def test_zero_citizens_and_default_today(database: Database) -> None:
+    assert generate_demo(database, citizens=0) == 0
+    assert generate_demo(database, citizens=3) == 3
+    with pytest.raises(ValueError):
+        generate_demo(database, citizens=-1)
+
+
+def test_cpr_numbers_are_valid_unique_and_match_gender(demo: Session) -> None:
+    citizens = _citizens(demo)
+    assert len(citizens) == 40
+    numbers = [c.cpr for c in citizens]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        assert re.fullmatch(r"\d{10}", number)
+        assert cpr.normalise(number) == number
+    # The last digit is odd for men, even for women.
+    by_name = {c.full_name: c.cpr for c in citizens}
+    assert int(by_name["Søren Ærø"][-1]) % 2 == 1
+    assert int(by_name["Łucja Wąsik"][-1]) % 2 == 0
+
+
+def test_the_example_names_come_first(demo: Session) -> None:
+    first_four = [(c.first_name, c.last_name) for c in _citizens(demo)[:4]]
+    assert first_four == [("Søren", "Ærø"), ("Şükrü", "Ağaoğlu"), ("Łucja", "Wąsik"), ("Thị Ánh", "Nguyễn")]
+
+
+def test_ages_and_the_2024_target_group(demo: Session) -> None:
+    citizens = _citizens(demo)
+    ages = [cpr.age_on(c.cpr, TODAY) for c in citizens]
+    assert all(25 <= age <= 64 for age in ages)
+    old = sum(55 <= age <= 64 for age in ages)
+    assert 0.40 <= old / len(ages) <= 0.50
+    target = sum(in_target_group_2024(age, c.support_years_last10) for age, c in zip(ages, citizens, strict=True))
+    assert target / len(citizens) >= 0.2
+
+
+def test_contact_details_look_danish(demo: Session) -> None:
+    citizens = _citizens(demo)
+    for c in citizens:
+        assert re.fullmatch(r"\d\d \d\d \d\d \d\d", c.phone)
+        assert POSTAL.search(c.address), c.address
+        assert c.email == "" or re.fullmatch(r"[a-z0-9.]+@example\.(com|net|org)", c.email)
+    assert any(c.email for c in citizens) and any(not c.email for c in citizens)
+    languages = Counter(c.language for c in citizens)
+    assert languages["dansk"] < len(citizens) / 2
+    assert len(languages) >= 5
+    assert any(c.interpreter_needed for c in citizens)
+    assert not any(c.interpreter_needed for c in citizens if c.language == "dansk")
+
+
+def test_groups_aims_and_forloeb_history(demo: Session) -> None:
+    citizens = _citizens(demo)
+    groups = Counter(_current(c).group for c in citizens)
+    assert set(groups) == set(VisitationGroup)
+    for c in citizens:
+        current = _current(c)
+        assert current.start_date <= TODAY
+        if current.group is VisitationGroup.GRUPPE_3:
+            assert c.aim.value in {"fleksjob", "foertidspension", "ressourceforloeb", "revalidering"}
+        if current.group is VisitationGroup.FLEKSJOBVISITERET:
+            assert c.aim.value == "fleksjob"
+        for earlier in c.forloeb:
+            if earlier is not current:
+                assert earlier.end_date is not None and earlier.end_date <= current.start_date
+                assert earlier.group is not current.group or earlier.end_date < current.start_date
+    changed = [c for c in citizens if len(c.forloeb) > 1]
+    assert len(changed) >= 5
+    assert any("timetal" in _current(c).reason for c in changed)
+    for goal in demo.scalars(select(GoalProgress)):
+        keys = {g.key for g in GROUP_GOALS[goal.forloeb.group]}
+        assert goal.goal_key in keys
+        assert goal.forloeb.start_date <= goal.reached_on <= TODAY
+
+
+def test_group_deadlines_are_overdue_due_this_week_and_later(demo: Session) -> None:
+    seen: Counter[Urgency] = Counter()
+    for c in _citizens(demo):
+        if c.outcomes:
+            continue
+        current = _current(c)
+        reached = {g.goal_key: g.reached_on for g in current.goals}
+        for item in group_deadlines(current.group, current.start_date, reached):
+            seen[urgency(item.due_on, TODAY)] += 1
+    assert seen[Urgency.OVERDUE] >= 2
+    assert seen[Urgency.THIS_WEEK] >= 1
+    assert seen[Urgency.NEXT_WEEK] + seen[Urgency.LATER] >= 5
+
+
+def test_hours_are_weekly_and_rise_stall_or_fall(demo: Session) -> None:
+    placements = list(demo.scalars(select(Placement)))
+    assert placements
+    this_week = TODAY.isocalendar()
+    trends = Counter()
+    for p in placements:
+        weeks = [(h.iso_year, h.iso_week) for h in p.hours]
+        assert weeks, p.employer_name
+        # Consecutive ISO weeks from the start date, none after this week.
+        first = dt.date.fromisocalendar(*weeks[0], 1)
+        assert first == p.start_date - dt.timedelta(days=p.start_date.weekday())
+        expected = [(first + dt.timedelta(weeks=i)).isocalendar()[:2] for i in range(len(weeks))]
+        assert weeks == expected
+        assert weeks[-1] <= (this_week.year, this_week.week)
+        for h in p.hours:
+            assert 0 <= h.attended_hours <= h.planned_hours
+            if h.absence_reason is None:
+                assert h.absence_hours == 0
+            else:
+                assert h.absence_hours == h.planned_hours - h.attended_hours
+        present = [h.attended_hours for h in p.hours if h.absence_reason is None]
+        if len(present) >= 6:
+            change = sum(present[-3:]) / 3 - sum(present[:3]) / 3
+            trends["rise" if change >= 4 else "fall" if change <= -3 else "flat"] += 1
+    assert trends["rise"] and trends["flat"]
+    assert any(len(p.hours) >= 20 for p in placements)
+    assert any(h.absence_reason is not None for p in placements for h in p.hours)
+    assert any(h.observation for p in placements for h in p.hours)
+
+
+def test_documentation_in_every_state(demo: Session) -> None:
+    items = list(demo.scalars(select(DocumentationItem)))
+    assert {i.state for i in items} == set(DocumentState)
+    assert {i.item_key for i in items} <= set(DEMO_DOCUMENT_KEYS)
+    for i in items:
+        if i.state is DocumentState.ANMODET:
+            assert i.requested_on is not None and i.expected_by is not None
+        if i.state is DocumentState.MODTAGET:
+            assert i.received_on is not None and i.received_on <= TODAY
+        if i.state is DocumentState.IKKE_RELEVANT:
+            assert i.not_relevant_reason
+    assert any(
+        i.state is DocumentState.ANMODET and i.expected_by is not None and i.expected_by < TODAY for i in items
+    ), "some requests should be overdue"
+    gruppe_3 = [c for c in _citizens(demo) if _current(c).group is VisitationGroup.GRUPPE_3]
+    assert sum(bool(c.consents) for c in gruppe_3) > len(gruppe_3) / 2
+
+
+def test_meetings_journal_and_closed_cases(demo: Session) -> None:
+    citizens = _citizens(demo)
+    now = dt.datetime.combine(TODAY, dt.time())
+    two_weeks = now + dt.timedelta(days=15)
+    meetings = [m for c in citizens for m in c.meetings]
+    assert any(now <= m.starts_at < two_weeks for m in meetings)
+    assert any(m.kind is MeetingKind.REHABILITERINGSTEAM and m.starts_at >= now for m in meetings)
+    assert all(m.starts_at.weekday() < 5 for m in meetings)
+    assert all(c.journal for c in citizens)
+    assert any(d.due_on < TODAY and d.done_on is None for c in citizens for d in c.deadlines)
+
+    closed = [c for c in citizens if c.outcomes]
+    assert len(closed) == 4
+    for c in closed:
+        (outcome,) = c.outcomes
+        assert isinstance(outcome.outcome, Outcome)
+        assert outcome.closed_on < TODAY and outcome.reopened_on is None
+        assert all(m.starts_at.date() <= outcome.closed_on for m in c.meetings)
+
+
+def test_same_seed_and_day_give_the_same_caseload(tmp_path: Path) -> None:
+    a = _demo(tmp_path / "a.jobraad")
+    b = _demo(tmp_path / "b.jobraad")
+    c = _demo(tmp_path / "c.jobraad", seed=2)
+    try:
+        assert _fingerprint(a) == _fingerprint(b)
+        names_a = [row[:3] for row in _fingerprint(a)[:40]]
+        names_c = [row[:3] for row in _fingerprint(c)[:40]]
+        assert names_a != names_c
+    finally:
+        for database in (a, b, c):
+            database.close()
+
+
+def test_a_second_demo_avoids_the_first_ones_cpr_numbers(database: Database) -> None:
+    generate_demo(database, citizens=20, seed=1, today=TODAY)
+    generate_demo(database, citizens=20, seed=1, today=TODAY)
+    with database.reading() as session:
+        numbers = list(session.scalars(select(Citizen.cpr)))
+    assert len(numbers) == len(set(numbers)) == 40
+
+
+@pytest.mark.slow
+def test_a_thousand_citizens_in_a_few_seconds(database: Database) -> None:
+    started = time.perf_counter()
+    assert generate_demo(database, citizens=1000, seed=7, today=TODAY) == 1000
+    elapsed = time.perf_counter() - started
+    assert elapsed < 15, f"{elapsed:.1f} s"
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Citizen)) == 1000
+        assert session.scalar(select(func.count()).select_from(HoursEntry)) > 5000
