@@ -29,6 +29,12 @@ GROUP_LABELS: dict[VisitationGroup, str] = {
     VisitationGroup.FLEKSJOBVISITERET: "Ledig fleksjobvisiteret",
 }
 
+# For narrow table columns; the full label goes in the tooltip.
+GROUP_SHORT_LABELS: dict[VisitationGroup, str] = {
+    **GROUP_LABELS,
+    VisitationGroup.FLEKSJOBVISITERET: "Fleksjobvisit.",
+}
+
 GROUP_DESCRIPTIONS: dict[VisitationGroup, str] = {
     VisitationGroup.GRUPPE_1: "Virksomhedsrettet: virksomhedspraktik, løntilskud, deltidsjob",
     VisitationGroup.GRUPPE_2: "Virksomhedsforberedende forløb",

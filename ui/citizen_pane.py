@@ -1,11 +1,9 @@
-"""The detail pane beside the caseload: the selected citizen at a glance."""
+"""The summary of a citizen's file as HTML (the Resumé tab)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
-
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from jobraad import cpr
 from jobraad.citizen_file import CitizenFile
@@ -21,13 +19,14 @@ _URGENCY_STYLE = {
 }
 
 
-def citizen_html(f: CitizenFile, today: dt.date) -> str:
+def citizen_html(f: CitizenFile, today: dt.date, *, heading: bool = True) -> str:
     e = escape
-    parts = [f"<h2 style='margin-bottom:2px'>{e(f.name)}</h2>"]
-    parts.append(f"<p style='color:#444'>CPR {e(cpr.format_cpr(f.cpr))} · {f.age} år")
+    parts: list[str] = []
+    if heading:
+        parts.append(f"<h2 style='margin-bottom:2px'>{e(f.name)}</h2>")
+        parts.append(f"<p style='color:#444'>CPR {e(cpr.format_cpr(f.cpr))} · {f.age} år</p>")
     if f.language:
-        parts.append(f" · {e(f.language)}{' (tolk)' if f.interpreter_needed else ''}")
-    parts.append("</p>")
+        parts.append(f"<p>Sprog: {e(f.language)}{' · <b>tolk</b>' if f.interpreter_needed else ''}</p>")
     if f.closed_outcome is not None:
         parts.append(f"<p><b>Sagen er lukket</b> {format_date(f.closed_on)}: {e(OUTCOME_LABELS[f.closed_outcome])}</p>")
     elif f.current is not None:
@@ -66,26 +65,3 @@ def citizen_html(f: CitizenFile, today: dt.date) -> str:
         for n in f.journal[:3]:
             parts.append(f"<p><b>{format_datetime(n.written_at)} · {e(JOURNAL_LABELS[n.kind])}</b><br>{e(n.text)}</p>")
     return "".join(parts)
-
-
-class CitizenPane(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.browser = QTextBrowser()
-        self.browser.setObjectName("citizenDetail")
-        self.browser.setOpenLinks(False)
-        layout.addWidget(self.browser)
-        self.show_empty()
-
-    def show_empty(self) -> None:
-        self.browser.setHtml(
-            "<p style='color:#666; margin-top:40px' align='center'>Vælg en borger i listen for at se sagen.</p>"
-        )
-
-    def show_file(self, f: CitizenFile, today: dt.date) -> None:
-        self.browser.setHtml(citizen_html(f, today))
-
-    def text(self) -> str:
-        return self.browser.toPlainText()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,10 +31,12 @@ from db.errors import UserFacingError
 from db.session import Database
 from jobraad import __version__, audit
 from jobraad.caseload import CaseloadRow, load_caseload
-from jobraad.citizen_file import open_citizen_file
+from jobraad.overview import load_overview
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
-from ui.citizen_pane import CitizenPane
+from ui.citizen_file import CitizenFileWidget
+from ui.dialogs.citizen import new_citizen_dialog
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
+from ui.overview_page import OverviewPage
 from ui.worker import Progress, Task, run_with_progress
 
 
@@ -58,19 +61,28 @@ class MainWindow(QMainWindow):
 
         self._build_filters()
         self._build_table()
-        self.pane = CitizenPane()
+        self.file = CitizenFileWidget(database, self.today)
+        self.file.changed.connect(lambda _cid: self.reload())
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
+        left_layout.addWidget(self.search)
         left_layout.addLayout(self._filter_bar)
         left_layout.addWidget(self.table)
         splitter.addWidget(left)
-        splitter.addWidget(self.pane)
+        splitter.addWidget(self.file)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([860, 500])
-        self.setCentralWidget(splitter)
+        self.overview = OverviewPage()
+        self.overview.item_activated.connect(self.open_citizen)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.overview, "Overblik")
+        self.pages.addTab(splitter, "Sagsstamme")
+        self.setCentralWidget(self.pages)
         self._build_menus()
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
@@ -82,7 +94,7 @@ class MainWindow(QMainWindow):
         self._search_audit.timeout.connect(self._log_search)
 
         self.reload()
-        self.search.setFocus()
+        self.overview.tree.setFocus()
 
     # --- building -------------------------------------------------------------------------------
 
@@ -93,7 +105,6 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Søg på navn, CPR, telefon eller noter  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
-        bar.addWidget(self.search, 3)
 
         self.group_filter = QComboBox()
         self.group_filter.setObjectName("groupFilter")
@@ -129,6 +140,7 @@ class MainWindow(QMainWindow):
         self.target_filter.setToolTip("55–64 år og på offentlig forsørgelse mindst 8 af de seneste 10 år")
         self.target_filter.toggled.connect(self._filters_changed)
         bar.addWidget(self.target_filter)
+        bar.addStretch(1)
         self._filter_bar = bar
 
     def _build_table(self) -> None:
@@ -147,12 +159,12 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in (
-            (CaseloadTableModel.NAME, 190),
-            (CaseloadTableModel.CPR, 95),
-            (CaseloadTableModel.AGE, 50),
-            (CaseloadTableModel.GROUP, 150),
-            (CaseloadTableModel.AIM, 110),
-            (CaseloadTableModel.WEEKS, 90),
+            (CaseloadTableModel.NAME, 170),
+            (CaseloadTableModel.CPR, 92),
+            (CaseloadTableModel.AGE, 45),
+            (CaseloadTableModel.GROUP, 95),
+            (CaseloadTableModel.AIM, 105),
+            (CaseloadTableModel.WEEKS, 48),
             (CaseloadTableModel.READINESS, 100),
         ):
             table.setColumnWidth(col, width)
@@ -161,21 +173,48 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Filer")
+        new_action = QAction("&Ny borger…", self)
+        new_action.setShortcut(QKeySequence("Ctrl+N"))
+        new_action.triggered.connect(self.new_citizen)
+        file_menu.addAction(new_action)
         self.import_action = QAction("&Importér borgere…", self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.setStatusTip("Importér borgere fra en CSV- eller XLSX-fil")
         self.import_action.triggered.connect(self.choose_import_file)
         file_menu.addAction(self.import_action)
+        ics_action = QAction("Eksportér &kalender (.ics)…", self)
+        ics_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        ics_action.setStatusTip("Alle frister og møder som en kalenderfil, Outlook kan åbne")
+        ics_action.triggered.connect(self.export_calendar)
+        file_menu.addAction(ics_action)
         file_menu.addSeparator()
         quit_action = QAction("&Afslut", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        citizen_menu = self.menuBar().addMenu("&Borger")
+        for text, shortcut, slot in (
+            ("&Redigér stamdata…", "Ctrl+E", self.file.edit_stamdata),
+            ("Skift &gruppe…", "Ctrl+G", self.file.change_group),
+            ("&Luk eller genåbn sag…", "Ctrl+Shift+L", self.file.close_or_reopen),
+            ("Nyt &journalnotat…", "Ctrl+J", self.file.add_journal_note),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            citizen_menu.addAction(action)
+
         view_menu = self.menuBar().addMenu("&Vis")
+        for text, shortcut, index in (("&Overblik", "Ctrl+1", 0), ("S&agsstamme", "Ctrl+2", 1)):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, i=index: self.pages.setCurrentIndex(i))
+            view_menu.addAction(action)
         find = QAction("&Søg", self)
         find.setShortcut(QKeySequence("Ctrl+F"))
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self.focus_search)
         view_menu.addAction(find)
         refresh = QAction("&Opdatér", self)
         refresh.setShortcut(QKeySequence("F5"))
@@ -198,6 +237,7 @@ class MainWindow(QMainWindow):
         rows = load_caseload(self.database, self.today)
         self.model.set_rows(rows, self.today)
         self._update_count()
+        self.overview.show_overview(load_overview(self.database, self.today))
         if selected is not None:
             self.select_citizen(selected)
         self.caseload_reloaded.emit(len(rows))
@@ -263,16 +303,47 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         citizen_id = self.selected_citizen_id()
         if citizen_id is None:
-            self.pane.show_empty()
+            self.file.clear()
+            return
+        if citizen_id != self.file.citizen_id:
+            self.file.show_citizen(citizen_id)
+            self.citizen_selected.emit(citizen_id)
+
+    def open_citizen(self, citizen_id: int, target: str = "") -> None:
+        """Go to the caseload with the citizen selected and the file open at `target`."""
+        self.pages.setCurrentIndex(1)
+        if not self.select_citizen(citizen_id):
+            self.clear_filters()
+            self.status_filter.setCurrentIndex(self.status_filter.findData("all"))
+            self.select_citizen(citizen_id)
+        self.file.show_citizen(citizen_id, target)
+
+    def focus_search(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def new_citizen(self) -> None:
+        dialog = new_citizen_dialog(self.database, self)
+        if dialog.exec() == dialog.DialogCode.Accepted and isinstance(dialog.result_value, int):
+            self.reload()
+            self.open_citizen(dialog.result_value)
+            self.statusBar().showMessage("Borgeren er oprettet.", 5000)
+
+    def export_calendar(self) -> None:
+        from jobraad.calendar_export import export_ics
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Eksportér kalender", str(Path.home() / "jobraad-frister.ics"), "Kalender (*.ics)"
+        )
+        if not path:
             return
         try:
-            data = open_citizen_file(self.database, citizen_id, self.today)
+            count = export_ics(self.database, Path(path), self.today)
         except UserFacingError as err:
-            self.pane.show_empty()
-            QMessageBox.warning(self, "jobraad", err.message)
+            QMessageBox.warning(self, "Kalender", err.message)
             return
-        self.pane.show_file(data, self.today)
-        self.citizen_selected.emit(citizen_id)
+        self.statusBar().showMessage(f"{count} frister og møder er gemt i {Path(path).name}.", 8000)
 
     def choose_import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -13,9 +13,9 @@ from db.enums import Aim, VisitationGroup
 from jobraad import cpr
 from jobraad.caseload import CaseloadRow
 from jobraad.dates import format_date
-from jobraad.text import fold_for_search
+from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import Urgency
-from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
+from jobraad.vocab import AIM_LABELS, GROUP_DESCRIPTIONS, GROUP_LABELS, GROUP_SHORT_LABELS, OUTCOME_LABELS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -39,7 +39,7 @@ class CaseloadTableModel(QAbstractTableModel):
     """One row per citizen. Columns are the class constants below."""
 
     NAME, CPR, AGE, GROUP, AIM, WEEKS, READINESS, NEXT_DEADLINE = range(8)
-    HEADERS = ("Navn", "CPR-nr.", "Alder", "Gruppe", "Sigte", "Uger i forløb", "Dokumentation", "Næste frist")
+    HEADERS = ("Navn", "CPR-nr.", "Alder", "Gruppe", "Sigte", "Uger", "Dokumentation", "Næste frist")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -95,6 +95,8 @@ class CaseloadTableModel(QAbstractTableModel):
             extra = len(row.due) - 1
             more = f"\n+ {extra} andre frister" if extra > 0 else ""
             return f"{URGENCY_TEXT[u] if u else ''}: {row.next_due.title}{more}"
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.GROUP and row.group and row.active:
+            return f"{GROUP_LABELS[row.group]}: {GROUP_DESCRIPTIONS[row.group]}"
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
             return QBrush(QColor("#777777"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.AGE, self.WEEKS):
@@ -111,7 +113,7 @@ class CaseloadTableModel(QAbstractTableModel):
         if col == self.GROUP:
             if not row.active:
                 return f"Lukket: {OUTCOME_LABELS[row.outcome]}" if row.outcome else "Lukket"
-            return GROUP_LABELS[row.group] if row.group else ""
+            return GROUP_SHORT_LABELS[row.group] if row.group else ""
         if col == self.AIM:
             return AIM_LABELS[row.aim]
         if col == self.WEEKS:
@@ -128,7 +130,7 @@ class CaseloadTableModel(QAbstractTableModel):
 
     def _sort_key(self, row: CaseloadRow, col: int) -> Any:
         if col == self.NAME:
-            return f"{row.last_name} {row.first_name}".casefold()
+            return danish_sort_key(f"{row.last_name} {row.first_name}")
         if col == self.CPR:
             return row.cpr
         if col == self.AGE:

@@ -1,0 +1,65 @@
+"""The Overblik: what is overdue, due this week and next week, per citizen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from db.enums import VisitationGroup
+from db.session import Database
+from jobraad.caseload import caseload_rows
+from jobraad.visitation import DueItem, Urgency, urgency
+
+
+@dataclass(frozen=True)
+class CitizenDue:
+    citizen_id: int
+    name: str
+    group: VisitationGroup | None
+    items: tuple[DueItem, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    today: dt.date
+    sections: dict[Urgency, tuple[CitizenDue, ...]]  # OVERDUE, THIS_WEEK, NEXT_WEEK
+    group_counts: dict[VisitationGroup, int]
+    active: int
+    closed: int
+
+    def count(self, section: Urgency) -> int:
+        return sum(len(c.items) for c in self.sections.get(section, ()))
+
+
+SECTIONS = (Urgency.OVERDUE, Urgency.THIS_WEEK, Urgency.NEXT_WEEK)
+
+
+def load_overview(database: Database, today: dt.date | None = None) -> Overview:
+    today = today or dt.date.today()
+    with database.reading() as session:
+        rows = caseload_rows(session, today)
+    buckets: dict[Urgency, list[CitizenDue]] = {s: [] for s in SECTIONS}
+    groups: Counter[VisitationGroup] = Counter()
+    for row in rows:
+        if not row.active:
+            continue
+        if row.group is not None:
+            groups[row.group] += 1
+        per_section: dict[Urgency, list[DueItem]] = {s: [] for s in SECTIONS}
+        for item in row.due:
+            u = urgency(item.due_on, today)
+            if u in per_section:
+                per_section[u].append(item)
+        for section, items in per_section.items():
+            if items:
+                buckets[section].append(CitizenDue(row.citizen_id, row.name, row.group, tuple(items)))
+    for section in SECTIONS:
+        buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
+    return Overview(
+        today=today,
+        sections={s: tuple(v) for s, v in buckets.items()},
+        group_counts={g: groups.get(g, 0) for g in VisitationGroup},
+        active=sum(1 for r in rows if r.active),
+        closed=sum(1 for r in rows if not r.active),
+    )

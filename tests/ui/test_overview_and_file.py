@@ -1,0 +1,130 @@
+"""The Overblik and the citizen's file: click-through, journal, goals, copy as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest.mock import patch
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from db.enums import JournalKind, MeetingKind, VisitationGroup
+from db.session import Database
+from jobraad import records
+from jobraad.citizens import CitizenInput, create_citizen
+from ui.citizen_file import TAB_FORLOEB, TAB_JOURNAL, TAB_MEETINGS
+from ui.forms import FormDialog
+from ui.main_window import MainWindow
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def people(database: Database) -> dict[str, int]:
+    overdue = create_citizen(
+        database,
+        CitizenInput(
+            "Søren", "Ærø", "0101621233", group=VisitationGroup.GRUPPE_1, forloeb_start=TODAY - dt.timedelta(weeks=14)
+        ),
+    )
+    meeting = create_citizen(
+        database,
+        CitizenInput(
+            "Łucja", "Wąsik", "1505801234", group=VisitationGroup.GRUPPE_4, forloeb_start=TODAY - dt.timedelta(weeks=2)
+        ),
+    )
+    when = dt.datetime.combine(TODAY + dt.timedelta(days=7), dt.time(10, 0))
+    records.add_meeting(database, meeting, records.MeetingInput(MeetingKind.SAMTALE, when, "Jobcenter Amager"))
+    return {"overdue": overdue, "meeting": meeting}
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database, people: dict[str, int]) -> MainWindow:
+    w = MainWindow(database, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_overview_sections_and_counts(window: MainWindow) -> None:
+    lines = window.overview.lines()
+    overdue_header = next(line for line in lines if line.startswith("Overskredet"))
+    assert "1 frist" in overdue_header
+    assert any("Søren Ærø" in line for line in lines)
+    next_week = next(i for i, line in enumerate(lines) if line.startswith("Næste uge"))
+    assert any("Samtale kl. 10:00" in line for line in lines[next_week:])
+    assert window.pages.currentIndex() == 0
+
+
+def test_overview_click_through_opens_the_right_tab(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
+    tree = window.overview.tree
+    overdue_section = tree.topLevelItem(0)
+    person = overdue_section.child(0)
+    deadline_line = person.child(0)
+    tree.setCurrentItem(deadline_line)
+    tree.itemActivated.emit(deadline_line, 0)
+    assert window.pages.currentIndex() == 1
+    assert window.selected_citizen_id() == people["overdue"]
+    assert window.file.tabs.currentIndex() == TAB_FORLOEB
+
+    meeting_section = tree.topLevelItem(2)
+    line = meeting_section.child(0).child(0)
+    tree.itemActivated.emit(line, 0)
+    assert window.selected_citizen_id() == people["meeting"]
+    assert window.file.tabs.currentIndex() == TAB_MEETINGS
+
+
+def test_journal_note_added_searched_and_copied(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
+    window.open_citizen(people["overdue"])
+    f = window.file
+
+    def fill_and_save(dialog: FormDialog) -> int:
+        dialog.widgets["text"].setPlainText("Samtale om praktik hos Netto. Borger vil gerne prøve flere timer.")  # type: ignore[attr-defined]
+        dialog.accept()
+        return int(dialog.result())
+
+    with patch.object(FormDialog, "exec", fill_and_save):
+        f.add_journal_note()
+    assert f.tabs.currentIndex() == TAB_JOURNAL
+    notes = records.list_journal(window.database, people["overdue"])
+    assert [n.kind for n in notes] == [JournalKind.SAMTALE]
+    assert f.journal.model.rowCount() == 1
+
+    f.journal_search.setText("netto")
+    assert f.journal.model.rowCount() == 1
+    f.journal_search.setText("fleksjob")
+    assert f.journal.model.rowCount() == 0
+    f.journal_search.clear()
+
+    f.journal.view.selectRow(0)
+    f.copy_journal_note(f.journal.selected())
+    copied = QGuiApplication.clipboard().text()
+    assert "Samtale om praktik hos Netto" in copied
+    assert "0101621233" not in copied and "010162-1233" not in copied
+
+
+def test_goal_reached_closes_the_deadline(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
+    window.open_citizen(people["overdue"])
+    f = window.file
+    goals = f.goals.model
+    assert goals.rowCount() == 5  # gruppe 1: four 13-week goals and the job goal
+    for row in range(4):
+        f.goals.view.selectRow(row)
+        with patch.object(FormDialog, "exec", lambda d: (d.accept(), int(d.result()))[1]):
+            f._edit_goal(f.goals.selected())
+    assert all(goals.row_at(r)[2] == TODAY for r in range(4))
+    assert window.model.row_at(window.model.row_of(people["overdue"])).overdue_count(TODAY) == 0  # type: ignore[arg-type]
+
+
+def test_delete_asks_first(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
+    window.open_citizen(people["meeting"])
+    f = window.file
+    f.meetings.view.selectRow(0)
+    with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.No):
+        f._delete_meeting(f.meetings.selected())
+    assert len(records.list_meetings(window.database, people["meeting"])) == 1
+    with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Yes):
+        f._delete_meeting(f.meetings.selected())
+    assert records.list_meetings(window.database, people["meeting"]) == []

@@ -1,0 +1,129 @@
+"""The Overblik start page: overdue, this week, next week, grouped by citizen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from jobraad.dates import format_date
+from jobraad.overview import SECTIONS, Overview
+from jobraad.visitation import Urgency
+from jobraad.vocab import GROUP_LABELS
+
+CITIZEN_ROLE = Qt.ItemDataRole.UserRole + 1
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 2
+
+SECTION_TITLES = {
+    Urgency.OVERDUE: "Overskredet",
+    Urgency.THIS_WEEK: "Denne uge",
+    Urgency.NEXT_WEEK: "Næste uge",
+}
+SECTION_COLOURS = {
+    Urgency.OVERDUE: QColor("#f4c7c3"),
+    Urgency.THIS_WEEK: QColor("#fce8b2"),
+    Urgency.NEXT_WEEK: QColor("#e6f0fa"),
+}
+
+
+class OverviewPage(QWidget):
+    """Signals: item_activated(citizen_id, target) when a line is opened (double-click or Enter)."""
+
+    item_activated = Signal(int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setObjectName("overviewHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.heading)
+        self.counts = QHBoxLayout()
+        self.count_labels: list[QLabel] = []
+        layout.addLayout(self.counts)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("overviewTree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Borger / frist", "Dato"])
+        self.tree.setColumnWidth(0, 620)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.itemActivated.connect(self._activated)
+        layout.addWidget(self.tree)
+        hint = QLabel("Dobbeltklik eller tryk Enter på en linje for at åbne borgerens sag det rette sted.")
+        hint.setStyleSheet("color: #555;")
+        layout.addWidget(hint)
+
+    def show_overview(self, overview: Overview) -> None:
+        week = overview.today.isocalendar()[1]
+        self.heading.setText(
+            f"<h2 style='margin:0'>Overblik</h2><span style='color:#444'>{format_date(overview.today)} · "
+            f"uge {week} · {overview.active} aktive sager · {overview.closed} lukkede</span>"
+        )
+        for label in self.count_labels:
+            label.deleteLater()
+        self.count_labels = []
+        for group, count in overview.group_counts.items():
+            label = QLabel(f"<b>{count}</b> {GROUP_LABELS[group]}")
+            label.setStyleSheet("border: 1px solid #bbb; border-radius: 4px; padding: 4px 10px; background: #fafafa;")
+            self.counts.addWidget(label)
+            self.count_labels.append(label)
+        self.counts.addStretch(1)
+
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        for section in SECTIONS:
+            citizens = overview.sections[section]
+            count = overview.count(section)
+            title = SECTION_TITLES[section]
+            if section == Urgency.THIS_WEEK:
+                title += f" (uge {week})"
+            elif section == Urgency.NEXT_WEEK:
+                next_week = (overview.today + dt.timedelta(weeks=1)).isocalendar()[1]
+                title += f" (uge {next_week})"
+            top = QTreeWidgetItem([f"{title} — {count} {'frist' if count == 1 else 'frister'}", ""])
+            top.setFont(0, bold)
+            top.setBackground(0, QBrush(SECTION_COLOURS[section]))
+            top.setBackground(1, QBrush(SECTION_COLOURS[section]))
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(top)
+            if not citizens:
+                empty = QTreeWidgetItem(["Ingen", ""])
+                empty.setForeground(0, QBrush(QColor("#777")))
+                top.addChild(empty)
+            for c in citizens:
+                group = GROUP_LABELS[c.group] if c.group else ""
+                person = QTreeWidgetItem([f"{c.name}   ·   {group}", ""])
+                person.setFont(0, bold)
+                person.setData(0, CITIZEN_ROLE, c.citizen_id)
+                person.setData(0, TARGET_ROLE, c.items[0].target)
+                top.addChild(person)
+                for item in c.items:
+                    line = QTreeWidgetItem([item.title, format_date(item.due_on)])
+                    line.setData(0, CITIZEN_ROLE, c.citizen_id)
+                    line.setData(0, TARGET_ROLE, item.target)
+                    line.setToolTip(0, "Åbn borgerens sag")
+                    person.addChild(line)
+            top.setExpanded(True)
+            for i in range(top.childCount()):
+                top.child(i).setExpanded(True)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        citizen_id = item.data(0, CITIZEN_ROLE)
+        if citizen_id is not None:
+            self.item_activated.emit(int(citizen_id), str(item.data(0, TARGET_ROLE) or ""))
+
+    def lines(self) -> list[str]:
+        """All visible texts, depth-first (for tests)."""
+        out: list[str] = []
+
+        def walk(item: QTreeWidgetItem, depth: int) -> None:
+            out.append("  " * depth + item.text(0))
+            for i in range(item.childCount()):
+                walk(item.child(i), depth + 1)
+
+        for i in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(i), 0)
+        return out
