@@ -1,0 +1,250 @@
+"""Pre-filled request letters (PDF) to the GP, a specialist, a hospital, SOF or SUF,
+so the caseworker only has to sign and send them.
+
+A request for health or social information needs the citizen's written consent
+covering that source; without a registered consent no letter is made. Legal
+references are deliberately general (the acts, not section numbers): the letter
+must stay correct when the rules are renumbered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from db.enums import DocumentSource
+from jobraad import cpr
+from jobraad.dates import format_date
+from jobraad.errors import UserFacingError
+from jobraad.pdf import MARGINS, PAGE_SIZE, escape, new_document, styles, table_style, write_pdf_atomically
+
+__all__ = [
+    "RECIPIENT_KINDS",
+    "LetterRefused",
+    "LetterRequest",
+    "render_request_letter",
+    "save_request_letter",
+]
+
+# Who the request may go to, and how the letter names that source in the consent sentence.
+RECIPIENT_KINDS: dict[str, str] = {
+    DocumentSource.EGEN_LAEGE.value: "borgerens egen læge",
+    DocumentSource.SPECIALLAEGE.value: "speciallæge",
+    DocumentSource.HOSPITAL.value: "hospitalet",
+    DocumentSource.SOF.value: "Socialforvaltningen (SOF)",
+    DocumentSource.SUF.value: "Sundheds- og Omsorgsforvaltningen (SUF)",
+}
+
+_CONSENT_LAW = (
+    "De indhentes med borgerens skriftlige samtykke efter reglerne i lov om retssikkerhed "
+    "og administration på det sociale område"
+)
+_LAB = "lov om en aktiv beskæftigelsesindsats"
+
+
+class LetterRefused(UserFacingError):
+    """The letter was not made; the message says why, in Danish."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterRequest:
+    """Everything a request letter says. Text as the user typed it."""
+
+    recipient_kind: str  # a key of RECIPIENT_KINDS (DocumentSource values)
+    recipient_name: str
+    citizen_name: str
+    citizen_cpr: str  # ten digits (a dash is tolerated)
+    what: str  # what is asked for, e.g. "Lægeattest LÆ 265 til brug for rehabiliteringsteamet"
+    purpose: str  # which case, e.g. "afklaring af ret til fleksjob"
+    answer_by: dt.date
+    consent_given_on: dt.date | None
+    caseworker: str
+    letter_date: dt.date
+    recipient_unit: str = ""
+    recipient_secure_mail: str = ""
+    citizen_address: str = ""
+    form: str = ""  # e.g. "LÆ 265"
+    jobcenter: str = "Jobcenter København"
+    phone: str = ""
+    email: str = ""
+
+
+def _lower_first(text: str) -> str:
+    """'Lægeattest LÆ 265' → 'lægeattest LÆ 265', but 'SOF-journal' stays as written."""
+    if len(text) >= 2 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+_HEADING_MAX = 70  # a longer description is in the body; the heading stays two lines at most
+
+
+def _heading(what: str) -> str:
+    heading = f"Anmodning om {what}"
+    return heading if len(heading) <= _HEADING_MAX else "Anmodning om oplysninger"
+
+
+def _check(request: LetterRequest) -> str:
+    """The CPR number as ten digits, or raise `LetterRefused`."""
+    if request.recipient_kind not in RECIPIENT_KINDS:
+        raise ValueError(f"unknown recipient kind: {request.recipient_kind!r}")
+    if request.consent_given_on is None:
+        raise LetterRefused(
+            "Der er ikke registreret samtykke fra borgeren til at indhente disse oplysninger. "
+            "Registrér borgerens skriftlige samtykke først; brevet er ikke lavet."
+        )
+    missing = [
+        label
+        for label, value in (
+            ("modtagerens navn", request.recipient_name),
+            ("borgerens navn", request.citizen_name),
+            ("hvad der anmodes om", request.what),
+            ("formålet (hvilken sag)", request.purpose),
+            ("sagsbehandlerens navn", request.caseworker),
+        )
+        if not value.strip()
+    ]
+    if missing:
+        raise LetterRefused("Brevet er ikke lavet. Udfyld: " + ", ".join(missing) + ".")
+    if request.consent_given_on > request.letter_date:
+        raise LetterRefused("Samtykket er dateret efter brevets dato. Ret datoen for samtykket eller brevet.")
+    if request.answer_by < request.letter_date:
+        raise LetterRefused("Svarfristen ligger før brevets dato. Vælg en senere svarfrist.")
+    try:
+        return cpr.normalise(request.citizen_cpr)
+    except cpr.InvalidCpr as err:
+        raise LetterRefused(f"Brevet er ikke lavet: {err}") from None
+
+
+def _lines(*parts: str) -> str:
+    return "<br/>".join(escape(p.strip()) for p in parts if p.strip())
+
+
+def _story(request: LetterRequest, digits: str) -> list[Flowable]:
+    st = styles()
+    body = ParagraphStyle("letter", parent=st["body"], spaceAfter=9)
+    st["title"].fontSize, st["title"].leading = 14, 18
+    st["sender"] = ParagraphStyle("sender", parent=body, fontSize=9.5, leading=13)
+    what = _lower_first(request.what.strip())
+    consent_on = request.consent_given_on
+    assert consent_on is not None  # checked in _check
+
+    # Sender on the right, recipient on the left where a window envelope shows it.
+    recipient = _lines(
+        request.recipient_name,
+        request.recipient_unit,
+        f"Sikker post: {request.recipient_secure_mail}" if request.recipient_secure_mail.strip() else "",
+    )
+    sender = "<br/>".join(
+        [
+            f"<b>{escape(request.jobcenter.strip())}</b>",
+            escape(request.caseworker.strip()),
+            *([f"Telefon: {escape(request.phone.strip())}"] if request.phone.strip() else []),
+            *([f"E-mail: {escape(request.email.strip())}"] if request.email.strip() else []),
+            "",
+            f"Dato: {format_date(request.letter_date)}",
+        ]
+    )
+    frame_width = PAGE_SIZE[0] - MARGINS.left - MARGINS.right
+    header = Table(
+        [[Paragraph(recipient, body), Paragraph(sender, st["sender"])]],
+        colWidths=[frame_width - 62 * mm, 62 * mm],
+        style=table_style(
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ),
+    )
+
+    concerning = f"<b>Vedr.: {escape(request.citizen_name.strip())}, CPR {cpr.format_cpr(digits)}</b>"
+    if request.citizen_address.strip():
+        concerning += "<br/>" + _lines(*request.citizen_address.splitlines())
+
+    form = request.form.strip()
+    asked = f"{escape(request.jobcenter.strip())} anmoder hermed om {escape(what)} vedrørende ovennævnte borger."
+    if "265" in form:
+        asked += (
+            f" Attesten udfyldes på blanket {escape(form)}, og anmodningen sendes sammen med LÆ 261/262."
+            " Attesten honoreres efter den gældende takst."
+        )
+    elif form:
+        asked += f" Oplysningerne bedes givet på blanket {escape(form)}."
+
+    purpose = f"Oplysningerne skal bruges i sagen om {escape(request.purpose.strip())}"
+    if "265" in form:
+        legal = (
+            f"{_CONSENT_LAW}. Anmodningen sker som led i forberedelsen af sagen til rehabiliteringsteamet, "
+            f"jf. {_LAB} og reglerne om rehabiliteringsteams og rehabiliteringsplaner."
+        )
+    else:
+        legal = f"{_CONSENT_LAW}, til brug for sagen efter {_LAB}."
+    consent = (
+        f"Borgeren har den {format_date(consent_on)} givet skriftligt samtykke til, at jobcentret indhenter "
+        f"disse oplysninger hos {RECIPIENT_KINDS[request.recipient_kind]} til brug for sagen. "
+        "Samtykket kan eftersendes, hvis I ønsker det."
+    )
+    if request.email.strip():
+        reply = (
+            f"Send venligst svaret med sikker post til {escape(request.email.strip())}. "
+            "Send ikke følsomme oplysninger med almindelig e-mail."
+        )
+    else:
+        reply = (
+            f"Send venligst svaret med sikker post til {escape(request.jobcenter.strip())}, "
+            f"att. {escape(request.caseworker.strip())}. Send ikke følsomme oplysninger med almindelig e-mail."
+        )
+    if request.phone.strip():
+        reply += f" Har I spørgsmål, er I velkomne til at ringe til mig på {escape(request.phone.strip())}."
+
+    signature = KeepTogether(
+        [
+            Paragraph("Med venlig hilsen", body),
+            Spacer(1, 14 * mm),
+            Paragraph("_" * 38, body),
+            Paragraph(
+                _lines(request.caseworker, "Jobrådgiver", request.jobcenter),
+                body,
+            ),
+        ]
+    )
+
+    return [
+        header,
+        Spacer(1, 14 * mm),
+        Paragraph(concerning, body),
+        Spacer(1, 4 * mm),
+        Paragraph(escape(_heading(what)), st["title"]),
+        Paragraph(asked, body),
+        Paragraph(f"{purpose}. {legal}", body),
+        Paragraph(consent, body),
+        Paragraph(f"<b>Vi beder om svar senest {format_date(request.answer_by)}.</b>", body),
+        Paragraph(reply, body),
+        Spacer(1, 6 * mm),
+        signature,
+    ]
+
+
+def _build(request: LetterRequest, digits: str, out: BinaryIO) -> None:
+    doc = new_document(out, title="Anmodning om oplysninger", author=request.jobcenter.strip())
+    doc.build(_story(request, digits))
+
+
+def render_request_letter(request: LetterRequest) -> bytes:
+    """The letter as A4 PDF bytes. Raises `LetterRefused` (e.g. no consent)."""
+    digits = _check(request)
+    out = io.BytesIO()
+    _build(request, digits, out)
+    return out.getvalue()
+
+
+def save_request_letter(request: LetterRequest, path: Path) -> None:
+    """Save the letter at `path` atomically; `StorageError` if the disk refuses."""
+    digits = _check(request)
+    write_pdf_atomically(Path(path), lambda fh: _build(request, digits, fh))

@@ -1,0 +1,273 @@
+"""Shared ReportLab setup for everything jobraad prints: the embedded font, A4
+page and margins, paragraph styles, the confidentiality footer and atomic saving.
+
+The font is embedded (DejaVu Sans from `resources/fonts`), never one of the PDF
+base fonts: Helvetica cannot print Ş, ğ, Ł, ą or ễ, and a name must print
+exactly as it is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import io
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib.colors import black
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, TableStyle
+
+from db.errors import StorageError
+from jobraad.resources import resource
+
+__all__ = [
+    "CONFIDENTIAL",
+    "FONT",
+    "FONT_BOLD",
+    "MARGINS",
+    "PAGE_SIZE",
+    "Margins",
+    "confidential_footer",
+    "escape",
+    "make_footer",
+    "new_document",
+    "register_fonts",
+    "styles",
+    "table_style",
+    "write_atomically",
+    "write_pdf_atomically",
+]
+
+FONT = "JobraadSans"
+FONT_BOLD = "JobraadSans-Bold"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+
+PAGE_SIZE = A4
+CONFIDENTIAL = "Fortroligt — indeholder følsomme personoplysninger"
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Page margins in points. The left one is wider: printed pages are hole-punched."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+MARGINS = Margins(left=30 * mm, right=20 * mm, top=20 * mm, bottom=20 * mm)
+
+
+@functools.cache
+def register_fonts() -> str:
+    """Register the embedded font family once per process; returns its name.
+
+    The TTF bytes are read through `resource()` into memory, so this also works
+    when `resources` sits inside a zip or a frozen bundle.
+    """
+    for name, filename in _FONT_FILES.items():
+        data = resource("fonts", filename).read_bytes()
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    # No oblique face is shipped: italic falls back to the upright faces.
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    return FONT
+
+
+def escape(text: str) -> str:
+    """User text made safe for a ReportLab `Paragraph`: NFC-composed (a decomposed
+    'ễ' from another system would print as a letter plus a loose accent) and with
+    the mini-markup characters escaped, so '<' or '&' in a name prints as written."""
+    return _xml_escape(unicodedata.normalize("NFC", text))
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """Paragraph styles for A4 documents in the embedded font, black on white.
+
+    Keys: title, h1, h2, body, body_bold, small, cell, cell_bold. A new dict each
+    call, so a caller may adjust a style without touching anyone else's.
+    """
+    register_fonts()
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=10.5,
+        leading=14.5,
+        alignment=TA_LEFT,
+        textColor=black,
+        spaceAfter=6,
+        # Ragged right: ReportLab does not hyphenate Danish, and justified lines of long
+        # compounds ("rehabiliteringsteamet") would open wide gaps.
+        allowWidows=0,
+    )
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=10),
+        "h1": ParagraphStyle(
+            "h1", parent=body, fontName=FONT_BOLD, fontSize=13, leading=17, spaceBefore=10, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14.5, spaceBefore=8, spaceAfter=4
+        ),
+        "body": body,
+        "body_bold": ParagraphStyle("body_bold", parent=body, fontName=FONT_BOLD),
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=2),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", parent=body, fontName=FONT_BOLD, fontSize=9, leading=11.5, spaceAfter=0
+        ),
+    }
+
+
+def table_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A `TableStyle` that sets the embedded font first. Use it for every `Table`:
+    ReportLab's table default is Helvetica, which then appears in the PDF even
+    when every cell is a Paragraph, and cannot print all names."""
+    register_fonts()
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("LEADING", (0, 0), (-1, -1), 11.5),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            *commands,
+        ]
+    )
+
+
+def make_footer(text: str = CONFIDENTIAL, *, page_numbers: bool = False) -> Callable[[Canvas, Any], None]:
+    """An `onPage` callback for a platypus document that draws `text` (and
+    optionally "Side n") small at the foot of every page, inside the margins."""
+
+    def draw(canvas: Canvas, doc: Any) -> None:
+        register_fonts()
+        width, _height = doc.pagesize
+        y = MARGINS.bottom - 9 * mm
+        canvas.saveState()
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGINS.left, y + 10, width - MARGINS.right, y + 10)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(MARGINS.left, y, unicodedata.normalize("NFC", text))
+        if page_numbers:
+            canvas.drawRightString(width - MARGINS.right, y, f"Side {doc.page}")
+        canvas.restoreState()
+
+    return draw
+
+
+confidential_footer = make_footer()
+
+
+def new_document(
+    out: BinaryIO | str,
+    *,
+    title: str,
+    author: str = "",
+    footer: Callable[[Canvas, Any], None] | None = confidential_footer,
+) -> BaseDocTemplate:
+    """An A4 platypus document with `MARGINS` and one frame without inner padding,
+    so text starts exactly at the margin. `footer` is drawn on every page.
+
+    `title` and `author` go into the PDF's properties, which many programs show:
+    never put a citizen's name there.
+    """
+    register_fonts()
+    doc = BaseDocTemplate(
+        out,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGINS.left,
+        rightMargin=MARGINS.right,
+        topMargin=MARGINS.top,
+        bottomMargin=MARGINS.bottom,
+        title=title,
+        author=author,
+        creator="jobraad",
+        producer="jobraad",
+        # Otherwise the canvas starts every page in Helvetica and lists it as a page font.
+        initialFontName=FONT,
+        initialFontSize=10.5,
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer or _no_footer)])
+    return doc
+
+
+def _no_footer(_canvas: Canvas, _doc: Any) -> None:
+    pass
+
+
+# --- saving ------------------------------------------------------------------------
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _storage_message(err: OSError) -> str:
+    # The path is left out on purpose: file names often hold a citizen's name.
+    if err.errno in _DISK_FULL:
+        return "Filen kunne ikke gemmes: der er ikke plads nok på disken. Frigør plads, og prøv igen."
+    if err.errno in _NO_ACCESS:
+        return (
+            "Filen kunne ikke gemmes: mappen er skrivebeskyttet, eller du har ikke adgang til den. Vælg en anden mappe."
+        )
+    if err.errno == errno.ENOENT:
+        return "Filen kunne ikke gemmes: mappen findes ikke (længere). Vælg en anden mappe."
+    reason = f" ({err.strerror})" if err.strerror else ""
+    return f"Filen kunne ikke gemmes{reason}. Intet er ændret."
+
+
+def write_atomically(path: Path, build: Callable[[BinaryIO], None]) -> None:
+    """Let `build` write into a temporary file beside `path`, then rename it over
+    `path`. An existing file stays whole if anything fails, and no half-written
+    or temporary file is left behind. OSError becomes `StorageError`."""
+    path = Path(path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".jobraad-", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise StorageError(_storage_message(err)) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            build(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as err:
+        _unlink_quietly(tmp)
+        raise StorageError(_storage_message(err)) from None
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def write_pdf_atomically(path: Path, build: Callable[[BinaryIO], None]) -> None:
+    """Save a PDF that `build` writes to a binary stream; see `write_atomically`."""
+    write_atomically(path, build)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
