@@ -18,6 +18,7 @@ from db.enums import Aim, MeetingKind, Outcome, VisitationGroup
 from db.models import CaseOutcome, Citizen, Deadline, Forloeb, GoalProgress, Meeting
 from db.session import Database
 from jobraad import cpr
+from jobraad.documentation import Readiness, overdue_requests, readiness_by_citizen
 from jobraad.text import fold_for_search
 from jobraad.visitation import DueItem, Urgency, group_deadlines, in_target_group_2024, urgency, weeks_in_forloeb
 from jobraad.vocab import MEETING_LABELS
@@ -39,6 +40,7 @@ class CaseloadRow:
     outcome: Outcome | None
     in_target_group: bool
     due: tuple[DueItem, ...] = ()
+    readiness: Readiness | None = None
     search_text: str = field(default="", repr=False)  # folded (jobraad.text.fold_for_search): name, CPR, phone, notes
 
     @property
@@ -107,6 +109,9 @@ def due_items(session: Session, today: dt.date, citizen_ids: Iterable[int] | Non
     for citizen_id, due_on, title in session.execute(deadline_stmt):
         if citizen_id not in closed:
             result[citizen_id].append(DueItem(due_on, title, "påmindelse", "deadlines", citizen_id))
+    for item in overdue_requests(session, today, ids):
+        if item.citizen_id is not None and item.citizen_id not in closed:
+            result[item.citizen_id].append(item)
     for items in result.values():
         items.sort(key=lambda d: d.due_on)
     return result
@@ -143,6 +148,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
     closed = _closed(session, ids)
     current = _current_forloeb(session, ids)
     due = due_items(session, today, ids)
+    readiness = readiness_by_citizen(session, today, ids)
     rows: list[CaseloadRow] = []
     for citizen_id, digits, first, last, phone, notes, aim, support_years in session.execute(stmt):
         age = cpr.age_on(digits, today)
@@ -165,6 +171,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
                 outcome=closed.get(citizen_id),
                 in_target_group=in_target_group_2024(age, support_years),
                 due=tuple(due.get(citizen_id, ())),
+                readiness=readiness.get(citizen_id) if active else None,
                 search_text=fold_for_search(search),
             )
         )

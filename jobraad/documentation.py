@@ -1,0 +1,580 @@
+"""The documentation checklist of a case: what the rule pack asks for, how far
+each item has come, what to do next, and whether the case is ready for the
+rehabiliteringsteam.
+
+The rule pack (resources/rulepacks) says what is needed; the database holds only
+the state of each item (`DocumentationItem`) and its history (`DocumentEvent`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.enums import Aim, DocumentSource, DocumentState, PlacementKind
+from db.models import Attachment, Citizen, Consent, DocumentationItem, DocumentEvent, Forloeb, Placement
+from db.session import Database
+from jobraad import audit
+from jobraad.citizens import CitizenNotFound
+from jobraad.dates import format_date
+from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.rulepacks import RuleItem, RulePack, default_pack_for, get_pack
+from jobraad.visitation import DueItem
+from jobraad.vocab import DOCUMENT_STATE_LABELS, SOURCE_LABELS
+
+# Placements after which an employer statement is expected.
+STATEMENT_PLACEMENTS = (
+    PlacementKind.VIRKSOMHEDSPRAKTIK,
+    PlacementKind.LOENTILSKUD,
+    PlacementKind.INTERN_PRAKTIK,
+    PlacementKind.GRUPPEPRAKTIK,
+)
+DONE_STATES = (DocumentState.MODTAGET, DocumentState.IKKE_RELEVANT)
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: dt.datetime
+    from_state: DocumentState | None
+    to_state: DocumentState
+    note: str
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    attachment_id: int
+    filename: str
+    mime_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    item: RuleItem
+    instance: str  # "" or "placement-<id>" for items that repeat per placement
+    instance_label: str
+    state: DocumentState
+    requested_on: dt.date | None = None
+    requested_from: str = ""
+    expected_by: dt.date | None = None
+    received_on: dt.date | None = None
+    not_relevant_reason: str = ""
+    note: str = ""
+    record_id: int | None = None
+    attachments: tuple[AttachmentRef, ...] = ()
+    events: tuple[EventView, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"{self.item.title} – {self.instance_label}" if self.instance_label else self.item.title
+
+    @property
+    def done(self) -> bool:
+        return self.state in DONE_STATES
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.state == DocumentState.ANMODET and self.expected_by is not None and self.expected_by < today
+
+    def days_overdue(self, today: dt.date) -> int:
+        return (today - self.expected_by).days if self.overdue(today) and self.expected_by else 0
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    consent_id: int
+    source: DocumentSource
+    scope: str
+    given_on: dt.date
+    expires_on: dt.date | None
+    withdrawn_on: dt.date | None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (
+            self.given_on <= day
+            and (self.expires_on is None or day <= self.expires_on)
+            and (self.withdrawn_on is None or day < self.withdrawn_on)
+        )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    required: int
+    done: int
+    overdue: int
+    missing: tuple[str, ...]  # titles of required items not yet received or set aside
+
+    @property
+    def ready(self) -> bool:
+        return self.required > 0 and not self.missing
+
+    @property
+    def label(self) -> str:
+        """For the caseload column: '7/11, 2 forsinket', 'klar', or '' when nothing applies."""
+        if self.required == 0:
+            return ""
+        text = "klar" if self.ready else f"{self.done}/{self.required}"
+        if self.overdue:
+            text += f", {self.overdue} forsinket"
+        return text
+
+
+@dataclass(frozen=True)
+class NextStep:
+    priority: int  # 1 consent, 2 overdue, 3 can be asked now, 4 waiting, 5 ready
+    text: str
+    entry: ChecklistEntry | None = None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    citizen_id: int
+    aim: Aim
+    pack: RulePack
+    pack_chosen: bool  # False: the default pack for the date
+    entries: tuple[ChecklistEntry, ...]
+    consents: tuple[ConsentView, ...]
+
+    def readiness(self, today: dt.date) -> Readiness:
+        return _readiness(self.entries, today)
+
+    def entry(self, item_id: str, instance: str = "") -> ChecklistEntry:
+        for e in self.entries:
+            if e.item.id == item_id and e.instance == instance:
+                return e
+        raise KeyError((item_id, instance))
+
+
+def _readiness(entries: Iterable[ChecklistEntry], today: dt.date) -> Readiness:
+    required = [e for e in entries if e.item.required]
+    return Readiness(
+        required=len(required),
+        done=sum(1 for e in required if e.done),
+        overdue=sum(1 for e in entries if e.overdue(today)),
+        missing=tuple(e.title for e in required if not e.done),
+    )
+
+
+# --- which pack, which items ------------------------------------------------------------------
+
+
+def pack_for(citizen_rule_pack: str, start: dt.date | None, today: dt.date) -> tuple[RulePack, bool]:
+    """The case's chosen pack, or the default for the start of the current forløb."""
+    if citizen_rule_pack:
+        return get_pack(citizen_rule_pack), True
+    return default_pack_for(start or today), False
+
+
+def _placement_label(p: Placement) -> str:
+    return f"{p.employer_name} (fra {format_date(p.start_date)})"
+
+
+def _entries(
+    pack: RulePack,
+    aim: Aim,
+    placements: list[Placement],
+    stored: dict[tuple[str, str], DocumentationItem],
+    attachments: dict[int, list[AttachmentRef]],
+    events: dict[int, list[EventView]],
+) -> list[ChecklistEntry]:
+    out: list[ChecklistEntry] = []
+    statement_places = [p for p in placements if p.kind in STATEMENT_PLACEMENTS]
+    for item in pack.items_for(aim):
+        instances = [("", "")]
+        if item.per_placement and statement_places:
+            instances = [(f"placement-{p.id}", _placement_label(p)) for p in statement_places]
+        for instance, label in instances:
+            row = stored.get((item.id, instance))
+            if row is None:
+                out.append(ChecklistEntry(item, instance, label, DocumentState.MANGLER))
+                continue
+            out.append(
+                ChecklistEntry(
+                    item=item,
+                    instance=instance,
+                    instance_label=label,
+                    state=row.state,
+                    requested_on=row.requested_on,
+                    requested_from=row.requested_from,
+                    expected_by=row.expected_by,
+                    received_on=row.received_on,
+                    not_relevant_reason=row.not_relevant_reason,
+                    note=row.note,
+                    record_id=row.id,
+                    attachments=tuple(attachments.get(row.id, ())),
+                    events=tuple(events.get(row.id, ())),
+                )
+            )
+    return out
+
+
+def _current_start(session: Session, citizen_id: int) -> dt.date | None:
+    return session.scalars(
+        select(Forloeb.start_date)
+        .where(Forloeb.citizen_id == citizen_id, Forloeb.end_date.is_(None))
+        .order_by(Forloeb.start_date.desc())
+    ).first()
+
+
+def _consents(session: Session, citizen_id: int) -> list[ConsentView]:
+    rows = session.scalars(select(Consent).where(Consent.citizen_id == citizen_id).order_by(Consent.given_on))
+    return [ConsentView(c.id, c.source, c.scope, c.given_on, c.expires_on, c.withdrawn_on) for c in rows]
+
+
+def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checklist:
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise CitizenNotFound()
+    pack, chosen = pack_for(citizen.rule_pack, _current_start(session, citizen_id), today)
+    placements = list(
+        session.scalars(select(Placement).where(Placement.citizen_id == citizen_id).order_by(Placement.start_date))
+    )
+    rows = session.scalars(select(DocumentationItem).where(DocumentationItem.citizen_id == citizen_id)).all()
+    stored = {(r.item_key, r.instance): r for r in rows}
+    ids = [r.id for r in rows]
+    attachments: dict[int, list[AttachmentRef]] = defaultdict(list)
+    for a_id, item_id, name, mime, size in session.execute(
+        select(Attachment.id, Attachment.item_id, Attachment.filename, Attachment.mime_type, Attachment.size)
+        .where(Attachment.item_id.in_(ids))
+        .order_by(Attachment.added_at)
+    ):
+        attachments[item_id].append(AttachmentRef(a_id, name, mime, size))
+    events: dict[int, list[EventView]] = defaultdict(list)
+    for ev in session.scalars(
+        select(DocumentEvent).where(DocumentEvent.item_id.in_(ids)).order_by(DocumentEvent.at, DocumentEvent.id)
+    ):
+        events[ev.item_id].append(EventView(ev.at, ev.from_state, ev.to_state, ev.note))
+    return Checklist(
+        citizen_id=citizen_id,
+        aim=citizen.aim,
+        pack=pack,
+        pack_chosen=chosen,
+        entries=tuple(_entries(pack, citizen.aim, placements, stored, attachments, events)),
+        consents=tuple(_consents(session, citizen_id)),
+    )
+
+
+def load_checklist(database: Database, citizen_id: int, today: dt.date | None = None) -> Checklist:
+    with database.reading() as session:
+        return read_checklist(session, citizen_id, today or dt.date.today())
+
+
+# --- changing state ---------------------------------------------------------------------------
+
+
+def consent_covers(consents: Iterable[ConsentView], source: DocumentSource, day: dt.date) -> bool:
+    return any(c.source == source and c.valid_on(day) for c in consents)
+
+
+def set_state(
+    database: Database,
+    citizen_id: int,
+    item_id: str,
+    instance: str,
+    state: DocumentState,
+    *,
+    on: dt.date | None = None,
+    requested_from: str = "",
+    expected_by: dt.date | None = None,
+    reason: str = "",
+    note: str = "",
+    today: dt.date | None = None,
+) -> None:
+    """Move one checklist item to `state`. Refuses, changing nothing, when a date or
+    a reason is missing, or when a health request has no consent covering its source."""
+    today = today or dt.date.today()
+    with database.transaction() as session:
+        checklist = read_checklist(session, citizen_id, today)
+        try:
+            entry = checklist.entry(item_id, instance)
+        except KeyError:
+            raise ValidationFailed(
+                [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
+                "Dokumentationen er ikke ændret:",
+            ) from None
+        item = entry.item
+        problems: list[FieldProblem] = []
+        if state in (DocumentState.ANMODET, DocumentState.MODTAGET) and on is None:
+            problems.append(FieldProblem("dato", "Dato skal udfyldes."))
+        if on is not None and on > today:
+            problems.append(FieldProblem("dato", "Datoen ligger i fremtiden."))
+        if state == DocumentState.ANMODET:
+            if not requested_from.strip():
+                problems.append(FieldProblem("hvem", "Skriv hvem der er anmodet (fx lægens navn)."))
+            if expected_by is not None and on is not None and expected_by < on:
+                problems.append(FieldProblem("forventet", "Svarfristen ligger før anmodningen."))
+            if item.health and on is not None and not consent_covers(checklist.consents, item.source, on):
+                problems.append(
+                    FieldProblem(
+                        "samtykke",
+                        f"Der er ikke registreret et gyldigt samtykke fra borgeren til at indhente oplysninger "
+                        f"fra {SOURCE_LABELS[item.source]}. Registrér samtykket først.",
+                    )
+                )
+        if state == DocumentState.IKKE_RELEVANT and not reason.strip():
+            problems.append(FieldProblem("begrundelse", "Skriv hvorfor punktet ikke er relevant."))
+        if problems:
+            raise ValidationFailed(problems, "Dokumentationen er ikke ændret:")
+
+        row = session.get(DocumentationItem, entry.record_id) if entry.record_id else None
+        if row is None:
+            row = DocumentationItem(citizen_id=citizen_id, item_key=item.id, instance=instance, source=item.source)
+            session.add(row)
+        previous = row.state if entry.record_id else None
+        row.state = state
+        if state == DocumentState.MANGLER:
+            row.requested_on = row.expected_by = row.received_on = None
+            row.requested_from = row.not_relevant_reason = ""
+        elif state == DocumentState.ANMODET:
+            assert on is not None
+            row.requested_on = on
+            row.requested_from = requested_from.strip()
+            row.expected_by = expected_by or on + dt.timedelta(days=item.answer_days)
+            row.received_on = None
+            row.not_relevant_reason = ""
+        elif state == DocumentState.MODTAGET:
+            row.received_on = on
+            row.not_relevant_reason = ""
+            if item.consent_for is not None and on is not None:
+                session.add(Consent(citizen_id=citizen_id, source=item.consent_for, scope=item.title, given_on=on))
+        else:
+            row.not_relevant_reason = reason.strip()
+        if note.strip():
+            row.note = note.strip()
+        session.flush()
+        label = DOCUMENT_STATE_LABELS[state]
+        session.add(
+            DocumentEvent(
+                item_id=row.id,
+                from_state=previous,
+                to_state=state,
+                note=note.strip() or reason.strip() or label,
+            )
+        )
+        audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
+
+
+def set_rule_pack(database: Database, citizen_id: int, pack_id: str) -> None:
+    """Choose the pack the case follows ('' = the default for the date)."""
+    if pack_id:
+        get_pack(pack_id)  # refuses unknown ids
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        citizen.rule_pack = pack_id
+        audit.record(session, audit.Action.CHANGE, citizen_id, "regelpakke")
+
+
+def add_consent(
+    database: Database,
+    citizen_id: int,
+    source: DocumentSource,
+    given_on: dt.date,
+    scope: str,
+    expires_on: dt.date | None = None,
+) -> int:
+    problems: list[FieldProblem] = []
+    if not scope.strip():
+        problems.append(FieldProblem("omfang", "Skriv hvilke oplysninger samtykket dækker, og til hvilken sag."))
+    if given_on > dt.date.today():
+        problems.append(FieldProblem("dato", "Datoen ligger i fremtiden."))
+    if expires_on is not None and expires_on < given_on:
+        problems.append(FieldProblem("udløber", "Udløbsdatoen ligger før samtykket blev givet."))
+    if problems:
+        raise ValidationFailed(problems, "Samtykket er ikke gemt:")
+    with database.transaction() as session:
+        if session.get(Citizen, citizen_id) is None:
+            raise CitizenNotFound()
+        consent = Consent(
+            citizen_id=citizen_id, source=source, scope=scope.strip(), given_on=given_on, expires_on=expires_on
+        )
+        session.add(consent)
+        session.flush()
+        audit.record(session, audit.Action.CHANGE, citizen_id, "samtykke")
+        return consent.id
+
+
+def withdraw_consent(database: Database, consent_id: int, on: dt.date) -> None:
+    with database.transaction() as session:
+        consent = session.get(Consent, consent_id)
+        if consent is None:
+            raise ValidationFailed([FieldProblem("samtykke", "Samtykket findes ikke.")], "Intet er ændret:")
+        if on < consent.given_on:
+            raise ValidationFailed(
+                [FieldProblem("dato", "Datoen ligger før samtykket blev givet.")], "Samtykket er ikke trukket tilbage:"
+            )
+        consent.withdrawn_on = on
+        audit.record(session, audit.Action.CHANGE, consent.citizen_id, "samtykke trukket tilbage")
+
+
+# --- guidance ---------------------------------------------------------------------------------
+
+
+def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
+    """What to do now, most urgent first: consents that block health requests, overdue
+    requests, what can be asked for now (in parallel), then what is awaited."""
+    steps: list[NextStep] = []
+    open_entries = [e for e in checklist.entries if not e.done]
+    blocked: dict[DocumentSource, list[ChecklistEntry]] = defaultdict(list)
+    for e in open_entries:
+        if (
+            e.state == DocumentState.MANGLER
+            and e.item.health
+            and not consent_covers(checklist.consents, e.item.source, today)
+        ):
+            blocked[e.item.source].append(e)
+    for source, entries in blocked.items():
+        titles = ", ".join(e.item.title for e in entries)
+        steps.append(
+            NextStep(1, f"Indhent samtykke til oplysninger fra {SOURCE_LABELS[source]} – før anmodning om: {titles}")
+        )
+    for e in sorted((e for e in open_entries if e.overdue(today)), key=lambda e: e.expected_by or today):
+        who = e.requested_from or SOURCE_LABELS[e.item.source]
+        steps.append(
+            NextStep(
+                2,
+                f"Ryk {who} for «{e.title}» – ventet {format_date(e.expected_by)}, {e.days_overdue(today)} dage over",
+                e,
+            )
+        )
+    ready_now = [
+        e
+        for e in open_entries
+        if e.state == DocumentState.MANGLER
+        and not e.item.consent_for
+        and (not e.item.health or consent_covers(checklist.consents, e.item.source, today))
+    ]
+    ready_now.sort(key=lambda e: (not e.item.required, -e.item.answer_days, e.item.order))
+    for e in ready_now:
+        wait = f" (svartid ca. {e.item.answer_days} dage)" if e.item.answer_days else ""
+        kind = "" if e.item.required else " – anbefalet"
+        steps.append(NextStep(3, f"Kan gøres nu: {e.title}{wait}{kind}", e))
+    consent_items = [e for e in open_entries if e.item.consent_for and e.state == DocumentState.MANGLER]
+    for e in consent_items:
+        if e.item.consent_for not in blocked and e.item.required:
+            steps.append(NextStep(3, f"Kan gøres nu: {e.title}", e))
+    for e in open_entries:
+        if e.state == DocumentState.ANMODET and not e.overdue(today):
+            steps.append(
+                NextStep(4, f"Afvent «{e.title}» fra {e.requested_from} – senest {format_date(e.expected_by)}", e)
+            )
+    readiness = checklist.readiness(today)
+    if readiness.ready:
+        steps.append(
+            NextStep(
+                5, "Alle krævede punkter er modtaget eller vurderet ikke relevante: klar til rehabiliteringsteamet."
+            )
+        )
+    return steps
+
+
+# --- bulk, for the caseload and the Overblik --------------------------------------------------
+
+
+def readiness_by_citizen(
+    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None
+) -> dict[int, Readiness]:
+    """Readiness for many citizens with a few queries."""
+    ids = list(citizen_ids) if citizen_ids is not None else None
+    cstmt = select(Citizen.id, Citizen.aim, Citizen.rule_pack)
+    fstmt = select(Forloeb.citizen_id, Forloeb.start_date).where(Forloeb.end_date.is_(None))
+    pstmt = select(Placement)
+    dstmt = select(DocumentationItem)
+    if ids is not None:
+        cstmt = cstmt.where(Citizen.id.in_(ids))
+        fstmt = fstmt.where(Forloeb.citizen_id.in_(ids))
+        pstmt = pstmt.where(Placement.citizen_id.in_(ids))
+        dstmt = dstmt.where(DocumentationItem.citizen_id.in_(ids))
+    starts = dict(session.execute(fstmt).all())
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    for p in session.scalars(pstmt.order_by(Placement.start_date)):
+        placements[p.citizen_id].append(p)
+    stored: dict[int, dict[tuple[str, str], DocumentationItem]] = defaultdict(dict)
+    for d in session.scalars(dstmt):
+        stored[d.citizen_id][(d.item_key, d.instance)] = d
+    out: dict[int, Readiness] = {}
+    for citizen_id, aim, rule_pack in session.execute(cstmt):
+        pack, _ = pack_for(rule_pack, starts.get(citizen_id), today)
+        entries = _entries(pack, aim, placements.get(citizen_id, []), stored.get(citizen_id, {}), {}, {})
+        out[citizen_id] = _readiness(entries, today)
+    return out
+
+
+def overdue_requests(session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None) -> list[DueItem]:
+    """Requests whose answer is overdue, as deadlines for the Overblik and the caseload."""
+    stmt = select(DocumentationItem).where(
+        DocumentationItem.state == DocumentState.ANMODET, DocumentationItem.expected_by < today
+    )
+    if citizen_ids is not None:
+        stmt = stmt.where(DocumentationItem.citizen_id.in_(list(citizen_ids)))
+    rows = session.scalars(stmt).all()
+    if not rows:
+        return []
+    pack_of = dict(
+        session.execute(
+            select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows}))
+        ).all()
+    )
+    starts = dict(
+        session.execute(
+            select(Forloeb.citizen_id, Forloeb.start_date).where(
+                Forloeb.end_date.is_(None), Forloeb.citizen_id.in_({r.citizen_id for r in rows})
+            )
+        ).all()
+    )
+    items: list[DueItem] = []
+    for r in rows:
+        pack, _ = pack_for(pack_of.get(r.citizen_id, ""), starts.get(r.citizen_id), today)
+        try:
+            title = pack.item(r.item_key).title
+        except KeyError:
+            continue  # an item of another pack than the one the case follows now
+        who = f" fra {r.requested_from}" if r.requested_from else ""
+        assert r.expected_by is not None
+        items.append(
+            DueItem(r.expected_by, f"Svar mangler: {title}{who}", "dokumentation", "documentation", r.citizen_id)
+        )
+    return items
+
+
+def ensure_item(database: Database, citizen_id: int, item_id: str, instance: str = "") -> int:
+    """The stored row for a checklist item, created as 'mangler' if the item was untouched
+    (attachments hang on a stored row)."""
+    with database.transaction() as session:
+        row = session.scalars(
+            select(DocumentationItem).where(
+                DocumentationItem.citizen_id == citizen_id,
+                DocumentationItem.item_key == item_id,
+                DocumentationItem.instance == instance,
+            )
+        ).first()
+        if row is not None:
+            return row.id
+        checklist = read_checklist(session, citizen_id, dt.date.today())
+        entry = checklist.entry(item_id, instance)
+        row = DocumentationItem(citizen_id=citizen_id, item_key=item_id, instance=instance, source=entry.item.source)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+@dataclass(frozen=True)
+class LetterSubject:
+    name: str
+    cpr: str
+    address: str
+
+
+def letter_subject(database: Database, citizen_id: int) -> LetterSubject:
+    """Who a request letter is about; making the letter is recorded in the audit log."""
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        audit.record(session, audit.Action.PRINT, citizen_id, "anmodningsbrev")
+        return LetterSubject(citizen.full_name, citizen.cpr, citizen.address)

@@ -1,0 +1,58 @@
+"""User settings, stored in the database (so they travel with the caseload and
+its backups). Each setting has a default here; nothing else hard-codes them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import Setting
+from db.session import Database
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: Any
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("caseworker_name", "Dit navn (jobrådgiver)", ""),
+        SettingSpec("caseworker_phone", "Dit telefonnummer", ""),
+        SettingSpec("caseworker_email", "Din sikre mail", ""),
+        SettingSpec("jobcenter_name", "Jobcenter", "Jobcenter København"),
+    )
+}
+
+
+def get_settings(database: Database) -> dict[str, Any]:
+    """Every setting, stored value or default."""
+    values = {key: spec.default for key, spec in SPECS.items()}
+    with database.reading() as session:
+        for key, raw in session.execute(select(Setting.key, Setting.value)):
+            if key in SPECS:
+                values[key] = json.loads(raw)
+    return values
+
+
+def get_setting(database: Database, key: str) -> Any:
+    return get_settings(database)[key]
+
+
+def set_settings(database: Database, changes: dict[str, Any]) -> None:
+    unknown = set(changes) - set(SPECS)
+    if unknown:
+        raise KeyError(f"unknown settings: {sorted(unknown)}")
+    with database.transaction() as session:
+        for key, value in changes.items():
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=json.dumps(value)))
+            else:
+                row.value = json.dumps(value)

@@ -1,0 +1,216 @@
+"""The documentation checklist: states and their history, the consent rule,
+next steps, and readiness at its edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from db.enums import Aim, DocumentSource, DocumentState, PlacementKind, VisitationGroup
+from db.models import AuditEntry, Consent, DocumentationItem, DocumentEvent, Placement
+from db.session import Database
+from jobraad import documentation as doc
+from jobraad.caseload import caseload_rows
+from jobraad.citizens import CitizenInput, create_citizen
+from jobraad.errors import ValidationFailed
+from jobraad.rulepacks import get_pack
+
+TODAY = dt.date(2026, 3, 2)  # inside the BEK 2408/2021 pack's period
+START = dt.date(2026, 1, 5)
+
+
+@pytest.fixture
+def citizen(database: Database) -> int:
+    return create_citizen(
+        database,
+        CitizenInput(
+            "Søren", "Ærø", "0101621233", aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=START
+        ),
+    )
+
+
+def _set(database: Database, cid: int, item: str, state: DocumentState, **kw: object) -> None:
+    doc.set_state(database, cid, item, "", state, today=TODAY, **kw)  # type: ignore[arg-type]
+
+
+def test_checklist_follows_the_default_pack_and_the_aim(database: Database, citizen: int) -> None:
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    assert checklist.pack.id == "bek2408_2021" and not checklist.pack_chosen
+    ids = [e.item.id for e in checklist.entries]
+    assert "lae265" in ids and "fleksjob_arbejdsevne" in ids
+    assert "fp_ressourceforloeb" not in ids  # førtidspension only
+    assert all(e.state == DocumentState.MANGLER for e in checklist.entries)
+
+
+def test_chosen_pack_is_recorded(database: Database, citizen: int) -> None:
+    doc.set_rule_pack(database, citizen, "reform_2025")
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    assert checklist.pack.id == "reform_2025" and checklist.pack_chosen
+
+
+def test_health_request_refused_without_consent_and_nothing_saved(database: Database, citizen: int) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        _set(database, citizen, "lae265", DocumentState.ANMODET, on=TODAY, requested_from="Læge Hansen")
+    assert "samtykke" in (info.value.for_field("samtykke") or "")
+    with database.reading() as session:
+        assert session.scalars(select(DocumentationItem)).all() == []
+
+
+def test_consent_item_received_unlocks_the_request(database: Database, citizen: int) -> None:
+    _set(database, citizen, "samtykke_egen_laege", DocumentState.MODTAGET, on=TODAY - dt.timedelta(days=3))
+    _set(database, citizen, "lae265", DocumentState.ANMODET, on=TODAY, requested_from="Læge Hansen")
+    entry = doc.load_checklist(database, citizen, TODAY).entry("lae265")
+    assert entry.state == DocumentState.ANMODET
+    assert entry.requested_from == "Læge Hansen"
+    assert entry.expected_by == TODAY + dt.timedelta(days=get_pack("bek2408_2021").item("lae265").answer_days)
+    with database.reading() as session:
+        assert session.scalars(select(Consent.source)).all() == [DocumentSource.EGEN_LAEGE]
+
+
+def test_consent_must_be_valid_on_the_request_date(database: Database, citizen: int) -> None:
+    cid = doc.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, TODAY - dt.timedelta(days=60), "LÆ 265")
+    doc.withdraw_consent(database, cid, TODAY - dt.timedelta(days=1))
+    with pytest.raises(ValidationFailed):
+        _set(database, citizen, "lae265", DocumentState.ANMODET, on=TODAY, requested_from="Læge Hansen")
+    # The day before the withdrawal the consent still covered it.
+    _set(database, citizen, "lae265", DocumentState.ANMODET, on=TODAY - dt.timedelta(days=2), requested_from="L")
+
+
+def test_history_of_changes(database: Database, citizen: int) -> None:
+    _set(database, citizen, "fd_uddannelse_cv", DocumentState.ANMODET, on=TODAY, requested_from="Borger")
+    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY, note="CV fra workshop")
+    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MANGLER)
+    entry = doc.load_checklist(database, citizen, TODAY).entry("fd_uddannelse_cv")
+    assert [(e.from_state, e.to_state) for e in entry.events] == [
+        (None, DocumentState.ANMODET),
+        (DocumentState.ANMODET, DocumentState.MODTAGET),
+        (DocumentState.MODTAGET, DocumentState.MANGLER),
+    ]
+    assert entry.events[1].note == "CV fra workshop"
+    assert entry.received_on is None and entry.requested_on is None
+    with database.reading() as session:
+        details = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "aendring")).all()
+    assert details.count("dokumentation") == 3
+
+
+@pytest.mark.parametrize(
+    ("state", "kwargs", "field"),
+    [
+        (DocumentState.IKKE_RELEVANT, {}, "begrundelse"),
+        (DocumentState.MODTAGET, {}, "dato"),
+        (DocumentState.MODTAGET, {"on": TODAY + dt.timedelta(days=1)}, "dato"),
+        (DocumentState.ANMODET, {"on": TODAY}, "hvem"),
+        (
+            DocumentState.ANMODET,
+            {"on": TODAY, "requested_from": "X", "expected_by": TODAY - dt.timedelta(days=1)},
+            "forventet",
+        ),
+    ],
+)
+def test_bad_state_changes_refused(
+    database: Database, citizen: int, state: DocumentState, kwargs: dict, field: str
+) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationFailed) as info:
+        _set(database, citizen, "fd_uddannelse_cv", state, **kwargs)
+    assert info.value.for_field(field)
+    with database.reading() as session:
+        assert session.scalars(select(DocumentEvent)).all() == []
+
+
+def test_unknown_item_refused(database: Database, citizen: int) -> None:
+    with pytest.raises(ValidationFailed):
+        _set(database, citizen, "no_such_item", DocumentState.MODTAGET, on=TODAY)
+
+
+def _complete_all_but(database: Database, citizen: int, keep: set[str]) -> None:
+    for source in (
+        DocumentSource.EGEN_LAEGE,
+        DocumentSource.SOF,
+        DocumentSource.SUF,
+        DocumentSource.SUNDHEDSKOORDINATOR,
+    ):
+        doc.add_consent(database, citizen, source, START, "Til afklaring af fleksjob")
+    for e in doc.load_checklist(database, citizen, TODAY).entries:
+        if e.item.required and e.item.id not in keep:
+            doc.set_state(database, citizen, e.item.id, e.instance, DocumentState.MODTAGET, on=TODAY, today=TODAY)
+
+
+def test_readiness_at_its_edges(database: Database, citizen: int) -> None:
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    required = sum(1 for e in checklist.entries if e.item.required)
+    r = checklist.readiness(TODAY)
+    assert (r.required, r.done, r.ready) == (required, 0, False)
+    assert r.label == f"0/{required}"
+
+    _complete_all_but(database, citizen, {"lae265"})
+    r = doc.load_checklist(database, citizen, TODAY).readiness(TODAY)
+    assert not r.ready
+    assert len(r.missing) == 1 and r.missing[0].startswith("Lægeattest LÆ 265")
+    assert r.label == f"{required - 1}/{required}"
+
+    # Set aside with a reason counts as done; recommended items never block.
+    _set(database, citizen, "lae265", DocumentState.IKKE_RELEVANT, reason="Nyere speciallægeerklæring dækker")
+    r = doc.load_checklist(database, citizen, TODAY).readiness(TODAY)
+    assert r.ready and r.label == "klar" and r.missing == ()
+    steps = doc.next_steps(doc.load_checklist(database, citizen, TODAY), TODAY)
+    assert steps[-1].priority == 5
+
+
+def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database, citizen: int) -> None:
+    doc.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, START, "LÆ 265 til fleksjobsag")
+    asked = TODAY - dt.timedelta(days=30)
+    _set(database, citizen, "lae265", DocumentState.ANMODET, on=asked, requested_from="Læge Hansen")
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    r = checklist.readiness(TODAY)
+    assert r.overdue == 1 and r.label.endswith(", 1 forsinket")
+    steps = doc.next_steps(checklist, TODAY)
+    overdue_steps = [s for s in steps if s.priority == 2]
+    assert len(overdue_steps) == 1 and "Ryk Læge Hansen" in overdue_steps[0].text
+    late = 30 - get_pack("bek2408_2021").item("lae265").answer_days
+    assert f"{late} dage over" in overdue_steps[0].text
+    with database.reading() as session:
+        row = caseload_rows(session, TODAY)[0]
+    assert row.readiness is not None and row.readiness.overdue == 1
+    assert any(d.kind == "dokumentation" and d.title.startswith("Svar mangler: Lægeattest") for d in row.due)
+
+
+def test_next_steps_put_consent_first_and_list_parallel_requests(database: Database, citizen: int) -> None:
+    steps = doc.next_steps(doc.load_checklist(database, citizen, TODAY), TODAY)
+    assert steps[0].priority == 1 and "samtykke" in steps[0].text.lower()
+    consent_sources = [s.text for s in steps if s.priority == 1]
+    assert any("Egen læge" in t for t in consent_sources)
+    can_do = [s for s in steps if s.priority == 3]
+    assert any("Uddannelse" in s.text or "CV" in s.text for s in can_do)
+    assert not any(s.entry is not None and s.entry.item.id == "lae265" for s in can_do)  # blocked by consent
+
+
+def test_employer_statement_per_placement(database: Database, citizen: int) -> None:
+    with database.transaction() as session:
+        for name in ("Føtex Amager", "Plejecenter Bispebjerg"):
+            session.add(
+                Placement(
+                    citizen_id=citizen,
+                    kind=PlacementKind.VIRKSOMHEDSPRAKTIK,
+                    employer_name=name,
+                    start_date=START,
+                )
+            )
+        session.add(
+            Placement(citizen_id=citizen, kind=PlacementKind.SNUSEPRAKTIK, employer_name="Netto", start_date=START)
+        )
+    entries = [e for e in doc.load_checklist(database, citizen, TODAY).entries if e.item.per_placement]
+    assert [e.instance_label.split(" (")[0] for e in entries] == ["Føtex Amager", "Plejecenter Bispebjerg"]
+    doc.set_state(
+        database, citizen, entries[0].item.id, entries[0].instance, DocumentState.MODTAGET, on=TODAY, today=TODAY
+    )
+    again = [e for e in doc.load_checklist(database, citizen, TODAY).entries if e.item.per_placement]
+    assert [e.state for e in again] == [DocumentState.MODTAGET, DocumentState.MANGLER]
+
+
+def test_aim_without_requirements_has_no_readiness_label(database: Database) -> None:
+    cid = create_citizen(database, CitizenInput("A", "B", "0202701234", aim=Aim.JOB, forloeb_start=START))
+    checklist = doc.load_checklist(database, cid, TODAY)
+    assert checklist.entries == ()
+    assert checklist.readiness(TODAY).label == ""
