@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.enums import ActivityKind, JournalKind, MeetingKind
+from db.enums import ActivityKind, ContactKind, HealthNoteKind, JournalKind, MeetingKind
 from db.errors import UserFacingError
 from db.session import Database
-from jobraad import cpr, records
+from jobraad import cpr, health, records
 from jobraad.citizen_file import CitizenFile, JournalView, open_citizen_file
 from jobraad.dates import format_date, format_datetime, week_label
 from jobraad.visitation import GROUP_GOALS
@@ -38,22 +38,34 @@ from jobraad.vocab import (
     ACTIVITY_LABELS,
     AIM_LABELS,
     BENEFIT_LABELS,
+    CONTACT_LABELS,
     GROUP_LABELS,
+    HEALTH_NOTE_LABELS,
     JOURNAL_LABELS,
     MEETING_LABELS,
     OUTCOME_LABELS,
 )
 from ui.citizen_pane import citizen_html
 from ui.dialogs import citizen as citizen_dialogs
+from ui.documentation_tab import DocumentationTab
 from ui.forms import Field, FormDialog
 from ui.models.records import Column, RecordTableModel
 
-TAB_SUMMARY, TAB_STAMDATA, TAB_FORLOEB, TAB_ACTIVITIES, TAB_JOURNAL, TAB_MEETINGS = range(6)
+(
+    TAB_SUMMARY,
+    TAB_STAMDATA,
+    TAB_FORLOEB,
+    TAB_DOCUMENTATION,
+    TAB_HEALTH,
+    TAB_ACTIVITIES,
+    TAB_JOURNAL,
+    TAB_MEETINGS,
+) = range(8)
 TARGET_TABS = {
     "forloeb": TAB_FORLOEB,
     "meetings": TAB_MEETINGS,
     "deadlines": TAB_MEETINGS,
-    "documentation": TAB_SUMMARY,
+    "documentation": TAB_DOCUMENTATION,
 }
 
 
@@ -162,6 +174,10 @@ class CitizenFileWidget(QWidget):
         self.stamdata.setObjectName("stamdata")
         self.tabs.addTab(self.stamdata, "Stamdata")
         self._build_forloeb_tab()
+        self.documentation = DocumentationTab(database, self.today)
+        self.documentation.changed.connect(self._saved)
+        self.tabs.addTab(self.documentation, "Dokumentation")
+        self._build_health_tab()
         self._build_activities_tab()
         self._build_journal_tab()
         self._build_meetings_tab()
@@ -205,7 +221,43 @@ class CitizenFileWidget(QWidget):
         layout.addWidget(QLabel("<b>Visitationshistorik</b>"))
         self.history = _table(self.history_model)
         layout.addWidget(self.history)
-        self.tabs.addTab(page, "Forløb og visitation")
+        self.tabs.addTab(page, "Forløb")
+
+    def _build_health_tab(self) -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.health_notes = RecordList(
+            "Sundhedskoordinatorens notater",
+            [
+                ("Dato", lambda n: format_date(n.note_date)),
+                ("Type", lambda n: HEALTH_NOTE_LABELS[n.kind]),
+                ("Sundhedskoordinator", lambda n: n.coordinator),
+                ("Skånehensyn", lambda n: "; ".join(n.skaanehensyn)),
+            ],
+            on_add=lambda: self._health_dialog(None),
+            on_edit=self._health_dialog,
+            on_delete=self._delete_health,
+        )
+        self.health_notes.view.selectionModel().selectionChanged.connect(self._health_selected)
+        layout.addWidget(self.health_notes, 2)
+        self.health_text = QTextBrowser()
+        self.health_text.setObjectName("healthText")
+        layout.addWidget(self.health_text, 2)
+        self.contacts = RecordList(
+            "Kontakter: egen læge, SOF, SUF",
+            [
+                ("Type", lambda c: CONTACT_LABELS[c.kind]),
+                ("Navn", lambda c: c.name),
+                ("Enhed", lambda c: c.unit),
+                ("Telefon", lambda c: c.phone),
+                ("Sikker mail", lambda c: c.secure_mail),
+            ],
+            on_add=lambda: self._contact_dialog(None),
+            on_edit=self._contact_dialog,
+            on_delete=self._delete_contact,
+        )
+        layout.addWidget(self.contacts, 1)
+        self.tabs.addTab(page, "Sundhed")
 
     def _build_activities_tab(self) -> None:
         self.activities = RecordList(
@@ -287,7 +339,7 @@ class CitizenFileWidget(QWidget):
             extra=(("Markér udført", self._toggle_deadline_done),),
         )
         layout.addWidget(self.deadlines)
-        self.tabs.addTab(page, "Møder og frister")
+        self.tabs.addTab(page, "Møder")
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -374,6 +426,10 @@ class CitizenFileWidget(QWidget):
 
     def _load_records(self) -> None:
         assert self.citizen_id is not None
+        self.documentation.show_citizen(self.citizen_id)
+        self.health_notes.model.set_rows(health.list_health_notes(self.database, self.citizen_id))
+        self.health_text.clear()
+        self.contacts.model.set_rows(health.list_contacts(self.database, self.citizen_id))
         self.activities.model.set_rows(records.list_activities(self.database, self.citizen_id))
         self._load_journal()
         self.meetings.model.set_rows(records.list_meetings(self.database, self.citizen_id))
@@ -536,6 +592,85 @@ class CitizenFileWidget(QWidget):
         status = getattr(window, "statusBar", None)
         if callable(status):
             status().showMessage("Notatet er kopieret som tekst.", 5000)
+
+    # --- health and contacts -------------------------------------------------------------------
+
+    def _health_selected(self) -> None:
+        n = self.health_notes.selected()
+        if n is None:
+            self.health_text.clear()
+            return
+        items = "".join(f"<li>{escape(x)}</li>" for x in n.skaanehensyn) or "<li>—</li>"
+        self.health_text.setHtml(
+            f"<h3>{HEALTH_NOTE_LABELS[n.kind]} {format_date(n.note_date)}</h3>"
+            f"<p><b>Helbredsforhold:</b> {escape(n.conditions) or '—'}</p>"
+            f"<p><b>Funktionsbegrænsninger:</b> {escape(n.functional_limits) or '—'}</p>"
+            f"<p><b>Skånehensyn:</b></p><ul>{items}</ul>"
+            f"<p><b>Anbefalinger:</b> {escape(n.recommendations) or '—'}</p>"
+        )
+
+    def _health_dialog(self, note: health.HealthNoteView | None) -> None:
+        citizen_id = self.citizen_id
+        assert citizen_id is not None
+        fields = [
+            Field("note_date", "Dato", kind="date", required=True, problem_names=("dato",)),
+            Field("kind", "Type", kind="choice", choices=_choices(HEALTH_NOTE_LABELS)),
+            Field("coordinator", "Sundhedskoordinator", problem_names=("sundhedskoordinator",)),
+            Field("conditions", "Helbredsforhold", kind="multiline", problem_names=("helbredsforhold",)),
+            Field("functional_limits", "Funktionsbegrænsninger", kind="multiline"),
+            Field("skaanehensyn", "Skånehensyn (ét pr. linje)", kind="multiline", problem_names=("skånehensyn",)),
+            Field("recommendations", "Anbefalinger", kind="multiline", problem_names=("anbefalinger",)),
+        ]
+        values: dict[str, Any] = {"note_date": self.today, "kind": HealthNoteKind.HELBREDSGENNEMGANG}
+        if note is not None:
+            values = {f.key: getattr(note, f.key) for f in fields}
+            values["skaanehensyn"] = "\n".join(note.skaanehensyn)
+
+        def save(v: dict[str, Any]) -> object:
+            data = health.HealthNoteInput(
+                note_date=v["note_date"],
+                kind=HealthNoteKind(v["kind"]),
+                coordinator=v["coordinator"],
+                conditions=v["conditions"],
+                functional_limits=v["functional_limits"],
+                skaanehensyn=v["skaanehensyn"].splitlines(),
+                recommendations=v["recommendations"],
+            )
+            if note is None:
+                return health.add_health_note(self.database, citizen_id, data)
+            return health.update_health_note(self.database, note.note_id, data)
+
+        self._run(FormDialog("Sundhedskoordinatorens notat", fields, values, save, self))
+
+    def _delete_health(self, note: health.HealthNoteView) -> None:
+        if self._confirm(f"Slet sundhedskoordinatorens notat fra {format_date(note.note_date)}?"):
+            self._try(lambda: health.delete_health_note(self.database, note.note_id))
+
+    def _contact_dialog(self, contact: health.ContactView | None) -> None:
+        citizen_id = self.citizen_id
+        assert citizen_id is not None
+        fields = [
+            Field("kind", "Type", kind="choice", choices=_choices(CONTACT_LABELS)),
+            Field("name", "Navn", required=True, problem_names=("navn",)),
+            Field("unit", "Enhed / klinik", problem_names=("enhed",)),
+            Field("phone", "Telefon", problem_names=("telefon",)),
+            Field("secure_mail", "Sikker mail", problem_names=("sikker mail", "mail", "email")),
+        ]
+        values: dict[str, Any] = {"kind": ContactKind.EGEN_LAEGE}
+        if contact is not None:
+            values = {f.key: getattr(contact, f.key) for f in fields}
+
+        def save(v: dict[str, Any]) -> object:
+            data = health.ContactInput(ContactKind(v["kind"]), v["name"], v["unit"], v["phone"], v["secure_mail"])
+            if contact is None:
+                return health.add_contact(self.database, citizen_id, data)
+            return health.update_contact(self.database, contact.contact_id, data)
+
+        self._run(FormDialog("Kontakt", fields, values, save, self))
+
+    def _delete_contact(self, contact: health.ContactView) -> None:
+        if self._confirm(f"Slet kontakten «{contact.name}»?"):
+            self._try(lambda: health.delete_contact(self.database, contact.contact_id))
 
     # --- meetings and deadlines -----------------------------------------------------------------
 

@@ -95,6 +95,13 @@ class CaseloadTableModel(QAbstractTableModel):
             extra = len(row.due) - 1
             more = f"\n+ {extra} andre frister" if extra > 0 else ""
             return f"{URGENCY_TEXT[u] if u else ''}: {row.next_due.title}{more}"
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.READINESS and row.readiness and row.readiness.missing:
+            return "Mangler:\n" + "\n".join(f"• {m}" for m in row.readiness.missing)
+        if role == Qt.ItemDataRole.BackgroundRole and col == self.READINESS and row.readiness:
+            if row.readiness.ready:
+                return QBrush(QColor("#d4edda"))
+            if row.readiness.overdue:
+                return QBrush(URGENCY_COLOURS[Urgency.OVERDUE])
         if role == Qt.ItemDataRole.ToolTipRole and col == self.GROUP and row.group and row.active:
             return f"{GROUP_LABELS[row.group]}: {GROUP_DESCRIPTIONS[row.group]}"
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
@@ -119,7 +126,7 @@ class CaseloadTableModel(QAbstractTableModel):
         if col == self.WEEKS:
             return "" if row.weeks_in_forloeb is None else str(row.weeks_in_forloeb)
         if col == self.READINESS:
-            return ""
+            return row.readiness.label if row.readiness else ""
         if col == self.NEXT_DEADLINE:
             if row.next_due is None:
                 return ""
@@ -143,7 +150,10 @@ class CaseloadTableModel(QAbstractTableModel):
         if col == self.WEEKS:
             return -1 if row.weeks_in_forloeb is None else row.weeks_in_forloeb
         if col == self.READINESS:
-            return ""
+            r = row.readiness
+            if r is None or r.required == 0:
+                return 9.0  # nothing required: last
+            return r.done / r.required  # least ready first
         if col == self.NEXT_DEADLINE:
             return row.next_due.due_on.toordinal() if row.next_due else 10**7
         return None

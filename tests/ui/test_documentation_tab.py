@@ -1,0 +1,118 @@
+"""The checklist view: states, the consent rule as the user meets it, attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from db.enums import Aim, DocumentSource, DocumentState, VisitationGroup
+from db.session import Database
+from jobraad import attachments, documentation
+from jobraad.citizens import CitizenInput, create_citizen
+from ui.documentation_tab import DocumentationTab
+from ui.forms import FormDialog
+
+TODAY = dt.date(2026, 3, 2)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, database: Database) -> DocumentationTab:
+    cid = create_citizen(
+        database,
+        CitizenInput(
+            "Łucja",
+            "Wąsik",
+            "1505801234",
+            aim=Aim.FOERTIDSPENSION,
+            group=VisitationGroup.GRUPPE_3,
+            forloeb_start=dt.date(2026, 1, 5),
+        ),
+    )
+    t = DocumentationTab(database, TODAY)
+    qtbot.addWidget(t)
+    t.show_citizen(cid)
+    return t
+
+
+def _accepting(values: dict[str, object]):  # type: ignore[no-untyped-def]
+    def run(dialog: FormDialog) -> int:
+        for key, value in values.items():
+            widget = dialog.widgets[key]
+            if hasattr(widget, "setPlainText"):
+                widget.setPlainText(str(value))
+            else:
+                widget.setText(str(value))  # type: ignore[attr-defined]
+        dialog.accept()
+        run.dialog = dialog  # type: ignore[attr-defined]
+        return int(dialog.result())
+
+    return run
+
+
+def test_shows_the_pack_items_for_the_aim(tab: DocumentationTab) -> None:
+    assert tab.select_entry("fp_ressourceforloeb")  # førtidspension item
+    assert not tab.select_entry("fleksjob_arbejdsevne")
+    assert "Ikke klar" in tab.readiness.text()
+    assert "BEK 2408/2021" in tab.pack_combo.currentText()
+    assert tab.steps.count() > 0 and "samtykke" in tab.steps.item(0).text().lower()
+
+
+def test_health_request_without_consent_is_refused_in_the_dialog(tab: DocumentationTab) -> None:
+    tab.select_entry("lae265")
+    runner = _accepting({"who": "Læge Hansen"})
+    with patch.object(FormDialog, "exec", runner):
+        tab.mark_requested()
+    dialog = runner.dialog  # type: ignore[attr-defined]
+    assert dialog.result() != FormDialog.DialogCode.Accepted
+    assert "samtykke" in dialog.general_error.text()
+    entry = documentation.load_checklist(tab.database, tab.citizen_id, TODAY).entry("lae265")  # type: ignore[arg-type]
+    assert entry.state == DocumentState.MANGLER
+
+
+def test_request_after_consent_updates_the_view(tab: DocumentationTab) -> None:
+    documentation.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, TODAY, "LÆ 265")  # type: ignore[arg-type]
+    tab.reload()
+    tab.select_entry("lae265")
+    with patch.object(FormDialog, "exec", _accepting({"who": "Læge Hansen"})):
+        tab.mark_requested()
+    entry = tab.selected_entry()
+    assert entry is not None and entry.state == DocumentState.ANMODET and entry.requested_from == "Læge Hansen"
+    assert tab.tree.currentItem().text(1).startswith("Anmodet 02-03-2026")
+    assert "Læge Hansen" in tab.details.toPlainText()
+
+
+def test_not_relevant_needs_a_reason(tab: DocumentationTab) -> None:
+    tab.select_entry("hospital_journal")
+    runner = _accepting({"reason": ""})
+    with patch.object(FormDialog, "exec", runner):
+        tab.mark_not_relevant()
+    assert "skal udfyldes" in runner.dialog.error_text("reason")  # type: ignore[attr-defined]
+    with patch.object(FormDialog, "exec", _accepting({"reason": "Ingen hospitalsforløb"})):
+        tab.mark_not_relevant()
+    assert tab.selected_entry().state == DocumentState.IKKE_RELEVANT  # type: ignore[union-attr]
+
+
+def test_attach_file_to_an_item_and_refuse_a_bad_one(tab: DocumentationTab, tmp_path: Path) -> None:
+    good = tmp_path / "lae265.png"
+    good.write_bytes(PNG)
+    bad = tmp_path / "noter.pdf"
+    bad.write_text("ikke en pdf")
+    tab.select_entry("lae265")
+    entry = tab.selected_entry()
+    assert entry is not None
+    with patch("ui.documentation_tab.QMessageBox.warning") as warning:
+        tab._attach(entry, [good, bad])
+    assert warning.call_count == 1 and "noter.pdf" in warning.call_args.args[2]
+    entry = tab.selected_entry()
+    assert entry is not None and [a.filename for a in entry.attachments] == ["lae265.png"]
+    view, data = attachments.read_attachment(tab.database, entry.attachments[0].attachment_id)
+    assert data == PNG and view.mime_type == "image/png"
+    assert tab.tree.currentItem().text(3) == "1"

@@ -1,0 +1,696 @@
+"""The documentation checklist in a citizen's file: state of every item the rule
+pack asks for, guidance, next steps, consents, attachments and request letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from jobraad.letters import LetterRequest, save_request_letter
+from jobraad.rulepacks import SECTION_LABELS, builtin_packs
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.enums import ContactKind, DocumentSource, DocumentState
+from db.errors import UserFacingError
+from db.session import Database
+from jobraad import attachments, documentation, health, settings
+from jobraad.dates import format_date, format_datetime
+from jobraad.documentation import Checklist, ChecklistEntry
+from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
+from ui.dialogs.attachment_viewer import AttachmentViewer
+from ui.forms import Field, FormDialog
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+STATE_COLOURS = {
+    DocumentState.MANGLER: QColor("#ffffff"),
+    DocumentState.ANMODET: QColor("#fce8b2"),
+    DocumentState.MODTAGET: QColor("#d4edda"),
+    DocumentState.IKKE_RELEVANT: QColor("#e9e9e9"),
+}
+OVERDUE_COLOUR = QColor("#f4c7c3")
+
+# Which partner contact a request to a source goes to.
+CONTACT_FOR_SOURCE = {
+    DocumentSource.EGEN_LAEGE: ContactKind.EGEN_LAEGE,
+    DocumentSource.SPECIALLAEGE: ContactKind.SPECIALLAEGE,
+    DocumentSource.SOF: ContactKind.SOF,
+    DocumentSource.SUF: ContactKind.SUF,
+    DocumentSource.HOSPITAL: ContactKind.HOSPITAL,
+}
+AIM_PURPOSE = {
+    "fleksjob": "afklaring af ret til fleksjob",
+    "foertidspension": "afklaring af ret til førtidspension",
+    "ressourceforloeb": "afklaring af ret til ressourceforløb",
+    "jobafklaring": "jobafklaring",
+}
+
+
+class ChecklistTree(QTreeWidget):
+    """The checklist; files dropped on an item become its attachments."""
+
+    files_dropped = Signal(object, list)  # entry (or None), list[Path]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not event.mimeData().hasUrls():
+            super().dropEvent(event)
+            return
+        item = self.itemAt(event.position().toPoint())
+        entry = item.data(0, ENTRY_ROLE) if item is not None else None
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.files_dropped.emit(entry, paths)
+
+
+class DocumentationTab(QWidget):
+    """Signals: changed() after anything was saved."""
+
+    changed = Signal()
+
+    def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.today = today
+        self.citizen_id: int | None = None
+        self.checklist: Checklist | None = None
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Regelpakke:"))
+        self.pack_combo = QComboBox()
+        self.pack_combo.setObjectName("packCombo")
+        self.pack_combo.setToolTip("Hvilke dokumentationskrav sagen følger")
+        self.pack_combo.activated.connect(self._pack_chosen)
+        top.addWidget(self.pack_combo, 1)
+        layout.addLayout(top)
+        self.readiness = QLabel()
+        self.readiness.setObjectName("readiness")
+        self.readiness.setWordWrap(True)
+        self.readiness.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.readiness)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        self.tree = ChecklistTree()
+        self.tree.setObjectName("checklist")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Punkt", "Status", "Kilde", "Bilag"])
+        self.tree.setColumnWidth(0, 330)
+        self.tree.setColumnWidth(1, 190)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.tree.itemActivated.connect(lambda *_: self.mark_received())
+        self.tree.files_dropped.connect(self._files_dropped)
+        upper.addWidget(self.tree)
+        self.details = QTextBrowser()
+        self.details.setObjectName("itemDetails")
+        upper.addWidget(self.details)
+        upper.setSizes([600, 360])
+        splitter.addWidget(upper)
+
+        buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, tip, slot in (
+            ("requested", "&Anmodet…", "Markér som anmodet (Ctrl+Shift+A)", self.mark_requested),
+            ("received", "&Modtaget…", "Markér som modtaget (Ctrl+Shift+M)", self.mark_received),
+            ("not_relevant", "&Ikke relevant…", "Kræver en begrundelse", self.mark_not_relevant),
+            ("reset", "Nulstil", "Tilbage til «mangler»", self.reset_item),
+            ("attach", "Tilføj &bilag…", "PDF eller billede; du kan også trække filer ind på punktet", self.add_file),
+            ("view", "&Vis bilag", "Vis punktets bilag", self.view_attachment),
+            ("remove", "Fjern bilag", "Fjern et bilag fra punktet", self.remove_attachment),
+            ("letter", "Anmodnings&brev…", "Lav et udfyldt brev til læge, SOF eller SUF", self.make_letter),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addLayout(buttons)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        steps_box = QWidget()
+        steps_layout = QVBoxLayout(steps_box)
+        steps_layout.setContentsMargins(0, 0, 0, 0)
+        steps_layout.addWidget(QLabel("<b>Næste skridt</b>"))
+        self.steps = QListWidget()
+        self.steps.setObjectName("nextSteps")
+        self.steps.itemActivated.connect(self._step_activated)
+        steps_layout.addWidget(self.steps)
+        lower.addWidget(steps_box)
+        consent_box = QWidget()
+        consent_layout = QVBoxLayout(consent_box)
+        consent_layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<b>Samtykker</b>"))
+        head.addStretch(1)
+        add_consent = QPushButton("Nyt samtykke…")
+        add_consent.clicked.connect(self.add_consent)
+        withdraw = QPushButton("Træk tilbage…")
+        withdraw.clicked.connect(self.withdraw_consent)
+        head.addWidget(add_consent)
+        head.addWidget(withdraw)
+        consent_layout.addLayout(head)
+        self.consents = QListWidget()
+        self.consents.setObjectName("consents")
+        consent_layout.addWidget(self.consents)
+        lower.addWidget(consent_box)
+        holder_layout.addWidget(lower)
+        splitter.addWidget(holder)
+        splitter.setSizes([430, 260])
+        layout.addWidget(splitter)
+        QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.mark_requested)
+        QShortcut(QKeySequence("Ctrl+Shift+M"), self, self.mark_received)
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    def show_citizen(self, citizen_id: int) -> None:
+        self.citizen_id = citizen_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self.citizen_id is None:
+            return
+        selected = self.selected_entry()
+        key = (selected.item.id, selected.instance) if selected else None
+        self.checklist = documentation.load_checklist(self.database, self.citizen_id, self.today)
+        c = self.checklist
+        self.pack_combo.clear()
+        self.pack_combo.addItem(f"Standard efter dato: {documentation.pack_for('', None, self.today)[0].label}", "")
+        for pack in builtin_packs():
+            self.pack_combo.addItem(pack.label, pack.id)
+        self.pack_combo.setCurrentIndex(self.pack_combo.findData(c.pack.id if c.pack_chosen else ""))
+        self._show_readiness(c)
+        self._fill_tree(c, key)
+        self._fill_steps(c)
+        self.consents.clear()
+        for consent in reversed(c.consents):
+            state = (
+                f"trukket tilbage {format_date(consent.withdrawn_on)}"
+                if consent.withdrawn_on
+                else ("gyldigt" if consent.valid_on(self.today) else "udløbet")
+            )
+            item = QListWidgetItem(
+                f"{SOURCE_LABELS[consent.source]} · givet {format_date(consent.given_on)} · {state}\n{consent.scope}"
+            )
+            item.setData(ENTRY_ROLE, consent)
+            self.consents.addItem(item)
+        self._show_selected()
+
+    def _show_readiness(self, c: Checklist) -> None:
+        r = c.readiness(self.today)
+        aim = AIM_LABELS[c.aim]
+        if r.required == 0:
+            self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
+        elif r.ready:
+            self.readiness.setText(
+                f"<span style='background:#d4edda; padding:4px'><b>Klar til rehabiliteringsteamet</b></span> "
+                f"– alle {r.required} krævede punkter for {aim.lower()} er på plads."
+            )
+        else:
+            missing = "; ".join(escape(m) for m in r.missing[:6]) + (" …" if len(r.missing) > 6 else "")
+            late = f" · <b style='color:#a00'>{r.overdue} forsinket</b>" if r.overdue else ""
+            self.readiness.setText(
+                f"<b>Ikke klar</b> ({aim}): {r.done} af {r.required} krævede punkter er på plads{late}.<br>"
+                f"Mangler: {missing}"
+            )
+
+    def _fill_tree(self, c: Checklist, select: tuple[str, str] | None) -> None:
+        self.tree.clear()
+        bold = QFont()
+        bold.setBold(True)
+        sections: dict[str, QTreeWidgetItem] = {}
+        chosen: QTreeWidgetItem | None = None
+        for entry in c.entries:
+            section = sections.get(entry.item.section)
+            if section is None:
+                section = QTreeWidgetItem([SECTION_LABELS.get(entry.item.section, entry.item.section)])
+                section.setFont(0, bold)
+                section.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.tree.addTopLevelItem(section)
+                sections[entry.item.section] = section
+            row = QTreeWidgetItem(
+                [
+                    entry.title + ("" if entry.item.required else "  (anbefalet)"),
+                    self._state_text(entry),
+                    SOURCE_LABELS[entry.item.source],
+                    str(len(entry.attachments)) if entry.attachments else "",
+                ]
+            )
+            row.setData(0, ENTRY_ROLE, entry)
+            colour = OVERDUE_COLOUR if entry.overdue(self.today) else STATE_COLOURS[entry.state]
+            for col in range(4):
+                row.setBackground(col, QBrush(colour))
+            row.setToolTip(0, entry.item.guidance)
+            section.addChild(row)
+            if select == (entry.item.id, entry.instance):
+                chosen = row
+        self.tree.expandAll()
+        if chosen is not None:
+            self.tree.setCurrentItem(chosen)
+
+    def _state_text(self, e: ChecklistEntry) -> str:
+        label = DOCUMENT_STATE_LABELS[e.state]
+        if e.state == DocumentState.ANMODET:
+            late = f", {e.days_overdue(self.today)} dage over" if e.overdue(self.today) else ""
+            return f"{label} {format_date(e.requested_on)} · svar {format_date(e.expected_by)}{late}"
+        if e.state == DocumentState.MODTAGET:
+            return f"{label} {format_date(e.received_on)}"
+        return label
+
+    def _fill_steps(self, c: Checklist) -> None:
+        self.steps.clear()
+        for step in documentation.next_steps(c, self.today):
+            item = QListWidgetItem(step.text)
+            item.setData(ENTRY_ROLE, step.entry)
+            if step.priority <= 2:
+                item.setForeground(QBrush(QColor("#a00000")))
+            self.steps.addItem(item)
+
+    def selected_entry(self) -> ChecklistEntry | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        entry = item.data(0, ENTRY_ROLE)
+        return entry if isinstance(entry, ChecklistEntry) else None
+
+    def select_entry(self, item_id: str, instance: str = "") -> bool:
+        for i in range(self.tree.topLevelItemCount()):
+            section = self.tree.topLevelItem(i)
+            for j in range(section.childCount()):
+                child = section.child(j)
+                e = child.data(0, ENTRY_ROLE)
+                if e.item.id == item_id and e.instance == instance:
+                    self.tree.setCurrentItem(child)
+                    return True
+        return False
+
+    def _show_selected(self) -> None:
+        e = self.selected_entry()
+        for key, button in self.buttons.items():
+            button.setEnabled(e is not None and (key not in ("view", "remove") or bool(e.attachments)))
+        if e is None:
+            self.details.setHtml("<p style='color:#666'>Vælg et punkt for at se vejledning og historik.</p>")
+            return
+        item = e.item
+        facts = [
+            ("Status", self._state_text(e)),
+            ("Kilde", SOURCE_LABELS[item.source]),
+            ("Krav", "Krævet" if item.required else "Anbefalet"),
+        ]
+        if item.form:
+            facts.append(("Blanket", item.form))
+        facts.append(("Forventet svartid", f"{item.answer_days} dage"))
+        if e.requested_from:
+            facts.append(("Anmodet hos", e.requested_from))
+        if e.not_relevant_reason:
+            facts.append(("Begrundelse", e.not_relevant_reason))
+        rows = "".join(f"<tr><td style='color:#555'>{k}</td><td>{escape(v)}</td></tr>" for k, v in facts)
+        files = (
+            "".join(f"<li>{escape(a.filename)} ({a.size / 1024:.0f} kB)</li>" for a in e.attachments)
+            or "<li style='color:#666'>Ingen bilag</li>"
+        )
+        history = (
+            "".join(
+                f"<li>{format_datetime(ev.at)}: {escape(DOCUMENT_STATE_LABELS[ev.to_state])}"
+                f"{' – ' + escape(ev.note) if ev.note and ev.note != DOCUMENT_STATE_LABELS[ev.to_state] else ''}</li>"
+                for ev in reversed(e.events)
+            )
+            or "<li style='color:#666'>Ingen ændringer endnu</li>"
+        )
+        self.details.setHtml(
+            f"<h3>{escape(e.title)}</h3><table cellpadding='2'>{rows}</table>"
+            f"<h4>Vejledning</h4><p>{escape(item.guidance)}</p>"
+            f"<p style='color:#555'><i>{escape(item.legal_reference)}</i></p>"
+            f"<h4>Bilag</h4><ul>{files}</ul><h4>Historik</h4><ul>{history}</ul>"
+        )
+
+    def _step_activated(self, item: QListWidgetItem) -> None:
+        entry = item.data(ENTRY_ROLE)
+        if isinstance(entry, ChecklistEntry):
+            self.select_entry(entry.item.id, entry.instance)
+
+    # --- changes ----------------------------------------------------------------------------------
+
+    def _saved(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def _pack_chosen(self, _index: int) -> None:
+        if self.citizen_id is None:
+            return
+        pack_id = self.pack_combo.currentData()
+        try:
+            documentation.set_rule_pack(self.database, self.citizen_id, pack_id)
+        except UserFacingError as err:
+            QMessageBox.warning(self, "Regelpakke", err.message)
+        self._saved()
+
+    def _state_dialog(self, entry: ChecklistEntry, state: DocumentState) -> FormDialog:
+        citizen_id = self.citizen_id
+        assert citizen_id is not None
+        fields: list[Field] = []
+        values: dict[str, Any] = {"on": self.today}
+        if state == DocumentState.ANMODET:
+            contact = None
+            kind = CONTACT_FOR_SOURCE.get(entry.item.source)
+            if kind is not None:
+                contact = health.contact_for(self.database, citizen_id, kind)
+            values["who"] = contact.name if contact else ""
+            values["expected"] = self.today + dt.timedelta(days=entry.item.answer_days)
+            fields = [
+                Field("on", "Anmodet den", kind="date", required=True, problem_names=("dato",)),
+                Field("who", "Hos hvem", required=True, problem_names=("hvem",)),
+                Field("expected", "Svar senest", kind="date", problem_names=("forventet",)),
+                Field("note", "Note", kind="multiline"),
+            ]
+        elif state == DocumentState.MODTAGET:
+            fields = [
+                Field("on", "Modtaget den", kind="date", required=True, problem_names=("dato",)),
+                Field("note", "Note", kind="multiline"),
+            ]
+        else:
+            fields = [
+                Field("reason", "Begrundelse", kind="multiline", required=True, problem_names=("begrundelse",)),
+            ]
+
+        def save(v: dict[str, Any]) -> object:
+            documentation.set_state(
+                self.database,
+                citizen_id,
+                entry.item.id,
+                entry.instance,
+                state,
+                on=v.get("on"),
+                requested_from=v.get("who", ""),
+                expected_by=v.get("expected"),
+                reason=v.get("reason", ""),
+                note=v.get("note", ""),
+                today=self.today,
+            )
+            return None
+
+        title = f"{DOCUMENT_STATE_LABELS[state]}: {entry.title}"
+        dialog = FormDialog(title, fields, values, save, self, intro=entry.item.guidance)
+        # The consent rule is reported under "samtykke"; show it in the dialog's general line.
+        return dialog
+
+    def _change(self, state: DocumentState) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        if self._state_dialog(entry, state).exec() == FormDialog.DialogCode.Accepted:
+            self._saved()
+
+    def mark_requested(self) -> None:
+        self._change(DocumentState.ANMODET)
+
+    def mark_received(self) -> None:
+        self._change(DocumentState.MODTAGET)
+
+    def mark_not_relevant(self) -> None:
+        self._change(DocumentState.IKKE_RELEVANT)
+
+    def reset_item(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or self.citizen_id is None or entry.state == DocumentState.MANGLER:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Nulstil",
+            f"Sæt «{entry.title}» tilbage til «mangler»? Historikken bevares.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            documentation.set_state(
+                self.database, self.citizen_id, entry.item.id, entry.instance, DocumentState.MANGLER, today=self.today
+            )
+        except UserFacingError as err:
+            QMessageBox.warning(self, "jobraad", err.message)
+        self._saved()
+
+    # --- consents ---------------------------------------------------------------------------------
+
+    def add_consent(self) -> None:
+        citizen_id = self.citizen_id
+        if citizen_id is None:
+            return
+        fields = [
+            Field(
+                "source",
+                "Fra hvem",
+                kind="choice",
+                choices=[(label, s) for s, label in SOURCE_LABELS.items() if s != DocumentSource.JOBCENTER],
+            ),
+            Field("given_on", "Givet den", kind="date", required=True, problem_names=("dato",)),
+            Field("scope", "Omfang", kind="multiline", required=True, problem_names=("omfang",)),
+            Field("expires_on", "Udløber", kind="date", problem_names=("udløber",)),
+        ]
+        aim = self.checklist.aim.value if self.checklist else ""
+        values = {
+            "given_on": self.today,
+            "scope": f"Helbredsoplysninger til brug for {AIM_PURPOSE.get(aim, 'sagen')}.",
+        }
+        dialog = FormDialog(
+            "Samtykke",
+            fields,
+            values,
+            lambda v: documentation.add_consent(
+                self.database, citizen_id, DocumentSource(v["source"]), v["given_on"], v["scope"], v["expires_on"]
+            ),
+            self,
+            intro="Samtykket skal være skriftligt og konkret: hvilke oplysninger, fra hvem, til hvilken sag.",
+        )
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            self._saved()
+
+    def withdraw_consent(self) -> None:
+        item = self.consents.currentItem()
+        if item is None:
+            return
+        consent = item.data(ENTRY_ROLE)
+        dialog = FormDialog(
+            "Træk samtykke tilbage",
+            [Field("on", "Trukket tilbage den", kind="date", required=True, problem_names=("dato",))],
+            {"on": self.today},
+            lambda v: documentation.withdraw_consent(self.database, consent.consent_id, v["on"]),
+            self,
+        )
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            self._saved()
+
+    # --- attachments ------------------------------------------------------------------------------
+
+    def add_file(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Tilføj bilag", str(Path.home()), "PDF og billeder (*.pdf *.png *.jpg *.jpeg);;Alle filer (*)"
+        )
+        self._attach(entry, [Path(n) for n in names])
+
+    def _files_dropped(self, entry: ChecklistEntry | None, paths: list[Path]) -> None:
+        if entry is None:
+            entry = self.selected_entry()
+        if entry is None:
+            QMessageBox.information(self, "Bilag", "Slip filen på det punkt i listen, den hører til.")
+            return
+        self._attach(entry, paths)
+
+    def _ensure_record(self, entry: ChecklistEntry) -> int:
+        """Attachments hang on a stored item; an untouched item is stored as 'mangler' first."""
+        if entry.record_id is not None:
+            return entry.record_id
+        assert self.citizen_id is not None
+        return documentation.ensure_item(self.database, self.citizen_id, entry.item.id, entry.instance)
+
+    def _attach(self, entry: ChecklistEntry, paths: list[Path]) -> None:
+        if not paths or self.citizen_id is None:
+            return
+        added, problems = 0, []
+        for path in paths:
+            try:
+                attachments.add_attachment(self.database, self.citizen_id, path, self._ensure_record(entry))
+                added += 1
+            except UserFacingError as err:
+                problems.append(f"{path.name}: {err.message}")
+        if problems:
+            QMessageBox.warning(self, "Bilag", "\n".join(problems))
+        if added:
+            self._saved()
+            self.select_entry(entry.item.id, entry.instance)
+
+    def _pick_attachment(self, entry: ChecklistEntry) -> Any:
+        if len(entry.attachments) == 1:
+            return entry.attachments[0]
+        from PySide6.QtWidgets import QInputDialog
+
+        names = [f"{a.filename} ({a.size / 1024:.0f} kB)" for a in entry.attachments]
+        name, ok = QInputDialog.getItem(self, "Vælg bilag", "Bilag:", names, 0, False)
+        return entry.attachments[names.index(name)] if ok else None
+
+    def view_attachment(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or not entry.attachments:
+            return
+        ref = self._pick_attachment(entry)
+        if ref is None:
+            return
+        try:
+            view, data = attachments.read_attachment(self.database, ref.attachment_id)
+        except UserFacingError as err:
+            QMessageBox.warning(self, "Bilag", err.message)
+            return
+        AttachmentViewer(view.filename, view.mime_type, data, self).exec()
+
+    def remove_attachment(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or not entry.attachments:
+            return
+        ref = self._pick_attachment(entry)
+        if ref is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Fjern bilag",
+            f"Fjern bilaget «{ref.filename}» fra punktet? Det slettes fra databasen.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                attachments.remove_attachment(self.database, ref.attachment_id)
+            except UserFacingError as err:
+                QMessageBox.warning(self, "Bilag", err.message)
+            self._saved()
+
+    # --- request letters --------------------------------------------------------------------------
+
+    def make_letter(self) -> None:
+        entry = self.selected_entry()
+        citizen_id = self.citizen_id
+        if entry is None or citizen_id is None or self.checklist is None:
+            return
+        consent = next(
+            (c for c in reversed(self.checklist.consents) if c.source == entry.item.source and c.valid_on(self.today)),
+            None,
+        )
+        if entry.item.health and consent is None:
+            QMessageBox.warning(
+                self,
+                "Anmodningsbrev",
+                f"Der er ikke registreret et gyldigt samtykke til at indhente oplysninger fra "
+                f"{SOURCE_LABELS[entry.item.source]}. Registrér samtykket først.",
+            )
+            return
+        kind = CONTACT_FOR_SOURCE.get(entry.item.source)
+        contact = health.contact_for(self.database, citizen_id, kind) if kind else None
+        conf = settings.get_settings(self.database)
+        fields = [
+            Field("recipient_name", "Modtager", required=True),
+            Field("recipient_unit", "Enhed / adresse"),
+            Field("recipient_secure_mail", "Modtagers sikre mail"),
+            Field("what", "Der anmodes om", kind="multiline", required=True),
+            Field("purpose", "Formål", required=True),
+            Field("answer_by", "Svar senest", kind="date", required=True),
+            Field("caseworker", "Jobrådgiver", required=True),
+            Field("mark", "Markér punktet som anmodet i dag", kind="bool"),
+        ]
+        values = {
+            "recipient_name": contact.name if contact else "",
+            "recipient_unit": contact.unit if contact else "",
+            "recipient_secure_mail": contact.secure_mail if contact else "",
+            "what": entry.item.title,
+            "purpose": AIM_PURPOSE.get(self.checklist.aim.value, "afklaring af sagen"),
+            "answer_by": self.today + dt.timedelta(days=entry.item.answer_days),
+            "caseworker": conf["caseworker_name"],
+            "mark": entry.state == DocumentState.MANGLER,
+        }
+        file = documentation.letter_subject(self.database, citizen_id)
+
+        def save(v: dict[str, Any]) -> object:
+            request = LetterRequest(
+                recipient_kind=entry.item.source.value,
+                recipient_name=v["recipient_name"],
+                recipient_unit=v["recipient_unit"],
+                recipient_secure_mail=v["recipient_secure_mail"],
+                citizen_name=file.name,
+                citizen_cpr=file.cpr,
+                citizen_address=file.address,
+                what=v["what"],
+                form=entry.item.form,
+                purpose=v["purpose"],
+                answer_by=v["answer_by"],
+                consent_given_on=consent.given_on if consent else None,
+                caseworker=v["caseworker"],
+                jobcenter=conf["jobcenter_name"],
+                phone=conf["caseworker_phone"],
+                email=conf["caseworker_email"],
+                letter_date=self.today,
+            )
+            default = Path.home() / f"Anmodning {entry.item.id} {self.today:%Y-%m-%d}.pdf"
+            target, _ = QFileDialog.getSaveFileName(self, "Gem anmodningsbrev", str(default), "PDF (*.pdf)")
+            if not target:
+                raise UserFacingError("Brevet er ikke gemt (ingen fil valgt).")
+            save_request_letter(request, Path(target))
+            if v["mark"] and entry.state == DocumentState.MANGLER:
+                documentation.set_state(
+                    self.database,
+                    citizen_id,
+                    entry.item.id,
+                    entry.instance,
+                    DocumentState.ANMODET,
+                    on=self.today,
+                    requested_from=v["recipient_name"],
+                    expected_by=v["answer_by"],
+                    note="Anmodningsbrev lavet",
+                    today=self.today,
+                )
+            return Path(target)
+
+        dialog = FormDialog("Anmodningsbrev", fields, values, save, self)
+        if dialog.exec() == FormDialog.DialogCode.Accepted and isinstance(dialog.result_value, Path):
+            self._saved()
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(dialog.result_value)))
