@@ -27,6 +27,13 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("caseworker_phone", "Dit telefonnummer", ""),
         SettingSpec("caseworker_email", "Din sikre mail", ""),
         SettingSpec("jobcenter_name", "Jobcenter", "Jobcenter København"),
+        # Progression signals (issue: virksomhedspraktik). Thresholds are data, not literals in the code.
+        SettingSpec("signal_stall_weeks", "Uger uden progression før signal", 4),
+        SettingSpec("signal_rising_slope", "Stigning i timer pr. uge, der tæller som progression", 0.5),
+        SettingSpec("signal_low_hours", "Lavt timetal (timer pr. uge)", 10.0),
+        SettingSpec("signal_low_hours_weeks", "Uger på lavt timetal trods støtte før signal", 8),
+        SettingSpec("signal_low_attendance", "Fremmøde under (andel)", 0.5),
+        SettingSpec("stable_level_weeks", "Uger et timetal skal holdes for at være stabilt", 4),
     )
 }
 
