@@ -10,6 +10,14 @@ goals, the kind of placement and how its hours move (rising hours explain a move
 gruppe 2 to gruppe 1; flat low hours are the evidence behind gruppe 3), and gruppe 3
 citizens get the documentation, consents and rehabiliteringsteam meetings of a case on
 its way to fleksjob or førtidspension.
+
+The documentation uses the items of the rule pack the citizen's checklist follows (the
+default pack for the start of the current forløb), so the checklist in the program shows
+the demo's progress: consents before any request for health information, the
+forberedende del written as the forløb goes on, certificates requested with the pack's
+answer times (some overdue), an employer statement per placement. Cases presented to the
+rehabiliteringsteam and fleksjobvisiterede are complete; so are some of those whose
+meeting is near. Gruppe 4 citizens on their way to a ressourceforløb have the first steps.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from db.enums import (
     AbsenceReason,
@@ -61,9 +69,11 @@ from db.models import (
     Placement,
 )
 from db.session import Database
+from jobraad.documentation import STATEMENT_PLACEMENTS, pack_for
 from jobraad.resources import resource
+from jobraad.rulepacks import RuleItem
 from jobraad.visitation import GROUP_DEADLINES, GROUP_GOALS
-from jobraad.vocab import AIM_LABELS
+from jobraad.vocab import AIM_LABELS, SOURCE_LABELS
 
 T = TypeVar("T")
 
@@ -73,26 +83,19 @@ G3 = VisitationGroup.GRUPPE_3
 G4 = VisitationGroup.GRUPPE_4
 FLEKS = VisitationGroup.FLEKSJOBVISITERET
 
-# The documentation items the demo fills in, with the source each comes from.
-DEMO_DOCUMENT_KEYS = (
-    "samtykke_egen_laege",
-    "forberedende_del",
-    "lae265",
-    "sundhedskoordinator_udtalelse",
-    "sof_akter",
-    "suf_akter",
-    "arbejdsgiverudtalelse",
-    "indsatser_afproevet",
-)
-DEMO_DOCUMENT_SOURCES: dict[str, DocumentSource] = {
-    "samtykke_egen_laege": DocumentSource.BORGER,
-    "forberedende_del": DocumentSource.JOBCENTER,
-    "lae265": DocumentSource.EGEN_LAEGE,
-    "sundhedskoordinator_udtalelse": DocumentSource.SUNDHEDSKOORDINATOR,
-    "sof_akter": DocumentSource.SOF,
-    "suf_akter": DocumentSource.SUF,
-    "arbejdsgiverudtalelse": DocumentSource.VIRKSOMHED,
-    "indsatser_afproevet": DocumentSource.JOBCENTER,
+# Documentation: sources whose consent is asked for only when a case turns out to need them
+# (and how often it does); the others a case needs are asked for together, early on.
+_OCCASIONAL_SOURCES: dict[DocumentSource, float] = {DocumentSource.SPECIALLAEGE: 0.4, DocumentSource.HOSPITAL: 0.3}
+# How often a request is still unanswered (and so, in time, overdue), by source.
+_SLOW_SOURCES: dict[DocumentSource, float] = {DocumentSource.SPECIALLAEGE: 0.3, DocumentSource.HOSPITAL: 0.25}
+_SLOW_DEFAULT = 0.1
+# A request overdue by more than this many days has been chased and answered.
+_CHASED_AFTER_DAYS = 45
+# Received documents that sometimes come with a PDF: item id -> (share, title, file name).
+_PDF_ITEMS: dict[str, tuple[float, str, str]] = {
+    "lae265": (0.35, "LÆ 265 - lægeattest (demo)", "LAE265"),
+    "speciallaegeerklaering": (0.5, "Speciallægeerklæring (demo)", "Speciallaegeerklaering"),
+    "praktik_udtalelse": (0.2, "Udtalelse fra praktikstedet (demo)", "Praktikudtalelse"),
 }
 
 
@@ -158,6 +161,20 @@ def generate_demo(database: Database, citizens: int = 40, seed: int = 1, today: 
         builder = _Builder(random.Random(seed), demo_data(), today, used)
         rows = builder.build(citizens)
         session.add_all(rows)
+        # The checklist names an employer statement by the placement's id, so the
+        # placements are stored first. The documentation rows are many and simple:
+        # they go in as bulk inserts with ids of their own.
+        session.flush()
+        first_id = (session.scalar(select(func.max(DocumentationItem.id))) or 0) + 1
+        tables = builder.documentation(first_id)
+        for model, values in (
+            (DocumentationItem, tables.items),
+            (DocumentEvent, tables.events),
+            (Consent, tables.consents),
+            (Attachment, tables.attachments),
+        ):
+            if values:
+                session.execute(insert(model), values)
     return len(rows)
 
 
@@ -247,6 +264,369 @@ class _Case:
     contacts: dict[ContactKind, PartnerContact] = field(default_factory=dict)
     rehab_meeting: dt.date | None = None
     rehab_decided: dt.date | None = None
+    doc_seed: int = 0  # the documentation is built after the flush, from its own random stream
+    citizen: Citizen | None = None
+
+
+# --- documentation ---------------------------------------------------------------------
+
+
+@dataclass
+class _DocStage:
+    """How far the documentation of a case has come."""
+
+    level: float  # 0 just begun .. 1 as far as it gets before a meeting is near
+    complete: bool  # every required item is received or set aside with a reason
+    settled: bool  # decided or closed: nothing is awaited any more
+    low: dt.date  # the documentation began
+    high: dt.date  # the last day anything was done
+    ready_by: dt.date | None  # a week before a coming rehabiliteringsteam meeting
+
+
+@dataclass
+class _Doc:
+    """One stored checklist item while it is built."""
+
+    item: RuleItem
+    instance: str = ""
+    state: DocumentState = DocumentState.MANGLER
+    requested_on: dt.date | None = None
+    requested_from: str = ""
+    expected_by: dt.date | None = None
+    received_on: dt.date | None = None
+    not_relevant_reason: str = ""
+    note: str = ""
+    noted_on: dt.date | None = None  # set aside, or the note written, on this day
+
+
+@dataclass
+class _Tables:
+    """Documentation rows as values for bulk inserts; items get their ids here."""
+
+    next_id: int
+    items: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    consents: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _source_name(source: DocumentSource) -> str:
+    """The source's label inside a sentence: 'egen læge', but 'SOF'."""
+    label = SOURCE_LABELS[source]
+    return label if label[:3].isupper() else label[0].lower() + label[1:]
+
+
+class _Checklist:
+    """The stored documentation of one case: rows for most items of its rule pack.
+
+    Consents come first: an item asking for health information is requested only on or
+    after the day the consent covering its source was given, as the program demands.
+    """
+
+    def __init__(self, builder: _Builder, case: _Case, tables: _Tables) -> None:
+        self.b = builder
+        self.case = case
+        self.tables = tables
+        self.texts: dict[str, Any] = builder.texts["documentation"]
+        self.docs: list[_Doc] = []
+        self.consents: dict[DocumentSource, dt.date] = {}  # source -> the day consent was given
+        self.senders: dict[DocumentSource, str] = {}
+        self.citizen_id = case.citizen.id if case.citizen is not None else 0
+        # The first citizen, whose meeting is being prepared, also shows a request to chase.
+        self.show_overdue = case.index == 0
+
+    def build(self) -> None:
+        case, b = self.case, self.b
+        pack, _ = pack_for("", case.forloeb_start, b.today)
+        items = pack.items_for(case.aim)
+        if not items or not self.citizen_id:
+            return
+        self.stage = stage = b.doc_stage(case)
+        self.must_arrive = stage.complete or stage.settled
+        self.wanted = self.wanted_sources()
+        # The citizen is asked for the consents at one of the first conversations.
+        self.consent_talk = _clamp(stage.low + dt.timedelta(days=b.rng.randint(3, 21)), stage.low, stage.high)
+        self.signed = stage.complete or b.chance(min(0.97, 0.55 + 0.45 * stage.level))
+        for item in [i for i in items if i.consent_for] + [i for i in items if not i.consent_for]:
+            if item.consent_for is not None:
+                self.consent(item, item.consent_for)
+            elif item.per_placement:
+                self.statements(item)
+            elif item.health:
+                self.health(item)
+            else:
+                self.written(item)
+        self.store()
+
+    # -- what the case needs ---------------------------------------------------------------
+
+    def wanted_sources(self) -> set[DocumentSource]:
+        """The sources this case needs information from (membership only: no order)."""
+        wanted = {
+            DocumentSource.EGEN_LAEGE,
+            DocumentSource.SUNDHEDSKOORDINATOR,
+            DocumentSource.JOBCENTER,
+            DocumentSource.BORGER,
+            DocumentSource.VIRKSOMHED,
+        }
+        if ContactKind.SOF in self.case.contacts:
+            wanted.add(DocumentSource.SOF)
+        if ContactKind.SUF in self.case.contacts:
+            wanted.add(DocumentSource.SUF)
+        for source, share in _OCCASIONAL_SOURCES.items():
+            if self.b.chance(share):
+                wanted.add(source)
+        return wanted
+
+    def sender(self, source: DocumentSource) -> str:
+        """Who is asked for information from a source (the same one throughout a case)."""
+        if source not in self.senders:
+            case, b, texts = self.case, self.b, self.texts
+            contact = {
+                DocumentSource.EGEN_LAEGE: ContactKind.EGEN_LAEGE,
+                DocumentSource.SOF: ContactKind.SOF,
+                DocumentSource.SUF: ContactKind.SUF,
+            }.get(source)
+            if contact is not None and contact in case.contacts:
+                name = case.contacts[contact].unit
+            elif source is DocumentSource.SUNDHEDSKOORDINATOR and case.health is not None:
+                name = case.health.coordinator
+            elif source is DocumentSource.SUNDHEDSKOORDINATOR:
+                health = b.texts["health"]
+                name = f"{b.pick(health['coordinators'])}, {health['coordinator_unit']}"
+            elif source is DocumentSource.SPECIALLAEGE:
+                name = b.pick(texts["specialists"])
+            elif source is DocumentSource.HOSPITAL:
+                name = b.pick(texts["hospitals"])
+            elif source is DocumentSource.BORGER:
+                name = texts["citizen"]
+            else:
+                name = SOURCE_LABELS[source]
+            self.senders[source] = name
+        return self.senders[source]
+
+    # -- states ----------------------------------------------------------------------------
+
+    def new(self, item: RuleItem, instance: str = "") -> _Doc:
+        doc = _Doc(item, instance)
+        self.docs.append(doc)
+        return doc
+
+    def request(self, doc: _Doc, on: dt.date, high: dt.date, sender: str, arrives: dt.date | None = None) -> None:
+        """Requested on `on` (at the latest `high`); received if it has arrived by `high`."""
+        rng, stage = self.b.rng, self.stage
+        on = min(on, high)
+        days = doc.item.answer_days
+        doc.state, doc.requested_on, doc.requested_from = DocumentState.ANMODET, on, sender
+        doc.expected_by = on + dt.timedelta(days=days)
+        if arrives is None:
+            arrives = on + dt.timedelta(days=rng.randint(days // 2, max(1, days * 2)))
+        if stage.ready_by is not None and (self.must_arrive or rng.random() < 0.8):
+            arrives = min(arrives, stage.ready_by)  # chased before the meeting
+        arrives = max(arrives, on)
+        stuck = rng.random() < _SLOW_SOURCES.get(doc.item.source, _SLOW_DEFAULT)
+        # Long overdue requests were chased and answered; those still awaited are recent.
+        if self.must_arrive or (high - doc.expected_by).days > _CHASED_AFTER_DAYS:
+            arrives, stuck = min(arrives, high), False
+        elif self.show_overdue and doc.expected_by < self.b.today:
+            stuck, self.show_overdue = True, False
+        if arrives <= high and not stuck:
+            doc.state, doc.received_on = DocumentState.MODTAGET, arrives
+
+    def receive(self, doc: _Doc, on: dt.date) -> None:
+        doc.state, doc.received_on = DocumentState.MODTAGET, on
+
+    def set_aside(self, doc: _Doc, reason: str) -> None:
+        stage = self.stage
+        doc.state, doc.not_relevant_reason = DocumentState.IKKE_RELEVANT, reason
+        doc.noted_on = self.b.day_between(stage.low, min(stage.low + _weeks(3), stage.high))
+
+    def note(self, doc: _Doc, text: str) -> None:
+        """Still missing, with a note on why."""
+        stage = self.stage
+        doc.note = text
+        doc.noted_on = self.b.day_between(max(stage.low, stage.high - _weeks(4)), stage.high)
+
+    def reason(self, source: DocumentSource, *, consent: bool = False) -> str:
+        table = self.texts["not_relevant"]
+        if consent:
+            return self.b.pick(table["consent"]).format(source=_source_name(source))
+        return self.b.pick(table.get(source.value, table["other"]))
+
+    # -- the kinds of items ----------------------------------------------------------------
+
+    def consent(self, item: RuleItem, source: DocumentSource) -> None:
+        b, stage = self.b, self.stage
+        if source not in self.wanted:
+            if item.required or b.chance(0.6):
+                self.set_aside(self.new(item), self.reason(source, consent=True))
+            return
+        day = self.consent_talk
+        if source in _OCCASIONAL_SOURCES:  # asked when the case turned out to need it
+            day += dt.timedelta(days=b.rng.randint(7, 42))
+            if stage.complete:
+                day = min(day, stage.high)
+        if self.signed and day <= stage.high:
+            doc = self.new(item)
+            if b.chance(0.5):  # sent by Digital Post, signed and returned
+                doc.requested_on = max(stage.low, day - dt.timedelta(days=b.rng.randint(1, 7)))
+                doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+            doc.requested_from = self.sender(DocumentSource.BORGER)
+            self.receive(doc, day)
+            self.consents[source] = day
+            aim = AIM_LABELS[self.case.aim].lower()
+            self.tables.consents.append(
+                {
+                    "citizen_id": self.citizen_id,
+                    "source": source,
+                    "scope": self.texts["consent_scope"].format(aim=aim),
+                    "given_on": day,
+                    "expires_on": day + dt.timedelta(days=365),
+                    "withdrawn_on": None,
+                }
+            )
+        elif not stage.settled and b.chance(0.6):
+            doc = self.new(item)
+            doc.state = DocumentState.ANMODET
+            doc.requested_on = b.day_between(max(min(day, stage.high), stage.high - _weeks(6)), stage.high)
+            doc.requested_from = self.sender(DocumentSource.BORGER)
+            doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+        elif b.chance(0.3):
+            self.note(self.new(item), b.pick(self.texts["not_yet"]))
+
+    def health(self, item: RuleItem) -> None:
+        b, stage, case = self.b, self.stage, self.case
+        source = item.source
+        needed = source in self.wanted and (
+            item.required or source in _OCCASIONAL_SOURCES or b.chance(0.3)  # an extra certificate
+        )
+        if not needed:
+            if item.required or b.chance(0.45):
+                self.set_aside(self.new(item), self.reason(source))
+            elif b.chance(0.15):
+                self.note(self.new(item), b.pick(self.texts["not_yet_health"]))
+            return
+        given = self.consents.get(source)
+        if given is None:  # may not be asked for yet
+            if b.chance(0.3):
+                self.note(self.new(item), b.pick(self.texts["waiting_for_consent"]))
+            return
+        on = given + dt.timedelta(days=b.rng.randint(0, 14))
+        arrives = None
+        health = case.health
+        if source is DocumentSource.SUNDHEDSKOORDINATOR and health is not None and health.note_date >= given:
+            # The advice follows the coordinator's health review.
+            on = max(given, health.note_date - dt.timedelta(days=b.rng.randint(7, 14)))
+            arrives = health.note_date + dt.timedelta(days=b.rng.randint(0, 7))
+        if self.must_arrive or (on <= stage.high and b.chance(0.45 + 0.55 * stage.level)):
+            self.request(self.new(item), on, stage.high, self.sender(source), arrives)
+
+    def statements(self, item: RuleItem) -> None:
+        """One statement per placement the employer can describe; set aside when there is none."""
+        b, stage, case = self.b, self.stage, self.case
+        places = [p for p in case.placements if p.kind in STATEMENT_PLACEMENTS]
+        if not places:
+            if stage.complete or b.chance(0.4 + 0.6 * stage.level):
+                self.set_aside(self.new(item), self.reason(item.source))
+            return
+        for p in places:
+            weeks = len(p.hours)
+            on = p.start_date + _weeks(max(1, weeks - 2)) + dt.timedelta(days=b.rng.randint(0, 3))
+            on = _clamp(on, p.start_date, case.horizon)
+            if self.must_arrive or (weeks >= 6 and b.chance(0.85)):
+                self.request(self.new(item, f"placement-{p.id}"), on, case.horizon, p.employer_name)
+            elif weeks >= 4 and b.chance(0.3):
+                self.note(self.new(item, f"placement-{p.id}"), b.pick(self.texts["not_yet_statement"]))
+
+    def written(self, item: RuleItem) -> None:
+        """Written by the jobcenter (the forberedende del, the assessments) or by the citizen."""
+        b, stage = self.b, self.stage
+        level, section = stage.level, item.section
+        if stage.complete:
+            share = 1.0 if item.required else 0.8
+        elif section == "forberedende_del":
+            share = 0.1 + 0.85 * level
+        elif section == "indsatser":
+            share = 0.85 if level >= 0.75 else 0.15 * level
+        elif section == "afklaring":
+            share = 0.6 if stage.ready_by else (0.3 if level >= 0.9 else 0.0)
+        else:
+            share = 0.6 * level
+        if not item.required and not stage.complete:
+            share *= 0.8
+        top = min(stage.ready_by or stage.high, stage.high)
+        by_citizen = item.source is not DocumentSource.JOBCENTER
+        if b.chance(share):
+            # The forberedende del grows through the forløb; the assessments come last.
+            first = stage.low + _weeks(1) if section == "forberedende_del" else top - _weeks(6)
+            day = _clamp(b.day_between(first, top), stage.low, top)
+            doc = self.new(item)
+            if by_citizen:
+                doc.requested_on = max(stage.low, day - dt.timedelta(days=b.rng.randint(7, 14)))
+                doc.requested_from = self.sender(item.source)
+                doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+            self.receive(doc, day)
+        elif not item.required and (stage.complete or level > 0.5) and b.chance(0.4):
+            self.set_aside(self.new(item), self.reason(item.source))
+        elif by_citizen and not stage.settled and level > 0.2 and b.chance(0.4):
+            doc = self.new(item)
+            doc.state = DocumentState.ANMODET
+            doc.requested_on = b.day_between(max(stage.low, stage.high - _weeks(4)), stage.high)
+            doc.requested_from = self.sender(item.source)
+            doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def store(self) -> None:
+        b, tables, citizen_id = self.b, self.tables, self.citizen_id
+        for doc in self.docs:
+            item_id = tables.next_id
+            tables.next_id += 1
+            tables.items.append(
+                {
+                    "id": item_id,
+                    "citizen_id": citizen_id,
+                    "item_key": doc.item.id,
+                    "instance": doc.instance,
+                    "state": doc.state,
+                    "source": doc.item.source,
+                    "requested_on": doc.requested_on,
+                    "requested_from": doc.requested_from,
+                    "expected_by": doc.expected_by,
+                    "received_on": doc.received_on,
+                    "not_relevant_reason": doc.not_relevant_reason,
+                    "note": doc.note,
+                }
+            )
+            self.events(doc, item_id)
+            pdf = _PDF_ITEMS.get(doc.item.id)
+            if pdf is not None and doc.state is DocumentState.MODTAGET and b.chance(pdf[0]):
+                attachment = b.pdf_attachment(doc, pdf[1], pdf[2])
+                attachment.update(citizen_id=citizen_id, item_id=item_id)
+                tables.attachments.append(attachment)
+
+    def events(self, doc: _Doc, item_id: int) -> None:
+        """The item's history, as the program records it, oldest first."""
+        b = self.b
+        steps: list[tuple[dt.date, DocumentState | None, DocumentState, str]] = []
+        if doc.requested_on is not None:
+            note = f"Anmodet hos {doc.requested_from}" if doc.requested_from else ""
+            steps.append((doc.requested_on, DocumentState.MANGLER, DocumentState.ANMODET, note))
+        if doc.state is DocumentState.MODTAGET and doc.received_on is not None:
+            before = DocumentState.ANMODET if doc.requested_on else DocumentState.MANGLER
+            steps.append((doc.received_on, before, DocumentState.MODTAGET, ""))
+        if doc.noted_on is not None:
+            before = None if doc.state is DocumentState.MANGLER else DocumentState.MANGLER
+            steps.append((doc.noted_on, before, doc.state, doc.not_relevant_reason or doc.note))
+        previous: dt.datetime | None = None
+        for day, before, after, note in steps:
+            at = b.at(day)
+            if previous is not None and at <= previous:  # the same day: after the step before it
+                at = previous + dt.timedelta(minutes=30)
+            previous = at
+            self.tables.events.append(
+                {"item_id": item_id, "at": at, "from_state": before, "to_state": after, "note": note}
+            )
 
 
 class _Builder:
@@ -258,6 +638,7 @@ class _Builder:
         self.texts: dict[str, Any] = data["texts"]
         self.today = today
         self.used = used
+        self.cases: list[_Case] = []
         self.origin_keys = list(data["origins"])
         self.origin_weights = [data["origins"][k]["weight"] for k in self.origin_keys]
 
@@ -403,7 +784,9 @@ class _Builder:
         citizen.forloeb = forloeb
         self.rehab(case)
         citizen.activities = self.activities(case)
-        citizen.documents, citizen.consents, citizen.attachments = self.documentation(case)
+        case.doc_seed = rng.getrandbits(64)
+        case.citizen = citizen
+        self.cases.append(case)
         self.goals(case, forloeb)
         citizen.meetings = self.meetings(case)
         citizen.journal = self.journal(case)
@@ -1038,149 +1421,51 @@ class _Builder:
         elif (case.weeks_in >= 16 and r < 0.75) or (case.weeks_in >= 10 and r < 0.3):
             case.rehab_meeting = _workday(self.today + dt.timedelta(days=self.rng.randint(1, 14)))
 
-    def documentation(self, case: _Case) -> tuple[list[DocumentationItem], list[Consent], list[Attachment]]:
-        if case.group is not G3:
-            return [], [], []
-        rng = self.rng
+    # -- documentation (built after the flush, when placements have ids) ---------------------
+
+    def documentation(self, first_id: int) -> _Tables:
+        """The checklist rows of every case whose aim its rule pack has items for.
+
+        Each case draws from its own random stream (seeded while the case was built),
+        so its documentation does not depend on the cases after it.
+        """
+        tables = _Tables(next_id=first_id)
+        main = self.rng
+        try:
+            for case in self.cases:
+                self.rng = random.Random(case.doc_seed)
+                _Checklist(self, case, tables).build()
+        finally:
+            self.rng = main
+        return tables
+
+    def doc_stage(self, case: _Case) -> _DocStage:
+        """How far the documentation of a case has come, and the days it was gathered in."""
         start, horizon = case.forloeb_start, case.horizon
-        decided = case.rehab_decided is not None
-        scheduled = case.rehab_meeting is not None and not decided
-        ready_by = case.rehab_meeting - _weeks(1) if case.rehab_meeting else None
-        aim_label = AIM_LABELS[case.aim].lower()
-        items: list[DocumentationItem] = []
-        consents: list[Consent] = []
-        attachments: list[Attachment] = []
-
-        def item(key: str, instance: str = "", requested_from: str = "") -> DocumentationItem:
-            row = DocumentationItem(
-                item_key=key,
-                instance=instance,
-                source=DEMO_DOCUMENT_SOURCES[key],
-                requested_from=requested_from,
-                state=DocumentState.MANGLER,
-            )
-            items.append(row)
-            return row
-
-        def request(row: DocumentationItem, on: dt.date, days: int, must_arrive: bool = False) -> None:
-            """Requested on `on`, expected `days` later; received if it has arrived by now."""
-            on = _clamp(on, start - _weeks(4), horizon)
-            row.requested_on = on
-            row.expected_by = on + dt.timedelta(days=days)
-            arrives = on + dt.timedelta(days=rng.randint(days // 2, days * 2))
-            if ready_by is not None and (must_arrive or rng.random() < 0.8):
-                arrives = min(arrives, ready_by)  # chased before the meeting
-            if must_arrive:
-                arrives = min(arrives, horizon)
-            if arrives <= horizon and (must_arrive or rng.random() < 0.85):
-                row.state, row.received_on = DocumentState.MODTAGET, max(arrives, on)
+        closed = case.closed_outcome is not None
+        if case.group is G3 and case.rehab_decided is not None and case.rehab_meeting is not None:
+            # Presented to the rehabiliteringsteam: everything required was there.
+            high = min(case.rehab_meeting - dt.timedelta(days=2), horizon)
+            return _DocStage(1.0, True, True, min(start, high - _weeks(6)), high, None)
+        if case.group is G3:
+            level = min(1.0, max(0.1, case.weeks_in / 18))
+            ready_by = None
+            if case.rehab_meeting is not None:  # a meeting in the coming two weeks
+                level = max(level, 0.8)
+                ready_by = case.rehab_meeting - _weeks(1)
+                # The first citizen always shows a meeting still being prepared.
+                complete = case.index != 0 and self.chance(0.25)
             else:
-                row.state = DocumentState.ANMODET
+                complete = level >= 1 and self.chance(0.12)
+            return _DocStage(level, complete, closed, start, horizon, ready_by)
+        if case.group is FLEKS:
+            # Visitated to fleksjob: the documentation was complete before this forløb began.
+            high = min(start, horizon)
+            return _DocStage(1.0, True, True, high - _weeks(self.rng.randint(10, 20)), high, None)
+        # Others with such an aim (gruppe 4 on its way to a ressourceforløb): the first steps.
+        return _DocStage(self.rng.uniform(0.0, 0.35), False, closed, start, horizon, None)
 
-        def not_relevant(row: DocumentationItem, reason: str) -> None:
-            row.state, row.not_relevant_reason = DocumentState.IKKE_RELEVANT, reason
-
-        # Consent first: without it, nothing can be asked of the doctor.
-        gp = case.contacts.get(ContactKind.EGEN_LAEGE)
-        consent_row = item("samtykke_egen_laege")
-        consent_day: dt.date | None = None
-        if decided or self.chance(0.88):
-            consent_day = _clamp(start + dt.timedelta(days=rng.randint(3, 21)), start, horizon)
-            request(consent_row, consent_day - dt.timedelta(days=rng.randint(0, 7)), 14, must_arrive=True)
-            consent_row.received_on = consent_day
-            sources = [DocumentSource.EGEN_LAEGE]
-            sources += [DocumentSource.SUNDHEDSKOORDINATOR] if case.health else []
-            sources += [DocumentSource.SOF] if ContactKind.SOF in case.contacts else []
-            sources += [DocumentSource.SUF] if ContactKind.SUF in case.contacts else []
-            for source in sources:
-                consents.append(
-                    Consent(
-                        source=source,
-                        scope=f"Helbredsoplysninger og akter til brug for afklaring af {aim_label} "
-                        "(sag om rehabiliteringsteam).",
-                        given_on=consent_day,
-                        expires_on=consent_day + dt.timedelta(days=365),
-                    )
-                )
-        elif self.chance(0.5):
-            request(consent_row, start + _weeks(1), 14)
-            consent_row.state, consent_row.received_on = DocumentState.ANMODET, None
-
-        lae = item("lae265", requested_from=gp.unit if gp else "Egen læge")
-        if consent_day is not None:
-            request(lae, consent_day + dt.timedelta(days=rng.randint(0, 7)), 21, must_arrive=decided)
-            if lae.state is DocumentState.MODTAGET and lae.received_on and self.chance(0.35):
-                attachments.append(self.pdf_attachment(lae, "LÆ 265 - lægeattest (demo)"))
-
-        sk = item("sundhedskoordinator_udtalelse", requested_from=case.health.coordinator if case.health else "")
-        if case.health is not None:
-            request(sk, case.health.note_date - _weeks(1), 14, must_arrive=decided)
-        elif self.chance(0.5):
-            request(sk, start + _weeks(2), 28)
-
-        for key, kind, reason in (
-            ("sof_akter", ContactKind.SOF, "Ingen aktuel sag i SOF."),
-            ("suf_akter", ContactKind.SUF, "Ingen forløb i SUF."),
-        ):
-            contact = case.contacts.get(kind)
-            row = item(key, requested_from=contact.unit if contact else "")
-            if contact is None:
-                not_relevant(row, reason)
-            elif consent_day is not None:
-                request(row, consent_day + dt.timedelta(days=rng.randint(0, 14)), 21, must_arrive=decided)
-
-        tried = [p for p in case.placements if len(p.hours) >= 4]
-        for p in tried:
-            row = item("arbejdsgiverudtalelse", instance=p.employer_name, requested_from=p.employer_name)
-            if len(p.hours) >= 8 or decided:
-                request(row, p.start_date + _weeks(len(p.hours) - 2), 14, must_arrive=decided)
-        if not tried:
-            not_relevant(item("arbejdsgiverudtalelse"), "Virksomhedspraktik ikke afprøvet af helbredsmæssige grunde.")
-
-        written = item("indsatser_afproevet")
-        if decided or scheduled or case.weeks_in >= 14:
-            written.state = DocumentState.MODTAGET
-            written.received_on = _clamp(ready_by or start + _weeks(14), start, horizon)
-        plan = item("forberedende_del")
-        if decided or (scheduled and self.chance(0.7)):
-            plan.state = DocumentState.MODTAGET
-            plan.received_on = _clamp(ready_by or horizon, start, horizon)
-
-        for row in items:
-            row.events = self.document_events(row, start)
-        return items, consents, attachments
-
-    def document_events(self, row: DocumentationItem, start: dt.date) -> list[DocumentEvent]:
-        events = []
-        if row.requested_on is not None:
-            events.append(
-                DocumentEvent(
-                    at=self.at(row.requested_on),
-                    from_state=DocumentState.MANGLER,
-                    to_state=DocumentState.ANMODET,
-                    note=f"Anmodet hos {row.requested_from}" if row.requested_from else "",
-                )
-            )
-        if row.state is DocumentState.MODTAGET and row.received_on is not None:
-            events.append(
-                DocumentEvent(
-                    at=self.at(row.received_on),
-                    from_state=DocumentState.ANMODET if row.requested_on else DocumentState.MANGLER,
-                    to_state=DocumentState.MODTAGET,
-                )
-            )
-        if row.state is DocumentState.IKKE_RELEVANT:
-            events.append(
-                DocumentEvent(
-                    at=self.at(start + dt.timedelta(days=7)),
-                    from_state=DocumentState.MANGLER,
-                    to_state=DocumentState.IKKE_RELEVANT,
-                    note=row.not_relevant_reason,
-                )
-            )
-        return events
-
-    def pdf_attachment(self, row: DocumentationItem, title: str) -> Attachment:
+    def pdf_attachment(self, row: _Doc, title: str, name: str) -> dict[str, Any]:
         """A one-page PDF, the same bytes on every run (ReportLab's invariant mode)."""
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen.canvas import Canvas
@@ -1197,15 +1482,14 @@ class _Builder:
         pdf.showPage()
         pdf.save()
         data = buffer.getvalue()
-        return Attachment(
-            item=row,
-            filename=f"LAE265_{row.received_on:%Y-%m-%d}.pdf",
-            mime_type="application/pdf",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-            added_at=self.at(row.received_on),
-        )
+        return {
+            "filename": f"{name}_{row.received_on:%Y-%m-%d}.pdf",
+            "mime_type": "application/pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "data": data,
+            "added_at": self.at(row.received_on),
+        }
 
     # -- meetings, journal, deadlines -----------------------------------------------------
 

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from db.enums import DocumentState, MeetingKind, Outcome, VisitationGroup
 from db.models import (
+    Attachment,
     Citizen,
+    Consent,
     DocumentationItem,
     Forloeb,
     GoalProgress,
@@ -25,8 +27,10 @@ from db.models import (
     Placement,
 )
 from db.session import Database, create_database
-from jobraad import cpr
-from jobraad.demo import DEMO_DOCUMENT_KEYS, generate_demo
+from jobraad import cpr, documentation
+from jobraad.demo import generate_demo
+from jobraad.documentation import STATEMENT_PLACEMENTS, Checklist
+from jobraad.rulepacks import builtin_packs
 from jobraad.visitation import GROUP_GOALS, Urgency, group_deadlines, in_target_group_2024, urgency
 
 TODAY = dt.date(2025, 3, 12)  # a Wednesday
@@ -43,12 +47,26 @@ def _demo(path: Path, citizens: int = 40, seed: int = 1, today: dt.date = TODAY)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """One 40-citizen demo caseload shared by the read-only tests of this module."""
     database = _demo(tmp_path_factory.mktemp("demo") / "demo.jobraad")
-    with database.reading() as session:
-        yield session
+    yield database
     database.close()
+
+
+@pytest.fixture
+def demo(demo_database: Database) -> Iterator[Session]:
+    """A reading session on the shared demo (one per test: the engine has one connection per thread)."""
+    with demo_database.reading() as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def gruppe_3_checklists(demo_database: Database) -> dict[int, Checklist]:
+    """The checklist the program shows for each gruppe 3 citizen of the demo."""
+    with demo_database.reading() as session:
+        ids = [c.id for c in _citizens(session) if _current(c).group is VisitationGroup.GRUPPE_3]
+    return {citizen_id: documentation.load_checklist(demo_database, citizen_id, TODAY) for citizen_id in ids}
 
 
 def _citizens(session: Session) -> list[Citizen]:
@@ -74,6 +92,26 @@ def _fingerprint(database: Database) -> list[tuple[object, ...]]:
             )
         )
         rows.append(tuple(session.execute(select(Meeting.starts_at, Meeting.kind).order_by(Meeting.id))))
+        rows.append(
+            tuple(
+                session.execute(
+                    select(
+                        DocumentationItem.citizen_id,
+                        DocumentationItem.item_key,
+                        DocumentationItem.instance,
+                        DocumentationItem.state,
+                        DocumentationItem.requested_on,
+                        DocumentationItem.expected_by,
+                        DocumentationItem.received_on,
+                        DocumentationItem.not_relevant_reason,
+                    ).order_by(DocumentationItem.id)
+                )
+            )
+        )
+        rows.append(
+            tuple(session.execute(select(Consent.citizen_id, Consent.source, Consent.given_on).order_by(Consent.id)))
+        )
+        rows.append(tuple(session.execute(select(Attachment.item_id, Attachment.sha256).order_by(Attachment.id))))
         return rows
 
 
@@ -204,7 +242,7 @@ def test_hours_are_weekly_and_rise_stall_or_fall(demo: Session) -> None:
 def test_documentation_in_every_state(demo: Session) -> None:
     items = list(demo.scalars(select(DocumentationItem)))
     assert {i.state for i in items} == set(DocumentState)
-    assert {i.item_key for i in items} <= set(DEMO_DOCUMENT_KEYS)
+    assert {i.item_key for i in items} <= {item.id for pack in builtin_packs() for item in pack.items}
     for i in items:
         if i.state is DocumentState.ANMODET:
             assert i.requested_on is not None and i.expected_by is not None
@@ -217,6 +255,131 @@ def test_documentation_in_every_state(demo: Session) -> None:
     ), "some requests should be overdue"
     gruppe_3 = [c for c in _citizens(demo) if _current(c).group is VisitationGroup.GRUPPE_3]
     assert sum(bool(c.consents) for c in gruppe_3) > len(gruppe_3) / 2
+
+
+def _rows(session: Session, citizen_id: int) -> list[DocumentationItem]:
+    return list(session.scalars(select(DocumentationItem).where(DocumentationItem.citizen_id == citizen_id)))
+
+
+def test_documentation_uses_the_items_of_the_citizens_rule_pack(
+    demo: Session, gruppe_3_checklists: dict[int, Checklist]
+) -> None:
+    assert len(gruppe_3_checklists) >= 5
+    for citizen_id, checklist in gruppe_3_checklists.items():
+        rows = _rows(demo, citizen_id)
+        assert rows, "every gruppe 3 case has begun its documentation"
+        pack_items = {item.id for item in checklist.pack.items_for(checklist.aim)}
+        for row in rows:
+            assert row.item_key in pack_items, (citizen_id, checklist.pack.id, row.item_key)
+            assert row.source == checklist.pack.item(row.item_key).source
+        # Every stored row is one of the entries the program shows.
+        assert {e.record_id for e in checklist.entries if e.record_id is not None} == {r.id for r in rows}
+        # Most items are touched; some are left as «mangler».
+        stored = sum(e.record_id is not None for e in checklist.entries)
+        assert stored >= len(checklist.entries) / 3
+
+
+def test_no_health_information_is_asked_for_without_consent(gruppe_3_checklists: dict[int, Checklist]) -> None:
+    asked = 0
+    for checklist in gruppe_3_checklists.values():
+        for entry in checklist.entries:
+            if entry.item.health and entry.state in (DocumentState.ANMODET, DocumentState.MODTAGET):
+                asked += 1
+                assert entry.requested_on is not None, entry.title
+                assert documentation.consent_covers(checklist.consents, entry.item.source, entry.requested_on), (
+                    checklist.citizen_id,
+                    entry.title,
+                )
+            if entry.item.consent_for is not None and entry.state is DocumentState.MODTAGET:
+                # A received consent is also a consent the program knows of.
+                assert entry.received_on is not None
+                assert documentation.consent_covers(checklist.consents, entry.item.consent_for, entry.received_on)
+    assert asked >= 10
+
+
+def test_some_checklists_are_ready_and_some_requests_overdue(
+    demo: Session, gruppe_3_checklists: dict[int, Checklist]
+) -> None:
+    readiness = {citizen_id: c.readiness(TODAY) for citizen_id, c in gruppe_3_checklists.items()}
+    assert any(r.ready for r in readiness.values())
+    assert any(not r.ready and r.done < r.required for r in readiness.values())
+    assert any(r.overdue for r in readiness.values())
+    for checklist in gruppe_3_checklists.values():
+        if checklist.readiness(TODAY).ready:
+            for entry in checklist.entries:
+                if entry.item.required and entry.state is DocumentState.IKKE_RELEVANT:
+                    assert entry.not_relevant_reason
+    # The first citizen's meeting is being prepared: not yet complete.
+    first = _citizens(demo)[0]
+    assert not readiness[first.id].ready
+    # The caseload's bulk readiness agrees with the checklists.
+    bulk = documentation.readiness_by_citizen(demo, TODAY, list(readiness))
+    assert bulk == readiness
+
+
+def test_requests_answers_and_attachments_hang_together(
+    demo: Session, gruppe_3_checklists: dict[int, Checklist]
+) -> None:
+    attachments = 0
+    for checklist in gruppe_3_checklists.values():
+        for e in checklist.entries:
+            if e.requested_on is not None:
+                assert e.requested_on <= TODAY
+                assert e.expected_by == e.requested_on + dt.timedelta(days=e.item.answer_days)
+            if e.state is DocumentState.MODTAGET:
+                assert e.received_on is not None and e.received_on <= TODAY
+                assert e.requested_on is None or e.requested_on <= e.received_on
+            if e.state is DocumentState.IKKE_RELEVANT:
+                assert e.not_relevant_reason
+            assert [ev.at for ev in e.events] == sorted(ev.at for ev in e.events)
+            if e.events:
+                assert e.events[-1].to_state is e.state
+            for a in e.attachments:
+                attachments += 1
+                assert e.state is DocumentState.MODTAGET
+                assert a.mime_type == "application/pdf" and a.filename.endswith(".pdf")
+    assert attachments >= 1
+    for a in demo.scalars(select(Attachment)):
+        assert a.data.startswith(b"%PDF") and a.size == len(a.data)
+
+
+def test_employer_statements_name_the_citizens_placements(
+    demo: Session, gruppe_3_checklists: dict[int, Checklist]
+) -> None:
+    named = 0
+    for citizen_id, checklist in gruppe_3_checklists.items():
+        places = {
+            f"placement-{p.id}"
+            for p in demo.scalars(select(Placement).where(Placement.citizen_id == citizen_id))
+            if p.kind in STATEMENT_PLACEMENTS
+        }
+        for row in _rows(demo, citizen_id):
+            per_placement = checklist.pack.item(row.item_key).per_placement
+            if row.instance:
+                assert per_placement and row.instance in places, (citizen_id, row.instance)
+                named += 1
+            elif per_placement:
+                assert not places, "the statement without a placement is only for cases with none"
+    assert named >= 3
+
+
+def test_documentation_follows_the_pack_of_the_forloebs_start(tmp_path: Path) -> None:
+    """A year on, some forløb began under the next rule pack: the demo follows each case's own pack."""
+    today = dt.date(2026, 12, 1)
+    database = _demo(tmp_path / "later.jobraad", citizens=40, seed=4, today=today)
+    try:
+        with database.reading() as session:
+            ids = list(session.scalars(select(DocumentationItem.citizen_id).distinct()))
+        packs = set()
+        for citizen_id in ids:
+            checklist = documentation.load_checklist(database, citizen_id, today)
+            packs.add(checklist.pack.id)
+            shown = {e.record_id for e in checklist.entries if e.record_id is not None}
+            with database.reading() as session:
+                assert shown == {r.id for r in _rows(session, citizen_id)}
+        assert packs == {p.id for p in builtin_packs()}
+    finally:
+        database.close()
 
 
 def test_meetings_journal_and_closed_cases(demo: Session) -> None:
@@ -270,3 +433,30 @@ def test_a_thousand_citizens_in_a_few_seconds(database: Database) -> None:
     with database.reading() as session:
         assert session.scalar(select(func.count()).select_from(Citizen)) == 1000
         assert session.scalar(select(func.count()).select_from(HoursEntry)) > 5000
+        _assert_readiness_shares(session)
+
+
+def _assert_readiness_shares(session: Session) -> None:
+    """Of the gruppe 3 cases still being prepared about 15 % are complete, most of them with
+    a meeting in the coming two weeks; cases already presented to the team are complete."""
+    gruppe_3 = set(
+        session.scalars(
+            select(Forloeb.citizen_id).where(Forloeb.end_date.is_(None), Forloeb.group == VisitationGroup.GRUPPE_3)
+        )
+    )
+    meetings = session.execute(
+        select(Meeting.citizen_id, Meeting.starts_at, Meeting.decided_on).where(
+            Meeting.kind == MeetingKind.REHABILITERINGSTEAM, Meeting.citizen_id.in_(gruppe_3)
+        )
+    ).all()
+    presented = {m.citizen_id for m in meetings if m.decided_on is not None}
+    near = {m.citizen_id for m in meetings if m.decided_on is None and m.starts_at.date() >= TODAY}
+    readiness = documentation.readiness_by_citizen(session, TODAY, gruppe_3)
+    preparing = gruppe_3 - presented
+    ready = {c for c in preparing if readiness[c].ready}
+    assert 0.08 <= len(ready) / len(preparing) <= 0.25, f"{len(ready)}/{len(preparing)}"
+    assert len(ready & near) > len(ready) / 2
+    assert len(ready & near) / len(near) >= 0.25
+    assert all(readiness[c].ready for c in presented)
+    overdue = sum(readiness[c].overdue > 0 for c in preparing)
+    assert 0.15 <= overdue / len(preparing) <= 0.6
