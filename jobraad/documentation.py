@@ -516,9 +516,7 @@ def overdue_requests(session: Session, today: dt.date, citizen_ids: Iterable[int
     if not rows:
         return []
     pack_of = dict(
-        session.execute(
-            select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows}))
-        ).all()
+        session.execute(select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows}))).all()
     )
     starts = dict(
         session.execute(

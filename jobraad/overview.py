@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from db.enums import VisitationGroup
 from db.session import Database
 from jobraad.caseload import caseload_rows
+from jobraad.placements import signals_by_citizen
+from jobraad.progression import Signal
 from jobraad.visitation import DueItem, Urgency, urgency
 
 
@@ -21,12 +23,21 @@ class CitizenDue:
 
 
 @dataclass(frozen=True)
+class CitizenSignals:
+    citizen_id: int
+    name: str
+    group: VisitationGroup | None
+    signals: tuple[Signal, ...]
+
+
+@dataclass(frozen=True)
 class Overview:
     today: dt.date
     sections: dict[Urgency, tuple[CitizenDue, ...]]  # OVERDUE, THIS_WEEK, NEXT_WEEK
     group_counts: dict[VisitationGroup, int]
     active: int
     closed: int
+    signals: tuple[CitizenSignals, ...] = ()
 
     def count(self, section: Urgency) -> int:
         return sum(len(c.items) for c in self.sections.get(section, ()))
@@ -39,6 +50,7 @@ def load_overview(database: Database, today: dt.date | None = None) -> Overview:
     today = today or dt.date.today()
     with database.reading() as session:
         rows = caseload_rows(session, today)
+        signals = signals_by_citizen(session, today)
     buckets: dict[Urgency, list[CitizenDue]] = {s: [] for s in SECTIONS}
     groups: Counter[VisitationGroup] = Counter()
     for row in rows:
@@ -56,10 +68,20 @@ def load_overview(database: Database, today: dt.date | None = None) -> Overview:
                 buckets[section].append(CitizenDue(row.citizen_id, row.name, row.group, tuple(items)))
     for section in SECTIONS:
         buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
+    by_id = {r.citizen_id: r for r in rows}
+    flagged = sorted(
+        (
+            CitizenSignals(cid, by_id[cid].name, by_id[cid].group, tuple(found))
+            for cid, found in signals.items()
+            if cid in by_id and found
+        ),
+        key=lambda c: c.name,
+    )
     return Overview(
         today=today,
         sections={s: tuple(v) for s, v in buckets.items()},
         group_counts={g: groups.get(g, 0) for g in VisitationGroup},
         active=sum(1 for r in rows if r.active),
         closed=sum(1 for r in rows if not r.active),
+        signals=tuple(flagged),
     )

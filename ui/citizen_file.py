@@ -45,24 +45,29 @@ from jobraad.vocab import (
     MEETING_LABELS,
     OUTCOME_LABELS,
 )
+from ui.case_text_tab import CaseTextTab
 from ui.citizen_pane import citizen_html
 from ui.dialogs import citizen as citizen_dialogs
 from ui.documentation_tab import DocumentationTab
 from ui.forms import Field, FormDialog
 from ui.models.records import Column, RecordTableModel
+from ui.placements_tab import PlacementsTab
 
 (
     TAB_SUMMARY,
     TAB_STAMDATA,
     TAB_FORLOEB,
+    TAB_CASE_TEXT,
+    TAB_PLACEMENTS,
     TAB_DOCUMENTATION,
     TAB_HEALTH,
     TAB_ACTIVITIES,
     TAB_JOURNAL,
     TAB_MEETINGS,
-) = range(8)
+) = range(10)
 TARGET_TABS = {
     "forloeb": TAB_FORLOEB,
+    "placements": TAB_PLACEMENTS,
     "meetings": TAB_MEETINGS,
     "deadlines": TAB_MEETINGS,
     "documentation": TAB_DOCUMENTATION,
@@ -174,6 +179,12 @@ class CitizenFileWidget(QWidget):
         self.stamdata.setObjectName("stamdata")
         self.tabs.addTab(self.stamdata, "Stamdata")
         self._build_forloeb_tab()
+        self.case_text = CaseTextTab(database)
+        self.case_text.changed.connect(self._saved)
+        self.tabs.addTab(self.case_text, "Forberedende del")
+        self.placements = PlacementsTab(database, self.today)
+        self.placements.changed.connect(self._saved)
+        self.tabs.addTab(self.placements, "Praktik")
         self.documentation = DocumentationTab(database, self.today)
         self.documentation.changed.connect(self._saved)
         self.tabs.addTab(self.documentation, "Dokumentation")
@@ -353,6 +364,10 @@ class CitizenFileWidget(QWidget):
         self.setEnabled(False)
         self._show_nothing()
 
+    def can_leave(self) -> bool:
+        """False if the user chose to stay with unsaved hours."""
+        return self.placements.confirm_discard() and self.case_text.confirm_discard()
+
     def show_citizen(self, citizen_id: int, target: str = "") -> None:
         """Open the file (the read is audited) and go to `target` if given."""
         self.citizen_id = citizen_id
@@ -427,6 +442,9 @@ class CitizenFileWidget(QWidget):
     def _load_records(self) -> None:
         assert self.citizen_id is not None
         self.documentation.show_citizen(self.citizen_id)
+        self.placements.show_citizen(self.citizen_id)
+        if self.case_text.citizen_id != self.citizen_id or not self.case_text.dirty:
+            self.case_text.show_citizen(self.citizen_id)
         self.health_notes.model.set_rows(health.list_health_notes(self.database, self.citizen_id))
         self.health_text.clear()
         self.contacts.model.set_rows(health.list_contacts(self.database, self.citizen_id))

@@ -8,8 +8,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from jobraad.letters import LetterRequest, save_request_letter
-from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -36,6 +34,8 @@ from db.session import Database
 from jobraad import attachments, documentation, health, settings
 from jobraad.dates import format_date, format_datetime
 from jobraad.documentation import Checklist, ChecklistEntry
+from jobraad.letters import LetterRequest, save_request_letter
+from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.forms import Field, FormDialog

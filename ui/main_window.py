@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self._tasks: list[Task] = []
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
-        self.resize(1360, 820)
+        self.resize(1440, 900)
 
         self.model = CaseloadTableModel(self)
         self.proxy = CaseloadFilterProxy(self)
@@ -71,10 +71,11 @@ class MainWindow(QMainWindow):
         left_layout.addLayout(self._filter_bar)
         left_layout.addWidget(self.table)
         splitter.addWidget(left)
+        self.caseload_pane = left
         splitter.addWidget(self.file)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([860, 500])
+        splitter.setSizes([640, 800])
         self.overview = OverviewPage()
         self.overview.item_activated.connect(self.open_citizen)
         self.pages = QTabWidget()
@@ -212,6 +213,13 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(lambda _=False, i=index: self.pages.setCurrentIndex(i))
             view_menu.addAction(action)
+        focus = QAction("Vis kun &sagen", self)
+        focus.setCheckable(True)
+        focus.setShortcut(QKeySequence("F11"))
+        focus.setStatusTip("Skjul sagsstammen, så borgerens sag får hele vinduet")
+        focus.toggled.connect(lambda on: self.caseload_pane.setVisible(not on))
+        view_menu.addAction(focus)
+        self.focus_action = focus
         find = QAction("&Søg", self)
         find.setShortcut(QKeySequence("Ctrl+F"))
         find.triggered.connect(self.focus_search)
@@ -306,11 +314,21 @@ class MainWindow(QMainWindow):
             self.file.clear()
             return
         if citizen_id != self.file.citizen_id:
+            if self.file.citizen_id is not None and not self.file.can_leave():
+                self._reselect(self.file.citizen_id)
+                return
             self.file.show_citizen(citizen_id)
             self.citizen_selected.emit(citizen_id)
 
+    def _reselect(self, citizen_id: int) -> None:
+        blocker = QSignalBlocker(self.table.selectionModel())
+        self.select_citizen(citizen_id)
+        del blocker
+
     def open_citizen(self, citizen_id: int, target: str = "") -> None:
         """Go to the caseload with the citizen selected and the file open at `target`."""
+        if self.file.citizen_id not in (None, citizen_id) and not self.file.can_leave():
+            return
         self.pages.setCurrentIndex(1)
         if not self.select_citizen(citizen_id):
             self.clear_filters()
@@ -320,6 +338,7 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         self.pages.setCurrentIndex(1)
+        self.focus_action.setChecked(False)
         self.search.setFocus()
         self.search.selectAll()
 
@@ -369,6 +388,12 @@ class MainWindow(QMainWindow):
             box(self, "Import", message)
 
         self._tasks.append(run_with_progress(self, f"Importerer {path.name}…", work, done, failed))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.file.citizen_id is not None and not self.file.can_leave():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def _about(self) -> None:
         QMessageBox.about(

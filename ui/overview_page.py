@@ -109,6 +109,34 @@ class OverviewPage(QWidget):
             top.setExpanded(True)
             for i in range(top.childCount()):
                 top.child(i).setExpanded(True)
+        self._add_signals(overview, bold)
+
+    def _add_signals(self, overview: Overview, bold: QFont) -> None:
+        count = sum(len(c.signals) for c in overview.signals)
+        top = QTreeWidgetItem([f"Signaler fra praktik — {count}", ""])
+        top.setFont(0, bold)
+        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        top.setToolTip(0, "Progression i timer: tærskler kan ændres under indstillinger")
+        self.tree.addTopLevelItem(top)
+        if not overview.signals:
+            empty = QTreeWidgetItem(["Ingen", ""])
+            empty.setForeground(0, QBrush(QColor("#777")))
+            top.addChild(empty)
+        for c in overview.signals:
+            group = GROUP_LABELS[c.group] if c.group else ""
+            person = QTreeWidgetItem([f"{c.name}   ·   {group}", ""])
+            person.setFont(0, bold)
+            person.setData(0, CITIZEN_ROLE, c.citizen_id)
+            person.setData(0, TARGET_ROLE, "placements")
+            top.addChild(person)
+            for signal in c.signals:
+                line = QTreeWidgetItem([f"⚑ {signal.text}", ""])
+                line.setData(0, CITIZEN_ROLE, c.citizen_id)
+                line.setData(0, TARGET_ROLE, "placements")
+                person.addChild(line)
+        top.setExpanded(True)
+        for i in range(top.childCount()):
+            top.child(i).setExpanded(True)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         citizen_id = item.data(0, CITIZEN_ROLE)

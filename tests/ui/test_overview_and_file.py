@@ -128,3 +128,35 @@ def test_delete_asks_first(qtbot: QtBot, window: MainWindow, people: dict[str, i
     with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Yes):
         f._delete_meeting(f.meetings.selected())
     assert records.list_meetings(window.database, people["meeting"]) == []
+
+
+def test_praktik_signal_in_the_overview_opens_the_praktik_tab(qtbot: QtBot, database: Database) -> None:
+    from db.enums import PlacementKind
+    from jobraad import placements
+    from ui.citizen_file import TAB_PLACEMENTS
+
+    cid = create_citizen(
+        database,
+        CitizenInput("Ole", "Sørensen", "0303701234", group=VisitationGroup.GRUPPE_2, forloeb_start=TODAY),
+    )
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    start = monday - dt.timedelta(weeks=5)
+    pid = placements.add_placement(
+        database,
+        cid,
+        placements.PlacementInput(PlacementKind.VIRKSOMHEDSPRAKTIK, "Netto Valby", start, planned_hours_per_week=20),
+    )
+    weeks = []
+    for i, hours in enumerate((4, 6, 8, 10, 12)):
+        year, week, _ = (start + dt.timedelta(weeks=i)).isocalendar()
+        weeks.append(placements.HoursInput(year, week, planned=20, attended=hours))
+    placements.save_weeks(database, pid, weeks, today=TODAY)
+    w = MainWindow(database, today=TODAY)
+    qtbot.addWidget(w)
+    lines = w.overview.lines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Signaler fra praktik"))
+    assert any("Timerne stiger" in line and "gruppe 2 → 1" in line for line in lines[header:])
+    top = w.overview.tree.topLevelItem(3)
+    w.overview.tree.itemActivated.emit(top.child(0).child(0), 0)
+    assert w.selected_citizen_id() == cid
+    assert w.file.tabs.currentIndex() == TAB_PLACEMENTS

@@ -1,0 +1,111 @@
+"""Virksomhedspraktik in the file: keyboard entry in the week grid, saving, the chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from db.enums import PlacementKind, VisitationGroup
+from db.session import Database
+from jobraad import placements
+from jobraad.citizens import CitizenInput, create_citizen
+from ui.models.week_grid import WeekGridModel
+from ui.placements_tab import PlacementsTab
+
+TODAY = dt.date(2026, 11, 25)  # a Wednesday, ISO week 48
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, database: Database) -> PlacementsTab:
+    cid = create_citizen(
+        database,
+        CitizenInput(
+            "Şükrü", "Ağaoğlu", "0101621233", group=VisitationGroup.GRUPPE_2, forloeb_start=dt.date(2026, 6, 1)
+        ),
+    )
+    placements.add_placement(
+        database,
+        cid,
+        placements.PlacementInput(
+            kind=PlacementKind.VIRKSOMHEDSPRAKTIK,
+            employer_name="Føtex Amager",
+            start_date=dt.date(2026, 11, 2),  # week 45
+            planned_end=dt.date(2027, 1, 29),
+            planned_hours_per_week=8,
+        ),
+    )
+    t = PlacementsTab(database, TODAY)
+    qtbot.addWidget(t)
+    t.show()
+    t.show_citizen(cid)
+    return t
+
+
+def test_grid_offers_weeks_from_start_to_next_week_prefilled(tab: PlacementsTab) -> None:
+    model = tab.grid_model
+    weeks = [model.row_at(i).iso_week for i in range(model.rowCount())]
+    assert weeks == [45, 46, 47, 48, 49]
+    assert [model.row_at(i).planned for i in range(model.rowCount())] == [8, 8, 8, 8, 8]
+    assert all(model.row_at(i).attended is None for i in range(model.rowCount()))
+    assert tab.grid.currentIndex().row() == 0 and tab.grid.currentIndex().column() == WeekGridModel.ATTENDED
+
+
+def test_typing_hours_with_tab_and_saving_with_ctrl_s(qtbot: QtBot, tab: PlacementsTab) -> None:
+    grid = tab.grid
+    grid.setFocus()
+    for hours in ("6", "7,5", "9"):
+        for char in hours:  # the first key opens the editor; the rest go to it, as when typing
+            qtbot.keyClick(QApplication.focusWidget() or grid, char)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        # down to the next week's attended cell
+        grid.setCurrentIndex(tab.grid_model.index(grid.currentIndex().row() + 1, WeekGridModel.ATTENDED))
+    assert tab.grid_model.dirty and tab.save_button.isEnabled()
+    assert tab.placement_view.model().rowCount() == 1
+    qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not tab.grid_model.dirty
+    p = tab.selected_placement()
+    assert p is not None
+    rows = placements.week_rows(tab.database, p.placement_id, TODAY)
+    assert [(r.iso_week, r.attended, r.stored) for r in rows[:3]] == [(45, 6.0, True), (46, 7.5, True), (47, 9.0, True)]
+    assert tab.chart.points_shown == 3
+    assert "Fremmøde:" in tab.summary.text()
+
+
+def test_tab_moves_from_cell_to_cell(qtbot: QtBot, tab: PlacementsTab) -> None:
+    grid = tab.grid
+    grid.setFocus()
+    start = grid.currentIndex()
+    qtbot.keyClick(grid, Qt.Key.Key_Tab)
+    assert grid.currentIndex().column() == start.column() + 1
+    assert grid.currentIndex().row() == start.row()
+
+
+def test_bad_number_is_refused_with_a_message(qtbot: QtBot, tab: PlacementsTab) -> None:
+    model = tab.grid_model
+    assert not model.setData(model.index(0, WeekGridModel.ATTENDED), "seks")
+    assert "ikke et tal" in tab.message.text()
+    assert not model.dirty
+
+
+def test_absence_without_reason_is_refused_on_save_and_nothing_saved(tab: PlacementsTab) -> None:
+    model = tab.grid_model
+    model.setData(model.index(0, WeekGridModel.ATTENDED), "4")
+    model.setData(model.index(1, WeekGridModel.ATTENDED), "2")
+    model.setData(model.index(1, WeekGridModel.ABSENCE), "6")
+    assert not tab.save_weeks()
+    assert "uge 46" in tab.message.text()
+    p = tab.selected_placement()
+    assert p is not None
+    assert not any(r.stored for r in placements.week_rows(tab.database, p.placement_id, TODAY))
+    model.setData(model.index(1, WeekGridModel.REASON), "Sygdom")
+    assert tab.save_weeks()
+    stored = [r for r in placements.week_rows(tab.database, p.placement_id, TODAY) if r.stored]
+    assert [(r.iso_week, r.attended, r.absence) for r in stored] == [(45, 4.0, 0.0), (46, 2.0, 6.0)]
+
+
+def test_week_grid_model_passes_qtmodeltester(qtmodeltester, tab: PlacementsTab) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(tab.grid_model)

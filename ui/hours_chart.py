@@ -1,0 +1,110 @@
+"""The hours chart in the citizen's file (QtCharts), drawn from the same
+`ChartSeries` the dossier's ReportLab drawing uses."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from jobraad.progression import ChartSeries
+
+
+def _segments(values: list[float | None]) -> list[list[QPointF]]:
+    """Consecutive runs of values; a gap (None) breaks the line instead of bridging it."""
+    runs: list[list[QPointF]] = []
+    current: list[QPointF] = []
+    for x, y in enumerate(values):
+        if y is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(QPointF(x, y))
+    if current:
+        runs.append(current)
+    return runs
+
+
+class HoursChart(QChartView):
+    """planned (dashed), attended (solid with points), trend (dotted)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self.points_shown = 0
+        self.show_series(None)
+
+    def show_series(self, series: ChartSeries | None, title: str = "") -> None:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setMargins(chart.margins())
+        self.points_shown = 0
+        if series is None or not series.labels:
+            chart.setTitle(title or "Ingen timer registreret")
+            self.setChart(chart)
+            return
+        sick = series.sick or [False] * len(series.labels)
+        # A sickness week breaks the line instead of showing as a drop to zero (as on paper).
+        attended = [None if is_sick else v for v, is_sick in zip(series.attended, sick, strict=True)]
+        styles = (
+            ("Planlagt", series.planned, QPen(QColor("#555555"), 2, Qt.PenStyle.DashLine)),
+            ("Fremmøde", attended, QPen(QColor("#1f5fa8"), 3, Qt.PenStyle.SolidLine)),
+            ("Tendens", series.trend, QPen(QColor("#b05a00"), 2, Qt.PenStyle.DotLine)),
+        )
+        all_series: list[QLineSeries | QScatterSeries] = []
+        for name, values, pen in styles:
+            for i, run in enumerate(_segments(values)):
+                line = QLineSeries()
+                line.setName(name)
+                line.setPen(pen)
+                line.append(run)
+                chart.addSeries(line)
+                all_series.append(line)
+                if i > 0:
+                    chart.legend().markers(line)[0].setVisible(False)
+        points = QScatterSeries()
+        points.setName("Uger med fremmøde")
+        points.setMarkerSize(7)
+        points.setColor(QColor("#1f5fa8"))
+        for x, y in enumerate(attended):
+            if y is not None:
+                points.append(x, y)
+        self.points_shown = points.count()
+        chart.addSeries(points)
+        chart.legend().markers(points)[0].setVisible(False)
+        all_series.append(points)
+        if any(sick):
+            sick_points = QScatterSeries()
+            sick_points.setName("Sygdom")
+            sick_points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+            sick_points.setMarkerSize(9)
+            sick_points.setColor(QColor("#ffffff"))
+            sick_points.setBorderColor(QColor("#333333"))
+            for x, is_sick in enumerate(sick):
+                if is_sick:
+                    sick_points.append(x, 0)
+            chart.addSeries(sick_points)
+            all_series.append(sick_points)
+
+        x_axis = QCategoryAxis()
+        x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        step = max(1, len(series.labels) // 8)
+        for i, label in enumerate(series.labels):
+            if i % step == 0:
+                x_axis.append(label, i)
+        x_axis.setRange(-0.5, len(series.labels) - 0.5)
+        y_axis = QValueAxis()
+        top = max([v for v in (*series.planned, *series.attended) if v is not None] or [1.0])
+        y_axis.setRange(0, max(5.0, top * 1.15))
+        y_axis.setLabelFormat("%.0f")
+        y_axis.setTitleText("Timer")
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for s in all_series:
+            s.attachAxis(x_axis)
+            s.attachAxis(y_axis)
+        self.setChart(chart)

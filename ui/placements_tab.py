@@ -1,0 +1,395 @@
+"""Virksomhedspraktik in the citizen's file: placements, the week grid, progression."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.enums import PlacementKind
+from db.errors import UserFacingError
+from db.session import Database
+from jobraad import placements
+from jobraad.dates import format_date
+from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.placements import PlacementProgress, PlacementView
+from jobraad.vocab import PLACEMENT_LABELS
+from ui.forms import Field, FormDialog
+from ui.hours_chart import HoursChart
+from ui.models.records import RecordTableModel
+from ui.models.week_grid import REASON_CHOICES, WeekGridModel
+
+
+class ReasonDelegate(QStyledItemDelegate):
+    """A combo box for the absence reason, so it is chosen, not typed."""
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        combo = QComboBox(parent)
+        for label, reason in REASON_CHOICES:
+            combo.addItem(label, reason)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:
+        assert isinstance(editor, QComboBox)
+        current = index.data(Qt.ItemDataRole.EditRole) or "—"
+        editor.setCurrentIndex(max(editor.findText(current), 0))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+def _fmt(value: float | None, unit: str = "", pct: bool = False) -> str:
+    if value is None:
+        return "—"
+    if pct:
+        return f"{value * 100:.0f} %"
+    return f"{value:+.1f}{unit}".replace(".", ",") if unit == " t/uge" else f"{value:.1f}{unit}".replace(".", ",")
+
+
+def _end_text(p: PlacementView) -> str:
+    if p.end_date:
+        return format_date(p.end_date)
+    return f"plan: {format_date(p.planned_end)}" if p.planned_end else ""
+
+
+class PlacementsTab(QWidget):
+    """Signals: changed() after anything was saved."""
+
+    changed = Signal()
+
+    def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.today = today
+        self.citizen_id: int | None = None
+        self.progress: PlacementProgress | None = None
+        layout = QVBoxLayout(self)
+
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<b>Virksomhedsplaceringer</b>"))
+        head.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("new", "Ny placering…", lambda: self._placement_dialog(None)),
+            ("edit", "Redigér…", lambda: self._with_selected(self._placement_dialog)),
+            ("delete", "Slet", lambda: self._with_selected(self._delete_placement)),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            head.addWidget(button)
+        layout.addLayout(head)
+
+        self.placement_model: RecordTableModel[PlacementView] = RecordTableModel(
+            [
+                ("Type", lambda p: PLACEMENT_LABELS[p.kind]),
+                ("Arbejdsgiver", lambda p: p.employer_name),
+                ("Start", lambda p: format_date(p.start_date)),
+                (
+                    "Slut",
+                    lambda p: (
+                        format_date(p.end_date) or (f"plan: {format_date(p.planned_end)}" if p.planned_end else "")
+                    ),
+                ),
+                ("Timer/uge", lambda p: f"{p.planned_hours_per_week:g}".replace(".", ",")),
+                ("Længde", lambda p: p.length_text),
+            ],
+            self,
+        )
+        self.placement_view = QTableView()
+        self.placement_view.setObjectName("placements")
+        self.placement_view.setModel(self.placement_model)
+        self.placement_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.placement_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.placement_view.verticalHeader().hide()
+        self.placement_view.horizontalHeader().setStretchLastSection(True)
+        self.placement_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.placement_view.setMaximumHeight(130)
+        self.placement_view.selectionModel().selectionChanged.connect(lambda *_: self._placement_selected())
+        layout.addWidget(self.placement_view)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("progressSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.summary)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        grid_box = QWidget()
+        grid_layout = QVBoxLayout(grid_box)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_head = QHBoxLayout()
+        grid_head.addWidget(QLabel("<b>Timer uge for uge</b> – skriv timerne, Tab til næste felt, Ctrl+S gemmer"))
+        grid_head.addStretch(1)
+        self.save_button = QPushButton("&Gem timer")
+        self.save_button.setToolTip("Ctrl+S")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save_weeks)
+        self.undo_button = QPushButton("Fortryd ændringer")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self._reload_grid)
+        grid_head.addWidget(self.save_button)
+        grid_head.addWidget(self.undo_button)
+        grid_layout.addLayout(grid_head)
+        self.grid_model = WeekGridModel(self)
+        self.grid_model.dirty_changed.connect(self._dirty_changed)
+        self.grid_model.input_refused.connect(self._input_refused)
+        self.grid = QTableView()
+        self.grid.setObjectName("weekGrid")
+        self.grid.setModel(self.grid_model)
+        self.grid.setItemDelegateForColumn(WeekGridModel.REASON, ReasonDelegate(self.grid))
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.grid.setTabKeyNavigation(True)
+        self.grid.verticalHeader().hide()
+        header = self.grid.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(WeekGridModel.OBSERVATION, QHeaderView.ResizeMode.Stretch)
+        grid_layout.addWidget(self.grid)
+        self.message = QLabel()
+        self.message.setObjectName("gridMessage")
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setWordWrap(True)
+        grid_layout.addWidget(self.message)
+        splitter.addWidget(grid_box)
+        self.chart = HoursChart()
+        splitter.addWidget(self.chart)
+        splitter.setSizes([320, 260])
+        layout.addWidget(splitter)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    def show_citizen(self, citizen_id: int) -> None:
+        if self.citizen_id != citizen_id and not self.confirm_discard():
+            return
+        self.citizen_id = citizen_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self.citizen_id is None:
+            return
+        selected = self.selected_placement()
+        rows = placements.list_placements(self.database, self.citizen_id)
+        self.placement_model.set_rows(rows)
+        target = 0
+        if selected is not None:
+            target = next((i for i, p in enumerate(rows) if p.placement_id == selected.placement_id), 0)
+        if rows:
+            self.placement_view.selectionModel().select(
+                self.placement_model.index(target, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        else:
+            self._placement_selected()
+
+    def selected_placement(self) -> PlacementView | None:
+        rows = self.placement_view.selectionModel().selectedRows()
+        return self.placement_model.row_at(rows[0].row()) if rows else None
+
+    def _with_selected(self, fn: Any) -> None:
+        p = self.selected_placement()
+        if p is not None:
+            fn(p)
+
+    def _placement_selected(self) -> None:
+        p = self.selected_placement()
+        for key in ("edit", "delete"):
+            self.buttons[key].setEnabled(p is not None)
+        if p is None:
+            self.progress = None
+            self.grid_model.set_rows([])
+            self.summary.setText("<span style='color:#666'>Ingen placering valgt. Opret en med «Ny placering…».</span>")
+            self.chart.show_series(None)
+            return
+        self._reload_grid()
+
+    def _reload_grid(self) -> None:
+        p = self.selected_placement()
+        if p is None:
+            return
+        self.message.clear()
+        self.grid_model.set_rows(placements.week_rows(self.database, p.placement_id, self.today))
+        self.progress = placements.placement_progress(self.database, p.placement_id, self.today)
+        self._show_progress(self.progress)
+        # Start on the first week without hours, ready to type.
+        first_open = next(
+            (i for i in range(self.grid_model.rowCount()) if self.grid_model.row_at(i).attended is None), None
+        )
+        if first_open is not None:
+            index = self.grid_model.index(first_open, WeekGridModel.ATTENDED)
+            self.grid.setCurrentIndex(index)
+            self.grid.scrollTo(index)
+
+    def _show_progress(self, progress: PlacementProgress) -> None:
+        pr = progress.progression
+        p = progress.placement
+        facts = (
+            f"Fremmøde: <b>{_fmt(pr.attendance_rate, pct=True)}</b> · "
+            f"Tendens 4 uger: <b>{_fmt(pr.slope_4, ' t/uge')}</b> · 8 uger: {_fmt(pr.slope_8, ' t/uge')} · "
+            f"Højeste stabile niveau: <b>{_fmt(pr.highest_stable, ' t')}</b> · "
+            f"Uger uden progression: {pr.weeks_without_progression}"
+        )
+        signals = "".join(
+            f"<div style='background:#fce8b2; padding:3px; margin-top:3px'>⚑ {escape(s.text)}</div>"
+            for s in progress.signals
+        )
+        skaane = "; ".join(p.skaanehensyn)
+        extra = f"<br><span style='color:#444'>Skånehensyn: {escape(skaane)}</span>" if skaane else ""
+        self.summary.setText(f"{facts}{extra}{signals}")
+        self.chart.show_series(progress.series, f"{p.employer_name} – timer pr. uge")
+
+    # --- editing hours ----------------------------------------------------------------------------
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        self.save_button.setEnabled(dirty)
+        self.undo_button.setEnabled(dirty)
+
+    def _input_refused(self, message: str) -> None:
+        self.message.setText(message)
+
+    def save_weeks(self) -> bool:
+        p = self.selected_placement()
+        if p is None or not self.grid_model.dirty:
+            return True
+        try:
+            placements.save_weeks(self.database, p.placement_id, self.grid_model.changed_rows(), today=self.today)
+        except UserFacingError as err:
+            self.message.setText(err.message)
+            return False
+        self.message.clear()
+        current = self.grid.currentIndex()
+        self._reload_grid()
+        if current.isValid():
+            self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+        self.changed.emit()
+        return True
+
+    def confirm_discard(self) -> bool:
+        """Before leaving unsaved hours: save them, drop them, or stay."""
+        if not self.grid_model.dirty:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Timer ikke gemt",
+            "Der er timer, som ikke er gemt. Vil du gemme dem?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_weeks()
+        if answer == QMessageBox.StandardButton.Discard:
+            self._reload_grid()
+            return True
+        return False
+
+    # --- placements -------------------------------------------------------------------------------
+
+    def _placement_dialog(self, placement: PlacementView | None) -> None:
+        citizen_id = self.citizen_id
+        if citizen_id is None:
+            return
+        kinds = [(label, kind) for kind, label in PLACEMENT_LABELS.items()]
+        fields = [
+            Field("kind", "Type", kind="choice", choices=kinds),
+            Field("employer_name", "Arbejdsgiver", required=True, problem_names=("arbejdsgiver",)),
+            Field("employer_cvr", "CVR", problem_names=("cvr",)),
+            Field("contact_person", "Kontaktperson", problem_names=("kontaktperson",)),
+            Field("contact_phone", "Telefon", problem_names=("telefon",)),
+            Field("tasks", "Arbejdsopgaver", kind="multiline", problem_names=("arbejdsopgaver", "opgaver")),
+            Field("start_date", "Start", kind="date", required=True, problem_names=("startdato", "start")),
+            Field("planned_end", "Planlagt slut", kind="date", problem_names=("planlagt slut",)),
+            Field("extension_reason", "Begrundelse for forlængelse", kind="multiline", problem_names=("forlængelse",)),
+            Field("end_date", "Faktisk slut", kind="date", problem_names=("slutdato",)),
+            Field("planned_hours_per_week", "Planlagte timer pr. uge", problem_names=("timer",)),
+            Field("mentor_kind", "Mentor (type)", problem_names=("mentor",)),
+            Field("mentor_name", "Mentorens navn", problem_names=("mentorens navn",)),
+            Field("skaanehensyn", "Skånehensyn (ét pr. linje)", kind="multiline", problem_names=("skånehensyn",)),
+            Field("result", "Resultat", kind="multiline", problem_names=("resultat",)),
+        ]
+        if placement is None:
+            values: dict[str, Any] = {
+                "kind": PlacementKind.VIRKSOMHEDSPRAKTIK,
+                "start_date": self.today,
+                "planned_end": self.today + dt.timedelta(weeks=placements.LEGAL_WEEKS),
+                "planned_hours_per_week": "10",
+                "skaanehensyn": "\n".join(placements.default_skaanehensyn(self.database, citizen_id)),
+            }
+        else:
+            values = {f.key: getattr(placement, f.key) for f in fields}
+            values["skaanehensyn"] = "\n".join(placement.skaanehensyn)
+            values["planned_hours_per_week"] = f"{placement.planned_hours_per_week:g}".replace(".", ",")
+
+        def save(v: dict[str, Any]) -> object:
+            try:
+                hours = float(str(v["planned_hours_per_week"] or "0").replace(",", "."))
+            except ValueError:
+                problem = FieldProblem("timer", f"«{v['planned_hours_per_week']}» er ikke et tal.")
+                raise ValidationFailed([problem], "Placeringen er ikke gemt:") from None
+            data = placements.PlacementInput(
+                kind=PlacementKind(v["kind"]),
+                employer_name=v["employer_name"],
+                start_date=v["start_date"],
+                planned_hours_per_week=hours,
+                employer_cvr=v["employer_cvr"],
+                contact_person=v["contact_person"],
+                contact_phone=v["contact_phone"],
+                tasks=v["tasks"],
+                planned_end=v["planned_end"],
+                end_date=v["end_date"],
+                extension_reason=v["extension_reason"],
+                mentor_kind=v["mentor_kind"],
+                mentor_name=v["mentor_name"],
+                skaanehensyn=v["skaanehensyn"].splitlines(),
+                result=v["result"],
+            )
+            if placement is None:
+                return placements.add_placement(self.database, citizen_id, data)
+            return placements.update_placement(self.database, placement.placement_id, data)
+
+        intro = (
+            f"Virksomhedspraktik for aktivitetsparate varer højst {placements.LEGAL_WEEKS} uger; "
+            "en forlængelse kræver en begrundelse."
+        )
+        dialog = FormDialog("Virksomhedsplacering", fields, values, save, self, intro=intro)
+        if dialog.exec() == FormDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit()
+
+    def _delete_placement(self, placement: PlacementView) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Slet placering",
+            f"Slet placeringen hos {placement.employer_name} og alle dens registrerede timer?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            placements.delete_placement(self.database, placement.placement_id)
+        except UserFacingError as err:
+            QMessageBox.warning(self, "jobraad", err.message)
+        self.reload()
+        self.changed.emit()
