@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import logging
 import os
@@ -68,7 +69,7 @@ def _danish(message: str) -> str:
     return message
 
 
-def _db_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
+def db_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
     parser.add_argument(
         "--db",
         type=Path,
@@ -86,19 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"Adgangskoden læses fra miljøvariablen {PASSPHRASE_ENV}, hvis den er sat; ellers spørges der.",
     )
     parser.add_argument("--version", action="version", version=f"jobraad {__version__}", help="vis versionen")
-    _db_option(parser, required=False)
+    db_option(parser, required=False)
     parser.add_argument("--demo", action="store_true", help="start på en demo-sagsstamme i en midlertidig fil")
     sub = parser.add_subparsers(dest="command", title="Kommandoer", metavar="KOMMANDO", parser_class=_Parser)
 
     p = sub.add_parser("init", help="opret en ny krypteret database", description="Opret en ny krypteret database.")
-    _db_option(p)
+    db_option(p)
 
     p = sub.add_parser(
         "demo",
         help="fyld en database med en demo-sagsstamme",
         description="Fyld en database med en syntetisk, men realistisk sagsstamme (oprettes, hvis den ikke findes).",
     )
-    _db_option(p)
+    db_option(p)
     p.add_argument("--citizens", type=int, default=40, metavar="ANTAL", help="antal borgere (standard 40)")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="frø for tilfældighed (standard 1)")
 
@@ -110,11 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
         "forløbsstart, sigte, sprog, tolk (kan). Alt eller intet importeres.",
     )
     p.add_argument("file", type=Path, metavar="FIL", help="CSV- eller XLSX-fil")
-    _db_option(p)
+    db_option(p)
 
     p = sub.add_parser("list", help="vis sagsstammen", description="Vis sagsstammen, én linje pr. borger.")
-    _db_option(p)
+    db_option(p)
     p.add_argument("--json", action="store_true", help="som JSON")
+    for name, fn in COMMANDS.items():
+        sub.choices[name].set_defaults(func=fn)
+    # Commands that live beside their feature: each module adds its sub-parsers.
+    for module in EXTRA_COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 
@@ -138,7 +144,8 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
-def _open(path: Path) -> Database:
+def open_db(path: Path) -> Database:
+    """Open the file with the passphrase from the environment or the terminal."""
     return open_database(path, read_passphrase())
 
 
@@ -156,7 +163,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.citizens < 1 or args.citizens > 100_000:
         raise UserFacingError("Antal borgere skal være mellem 1 og 100.000.")
     if args.db.exists():
-        database = _open(args.db)
+        database = open_db(args.db)
     else:
         passphrase = read_passphrase(confirm=True)
         check_new_passphrase(passphrase)
@@ -174,7 +181,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():
         raise UserFacingError(f"Filen findes ikke: {args.file}")
-    database = _open(args.db)
+    database = open_db(args.db)
     try:
         result = import_citizens(database, args.file)
     finally:
@@ -187,7 +194,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from jobraad import audit
     from jobraad.caseload import load_caseload
 
-    database = _open(args.db)
+    database = open_db(args.db)
     try:
         rows = load_caseload(database)
         with database.transaction() as session:
@@ -222,6 +229,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXTRA_COMMAND_MODULES = ("jobraad.cli_dossier", "jobraad.cli_export", "jobraad.cli_trust")
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -238,7 +247,8 @@ def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None)
             if start_gui is None:
                 raise UserFacingError("Skrivebordsprogrammet er ikke tilgængeligt her. Se 'jobraad --help'.")
             return start_gui(args.db, args.demo)
-        return COMMANDS[args.command](args)
+        result: int = args.func(args)
+        return result
     except UserFacingError as err:
         print(f"jobraad: {err.message}", file=sys.stderr)
         return EXIT_REFUSED
