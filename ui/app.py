@@ -107,7 +107,10 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
                     database = unlock(Path(chosen)) if chosen else None
         if database is None:
             return 0
-        window = MainWindow(database, title_suffix=title)
+        from jobraad.settings import get_settings
+
+        idle = float(get_settings(database).get("idle_lock_minutes", 10))
+        window = MainWindow(database, title_suffix=title, idle_minutes=idle)
         window.show()
         return app.exec()
     finally:

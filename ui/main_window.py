@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -29,15 +30,18 @@ from PySide6.QtWidgets import (
 from db.enums import Aim, VisitationGroup
 from db.errors import UserFacingError
 from db.session import Database
-from jobraad import __version__, audit
+from jobraad import __version__, audit, cpr
 from jobraad.caseload import CaseloadRow, load_caseload
 from jobraad.overview import load_overview
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui.citizen_file import CitizenFileWidget
 from ui.dialogs.citizen import new_citizen_dialog
+from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs, default_delay
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
 from ui.worker import Progress, Task, run_with_progress
+
+CLIPBOARD_CLEAR_MS = 30_000
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +50,14 @@ class MainWindow(QMainWindow):
     citizen_selected = Signal(int)
     caseload_reloaded = Signal(int)
 
-    def __init__(self, database: Database, *, today: dt.date | None = None, title_suffix: str = "") -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        today: dt.date | None = None,
+        title_suffix: str = "",
+        idle_minutes: float = 10,
+    ) -> None:
         super().__init__()
         self.database = database
         self.today = today or dt.date.today()
@@ -83,7 +94,23 @@ class MainWindow(QMainWindow):
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.overview, "Overblik")
         self.pages.addTab(splitter, "Sagsstamme")
-        self.setCentralWidget(self.pages)
+        self.locked_page = QLabel("jobraad er låst.")
+        self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.locked_page.setStyleSheet("color: #666; font-size: 18px;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.pages)
+        self.stack.addWidget(self.locked_page)
+        self.setCentralWidget(self.stack)
+        self.locked = False
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle_timeout.connect(self.lock)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state_changed)
+        self._clipboard_timer = QTimer(self)
+        self._clipboard_timer.setSingleShot(True)
+        self._clipboard_timer.timeout.connect(self._clear_clipboard)
+        self._copied_cpr = ""
         self._build_menus()
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
@@ -189,6 +216,12 @@ class MainWindow(QMainWindow):
         ics_action.triggered.connect(self.export_calendar)
         file_menu.addAction(ics_action)
         file_menu.addSeparator()
+        lock_action = QAction("&Lås nu", self)
+        lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        lock_action.setStatusTip("Skjul sagerne, til adgangskoden skrives igen")
+        lock_action.triggered.connect(self.lock)
+        file_menu.addAction(lock_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Afslut", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -200,6 +233,7 @@ class MainWindow(QMainWindow):
             ("Skift &gruppe…", "Ctrl+G", self.file.change_group),
             ("&Luk eller genåbn sag…", "Ctrl+Shift+L", self.file.close_or_reopen),
             ("Nyt &journalnotat…", "Ctrl+J", self.file.add_journal_note),
+            ("&Kopiér CPR-nr.", "Ctrl+Shift+P", self.copy_cpr),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))
@@ -220,6 +254,13 @@ class MainWindow(QMainWindow):
         focus.toggled.connect(lambda on: self.caseload_pane.setVisible(not on))
         view_menu.addAction(focus)
         self.focus_action = focus
+        reveal = QAction("Vis &hele CPR-numre i listen", self)
+        reveal.setCheckable(True)
+        reveal.setShortcut(QKeySequence("Ctrl+Shift+V"))
+        reveal.setStatusTip("CPR-numre vises som DDMMÅÅ-xxxx, til du slår dette til")
+        reveal.toggled.connect(self.set_reveal_cpr)
+        view_menu.addAction(reveal)
+        self.reveal_action = reveal
         find = QAction("&Søg", self)
         find.setShortcut(QKeySequence("Ctrl+F"))
         find.triggered.connect(self.focus_search)
@@ -388,6 +429,56 @@ class MainWindow(QMainWindow):
             box(self, "Import", message)
 
         self._tasks.append(run_with_progress(self, f"Importerer {path.name}…", work, done, failed))
+
+    # --- privacy: CPR in lists, clipboard, lock -----------------------------------------------------
+
+    def set_reveal_cpr(self, reveal: bool) -> None:
+        self.model.beginResetModel()
+        self.model.reveal_cpr = reveal
+        self.model.endResetModel()
+        if self.file.citizen_id is not None:
+            self.select_citizen(self.file.citizen_id)
+
+    def copy_cpr(self) -> None:
+        """Copy the selected citizen's CPR; the clipboard is cleared again after 30 seconds."""
+        row = self.selected_row()
+        if row is None:
+            return
+        text = cpr.format_cpr(row.cpr)
+        QGuiApplication.clipboard().setText(text)
+        self._copied_cpr = text
+        self._clipboard_timer.start(CLIPBOARD_CLEAR_MS)
+        self.statusBar().showMessage("CPR-nummeret er kopieret og fjernes fra udklipsholderen om 30 sekunder.", 8000)
+
+    def _clear_clipboard(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if self._copied_cpr and clipboard.text() == self._copied_cpr:
+            clipboard.clear()
+        self._copied_cpr = ""
+
+    def _application_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationSuspended:
+            QTimer.singleShot(0, self.lock)
+
+    def lock(self) -> None:
+        """Hide everything until the passphrase is given again. Nothing is closed."""
+        if self.locked:
+            return
+        self.locked = True
+        self._clear_clipboard()
+        self.stack.setCurrentWidget(self.locked_page)
+        self.menuBar().setEnabled(False)
+        dialog = LockDialog(self.database.check_passphrase, default_delay, self)
+        covers = cover_open_dialogs(exclude=dialog)
+        self.lock_dialog = dialog
+        dialog.exec()
+        for cover in covers:
+            cover.deleteLater()
+        self.lock_dialog = None
+        self.menuBar().setEnabled(True)
+        self.stack.setCurrentWidget(self.pages)
+        self.locked = False
+        self.idle.touch()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.file.citizen_id is not None and not self.file.can_leave():

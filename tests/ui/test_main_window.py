@@ -64,8 +64,11 @@ def _visible_names(w: MainWindow) -> list[str]:
 
 def test_opens_on_active_caseload(window: MainWindow) -> None:
     assert sorted(_visible_names(window)) == ["Søren Ærø", "Łucja Wąsik"]
-    cpr_cell = window.proxy.index(0, CaseloadTableModel.CPR).data()
-    assert cpr_cell in {"010162-1233", "150580-1234"}
+    cpr_cells = {window.proxy.index(r, CaseloadTableModel.CPR).data() for r in range(2)}
+    assert cpr_cells == {"010162-xxxx", "150580-xxxx"}  # masked in lists by default
+    window.reveal_action.setChecked(True)
+    cpr_cells = {window.proxy.index(r, CaseloadTableModel.CPR).data() for r in range(2)}
+    assert cpr_cells == {"010162-1233", "150580-1234"}
     assert "Viser 2 af 3 borgere" in window.count_label.text()
 
 
@@ -136,3 +139,69 @@ def test_overdue_deadline_cell_is_coloured(window: MainWindow) -> None:
 def test_model_passes_qtmodeltester(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(window.model)
     qtmodeltester.check(window.proxy)
+
+
+def test_copied_cpr_is_cleared_from_the_clipboard(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    import ui.main_window as mw
+
+    window.search.setText("Ærø")
+    window.table.selectRow(0)
+    mw_timeout = 50
+    window._clipboard_timer.setInterval(mw_timeout)
+    original = mw.CLIPBOARD_CLEAR_MS
+    mw.CLIPBOARD_CLEAR_MS = mw_timeout
+    try:
+        window.copy_cpr()
+        assert QGuiApplication.clipboard().text() == "010162-1233"
+        qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "", timeout=2000)
+    finally:
+        mw.CLIPBOARD_CLEAR_MS = original
+
+
+def test_clipboard_not_cleared_if_user_copied_something_else(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    window.search.setText("Ærø")
+    window.table.selectRow(0)
+    window.copy_cpr()
+    QGuiApplication.clipboard().setText("noget andet")
+    window._clear_clipboard()
+    assert QGuiApplication.clipboard().text() == "noget andet"
+
+
+def test_lock_hides_content_and_keeps_unsaved_input(qtbot: QtBot, window: MainWindow) -> None:
+    from unittest.mock import patch
+
+    from ui.lock import LockDialog
+
+    window.search.setText("Ærø")
+    seen: dict[str, object] = {}
+
+    def fake_exec(dialog: LockDialog) -> int:
+        seen["hidden"] = window.stack.currentWidget() is window.locked_page
+        seen["menu"] = window.menuBar().isEnabled()
+        dialog.passphrase.setText("forkert")
+        dialog.try_unlock()
+        seen["error"] = dialog.error.text()
+        dialog.passphrase.setText("korrekt hest batteri hæfteklamme")
+        dialog.try_unlock()
+        return int(dialog.result())
+
+    with patch.object(LockDialog, "exec", fake_exec):
+        window.lock()
+    assert seen == {"hidden": True, "menu": False, "error": "Forkert adgangskode."}
+    assert window.stack.currentWidget() is window.pages
+    assert window.search.text() == "Ærø"  # nothing typed is lost
+
+
+def test_idle_time_locks(qtbot: QtBot, window: MainWindow) -> None:
+    from unittest.mock import patch
+
+    with patch.object(MainWindow, "lock") as lock:
+        window.idle.idle_timeout.disconnect()
+        window.idle.idle_timeout.connect(window.lock)
+        window.idle.minutes = 0.0001
+        window.idle._check()
+    assert lock.called

@@ -45,7 +45,7 @@ class CaseloadTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[CaseloadRow] = []
         self._today = dt.date.today()
-        self.reveal_cpr = True
+        self.reveal_cpr = False  # DDMMYY-xxxx until the user reveals them
 
     def set_rows(self, rows: list[CaseloadRow], today: dt.date | None = None) -> None:
         self.beginResetModel()

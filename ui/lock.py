@@ -1,0 +1,143 @@
+"""Locking the window: after idle time, on demand (Ctrl+L) or when the system
+suspends the program. The content is hidden, open dialogs too; nothing is
+closed, so unsaved edits survive; the passphrase opens it again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+_ACTIVITY_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class IdleWatcher(QObject):
+    """Emits idle_timeout() when no keyboard or mouse input has come for `minutes`."""
+
+    idle_timeout = Signal()
+
+    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.minutes = minutes
+        self._last = time.monotonic()
+        self._timer = QTimer(self)
+        self._timer.setInterval(5_000)
+        self._timer.timeout.connect(self._check)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY_EVENTS:
+            self._last = time.monotonic()
+        return False
+
+    def touch(self) -> None:
+        self._last = time.monotonic()
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self._last
+
+    def _check(self) -> None:
+        if self.minutes > 0 and self.idle_seconds() >= self.minutes * 60:
+            self._last = time.monotonic()
+            self.idle_timeout.emit()
+
+
+class LockDialog(QDialog):
+    """Asks for the passphrase on top of everything; cannot be dismissed without it.
+    Signals: unlocked()."""
+
+    unlocked = Signal()
+
+    def __init__(
+        self, check: Callable[[str], bool], delay: Callable[[int], float], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._check = check
+        self._delay = delay
+        self.failures = 0
+        self.setWindowTitle("jobraad er låst")
+        self.setModal(True)
+        self.setMinimumWidth(440)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        layout = QVBoxLayout(self)
+        title = QLabel("<h2>jobraad er låst</h2>")
+        layout.addWidget(title)
+        text = QLabel("Sagerne er skjult. Skriv adgangskoden for at fortsætte – intet du var i gang med, er tabt.")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("unlockPassphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("Adgangskode")
+        self.passphrase.returnPressed.connect(self.try_unlock)
+        layout.addWidget(self.passphrase)
+        self.button = QPushButton("Lås op")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.try_unlock)
+        layout.addWidget(self.button)
+        self.error = QLabel()
+        self.error.setObjectName("unlockError")
+        self.error.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error)
+
+    def reject(self) -> None:  # Esc does not unlock
+        return
+
+    def reset(self) -> None:
+        self.button.setEnabled(True)
+        self.passphrase.setEnabled(True)
+        self.passphrase.setFocus()
+
+    def try_unlock(self) -> None:
+        if self._check(self.passphrase.text()):
+            self.failures = 0
+            self.passphrase.clear()
+            self.error.clear()
+            self.unlocked.emit()
+            self.accept()
+            return
+        self.failures += 1
+        wait = self._delay(self.failures)
+        self.passphrase.clear()
+        self.error.setText("Forkert adgangskode." + (f" Vent {wait:.0f} sekunder." if wait >= 1 else ""))
+        if wait > 0:
+            self.passphrase.setEnabled(False)
+            self.button.setEnabled(False)
+            QTimer.singleShot(int(wait * 1000), self.reset)
+
+
+def cover_open_dialogs(exclude: QWidget | None = None) -> list[QWidget]:
+    """Cover every visible dialog with an opaque panel: its content is sensitive too,
+    but closing it would lose what was typed. Returns the panels, to remove on unlock."""
+    covers: list[QWidget] = []
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible() and widget is not exclude:
+            cover = QLabel("Låst", widget)
+            cover.setObjectName("lockCover")
+            cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cover.setAutoFillBackground(True)
+            cover.setStyleSheet("background: #dddddd; color: #555; font-size: 18px;")
+            cover.setGeometry(widget.rect())
+            cover.show()
+            cover.raise_()
+            covers.append(cover)
+    return covers
+
+
+def default_delay(failures: int) -> float:
+    """Seconds to wait after `failures` wrong passphrases in a row: none for the first
+    three, then doubling from 2 s, at most 60 s."""
+    if failures <= 3:
+        return 0.0
+    return float(min(60, 2 ** (failures - 3)))
