@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,7 @@ from db.session import Database
 from jobraad import case_texts
 from jobraad.case_texts import CaseTextView
 from jobraad.dates import format_datetime
+from ui.shortcuts import local_shortcut
 
 
 class CaseTextTab(QWidget):
@@ -67,7 +68,7 @@ class CaseTextTab(QWidget):
         splitter.addWidget(right)
         splitter.setSizes([260, 600])
         layout.addWidget(splitter)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        local_shortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._loading = False
 
     def show_citizen(self, citizen_id: int) -> None:

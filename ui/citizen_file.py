@@ -5,12 +5,13 @@ service in `jobraad`; the widget reloads what it shows from the services."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -48,10 +49,13 @@ from jobraad.vocab import (
 from ui.case_text_tab import CaseTextTab
 from ui.citizen_pane import citizen_html
 from ui.dialogs import citizen as citizen_dialogs
+from ui.dialogs.dossier_preview import DossierPreview
 from ui.documentation_tab import DocumentationTab
 from ui.forms import Field, FormDialog
 from ui.models.records import Column, RecordTableModel
 from ui.placements_tab import PlacementsTab
+from ui.shortcuts import local_shortcut
+from ui.worker import Progress, Task, run_with_progress
 
 (
     TAB_SUMMARY,
@@ -164,7 +168,10 @@ class CitizenFileWidget(QWidget):
         self.group_button.clicked.connect(self.change_group)
         self.close_button = QPushButton("&Luk sag…")
         self.close_button.clicked.connect(self.close_or_reopen)
-        for b in (self.edit_button, self.group_button, self.close_button):
+        self.dossier_button = QPushButton("&Dossier…")
+        self.dossier_button.setToolTip("Sagen til rehabiliteringsteamet som PDF (Ctrl+D)")
+        self.dossier_button.clicked.connect(self.make_dossier)
+        for b in (self.edit_button, self.group_button, self.close_button, self.dossier_button):
             actions.addWidget(b)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -192,8 +199,8 @@ class CitizenFileWidget(QWidget):
         self._build_activities_tab()
         self._build_journal_tab()
         self._build_meetings_tab()
-        QShortcut(QKeySequence("Ctrl+E"), self, self.edit_stamdata)
-        QShortcut(QKeySequence("Ctrl+J"), self, self.add_journal_note)
+        # Ctrl+E, Ctrl+J, Ctrl+D are menu actions of the main window (Borger menu).
+        self._tasks: list[Task] = []
         self.setEnabled(False)
         self._show_nothing()
 
@@ -316,7 +323,7 @@ class CitizenFileWidget(QWidget):
         self.journal_text.setObjectName("journalText")
         splitter.addWidget(self.journal_text)
         layout.addWidget(splitter)
-        QShortcut(QKeySequence("Ctrl+Shift+C"), page, lambda: self.journal._with_selected(self.copy_journal_note))
+        local_shortcut(QKeySequence("Ctrl+Shift+C"), page, lambda: self.journal._with_selected(self.copy_journal_note))
         self.tabs.addTab(page, "Journal")
 
     def _build_meetings_tab(self) -> None:
@@ -484,6 +491,35 @@ class CitizenFileWidget(QWidget):
             QMessageBox.warning(self, "jobraad", err.message)
             return
         self._saved()
+
+    # --- dossier ---------------------------------------------------------------------------------
+
+    def make_dossier(self) -> None:
+        """Build the dossier in a worker (progress shown), then preview it from memory."""
+        if self.citizen_id is None or self.file is None:
+            return
+        if not self.can_leave():
+            return
+        from jobraad.dossier import build_dossier
+
+        citizen_id, name, today = self.citizen_id, self.file.name, self.today
+
+        def work(progress: Progress) -> bytes:
+            out = io.BytesIO()
+            build_dossier(self.database, citizen_id, out, today=today, progress=progress)
+            return out.getvalue()
+
+        def done(data: object) -> None:
+            assert isinstance(data, bytes)
+            safe = "".join(ch for ch in name if ch.isalnum() or ch in " -_").strip() or "borger"
+            preview = DossierPreview(data, f"Rehabiliteringsteam {safe} {today:%Y-%m-%d}.pdf", self)
+            self.last_preview = preview
+            preview.exec()
+
+        def failed(message: str, is_bug: bool) -> None:
+            (QMessageBox.critical if is_bug else QMessageBox.warning)(self, "Dossier", message)
+
+        self._tasks.append(run_with_progress(self, "Laver sagen til rehabiliteringsteamet…", work, done, failed))
 
     # --- stamdata, group, closing ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +39,7 @@ from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.forms import Field, FormDialog
+from ui.shortcuts import local_shortcut
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -199,8 +200,8 @@ class DocumentationTab(QWidget):
         splitter.addWidget(holder)
         splitter.setSizes([430, 260])
         layout.addWidget(splitter)
-        QShortcut(QKeySequence("Ctrl+Shift+A"), self, self.mark_requested)
-        QShortcut(QKeySequence("Ctrl+Shift+M"), self, self.mark_received)
+        local_shortcut(QKeySequence("Ctrl+Shift+A"), self, self.mark_requested)
+        local_shortcut(QKeySequence("Ctrl+Shift+M"), self, self.mark_received)
 
     # --- loading ----------------------------------------------------------------------------------
 

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
             ("&Luk eller genåbn sag…", "Ctrl+Shift+L", self.file.close_or_reopen),
             ("Nyt &journalnotat…", "Ctrl+J", self.file.add_journal_note),
             ("&Kopiér CPR-nr.", "Ctrl+Shift+P", self.copy_cpr),
+            ("&Dossier til rehabiliteringsteamet…", "Ctrl+D", self.file.make_dossier),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))

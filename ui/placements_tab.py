@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +35,7 @@ from ui.forms import Field, FormDialog
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
+from ui.shortcuts import local_shortcut
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -179,7 +180,7 @@ class PlacementsTab(QWidget):
         splitter.addWidget(self.chart)
         splitter.setSizes([320, 260])
         layout.addWidget(splitter)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
+        local_shortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
 
     # --- loading ----------------------------------------------------------------------------------
 
