@@ -36,7 +36,7 @@ GuiStarter = Callable[[Path | None, bool], int]
 
 class _DanishFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: str | None, actions, groups, prefix: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, prefix or "Brug: ")
+        super().add_usage(usage, actions, groups, "Brug: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,11 +1,63 @@
-"""Command-line commands for the dossier feature (registered by jobraad.cli)."""
+"""Command-line commands for the dossier feature (registered by jobraad.cli).
+
+jobraad dossier CPR --db STI -o FIL.pdf [--meeting dd-mm-åååå] [--uden-bilag]
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+from jobraad.errors import UserFacingError
 
 
 def register(sub: Any) -> None:
     """Add this feature's sub-commands to the `jobraad` parser."""
-    _ = (sub, argparse)
+    from jobraad.cli import db_option
+
+    p = sub.add_parser(
+        "dossier",
+        help="lav sagen til rehabiliteringsteamet som PDF",
+        description="Lav borgerens sag til rehabiliteringsteamet som én PDF: forside, indhold, den forberedende "
+        "del, sundhedskoordinatorens notater, progression i praktik, dokumentation, vurdering og indstilling, "
+        "med de modtagne dokumenter som bilag. Udskriften registreres i loggen.",
+    )
+    p.add_argument("cpr", metavar="CPR", help="borgerens CPR-nummer, med eller uden bindestreg")
+    db_option(p)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL", help="PDF-filen, der skal gemmes")
+    p.add_argument(
+        "--meeting",
+        metavar="DD-MM-ÅÅÅÅ",
+        help="mødedato i rehabiliteringsteamet (standard: borgerens næste møde i sagen)",
+    )
+    p.add_argument("--uden-bilag", action="store_true", help="udelad de vedhæftede dokumenter")
+    p.set_defaults(func=cmd_dossier)
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from jobraad.cli import EXIT_OK, open_db
+    from jobraad.dates import InvalidDate, parse_date
+    from jobraad.dossier import DossierOptions, build_dossier, find_citizen_by_cpr
+
+    meeting = None
+    if args.meeting:
+        try:
+            meeting = parse_date(args.meeting)
+        except InvalidDate as err:
+            raise UserFacingError(f"Mødedatoen: {err}") from None
+    output: Path = args.output
+    if output.suffix.lower() != ".pdf":
+        raise UserFacingError(f"Outputfilen skal ende på .pdf: {output.name}")
+    if not output.parent.is_dir():
+        raise UserFacingError(f"Mappen findes ikke: {output.parent}")
+    database = open_db(args.db)
+    try:
+        citizen_id = find_citizen_by_cpr(database, args.cpr)
+        options = DossierOptions(meeting_date=meeting, include_appendices=not args.uden_bilag)
+        info = build_dossier(database, citizen_id, output, options=options)
+    finally:
+        database.close()
+    appendices = "1 bilag" if info.appendices == 1 else f"{info.appendices} bilag"
+    print(f"Dossieret er gemt: {output} ({info.pages} sider, {appendices}).")
+    return EXIT_OK

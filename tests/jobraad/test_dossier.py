@@ -1,0 +1,669 @@
+"""The rehabiliteringsteam dossier, read back with pypdf: the sections in order,
+names exactly as written, "Side X af Y" over the whole file, the checklist rows and
+what is missing, the appendices and their bookmarks, the embedded font, a bare case,
+the command line, the audit entry, and how long it takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import PageBreak, Paragraph
+from sqlalchemy import select
+
+from db.enums import (
+    AbsenceReason,
+    ActivityKind,
+    Aim,
+    ContactKind,
+    DocumentSource,
+    DocumentState,
+    HealthNoteKind,
+    MeetingKind,
+    PlacementKind,
+    VisitationGroup,
+)
+from db.errors import StorageError
+from db.models import AuditEntry
+from db.session import Database, create_database
+from jobraad import audit, pdf
+from jobraad import documentation as doc
+from jobraad.attachments import add_attachment_bytes
+from jobraad.case_texts import SECTION_TITLES, save_case_texts
+from jobraad.citizens import CitizenInput, CitizenNotFound, create_citizen
+from jobraad.cli import PASSPHRASE_ENV, main
+from jobraad.dossier import (
+    NO_PLACEMENTS,
+    NOT_DESCRIBED,
+    DossierOptions,
+    build_dossier,
+    find_citizen_by_cpr,
+)
+from jobraad.errors import UserFacingError
+from jobraad.health import ContactInput, HealthNoteInput, add_contact, add_health_note
+from jobraad.placements import HoursInput, PlacementInput, add_placement, save_weeks
+from jobraad.records import ActivityInput, MeetingInput, add_activity, add_meeting
+from jobraad.vocab import DOCUMENT_STATE_LABELS
+from tests.conftest import PASSPHRASE
+
+TODAY = dt.date(2026, 3, 2)  # a Monday, inside the BEK 2408/2021 pack's period
+START = dt.date(2025, 8, 4)  # Monday of ISO week 32, 2025
+CPR_ANH = "0101621233"
+CPR_SUKRU = "1503581235"
+
+RECEIVED = ("lae265", "sundhedskoordinator", "statusattest_lae125", "sof_oplysninger", "suf_oplysninger")
+
+HEADINGS = [
+    "1. Forberedende del",
+    *(
+        f"1.{n} {SECTION_TITLES[key]}"
+        for n, key in enumerate(
+            (
+                "uddannelse_cv",
+                "ressourcer_netvaerk",
+                "udfordringer",
+                "egne_oensker",
+                "helbred",
+                "helbred_arbejde",
+                "forsoergelse",
+                "indsatser",
+            ),
+            start=1,
+        )
+    ),
+    "2. Sundhedskoordinatorens notater og skånehensyn",
+    "3. Progression i virksomhedsplacering",
+    "4. Dokumentation",
+    "5. Jobrådgiverens vurdering",
+    "6. Forslag til indstilling",
+    "Bilag",
+]
+
+
+# --- making cases ---------------------------------------------------------------------
+
+
+def small_pdf(marker: str, pages: int = 1) -> bytes:
+    """A PDF such as a GP might send, written in the embedded font (so the test can
+    tell that the dossier itself adds no Helvetica)."""
+    pdf.register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, initialFontName=pdf.FONT)  # type: ignore[arg-type]  # the stubs say a number
+    for n in range(pages):
+        canvas.setFont(pdf.FONT, 12)
+        canvas.drawString(72, 760, f"{marker} side {n + 1}")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def small_png() -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (300, 420), "white")
+    image.paste((40, 40, 40), (30, 30, 270, 60))
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def add_case(
+    database: Database,
+    first: str,
+    last: str,
+    cpr_digits: str,
+    *,
+    weeks: int = 12,
+    received: int = 3,
+    meeting: bool = True,
+) -> int:
+    """A gruppe 3 fleksjob case with texts, health notes, an activity, one placement with
+    `weeks` weeks of hours, `received` received documents with a PDF each (the first of
+    two pages), a request that is overdue, and a coming rehabiliteringsteam meeting."""
+    cid = create_citizen(
+        database,
+        CitizenInput(
+            first,
+            last,
+            cpr_digits,
+            aim=Aim.FLEKSJOB,
+            group=VisitationGroup.GRUPPE_3,
+            forloeb_start=START,
+            language="vietnamesisk",
+            interpreter_needed=True,
+            support_years_last10=9,
+        ),
+    )
+    save_case_texts(
+        database,
+        cid,
+        {
+            "uddannelse_cv": "Gymnasium i Hanoi. Syerske i 12 år.\nRengøring i Danmark 2008–2014.",
+            "udfordringer": "Sproget & <bureaukratiet> er svært.",
+            "egne_oensker": "Vil gerne arbejde med tøj.",
+            "helbred": "Kroniske rygsmerter siden 2015.",
+            "vurdering": "Arbejdsevnen er varigt og væsentligt nedsat.",
+            "indstilling": "Fleksjob med 10 timer om ugen.",
+        },
+    )
+    add_activity(
+        database,
+        cid,
+        ActivityInput(
+            ActivityKind.JOBDANSK,
+            "Jobdansk modul 2",
+            "Sprogcenter Nord",
+            START,
+            START + dt.timedelta(weeks=8),
+            "Bestået",
+        ),
+    )
+    add_health_note(
+        database,
+        cid,
+        HealthNoteInput(
+            note_date=dt.date(2025, 10, 1),
+            kind=HealthNoteKind.HELBREDSGENNEMGANG,
+            coordinator="Læge Łucja Wąsik",
+            conditions="Kroniske lændesmerter.",
+            functional_limits="Kan stå 30 minutter ad gangen.",
+            skaanehensyn=["Ingen løft over 10 kg", "Pause hver time"],
+            recommendations="Gradvis optrapning.",
+        ),
+    )
+    add_contact(database, cid, ContactInput(ContactKind.EGEN_LAEGE, "Lægerne på Amagerbrogade", "Læge Søren Ærø"))
+    if weeks:
+        pid = add_placement(
+            database,
+            cid,
+            PlacementInput(
+                kind=PlacementKind.VIRKSOMHEDSPRAKTIK,
+                employer_name="Genbrug Ærø",
+                start_date=START,
+                planned_end=START + dt.timedelta(weeks=weeks, days=-3),
+                extension_reason="Forlænget for at afklare arbejdsevnen",
+                planned_hours_per_week=10,
+                tasks="Sortering af tøj",
+            ),
+        )
+        rows = []
+        for n in range(weeks):
+            year, week, _ = (START + dt.timedelta(weeks=n)).isocalendar()
+            sick = n == 5
+            rows.append(
+                HoursInput(
+                    year,
+                    week,
+                    planned=10,
+                    attended=0 if sick else 6 + (n % 4) * 0.5,
+                    absence=10 if sick else 0,
+                    absence_reason=AbsenceReason.SYGDOM if sick else None,
+                    observation="Arbejder omhyggeligt." if n % 3 == 0 else "",
+                )
+            )
+        save_weeks(database, pid, rows, today=TODAY)
+    if meeting:
+        add_meeting(
+            database,
+            cid,
+            MeetingInput(MeetingKind.REHABILITERINGSTEAM, dt.datetime(2026, 3, 12, 9, 30), "Mødelokale 3"),
+        )
+    for source in (DocumentSource.EGEN_LAEGE, DocumentSource.SPECIALLAEGE, DocumentSource.SOF, DocumentSource.SUF):
+        doc.add_consent(database, cid, source, dt.date(2025, 9, 1), "Til afklaring af fleksjob")
+    for n, item_id in enumerate(RECEIVED[:received]):
+        doc.set_state(database, cid, item_id, "", DocumentState.MODTAGET, on=dt.date(2026, 1, 10 + n), today=TODAY)
+        row = doc.ensure_item(database, cid, item_id)
+        add_attachment_bytes(
+            database, cid, f"{item_id}.pdf", small_pdf(f"BILAGSTEKST-{n + 1}", 2 if n == 0 else 1), row
+        )
+    doc.set_state(
+        database,
+        cid,
+        "speciallaegeerklaering",
+        "",
+        DocumentState.ANMODET,
+        on=dt.date(2026, 1, 5),
+        requested_from="Speciallæge Şükrü Ağaoğlu",
+        expected_by=dt.date(2026, 2, 1),
+        today=TODAY,
+    )
+    return cid
+
+
+def make(database: Database, cid: int, **kw: Any) -> tuple[bytes, Any]:
+    buffer = io.BytesIO()
+    info = build_dossier(database, cid, buffer, today=TODAY, **kw)
+    return buffer.getvalue(), info
+
+
+def page_texts(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    return [unicodedata.normalize("NFC", page.extract_text()) for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def outline_titles(reader: PdfReader) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                page = reader.get_destination_page_number(item)
+                found.append((str(item.title), page if page is not None else -1))
+
+    walk(reader.outline)
+    return found
+
+
+@pytest.fixture
+def anh(database: Database) -> int:
+    return add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH)
+
+
+# --- content ------------------------------------------------------------------------------------
+
+
+def test_sections_come_in_order_after_cover_and_contents(database: Database, anh: int) -> None:
+    data, info = make(database, anh)
+    pages = page_texts(data)
+    assert "Sag til rehabiliteringsteamet" in pages[0]
+    assert "Indhold" in pages[1]
+    # The contents list every section with its page number.
+    contents = PdfReader(io.BytesIO(data)).pages[1].extract_text(extraction_mode="layout")
+    numbers = {h: int(m.group(1)) for h in HEADINGS if (m := re.search(re.escape(h) + r"[ .]+(\d+)\n", contents))}
+    assert set(numbers) == set(HEADINGS)
+    for heading, number in numbers.items():
+        assert heading in pages[number - 1], heading
+    body = flat("\n".join(pages[2 : info.pages - 4]))  # after the contents, before the four bilag pages
+    cursor = 0
+    for heading in HEADINGS:
+        found = body.find(heading, cursor)
+        assert found >= 0, f"{heading!r} missing or out of order"
+        cursor = found + len(heading)
+    # Each section heading once (the contents are not in `body`), so the order is the order.
+    assert all(body.count(h) == 1 for h in HEADINGS[:-1])
+    assert [s for s in info.sections if not s.startswith("3.1 ")] == HEADINGS
+    assert "3.1 Genbrug Ærø – Virksomhedspraktik" in info.sections
+
+
+def test_cover_says_who_when_and_whether_ready(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    cover = flat(page_texts(data)[0])
+    assert "Nguyễn Thị Ánh" in cover
+    assert "CPR-nummer 010162-1233 · 64 år" in cover
+    assert "Torsdag 12-03-2026 kl. 09:30, Mødelokale 3" in cover
+    assert "Fleksjob" in cover
+    assert "Rehabiliteringsteam – BEK 2408/2021" in cover
+    assert "Jobcenter København" in cover
+    assert "tolk nødvendig" in cover
+    missing = doc.load_checklist(database, anh, TODAY).readiness(TODAY).missing
+    assert missing
+    assert f"Ikke klar: {len(missing)} krævede punkter mangler" in cover
+
+
+def test_meeting_date_from_options_and_none(database: Database, anh: int) -> None:
+    data, _ = make(database, anh, options=DossierOptions(meeting_date=dt.date(2026, 4, 9)))
+    assert "Torsdag 09-04-2026" in flat(page_texts(data)[0])
+    assert "kl. 09:30" not in flat(page_texts(data)[0])
+    bare = create_citizen(database, CitizenInput("Jens", "Hansen", "0202701235", aim=Aim.FLEKSJOB, forloeb_start=START))
+    data, _ = make(database, bare)
+    assert "Møde i rehabiliteringsteamet ikke fastsat" in flat(page_texts(data)[0])
+
+
+def test_names_print_exactly_as_written(database: Database, anh: int) -> None:
+    sukru = add_case(database, "Şükrü", "Ağaoğlu", CPR_SUKRU, weeks=4, received=1)
+    for cid, name, cpr_text in ((anh, "Nguyễn Thị Ánh", "010162-1233"), (sukru, "Şükrü Ağaoğlu", "150358-1235")):
+        data, _ = make(database, cid)
+        pages = page_texts(data)
+        assert name in pages[0]
+        # Every page says whose it is, including the stamped pages of the bilag.
+        for number, text in enumerate(pages, start=1):
+            assert name in text, number
+            assert cpr_text in text, number
+    assert "Læge Łucja Wąsik" in "\n".join(page_texts(make(database, anh)[0]))
+
+
+def test_a_decomposed_name_prints_composed(database: Database) -> None:
+    decomposed = unicodedata.normalize("NFD", "Ánh")
+    cid = create_citizen(database, CitizenInput("Nguyễn Thị", decomposed, "0303701232", aim=Aim.FLEKSJOB))
+    data, _ = make(database, cid)
+    assert "Nguyễn Thị Ánh" in page_texts(data)[0]
+
+
+def test_every_page_is_numbered_over_the_whole_file(database: Database, anh: int) -> None:
+    data, info = make(database, anh)
+    reader = PdfReader(io.BytesIO(data))
+    total = len(reader.pages)
+    assert info.pages == total
+    pages = page_texts(data)
+    assert f"Side 1 af {total}" in pages[0]
+    for number, text in enumerate(pages, start=1):
+        assert f"Side {number} af {total}" in text, number
+        assert "Fortroligt — indeholder følsomme personoplysninger" in text, number
+        assert "02-03-2026" in text or number > total - 4, number  # the print date (not stamped on bilag)
+
+
+def test_empty_sections_are_said_to_be_empty(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    body = flat("\n".join(page_texts(data)))
+    heading = f"1.2 {SECTION_TITLES['ressourcer_netvaerk']}"
+    start = body.rindex(heading)  # the section, not its line in the contents
+    assert body[start + len(heading) :].lstrip().startswith(NOT_DESCRIBED)
+    # The caseworker's text prints as written, markup characters included.
+    assert "Sproget & <bureaukratiet> er svært." in body
+
+
+def test_what_the_program_knows_is_in_the_sections(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    body = flat("\n".join(page_texts(data)))
+    assert "Jobdansk modul 2" in body
+    assert "Sprog: vietnamesisk. Tolk er nødvendig." in body
+    assert "På offentlig forsørgelse 9 af de seneste 10 år." in body
+    assert "Nuværende ydelse: Kontanthjælp." in body
+    assert "Ingen løft over 10 kg" in body and "Pause hver time" in body
+    assert "Kroniske lændesmerter." in body
+    # The health documentation the description rests on, with its bilag.
+    assert "Lægeattest LÆ 265 fra egen læge" in body and "Bilag 1" in body
+    # Activities and placements with dates and results.
+    assert "Virksomhedspraktik Genbrug Ærø" in body
+    assert "Bestået" in body
+
+
+def test_progression_shows_chart_figures_and_weeks(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    body = flat("\n".join(page_texts(data)))
+    assert "3.1 Genbrug Ærø – Virksomhedspraktik" in body
+    for label in ("Fremmøde", "Tendens 4 uger", "Tendens 8 uger", "Højeste stabile niveau", "Uger uden progression"):
+        assert label in body
+    assert "Uge Planlagt Fremmøde Fravær Bemærkning" in body
+    for n in range(12):
+        year, week, _ = (START + dt.timedelta(weeks=n)).isocalendar()
+        assert f"uge {week}, {year}" in body
+    assert "10 t (sygdom)" in body
+    # The chart's own labels are text in the PDF (the same drawing as on screen).
+    assert "timer pr. uge" in body and "Tendens" in body
+
+
+def test_checklist_rows_with_their_states_and_what_is_missing(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    body = flat("\n".join(page_texts(data)[2:]))  # after the contents
+    start = body.index("4. Dokumentation")
+    end = body.index("5. Jobrådgiverens vurdering", start)
+    section = body[start:end]
+    entries = doc.load_checklist(database, anh, TODAY).entries
+    assert len(entries) > 10
+    cursor = 0
+    positions = []
+    for e in entries:
+        found = section.find(e.title, cursor)
+        assert found >= 0, e.title
+        positions.append(found)
+        cursor = found + len(e.title)
+    for e, here, after in zip(entries, positions, [*positions[1:], len(section)], strict=True):
+        row = section[here:after]
+        assert DOCUMENT_STATE_LABELS[e.state] in row, (e.title, row)
+    assert "Modtaget 10-01-2026" in section
+    assert "forsinket 29 dage" in section  # expected 01-02-2026, today 02-03-2026
+    missing = [e for e in entries if e.item.required and not e.done]
+    assert missing
+    mangler = section.index(f"Mangler: {len(missing)} krævede punkter")
+    for e in missing:
+        assert section.find(e.title, mangler) > mangler, e.title
+    assert "Registrerede samtykker" in section
+
+
+def test_appendices_are_appended_in_order_and_bookmarked(database: Database, anh: int) -> None:
+    with_bilag, info = make(database, anh)
+    without, info_without = make(database, anh, options=DossierOptions(include_appendices=False))
+    reader = PdfReader(io.BytesIO(with_bilag))
+    assert info.appendices == 3 and info_without.appendices == 0
+    # Three received documents of 2 + 1 + 1 pages.
+    assert len(reader.pages) == len(PdfReader(io.BytesIO(without)).pages) + 4
+    pages = page_texts(with_bilag)
+    outline = dict(outline_titles(reader))
+    first = outline["Bilag 1: Lægeattest LÆ 265 fra egen læge"]
+    second = outline["Bilag 2: Sundhedskoordinatorens udtalelse (klinisk funktion)"]
+    third = outline["Bilag 3: Statusattest LÆ 125 fra egen læge"]
+    assert (first, second, third) == (len(pages) - 4, len(pages) - 2, len(pages) - 1)
+    assert "BILAGSTEKST-1 side 1" in pages[first] and "BILAGSTEKST-1 side 2" in pages[first + 1]
+    assert "BILAGSTEKST-2 side 1" in pages[second]
+    assert "BILAGSTEKST-3 side 1" in pages[third]
+    assert "Bilag 1: Lægeattest LÆ 265 fra egen læge (side 2 af 2)" in pages[first + 1]
+    # Every section has a bookmark too, and the contents list the bilag with their pages.
+    for heading in HEADINGS:
+        assert heading in outline, heading
+    assert outline["Forside"] == 0 and outline["Indhold"] == 1
+    contents = PdfReader(io.BytesIO(with_bilag)).pages[1].extract_text(extraction_mode="layout")
+    assert re.search(rf"Bilag 3: Statusattest LÆ 125 fra egen læge[ .]+{third + 1}\n", contents)
+    # Without bilag, the dossier says so and lists the files as not included.
+    text = flat("\n".join(page_texts(without)))
+    assert "Bilag er ikke medtaget i denne udskrift." in text
+    assert "ikke vedlagt i denne udskrift" in text
+
+
+def test_image_and_damaged_attachments(database: Database, anh: int) -> None:
+    doc.set_state(database, anh, "sof_oplysninger", "", DocumentState.MODTAGET, on=dt.date(2026, 2, 1), today=TODAY)
+    row = doc.ensure_item(database, anh, "sof_oplysninger")
+    add_attachment_bytes(database, anh, "sof_brev.png", small_png(), row)
+    # A PNG by its first bytes, but nothing after: stored, yet unreadable.
+    add_attachment_bytes(database, anh, "ødelagt.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, row)
+    # A scan saved turned a quarter (/Rotate 90).
+    turned = PdfWriter(clone_from=io.BytesIO(small_pdf("DREJET")))
+    turned.pages[0].rotate(90)
+    buffer = io.BytesIO()
+    turned.write(buffer)
+    add_attachment_bytes(database, anh, "drejet.pdf", buffer.getvalue(), row)
+    data, info = make(database, anh)
+    reader = PdfReader(io.BytesIO(data))
+    outline = dict(outline_titles(reader))
+    n = len(reader.pages)
+    assert info.appendices == 6
+    assert outline["Bilag 4: Oplysninger fra Socialforvaltningen (SOF) – fil 1 af 3"] == n - 3
+    assert outline["Bilag 5: Oplysninger fra Socialforvaltningen (SOF) – fil 2 af 3"] == n - 2
+    assert outline["Bilag 6: Oplysninger fra Socialforvaltningen (SOF) – fil 3 af 3"] == n - 1
+    pages = page_texts(data)
+    assert "sof_brev.png" in pages[-3] and reader.pages[-3].images
+    assert "Filen kunne ikke læses og er ikke vedlagt" in pages[-2]
+    assert "DREJET side 1" in pages[-1] and f"Side {n} af {n}" in pages[-1]
+    last = reader.pages[-1]
+    assert last.rotation == 0 and last.mediabox.width > last.mediabox.height  # shown as the scan was
+
+
+def test_one_embedded_font_and_no_helvetica(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    reader = PdfReader(io.BytesIO(data))
+    names: set[str] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        resources: Any = page["/Resources"]
+        fonts: Any = resources["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            names.add(str(font["/BaseFont"]))
+            descendants = font.get("/DescendantFonts")
+            targets = [d.get_object() for d in descendants] if descendants else [font]
+            assert any(
+                t.get("/FontDescriptor") is not None and "/FontFile2" in t["/FontDescriptor"].get_object()
+                for t in targets
+            ), (number, font["/BaseFont"])
+    assert names
+    assert not any("Helvetica" in name for name in names)
+    assert {re.sub(r"^[A-Z]{6}\+", "", n.lstrip("/")).split("-")[0] for n in names} <= {"DejaVuSans", "JobraadSans"}
+
+
+def test_a_case_with_nothing_yet_still_gives_a_sensible_dossier(database: Database) -> None:
+    cid = create_citizen(database, CitizenInput("Søren", "Ærø", "0202701235", aim=Aim.FLEKSJOB, forloeb_start=START))
+    data, info = make(database, cid)
+    text = flat("\n".join(page_texts(data)))
+    assert NO_PLACEMENTS in text
+    assert text.count(NOT_DESCRIBED) == 10  # all eight sections, the assessment and the recommendation
+    assert "Ingen bilag" in text
+    assert "Ingen notater fra sundhedskoordinatoren registreret." in text
+    assert "Mangler" in text and "Ikke klar" in text
+    assert info.appendices == 0 and info.pages == len(PdfReader(io.BytesIO(data)).pages)
+    assert f"Side 1 af {info.pages}" in text
+    # An aim the rule pack asks nothing for says so instead of "klar" or "ikke klar".
+    job = create_citizen(database, CitizenInput("Łucja", "Wąsik", "0404701237", aim=Aim.JOB, forloeb_start=START))
+    text = flat("\n".join(page_texts(make(database, job)[0])))
+    assert "Regelpakken stiller ingen krav til dokumentation for sigtet «Job»." in text
+
+
+def test_unknown_citizen_is_refused(database: Database) -> None:
+    with pytest.raises(CitizenNotFound):
+        build_dossier(database, 999, io.BytesIO(), today=TODAY)
+
+
+# --- saving, audit, progress --------------------------------------------------------------------
+
+
+def test_printout_is_logged_without_content(database: Database, anh: int) -> None:
+    make(database, anh)
+    with database.reading() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == audit.Action.PRINT)).all()
+        assert [(e.citizen_id, e.detail) for e in entries] == [(anh, "dossier")]
+        assert audit.verify_chain(session).ok
+
+
+def test_saved_atomically_and_nothing_left_behind(database: Database, anh: int, tmp_path: Path) -> None:
+    folder = tmp_path / "ud"
+    folder.mkdir()
+    target = folder / "dossier.pdf"
+    target.write_bytes(b"old")
+    info = build_dossier(database, anh, target, today=TODAY)
+    assert [p.name for p in folder.iterdir()] == ["dossier.pdf"]
+    assert len(PdfReader(target).pages) == info.pages
+    with pytest.raises(StorageError):
+        build_dossier(database, anh, tmp_path / "findes-ikke" / "dossier.pdf", today=TODAY)
+    with database.reading() as session:
+        logged = session.scalars(select(AuditEntry).where(AuditEntry.action == audit.Action.PRINT)).all()
+    assert len(logged) == 1  # the failed save was not logged
+
+
+def test_progress_is_reported_to_the_end(database: Database, anh: int) -> None:
+    calls: list[tuple[int, int]] = []
+    make(database, anh, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
+
+
+# --- CPR lookup and the command line ------------------------------------------------------------
+
+
+def test_find_citizen_by_cpr(database: Database, anh: int) -> None:
+    assert find_citizen_by_cpr(database, "010162-1233") == anh
+    assert find_citizen_by_cpr(database, " 0101621233 ") == anh
+    with pytest.raises(UserFacingError, match="Der er ingen borger med CPR-nummer 020270-1235"):
+        find_citizen_by_cpr(database, "0202701235")
+    with pytest.raises(UserFacingError, match="10 cifre"):
+        find_citizen_by_cpr(database, "12345")
+
+
+@pytest.fixture
+def cli_db(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    database = create_database(db_path, PASSPHRASE)
+    try:
+        add_case(database, "Şükrü", "Ağaoğlu", CPR_SUKRU, weeks=3, received=1)
+    finally:
+        database.close()
+    return db_path
+
+
+@pytest.mark.parametrize("cpr_text", ["150358-1235", "1503581235"])
+def test_cli_writes_the_dossier(
+    cli_db: Path, tmp_path: Path, cpr_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sag.pdf"
+    assert main(["dossier", cpr_text, "--db", str(cli_db), "-o", str(out), "--meeting", "19-03-2026"]) == 0
+    reader = PdfReader(out)
+    assert "Şükrü Ağaoğlu" in reader.pages[0].extract_text()
+    assert "19-03-2026" in reader.pages[0].extract_text()
+    assert f"({len(reader.pages)} sider, 1 bilag)" in capsys.readouterr().out
+
+
+def test_cli_unknown_cpr_exits_2_with_a_danish_message(
+    cli_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sag.pdf"
+    assert main(["dossier", "010101-1234", "--db", str(cli_db), "-o", str(out)]) == 2
+    assert "Der er ingen borger med CPR-nummer 010101-1234 i sagsstammen." in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["dossier", "150358-1235", "--db", str(cli_db), "-o", str(out), "--meeting", "31-02-2026"]) == 2
+    assert "findes ikke i kalenderen" in capsys.readouterr().err
+    assert not out.exists()
+
+
+# --- speed --------------------------------------------------------------------------------------
+
+
+def _bare_document(pages: int) -> bytes:
+    """Plain paragraphs, one page each: what ReportLab costs without any of the dossier."""
+    st = pdf.styles()
+    buffer = io.BytesIO()
+    document = pdf.new_document(buffer, title="bare")
+    flow: list[Any] = []
+    for n in range(pages):
+        flow += [Paragraph(f"Side {n + 1}. " + "Almindelig tekst i et afsnit. " * 40, st["body"]) for _ in range(3)]
+        flow.append(PageBreak())
+    document.build(flow[:-1])
+    return buffer.getvalue()
+
+
+def test_speed_against_a_bare_reportlab_document(database: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    cid = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH, weeks=30, received=5)
+    make(database, cid)  # warm up: fonts, the rule pack, the first connection
+    dossier_times, bare_times = [], []
+    pages = 0
+    for _ in range(3):
+        began = time.perf_counter()
+        _, info = make(database, cid)
+        dossier_times.append(time.perf_counter() - began)
+        pages = info.pages
+        began = time.perf_counter()
+        bare = _bare_document(pages)
+        bare_times.append(time.perf_counter() - began)
+    assert info.appendices == 5 and len(PdfReader(io.BytesIO(bare)).pages) == pages
+    dossier_s, bare_s = min(dossier_times), min(bare_times)
+    with capsys.disabled():
+        print(
+            f"\ndossier: {pages} sider (30 uger, 5 bilag) på {dossier_s * 1000:.0f} ms; "
+            f"bar ReportLab, samme sidetal: {bare_s * 1000:.0f} ms; forhold {dossier_s / bare_s:.1f}"
+        )
+    assert dossier_s < 3.0
+
+
+def test_very_long_texts_flow_over_pages(database: Database) -> None:
+    """Text longer than a page, in table cells too, must not stop the dossier."""
+    long = "Borgeren fortæller om forløbet. " * 400  # about 13.000 characters
+    cid = create_citizen(database, CitizenInput("Søren", "Ærø", "0202701235", aim=Aim.FLEKSJOB, forloeb_start=START))
+    save_case_texts(database, cid, {"uddannelse_cv": long, "vurdering": long + "\n\n" + long})
+    add_activity(database, cid, ActivityInput(ActivityKind.AMU, "Truckcertifikat", "AMU Syd", START, None, long))
+    pid = add_placement(
+        database,
+        cid,
+        PlacementInput(
+            kind=PlacementKind.LOENTILSKUD,
+            employer_name="Ærø <Genbrug> & Co",
+            start_date=START,
+            tasks=long,
+            result=long,
+        ),
+    )
+    year, week, _ = START.isocalendar()
+    save_weeks(database, pid, [HoursInput(year, week, 10, 8, observation="Meget at sige. " * 130)], today=TODAY)
+    data, info = make(database, cid)
+    text = flat("\n".join(page_texts(data)))
+    assert info.pages > 10
+    assert "Ærø <Genbrug> & Co" in text
+    assert text.count("Borgeren fortæller om forløbet.") >= 400 * 5
