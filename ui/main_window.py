@@ -216,6 +216,10 @@ class MainWindow(QMainWindow):
         ics_action.triggered.connect(self.export_calendar)
         file_menu.addAction(ics_action)
         file_menu.addSeparator()
+        settings_action = QAction("&Indstillinger…", self)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.edit_settings)
+        file_menu.addAction(settings_action)
         lock_action = QAction("&Lås nu", self)
         lock_action.setShortcut(QKeySequence("Ctrl+L"))
         lock_action.setStatusTip("Skjul sagerne, til adgangskoden skrives igen")
@@ -480,6 +484,17 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.pages)
         self.locked = False
         self.idle.touch()
+
+    def edit_settings(self) -> None:
+        from ui.dialogs.settings_dialog import settings_dialog
+
+        dialog = settings_dialog(self.database, self)
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            from jobraad.settings import get_settings
+
+            self.idle.minutes = float(get_settings(self.database).get("idle_lock_minutes", self.idle.minutes))
+            self.reload()
+            self.statusBar().showMessage("Indstillingerne er gemt.", 5000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.file.citizen_id is not None and not self.file.can_leave():

@@ -1,0 +1,60 @@
+"""Settings: the caseworker's own details, thresholds, lock and retention, from
+`jobraad.settings.SPECS` (every setting listed there appears here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from db.session import Database
+from jobraad import settings
+from jobraad.errors import FieldProblem, ValidationFailed
+from ui.forms import Field, FormDialog
+
+
+def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDialog:
+    values = settings.get_settings(database)
+    specs = list(settings.SPECS.values())
+    fields = [Field(spec.key, spec.label) for spec in specs]
+    shown = {
+        spec.key: (str(values[spec.key]).replace(".", ",") if isinstance(values[spec.key], float) else values[spec.key])
+        for spec in specs
+    }
+
+    def save(v: dict[str, Any]) -> object:
+        changes: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        for spec in specs:
+            raw = str(v[spec.key]).strip()
+            default = spec.default
+            try:
+                if isinstance(default, bool):
+                    changes[spec.key] = raw.casefold() in ("ja", "1", "true", "sand")
+                elif isinstance(default, int):
+                    number = int(raw)
+                    if number < 0:
+                        raise ValueError
+                    changes[spec.key] = number
+                elif isinstance(default, float):
+                    number_f = float(raw.replace(",", "."))
+                    if number_f < 0:
+                        raise ValueError
+                    changes[spec.key] = number_f
+                else:
+                    changes[spec.key] = raw
+            except ValueError:
+                problems.append(FieldProblem(spec.key, f"«{raw}» er ikke et gyldigt tal (0 eller mere)."))
+        if problems:
+            raise ValidationFailed(problems, "Indstillingerne er ikke gemt:")
+        settings.set_settings(database, changes)
+        return None
+
+    return FormDialog(
+        "Indstillinger",
+        fields,
+        shown,
+        save,
+        parent,
+        intro="Gemmes i din krypterede database. Tærskler for signaler gælder fra næste visning.",
+    )
