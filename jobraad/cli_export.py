@@ -1,11 +1,76 @@
-"""Command-line commands for the export feature (registered by jobraad.cli)."""
+"""Command-line commands for the team-lead summaries (registered by jobraad.cli):
+
+    jobraad export --db STI [--format xlsx|csv|pdf] [--from DATO --to DATO] [--per-citizen] -o FIL
+    jobraad merge FIL... -o FIL [--format xlsx|csv|pdf]
+
+Without dates the period is the current calendar year; without --format the format
+follows the output file's extension. Refusals (bad date, unknown format, summaries of
+different periods or goals) exit with status 2 and a Danish message.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
+
+from jobraad.cli import EXIT_OK, db_option, open_db
+from jobraad.team_export import ExportFormat
 
 
 def register(sub: Any) -> None:
     """Add this feature's sub-commands to the `jobraad` parser."""
-    _ = (sub, argparse)
+    formats = [f.value for f in ExportFormat]
+    p = sub.add_parser(
+        "export",
+        help="gem en anonym teamopgørelse (xlsx, csv eller pdf)",
+        description="Gem en anonym opgørelse af sagsstammen til teamlederen: mål og resultater, "
+        "helårspladser, grupper, afslutninger. Ingen navne eller CPR-numre; tal under 5 vises som <5.\n"
+        "Uden datoer gælder indeværende kalenderår.",
+    )
+    db_option(p)
+    p.add_argument("--format", choices=formats, help="filformat (standard: efter filnavnets endelse)")
+    p.add_argument("--from", "--fra", dest="date_from", metavar="DATO", help="periodens første dag (dd-mm-åååå)")
+    p.add_argument("--to", "--til", dest="date_to", metavar="DATO", help="periodens sidste dag (dd-mm-åååå)")
+    p.add_argument(
+        "--per-citizen",
+        action="store_true",
+        help="tag en række pr. borger med (pseudonymiseret id; aldrig CPR, navn eller fritekst)",
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL", help="filen, der skal gemmes")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "merge",
+        help="læg flere jobrådgiveres opgørelser sammen",
+        description="Læg teamopgørelser (xlsx eller csv) fra flere jobrådgivere sammen til én. "
+        "Opgørelserne skal dække samme periode og bygge på samme mål.",
+    )
+    p.add_argument("files", type=Path, nargs="+", metavar="FIL", help="opgørelser (xlsx eller csv)")
+    p.add_argument("--format", choices=formats, help="filformat (standard: efter filnavnets endelse)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL", help="den samlede opgørelse")
+    p.set_defaults(func=cmd_merge)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from jobraad.team_export import export_summary, format_for_path, period_from_texts
+
+    fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
+    period = period_from_texts(args.date_from, args.date_to)
+    database = open_db(args.db)
+    try:
+        summary = export_summary(database, args.output, fmt, period, per_citizen=args.per_citizen)
+    finally:
+        database.close()
+    print(f"Teamopgørelsen er gemt: {args.output} ({summary.meta.period.label}, {summary.population.display} borgere)")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from jobraad.team_export import format_for_path, merge_summaries, write_summary
+
+    fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
+    merged = merge_summaries(args.files)
+    write_summary(merged, args.output, fmt)
+    print(f"{len(args.files)} opgørelser ({merged.meta.caseworkers} jobrådgivere) er lagt sammen: {args.output}")
+    return EXIT_OK
