@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -215,6 +216,17 @@ class MainWindow(QMainWindow):
         ics_action.setStatusTip("Alle frister og møder som en kalenderfil, Outlook kan åbne")
         ics_action.triggered.connect(self.export_calendar)
         file_menu.addAction(ics_action)
+        file_menu.addSeparator()
+        for text, shortcut, slot in (
+            ("Opgørelse til &teamleder…", "Ctrl+Shift+E", self.export_team_summary),
+            ("Saml opgørelser fra &flere…", "", self.merge_team_summaries),
+            ("&Mål for indsatsen…", "", self.edit_goals),
+        ):
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
         file_menu.addSeparator()
         settings_action = QAction("&Indstillinger…", self)
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -484,6 +496,22 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.pages)
         self.locked = False
         self.idle.touch()
+
+    def export_team_summary(self) -> None:
+        from ui.dialogs.team_export import export_dialog
+
+        export_dialog(self.database, self, self._tasks)
+
+    def merge_team_summaries(self) -> None:
+        from ui.dialogs.team_export import merge_dialog
+
+        merge_dialog(self)
+
+    def edit_goals(self) -> None:
+        from ui.dialogs.team_export import GoalsEditor
+
+        if GoalsEditor(self.database, self).exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("Målene er gemt.", 5000)
 
     def edit_settings(self) -> None:
         from ui.dialogs.settings_dialog import settings_dialog

@@ -1,0 +1,159 @@
+"""The team lead's summary: export (anonymous by default), merge several, edit the goals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import UserFacingError
+from db.session import Database
+from jobraad import goals, team_export
+from ui.forms import Field, FormDialog
+from ui.worker import Progress, Task, run_with_progress
+
+FORMATS = [("Excel (XLSX)", "xlsx"), ("CSV (semikolon, til dansk Excel)", "csv"), ("PDF (én side med diagram)", "pdf")]
+
+
+def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> None:
+    """Ask for period, format and the per-citizen option; then the file; then export in a worker."""
+    today = dt.date.today()
+    chosen: dict[str, Any] = {}
+
+    def accept(v: dict[str, Any]) -> object:
+        period = team_export.period_from_texts(
+            v["start"].strftime("%d-%m-%Y") if v["start"] else None,
+            v["end"].strftime("%d-%m-%Y") if v["end"] else None,
+        )
+        chosen.update(v, period=period)
+        return None
+
+    form = FormDialog(
+        "Opgørelse til teamleder",
+        [
+            Field("start", "Fra", kind="date", problem_names=("fra", "periode")),
+            Field("end", "Til", kind="date", problem_names=("til",)),
+            Field("format", "Format", kind="choice", choices=FORMATS),
+            Field("per_citizen", "Medtag en række pr. borger (pseudonym, aldrig CPR eller navn)", kind="bool"),
+        ],
+        {"start": dt.date(today.year, 1, 1), "end": dt.date(today.year, 12, 31), "format": "xlsx"},
+        accept,
+        parent,
+        intro="Opgørelsen er anonym: ingen navne, CPR-numre eller fritekst, og tal under 5 vises som «<5».",
+    )
+    if form.exec() != QDialog.DialogCode.Accepted:
+        return
+    fmt = chosen["format"]
+    if chosen["per_citizen"]:
+        answer = QMessageBox.question(
+            parent,
+            "Række pr. borger",
+            "Opgørelsen får en række pr. borger med et pseudonym. Den kan ikke føres tilbage til CPR uden din "
+            "database, men er stadig personoplysninger. Fortsæt?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+    period = chosen["period"]
+    default = Path.home() / f"teamopgørelse {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}.{fmt}"
+    target, _ = QFileDialog.getSaveFileName(parent, "Gem opgørelse", str(default), f"{fmt.upper()} (*.{fmt})")
+    if not target:
+        return
+    path = Path(target)
+    if path.suffix.lower() != f".{fmt}":
+        path = path.with_name(path.name + f".{fmt}")
+
+    def work(progress: Progress) -> Path:
+        progress(0, 1)
+        team_export.export_summary(database, path, fmt, period, per_citizen=chosen["per_citizen"])
+        progress(1, 1)
+        return path
+
+    def done(result: object) -> None:
+        QMessageBox.information(parent, "Opgørelse", f"Opgørelsen er gemt i {path.name}.")
+
+    def failed(message: str, is_bug: bool) -> None:
+        (QMessageBox.critical if is_bug else QMessageBox.warning)(parent, "Opgørelse", message)
+
+    tasks.append(run_with_progress(parent, "Laver opgørelsen…", work, done, failed))
+
+
+def merge_dialog(parent: QWidget) -> None:
+    files, _ = QFileDialog.getOpenFileNames(
+        parent, "Vælg opgørelser fra flere jobrådgivere", str(Path.home()), "Opgørelser (*.xlsx *.csv)"
+    )
+    if not files:
+        return
+    target, _ = QFileDialog.getSaveFileName(
+        parent,
+        "Gem samlet opgørelse",
+        str(Path.home() / "samlet teamopgørelse.xlsx"),
+        "XLSX, CSV eller PDF (*.xlsx *.csv *.pdf)",
+    )
+    if not target:
+        return
+    try:
+        merged = team_export.merge_summaries([Path(f) for f in files])
+        team_export.write_summary(merged, Path(target))
+    except UserFacingError as err:
+        QMessageBox.warning(parent, "Saml opgørelser", err.message)
+        return
+    QMessageBox.information(parent, "Saml opgørelser", f"{len(files)} opgørelser er samlet i {Path(target).name}.")
+
+
+class GoalsEditor(QDialog):
+    """Edit the goal set as text; a bad file is refused with its line numbers and nothing is saved."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle("Mål for indsatsen")
+        self.resize(820, 700)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Målene er data: indsats, periode, helårspladser og hvert mål som en regel. "
+            "Ret teksten, og gem. Fejl vises med linjenummer, og intet gemmes, før filen er i orden."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("goalsText")
+        self.editor.setPlainText(goals.goals_text(database))
+        layout.addWidget(self.editor)
+        self.error = QLabel()
+        self.error.setObjectName("goalsError")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        reset = QPushButton("Brug de medfølgende mål")
+        reset.clicked.connect(self._reset)
+        buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _reset(self) -> None:
+        self.editor.setPlainText(goals.default_goals_text())
+
+    def accept(self) -> None:
+        try:
+            goals.save_goals(self.database, self.editor.toPlainText())
+        except UserFacingError as err:
+            self.error.setText(err.message)
+            return
+        super().accept()
