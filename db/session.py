@@ -1,8 +1,9 @@
 """The encrypted database: engine, sessions, opening and creating a file.
 
 No engine exists at import time. `open_database()` makes one for a path and a
-passphrase, checks the passphrase without changing the file, and brings the
-schema to the newest revision (backing the file up first).
+passphrase, takes the file's lock (one program at a time), checks the
+passphrase without changing the file, runs SQLite's quick integrity check and
+brings the schema to the newest revision (backing the file up first).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import hashlib
 import hmac
 import logging
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, exc
+from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.errors import (
@@ -24,8 +27,10 @@ from db.errors import (
     DatabaseMissingError,
     NotADatabaseError,
     StorageError,
+    UserFacingError,
     WrongPassphraseError,
 )
+from db.lockfile import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +69,52 @@ def _digest(passphrase: str, salt: bytes) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", passphrase.encode(), salt, 10_000)
 
 
+class DatabaseDamagedError(UserFacingError):
+    """SQLite's integrity check failed: the file must not be used; restore a backup."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Databasen {path.name} er beskadiget og kan ikke bruges sikkert. Gendan den seneste "
+            "sikkerhedskopi (i programmet: Gendan sikkerhedskopi; på kommandolinjen: "
+            f"jobraad restore FIL --db {path}). Filen er ikke ændret."
+        )
+        self.path = path
+
+
+class PassphraseNotChangedError(UserFacingError):
+    """The passphrase was not changed; the message says why."""
+
+
+def quote_passphrase(passphrase: str) -> str:
+    """The passphrase as SQLAlchemy's pysqlcipher dialect writes it in `PRAGMA key`,
+    so a connection made without SQLAlchemy (backup, rekey) derives the same key."""
+    quoted: str = SQLiteDialect_pysqlcipher().identifier_preparer.quote_identifier(passphrase)
+    return quoted
+
+
+def unlock_delay(failed_attempts: int) -> float:
+    """Seconds to wait before the next passphrase attempt after `failed_attempts` wrong ones.
+
+    The first three mistakes cost nothing (typos); then the wait doubles from one
+    second up to half a minute, which makes guessing by hand hopeless without
+    punishing the user who mistyped.
+    """
+    if failed_attempts < 3:
+        return 0.0
+    return float(min(30, 2 ** (failed_attempts - 3)))
+
+
 class Database:
     """An open, unlocked, up-to-date caseload file."""
 
-    def __init__(self, path: Path, engine: Engine, passphrase: str) -> None:
+    def __init__(self, path: Path, engine: Engine, passphrase: str, lock: FileLock | None = None) -> None:
         self.path = path
         self.engine = engine
         # Kept only as a salted digest, to unlock the window after idle time.
         self._salt = os.urandom(16)
         self._digest = _digest(passphrase, self._salt)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._lock = lock
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -92,8 +133,75 @@ class Database:
         """True if `passphrase` is the one this file was opened with (for unlocking)."""
         return hmac.compare_digest(_digest(passphrase, self._salt), self._digest)
 
-    def close(self) -> None:
+    def quick_check(self) -> bool:
+        """SQLite's `PRAGMA quick_check` (every page read and decrypted, no index
+        cross-check): fast enough for every start."""
+        return self._check("quick_check")
+
+    def integrity_check(self) -> bool:
+        """The full `PRAGMA integrity_check`, for restores and the kill tests."""
+        return self._check("integrity_check")
+
+    def _check(self, pragma: str) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql(f"PRAGMA {pragma}").all()
+        except exc.DatabaseError as err:
+            log.info("%s failed: %s", pragma, err.orig)
+            return False
+        return [tuple(r) for r in rows] == [("ok",)]
+
+    def change_passphrase(self, old: str, new: str, *, check_new: Callable[[str], None] | None = None) -> None:
+        """Re-encrypt the file with `new` (SQLCipher `PRAGMA rekey`).
+
+        `old` must be the passphrase the file was opened with. `check_new` may
+        refuse a weak passphrase by raising a `UserFacingError` (the strength rule
+        belongs to the program, not to the file). Other sessions must be closed:
+        connections still keyed with the old passphrase cannot read the file after.
+        """
+        if not self.check_passphrase(old):
+            raise PassphraseNotChangedError("Den nuværende adgangskode er forkert. Adgangskoden er ikke skiftet.")
+        if not new:
+            raise PassphraseNotChangedError("Den nye adgangskode mangler. Adgangskoden er ikke skiftet.")
+        if new == old:
+            raise PassphraseNotChangedError(
+                "Den nye adgangskode er den samme som den nuværende. Adgangskoden er ikke skiftet."
+            )
+        if check_new is not None:
+            check_new(new)
+        quoted = quote_passphrase(new)
+        # A fresh pool: the rekey must run on the only connection to the file.
         self.engine.dispose()
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(f"PRAGMA rekey = {quoted}")
+            cursor.close()
+        except Exception as err:  # the DBAPI's own error types, not SQLAlchemy's
+            raw.invalidate()
+            self.engine.dispose()
+            reason = str(err)
+            if "locked" in reason or "busy" in reason:
+                raise PassphraseNotChangedError(
+                    "Adgangskoden kan ikke skiftes, mens databasen er i brug. Luk andre vinduer "
+                    "og igangværende arbejde (fx eksport), og prøv igen. Adgangskoden er ikke skiftet."
+                ) from None
+            raise StorageError(f"Adgangskoden kunne ikke skiftes ({reason}). Adgangskoden er ikke skiftet.") from None
+        finally:
+            raw.close()
+        self.engine.dispose()
+        engine = make_engine(self.path, new)
+        _unlock(engine)
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._digest = _digest(new, self._salt)
+        log.info("passphrase changed")
+
+    def close(self) -> None:
+        """Close every connection and release the file's lock. Closing twice is harmless."""
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
 
 def _probe(path: Path) -> None:
@@ -119,26 +227,46 @@ def _unlock(engine: Engine) -> None:
         engine.dispose()
         if "not a database" in str(err.orig) or "encrypted" in str(err.orig):
             raise WrongPassphraseError() from None
+        if "malformed" in str(err.orig) and engine.url.database:
+            raise DatabaseDamagedError(Path(engine.url.database)) from None
         raise NotADatabaseError("Filen kan ikke åbnes som en jobraad-database. Filen er ikke ændret.") from None
 
 
-def open_database(path: Path | str, passphrase: str, *, migrate: bool = True) -> Database:
-    """Open an existing caseload file. Raises a `UserFacingError` on any environment trouble."""
-    from db.migrate import upgrade_to_head
+def open_database(path: Path | str, passphrase: str, *, migrate: bool = True, check: bool = True) -> Database:
+    """Open an existing caseload file. Raises a `UserFacingError` on any environment trouble.
 
+    The file is locked until `Database.close()`: a second open, from this or any
+    other process, raises `DatabaseLockedError`. With `check` the file must pass
+    `PRAGMA quick_check`, else `DatabaseDamagedError` (which points to a backup).
+    """
     path = Path(path)
     if not path.is_file():
         raise DatabaseMissingError(f"Databasen findes ikke: {path}")
     _probe(path)
+    lock = FileLock(path).acquire()
+    try:
+        return open_locked(path, passphrase, lock, migrate=migrate, check=check)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def open_locked(path: Path, passphrase: str, lock: FileLock, *, migrate: bool = True, check: bool = True) -> Database:
+    """`open_database` for a caller that already holds the file's lock (a restore)."""
+    from db.migrate import upgrade_to_head
+
+    _probe(path)
     engine = make_engine(path, passphrase)
     _unlock(engine)
-    database = Database(path, engine, passphrase)
-    if migrate:
-        try:
+    database = Database(path, engine, passphrase, lock)
+    try:
+        if check and not database.quick_check():
+            raise DatabaseDamagedError(path)
+        if migrate:
             upgrade_to_head(database)
-        except BaseException:
-            database.close()
-            raise
+    except BaseException:
+        database.engine.dispose()
+        raise
     return database
 
 
@@ -155,19 +283,45 @@ def create_database(path: Path | str, passphrase: str) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise StorageError(f"Mappen kan ikke oprettes: {path.parent} ({err.strerror}).") from None
+    lock = FileLock(path, action="oprettes").acquire()
+    if path.exists():  # made by another program between the check above and the lock
+        lock.release()
+        raise DatabaseExistsError(f"Der findes allerede en fil her: {path}. Vælg et andet navn.")
     engine = make_engine(path, passphrase)
-    database = Database(path, engine, passphrase)
+    database = Database(path, engine, passphrase, lock)
     try:
         upgrade_to_head(database)
     except exc.OperationalError as err:
-        database.close()
+        database.engine.dispose()
         _remove_quietly(path)
-        raise StorageError(f"Databasen kan ikke oprettes i {path.parent}: {err.orig}.") from None
+        lock.release()
+        raise StorageError(_cannot_create(path, str(err.orig))) from None
     except BaseException:
-        database.close()
+        database.engine.dispose()
         _remove_quietly(path)
+        lock.release()
         raise
     return database
+
+
+def disk_nearly_full(folder: Path) -> bool:
+    """True when `folder`'s disk has under a megabyte left: SQLite reports a full disk
+    as "disk I/O error" when the WAL index or journal could not grow."""
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
+def _cannot_create(path: Path, reason: str) -> str:
+    if "full" in reason or ("I/O" in reason and disk_nearly_full(path.parent)):
+        return f"Databasen kan ikke oprettes i {path.parent}: der er ikke plads på disken. Intet er oprettet."
+    if "readonly" in reason or "unable to open" in reason:
+        return (
+            f"Databasen kan ikke oprettes i {path.parent}: mappen er skrivebeskyttet, eller du har ikke adgang "
+            "til den. Vælg en anden mappe. Intet er oprettet."
+        )
+    return f"Databasen kan ikke oprettes i {path.parent} ({reason}). Intet er oprettet."
 
 
 def _remove_quietly(path: Path) -> None:

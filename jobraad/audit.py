@@ -2,18 +2,32 @@
 
 Entries are chained: each entry's hash covers its own fields and the previous
 entry's hash, so a changed or removed entry breaks the chain (`verify_chain`).
+
+The log is kept for a set period (setting `audit_retention_days`) and then
+pruned from the oldest end (`prune_audit`). The prune is itself logged, and its
+entry carries the hash of the last entry removed: the anchor the first
+remaining entry must point back to, so the shortened chain still verifies and a
+removal by anyone else still shows.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry
+from db.models import AuditEntry, Citizen
+from db.session import Database
+from jobraad import cpr as cpr_numbers
+from jobraad.errors import UserFacingError
 
 
 class Action:
@@ -36,6 +50,28 @@ class Action:
     LIST = "vis_sagsstamme"
 
 
+ACTION_LABELS: dict[str, str] = {
+    Action.OPEN_FILE: "Borgerens sag læst",
+    Action.SEARCH: "Søgning",
+    Action.CREATE: "Oprettet",
+    Action.CHANGE: "Ændret",
+    Action.CLOSE: "Sag lukket",
+    Action.REOPEN: "Sag genåbnet",
+    Action.IMPORT: "Import",
+    Action.EXPORT: "Eksport",
+    Action.PRINT: "Udskrift",
+    Action.VIEW_ATTACHMENT: "Bilag vist",
+    Action.BACKUP: "Sikkerhedskopi",
+    Action.RESTORE: "Gendannet fra sikkerhedskopi",
+    Action.DELETE: "Borger slettet",
+    Action.PRUNE: "Oprydning i logbogen",
+    Action.LIST: "Sagsstamme vist",
+}
+
+DELETED_CITIZEN = "slettet borger"
+_ANCHOR = re.compile(r"anker ([0-9a-f]{64})")
+
+
 def _entry_hash(prev: str, at: dt.datetime, action: str, citizen_id: int | None, detail: str) -> str:
     payload = "\x1f".join([prev, at.isoformat(), action, str(citizen_id or ""), detail])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -44,7 +80,10 @@ def _entry_hash(prev: str, at: dt.datetime, action: str, citizen_id: int | None,
 def record(session: Session, action: str, citizen_id: int | None = None, detail: str = "") -> None:
     """Log an action in the caller's transaction. `detail` must hold no personal data."""
     last = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    prev = last or ""
+    _append(session, last or "", action, citizen_id, detail)
+
+
+def _append(session: Session, prev: str, action: str, citizen_id: int | None, detail: str) -> None:
     at = dt.datetime.now().replace(microsecond=0)
     session.add(
         AuditEntry(
@@ -70,12 +109,175 @@ class ChainReport:
 
 
 def verify_chain(session: Session) -> ChainReport:
-    prev = ""
+    """Check every entry's hash and link, oldest first.
+
+    The oldest entry left must start the chain (no predecessor) or point to the
+    anchor that the newest prune recorded; see the module docstring.
+    """
+    anchor = _newest_anchor(session)
+    prev: str | None = None
     count = 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    rows = session.execute(
+        select(
+            AuditEntry.id,
+            AuditEntry.at,
+            AuditEntry.action,
+            AuditEntry.citizen_id,
+            AuditEntry.detail,
+            AuditEntry.prev_hash,
+            AuditEntry.hash,
+        )
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=2000)
+    )
+    for entry_id, at, action, citizen_id, detail, prev_hash, hash_ in rows:
         count += 1
-        expected = _entry_hash(prev, entry.at, entry.action, entry.citizen_id, entry.detail)
-        if entry.prev_hash != prev or entry.hash != expected:
-            return ChainReport(count, entry.id)
-        prev = entry.hash
+        if prev is None:  # the oldest entry left
+            prev = prev_hash if prev_hash in ("", anchor) else "\x00"
+        expected = _entry_hash(prev, at, action, citizen_id, detail)
+        if prev_hash != prev or hash_ != expected:
+            return ChainReport(count, entry_id)
+        prev = hash_
     return ChainReport(count, None)
+
+
+def _newest_anchor(session: Session) -> str:
+    detail = session.scalars(
+        select(AuditEntry.detail).where(AuditEntry.action == Action.PRUNE).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    found = _ANCHOR.search(detail or "")
+    return found.group(1) if found else ""
+
+
+def prune_audit(session: Session, older_than: dt.date) -> int:
+    """Delete the entries logged before `older_than`, in the caller's transaction, and
+    log how many went. Returns that number (no entry is written when it is 0).
+
+    Only the oldest end of the chain is cut: should the clock ever have gone
+    backwards, an old-looking entry after a newer one stays.
+    """
+    cutoff = dt.datetime.combine(older_than, dt.time())
+    first_kept = session.scalar(select(func.min(AuditEntry.id)).where(AuditEntry.at >= cutoff))
+    doomed = select(AuditEntry.id)
+    if first_kept is not None:
+        doomed = doomed.where(AuditEntry.id < first_kept)
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).where(AuditEntry.id.in_(doomed)).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    if last is None:
+        return 0
+    last_id, anchor = last
+    removed = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= last_id)) or 0
+    session.execute(delete(AuditEntry).where(AuditEntry.id <= last_id))
+    newest = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    detail = f"{removed} logposter fra før {older_than:%d-%m-%Y} slettet; anker {anchor}"
+    # An emptied log starts again from the anchor, so the chain never restarts from nothing.
+    _append(session, newest or anchor, Action.PRUNE, None, detail)
+    return removed
+
+
+def apply_audit_retention(database: Database, today: dt.date | None = None) -> int:
+    """Prune the entries older than the setting `audit_retention_days`; for each start."""
+    from jobraad.settings import get_setting
+
+    days = int(get_setting(database, "audit_retention_days"))
+    if days < 1:
+        return 0
+    today = today or dt.date.today()
+    with database.transaction() as session:
+        return prune_audit(session, today - dt.timedelta(days=days))
+
+
+# --- export ------------------------------------------------------------------------------------
+
+EXPORT_HEADER = ("tidspunkt", "handling", "detalje", "borger")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UnknownCitizenError(UserFacingError):
+    pass
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _citizen_by_cpr(session: Session, citizen_cpr: str) -> tuple[int, str]:
+    """The id and the formatted CPR of the citizen a CPR number names."""
+    try:
+        digits = cpr_numbers.normalise(citizen_cpr)
+    except cpr_numbers.InvalidCpr as err:
+        raise UserFacingError(f"{err} Intet er eksporteret.") from None
+    citizen_id = session.scalars(select(Citizen.id).where(Citizen.cpr == digits)).first()
+    if citizen_id is None:
+        raise UnknownCitizenError(
+            f"Der er ingen borger med CPR-nummer {cpr_numbers.format_cpr(digits)} i sagsstammen. Loggen gemmer "
+            "ikke CPR-numre, så poster om en slettet borger kan ikke findes ud fra nummeret. Intet er eksporteret."
+        )
+    return citizen_id, cpr_numbers.format_cpr(digits)
+
+
+def audit_rows(session: Session, citizen_cpr: str | None = None) -> list[tuple[str, str, str, str]]:
+    """The log as export rows, oldest first: all entries, or only those about one citizen.
+
+    Citizens appear as "borger nr. N" (N is their number in this file, not
+    personal data), or by CPR when the export is about that citizen. Entries
+    about a deleted citizen say "slettet borger": a number freed by a deletion
+    may be given to a new citizen, so entries up to the deletion are never shown
+    as the new citizen's.
+    """
+    deleted_upto: dict[int, int] = {}
+    for citizen_id, entry_id in session.execute(
+        select(AuditEntry.citizen_id, func.max(AuditEntry.id))
+        .where(AuditEntry.action == Action.DELETE)
+        .group_by(AuditEntry.citizen_id)
+    ):
+        if citizen_id is not None:
+            deleted_upto[citizen_id] = entry_id
+    existing = set(session.scalars(select(Citizen.id)))
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    target: int | None = None
+    shown_cpr = ""
+    if citizen_cpr is not None:
+        target, shown_cpr = _citizen_by_cpr(session, citizen_cpr)
+        query = query.where(AuditEntry.citizen_id == target, AuditEntry.id > deleted_upto.get(target, 0))
+
+    rows: list[tuple[str, str, str, str]] = []
+    for entry in session.scalars(query.execution_options(yield_per=2000)):
+        cid = entry.citizen_id
+        if cid is None:
+            who = ""
+        elif target is not None:
+            who = shown_cpr
+        elif cid not in existing or entry.id <= deleted_upto.get(cid, 0):
+            who = DELETED_CITIZEN
+        else:
+            who = f"borger nr. {cid}"
+        label = ACTION_LABELS.get(entry.action, entry.action)
+        rows.append((f"{entry.at:%d-%m-%Y %H:%M:%S}", label, entry.detail, who))
+    return rows
+
+
+def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None) -> int:
+    """Write the log (or the entries about one citizen, who may ask to see them) as CSV
+    for Excel: UTF-8 with BOM, semicolons, nothing a spreadsheet would run as a
+    formula. The export is logged. Returns the number of entries written."""
+    from jobraad.pdf import write_atomically
+
+    with database.reading() as session:
+        rows = audit_rows(session, citizen_cpr)
+        citizen_id = _citizen_by_cpr(session, citizen_cpr)[0] if citizen_cpr is not None else None
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    data = text.getvalue().encode("utf-8-sig")
+
+    def build(fh: BinaryIO) -> None:
+        fh.write(data)
+
+    write_atomically(Path(dest), build)
+    with database.transaction() as session:
+        record(session, Action.EXPORT, citizen_id, "logbog om borgeren" if citizen_id is not None else "logbog")
+    return len(rows)

@@ -1,11 +1,153 @@
-"""Command-line commands for the trust feature (registered by jobraad.cli)."""
+"""Command-line commands for the trust feature (registered by jobraad.cli):
+`passphrase`, `backup`, `restore` and `audit`; and `change_passphrase()`, the
+service the change-passphrase dialog calls too.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+from pathlib import Path
 from typing import Any
+
+from db.errors import UserFacingError
+from db.session import Database, open_database
+from jobraad import audit
+from jobraad.cli import EXIT_OK, EXIT_REFUSED, check_new_passphrase, db_option, open_db, read_passphrase
+
+NEW_PASSPHRASE_ENV = "JOBRAAD_NEW_PASSPHRASE"
+
+
+def change_passphrase(database: Database, old: str, new: str) -> None:
+    """Re-encrypt the open database with `new` after checking `old` and the strength rule
+    (a `UserFacingError` with a Danish message when refused; nothing changed then). Logged.
+    Backups made before keep the passphrase they were made with."""
+    database.change_passphrase(old, new, check_new=check_new_passphrase)
+    with database.transaction() as session:
+        audit.record(session, audit.Action.CHANGE, None, "adgangskode skiftet")
 
 
 def register(sub: Any) -> None:
     """Add this feature's sub-commands to the `jobraad` parser."""
-    _ = (sub, argparse)
+    p = sub.add_parser(
+        "passphrase",
+        help="skift databasens adgangskode",
+        description="Skift databasens adgangskode (filen krypteres om). Den nuværende adgangskode læses fra "
+        f"JOBRAAD_PASSPHRASE eller spørges; den nye fra {NEW_PASSPHRASE_ENV} eller spørges to gange.",
+    )
+    db_option(p)
+    p.set_defaults(func=cmd_passphrase)
+
+    p = sub.add_parser(
+        "backup",
+        help="tag en krypteret sikkerhedskopi",
+        description="Tag en krypteret sikkerhedskopi (samme adgangskode som databasen). Uden -o lægges den i "
+        "mappen til sikkerhedskopier, og gamle kopier ryddes op (de seneste 7 dage og 4 uger gemmes).",
+    )
+    db_option(p)
+    p.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv kopien til denne fil")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="gendan databasen fra en sikkerhedskopi",
+        description="Gendan databasen fra en sikkerhedskopi. Kopien kontrolleres, før noget erstattes, og den "
+        "nuværende fil gemmes som <navn>.før-gendannelse-<tid>. Adgangskoden er den, kopien blev taget med.",
+    )
+    p.add_argument("file", type=Path, metavar="FIL", help="sikkerhedskopien")
+    db_option(p)
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "audit",
+        help="kontrollér eller eksportér logbogen",
+        description="Kontrollér logbogens kæde af kontrolsummer (--verify), eller eksportér logbogen som CSV "
+        "(-o FIL), hele logbogen eller kun posterne om én borger (--cpr).",
+    )
+    db_option(p)
+    p.add_argument("--verify", action="store_true", help="kontrollér, at ingen post er ændret eller fjernet")
+    p.add_argument("-o", "--output", type=Path, metavar="FIL", help="eksportér logbogen til denne CSV-fil")
+    p.add_argument("--cpr", metavar="CPR", help="kun posterne om borgeren med dette CPR-nummer")
+    p.set_defaults(func=cmd_audit)
+
+
+def _read_new_passphrase() -> str:
+    env = os.environ.get(NEW_PASSPHRASE_ENV)
+    if env:
+        return env
+    first = getpass.getpass("Ny adgangskode: ")
+    second = getpass.getpass("Gentag den nye adgangskode: ")
+    if first != second:
+        raise UserFacingError("De to nye adgangskoder er ikke ens. Adgangskoden er ikke skiftet.")
+    return first
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    old = read_passphrase()
+    database = open_database(args.db, old)
+    try:
+        change_passphrase(database, old, _read_new_passphrase())
+    finally:
+        database.close()
+    print(
+        "Adgangskoden er skiftet. Sikkerhedskopier taget før i dag åbnes stadig med den gamle adgangskode; "
+        "tag gerne en ny sikkerhedskopi."
+    )
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from jobraad.backup import automatic_backup, make_backup
+
+    if args.output is not None and args.output.exists():
+        raise UserFacingError(f"Der findes allerede en fil her: {args.output}. Vælg et andet navn.")
+    database = open_db(args.db)
+    try:
+        if args.output is not None:
+            written = make_backup(database, args.output, detail="sikkerhedskopi (kommandolinje)")
+        else:
+            written_or_none = automatic_backup(database, force=True)
+            assert written_or_none is not None  # forced
+            written = written_or_none
+    finally:
+        database.close()
+    print(f"Sikkerhedskopien er gemt: {written}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from jobraad.backup import restore
+
+    outcome = restore(args.file, args.db, read_passphrase())
+    print(f"Databasen {args.db} er gendannet fra {args.file}.")
+    if outcome.kept is not None:
+        print(f"Den tidligere fil er gemt som {outcome.kept}")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    if not args.verify and args.output is None:
+        raise UserFacingError("Angiv --verify for at kontrollere logbogen eller -o FIL for at eksportere den.")
+    if args.cpr is not None and args.output is None:
+        raise UserFacingError("--cpr bruges sammen med -o FIL (eksport af posterne om én borger).")
+    status = EXIT_OK
+    database = open_db(args.db)
+    try:
+        if args.verify:
+            with database.reading() as session:
+                report = audit.verify_chain(session)
+            if report.ok:
+                print(f"Logbogen er i orden: {report.entries} poster kontrolleret.")
+            else:
+                print(
+                    f"Logbogen er brudt ved post {report.broken_at}: den er ændret, eller en post før den er "
+                    f"fjernet ({report.entries} poster kontrolleret)."
+                )
+                status = EXIT_REFUSED
+        if args.output is not None:
+            count = audit.export_audit(database, args.output, args.cpr)
+            print(f"{count} logposter er skrevet til {args.output}")
+    finally:
+        database.close()
+    return status

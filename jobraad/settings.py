@@ -34,6 +34,12 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("signal_low_hours_weeks", "Uger på lavt timetal trods støtte før signal", 8),
         SettingSpec("signal_low_attendance", "Fremmøde under (andel)", 0.5),
         SettingSpec("stable_level_weeks", "Uger et timetal skal holdes for at være stabilt", 4),
+        # Trust (issue 8): lock, backups, retention. "" as backup folder = "backup" beside the database.
+        SettingSpec("idle_lock_minutes", "Lås vinduet efter minutter uden brug", 10),
+        SettingSpec("backup_folder", "Mappe til sikkerhedskopier (tom: mappen «backup» ved databasen)", ""),
+        SettingSpec("backup_every_hours", "Sikkerhedskopi for hver (timer i brug)", 4),
+        SettingSpec("retention_months", "Lukkede sager foreslås slettet efter (måneder)", 6),
+        SettingSpec("audit_retention_days", "Logbogen gemmes i (dage)", 1826),
     )
 }
 

@@ -1,0 +1,312 @@
+"""Encrypted backups of a caseload file, and restoring one.
+
+A backup is made with SQLite's online backup API, page by page from the open
+database into a new SQLCipher file keyed with the same passphrase. SQLCipher
+allows this only between databases with the same passphrase and cipher
+settings; each page is decrypted in memory and encrypted again for the new file
+(which gets its own salt), so the backup is as encrypted as the original and no
+plaintext touches the disk (tests/db/test_backup.py checks the bytes). The other
+way, `ATTACH ... KEY` and `sqlcipher_export()`, is only needed to change the
+passphrase or the cipher settings, which a backup does not do. The backup sees
+one consistent moment of the file even while the program goes on writing (WAL).
+
+Backups and restores write to a temporary name in the target folder and rename
+it into place only when it is complete and has passed SQLite's integrity check,
+so a full disk, a pulled network cable or a killed process never leaves a
+half-written file under the real name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3  # type: ignore[import-untyped]
+
+from db.errors import DatabaseMissingError, NotADatabaseError, StorageError, UserFacingError, WrongPassphraseError
+from db.lockfile import FileLock
+from db.session import Database, _probe, disk_nearly_full, open_locked, quote_passphrase
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIX = ".tmp"
+KEPT_MARK = ".før-gendannelse-"
+
+Progress = Callable[[int, int], None]  # (pages copied, pages in all)
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+class BackupRefusedError(UserFacingError):
+    """A file offered as a backup cannot be restored; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Database  # the restored file, open and locked; the caller closes it
+    kept: Path | None  # where the file it replaced was put, if there was one
+
+
+def temp_name_prefix(dest: Path) -> str:
+    """Temporary files for `dest` start with this (so a crashed backup's leftovers can be found)."""
+    return f".{dest.name}."
+
+
+# --- making a backup -------------------------------------------------------------------------
+
+
+def backup_to(database: Database, dest: Path, progress: Progress | None = None) -> Path:
+    """Write an encrypted copy of the open database to `dest` (replacing a file there).
+
+    Raises `StorageError` with a Danish message if the copy cannot be written;
+    then nothing is left at `dest` or beside it.
+    """
+    dest = Path(dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(dest), suffix=TEMP_SUFFIX, dir=dest.parent)
+        os.close(fd)
+    except OSError as err:
+        raise StorageError(_storage_message(err)) from None
+    tmp = Path(tmp_name)
+    try:
+        _copy_pages(database, tmp, progress)
+        _fsync(tmp)
+        os.replace(tmp, dest)
+        _fsync_folder(dest.parent)
+    except OSError as err:
+        _remove_with_journals(tmp)
+        raise StorageError(_storage_message(err)) from None
+    except BaseException:
+        _remove_with_journals(tmp)
+        raise
+    log.info("backup written")
+    return dest
+
+
+def _copy_pages(database: Database, target_path: Path, progress: Progress | None) -> None:
+    passphrase = database.engine.url.password or ""
+    with _keyed(target_path, quote_passphrase(passphrase)) as target:
+        raw = database.engine.raw_connection()
+        try:
+            source: Any = raw.driver_connection
+
+            def report(_status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
+
+            try:
+                if progress is None:
+                    source.backup(target)
+                else:
+                    source.backup(target, pages=256, progress=report)
+            except sqlcipher3.Error as err:
+                raise StorageError(_sqlite_message(str(err), target_path.parent)) from None
+        finally:
+            raw.close()
+        try:
+            # A backup is one self-contained file (no -wal beside it), fit for a network drive.
+            target.execute("PRAGMA journal_mode = DELETE").fetchall()
+            ok = target.execute("PRAGMA quick_check").fetchall()
+        except sqlcipher3.Error as err:
+            raise StorageError(_sqlite_message(str(err), target_path.parent)) from None
+        if ok != [("ok",)]:
+            raise StorageError("Sikkerhedskopien kunne ikke kontrolleres efter skrivningen. Prøv igen.")
+
+
+@contextlib.contextmanager
+def _keyed(path: Path, quoted_key: str) -> Iterator[Any]:
+    """A plain SQLCipher connection to `path`, keyed like `make_engine` keys its connections."""
+    try:
+        conn = sqlcipher3.connect(str(path), isolation_level=None)
+    except sqlcipher3.Error as err:
+        raise StorageError(_sqlite_message(str(err), path.parent)) from None
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {quoted_key}")
+        yield conn
+    finally:
+        conn.close()
+
+
+# --- restoring ---------------------------------------------------------------------------------
+
+
+def verify_backup(backup_file: Path, passphrase: str) -> None:
+    """Check that `backup_file` is a jobraad database that opens with `passphrase` and passes
+    the full `PRAGMA integrity_check`. Raises a `UserFacingError`; never changes the file."""
+    backup_file = Path(backup_file)
+    if not backup_file.is_file():
+        raise DatabaseMissingError(f"Sikkerhedskopien findes ikke: {backup_file}")
+    _probe(backup_file)
+    _verify_copy(backup_file, passphrase, original_name=backup_file.name)
+
+
+def _verify_copy(path: Path, passphrase: str, *, original_name: str) -> None:
+    with _keyed(path, quote_passphrase(passphrase)) as conn:
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlcipher3.DatabaseError as err:
+            if "not a database" in str(err) or "encrypted" in str(err):
+                raise WrongPassphraseError() from None
+            raise _damaged(original_name) from None
+        if not {"alembic_version", "citizen", "audit_entry"} <= tables:
+            raise NotADatabaseError(
+                f"{original_name} er ikke en sikkerhedskopi af en jobraad-database. Intet er ændret."
+            )
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlcipher3.DatabaseError:
+            raise _damaged(original_name) from None
+        if result != [("ok",)]:
+            raise _damaged(original_name)
+
+
+def _damaged(name: str) -> BackupRefusedError:
+    return BackupRefusedError(
+        f"Sikkerhedskopien {name} er beskadiget (den består ikke SQLites integritetskontrol) og kan ikke "
+        "gendannes. Vælg en anden sikkerhedskopi. Intet er ændret."
+    )
+
+
+def restore_file(backup_file: Path, db_path: Path, passphrase: str, now: dt.datetime | None = None) -> RestoreResult:
+    """Put `backup_file` in the place of the database at `db_path`.
+
+    In this order, so that nothing is lost at any step: take the file's lock
+    (`DatabaseLockedError` while any program has it open, this one included);
+    copy the backup beside the database under a temporary name and check that
+    the copy opens with `passphrase` and passes `PRAGMA integrity_check`; keep
+    the current file as `<name>.før-gendannelse-<time>` (its -wal goes with it:
+    an old WAL must never be replayed into the restored file); rename the copy
+    into place; open it. The returned database is open, locked and at the newest
+    schema; the caller logs the restore in it and closes it.
+    """
+    backup_file = Path(backup_file)
+    db_path = Path(db_path)
+    now = now or dt.datetime.now()
+    if not backup_file.is_file():
+        raise DatabaseMissingError(f"Sikkerhedskopien findes ikke: {backup_file}")
+    if db_path.exists() and backup_file.resolve() == db_path.resolve():
+        raise BackupRefusedError("Sikkerhedskopien og databasen er den samme fil. Intet er ændret.")
+    _probe(backup_file)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StorageError(_storage_message(err)) from None
+    lock = FileLock(db_path, action="gendannes").acquire()
+    try:
+        tmp = _copy_beside(backup_file, db_path)
+        try:
+            _verify_copy(tmp, passphrase, original_name=backup_file.name)
+            kept = _set_aside(db_path, now)
+            os.replace(tmp, db_path)
+            _fsync_folder(db_path.parent)
+        except OSError as err:
+            _remove_with_journals(tmp)
+            raise StorageError(_storage_message(err)) from None
+        except BaseException:
+            _remove_with_journals(tmp)
+            raise
+        database = open_locked(db_path, passphrase, lock, migrate=True, check=True)
+    except BaseException:
+        lock.release()
+        raise
+    log.info("backup restored")
+    return RestoreResult(database, kept)
+
+
+def _copy_beside(source: Path, db_path: Path) -> Path:
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(db_path), suffix=TEMP_SUFFIX, dir=db_path.parent)
+        os.close(fd)
+    except OSError as err:
+        raise StorageError(_storage_message(err)) from None
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(source, tmp)
+        _fsync(tmp)
+    except OSError as err:
+        _remove_with_journals(tmp)
+        raise StorageError(_storage_message(err)) from None
+    return tmp
+
+
+def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
+    """Rename the current file (and a -wal left by a crash) out of the way; drop its -shm."""
+    if not db_path.exists():
+        return None
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    kept = db_path.with_name(f"{db_path.name}{KEPT_MARK}{stamp}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = db_path.with_name(f"{db_path.name}{KEPT_MARK}{stamp}-{n}")
+    os.rename(db_path, kept)
+    wal = db_path.with_name(db_path.name + "-wal")
+    if wal.exists():
+        os.rename(wal, kept.with_name(kept.name + "-wal"))
+    with contextlib.suppress(FileNotFoundError):
+        db_path.with_name(db_path.name + "-shm").unlink()
+    return kept
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _storage_message(err: OSError) -> str:
+    if err.errno in _DISK_FULL:
+        return "Der er ikke plads nok på disken til sikkerhedskopien. Frigør plads, og prøv igen. Intet er ændret."
+    if err.errno in _NO_ACCESS:
+        return (
+            "Mappen er skrivebeskyttet, eller du har ikke adgang til den. Vælg en anden mappe til "
+            "sikkerhedskopier. Intet er ændret."
+        )
+    if err.errno == errno.ENOENT:
+        return "Mappen findes ikke (længere). Vælg en anden mappe til sikkerhedskopier. Intet er ændret."
+    reason = f" ({err.strerror})" if err.strerror else ""
+    return f"Filen kunne ikke skrives{reason}. Intet er ændret."
+
+
+def _sqlite_message(reason: str, folder: Path | None = None) -> str:
+    if "full" in reason or ("I/O" in reason and folder is not None and disk_nearly_full(folder)):
+        return _storage_message(OSError(errno.ENOSPC, reason))
+    if "readonly" in reason or "unable to open" in reason:
+        return _storage_message(OSError(errno.EROFS, reason))
+    return f"Sikkerhedskopien kunne ikke skrives ({reason}). Intet er ændret."
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows cannot open folders and needs no such step."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_with_journals(path: Path) -> None:
+    for p in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(OSError):
+            p.unlink()

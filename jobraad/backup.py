@@ -1,0 +1,202 @@
+"""Backups the caseworker does not have to think about, and restoring one.
+
+`automatic_backup()` is called at start (`force=True`) and then from a timer
+while the program is in use; it writes an encrypted backup (see `db.backup`)
+when the newest one is older than the setting `backup_every_hours`, into the
+folder of the setting `backup_folder` (a network drive is fine; empty means a
+"backup" folder beside the database), and then rotates the folder: the newest
+backup of each of the last 7 days that have one, and of each of the last 4 ISO
+weeks that have one, are kept. Only files this program named for this database
+are ever deleted there.
+
+Every backup and restore is logged; a restore is logged in the restored file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.backup import TEMP_SUFFIX, Progress, backup_to, restore_file, temp_name_prefix
+from db.session import Database
+from jobraad import audit
+from jobraad.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+BACKUP_SUFFIX = ".jobraad"
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+_STAMP = "%Y%m%d-%H%M%S"
+# Temporary files older than this in the backup folder are leftovers of a backup
+# that was killed or lost its network drive; younger ones may be another backup's.
+_STALE_TEMP = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    kept: Path | None  # the replaced file, kept beside the database
+    restored_from: Path
+
+
+def backup_folder(database: Database) -> Path:
+    """The folder for automatic backups (setting `backup_folder`, default "backup" beside the database)."""
+    configured = str(get_settings(database)["backup_folder"] or "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return database.path.parent / "backup"
+
+
+def backup_name(db_path: Path, at: dt.datetime) -> str:
+    """`sagsstamme.backup-20250314-093000.jobraad`: the database's name and the time."""
+    return f"{db_path.stem}.backup-{at.strftime(_STAMP)}{BACKUP_SUFFIX}"
+
+
+def _pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(db_path.stem)}\.backup-(\d{{8}}-\d{{6}})(?:-\d+)?{re.escape(BACKUP_SUFFIX)}")
+
+
+def list_backups(folder: Path, db_path: Path) -> list[tuple[Path, dt.datetime]]:
+    """The backups of this database in `folder`, oldest first, by the time in their name
+    (file times change when a folder is copied or synced)."""
+    pattern = _pattern(db_path)
+    found: list[tuple[Path, dt.datetime]] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        match = pattern.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            found.append((path, dt.datetime.strptime(match.group(1), _STAMP)))
+        except ValueError:
+            continue
+    return sorted(found, key=lambda item: (item[1], item[0].name))
+
+
+def backups_to_keep(
+    backups: Iterable[tuple[Path, dt.datetime]],
+    now: dt.datetime,
+    daily: int = KEEP_DAILY,
+    weekly: int = KEEP_WEEKLY,
+) -> set[Path]:
+    """Which backups rotation keeps: the newest of each of the last `daily` days that
+    have a backup, the newest of each of the last `weekly` ISO weeks that have one,
+    the newest of all, and any dated after `now` (a clock that was wrong is no
+    reason to delete). Counting days with backups, not calendar days, means a
+    holiday never empties the folder.
+    """
+    items = sorted(backups, key=lambda item: item[1], reverse=True)
+    keep = {path for path, at in items if at > now}
+    if items:
+        keep.add(items[0][0])
+    newest_of_day: dict[dt.date, Path] = {}
+    newest_of_week: dict[tuple[int, int], Path] = {}
+    for path, at in items:  # newest first, so the first seen of a day or week is its newest
+        newest_of_day.setdefault(at.date(), path)
+        year, week, _ = at.isocalendar()
+        newest_of_week.setdefault((year, week), path)
+    keep.update(path for _, path in sorted(newest_of_day.items(), reverse=True)[:daily])
+    keep.update(path for _, path in sorted(newest_of_week.items(), reverse=True)[:weekly])
+    return keep
+
+
+def backup_due(database: Database, now: dt.datetime | None = None, folder: Path | None = None) -> bool:
+    """True when the newest backup is older than the setting `backup_every_hours`."""
+    now = now or dt.datetime.now()
+    folder = folder or backup_folder(database)
+    hours = float(get_settings(database)["backup_every_hours"])
+    newest = [at for _, at in list_backups(folder, database.path) if at <= now]
+    return not newest or now - max(newest) >= dt.timedelta(hours=hours)
+
+
+def make_backup(
+    database: Database, dest: Path, *, detail: str = "sikkerhedskopi", progress: Progress | None = None
+) -> Path:
+    """An encrypted backup of the open database at `dest`, logged."""
+    written = backup_to(database, dest, progress)
+    with database.transaction() as session:
+        audit.record(session, audit.Action.BACKUP, None, detail)
+    return written
+
+
+def automatic_backup(
+    database: Database,
+    folder: Path | None = None,
+    now: dt.datetime | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Path | None:
+    """Back up into the backup folder if one is due (always with `force`, as at start),
+    then rotate. Returns the new backup, or None when none was due.
+    Raises `StorageError` (Danish message) when the folder cannot be written."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    folder = folder or backup_folder(database)
+    if not force and not backup_due(database, now, folder):
+        return None
+    dest = folder / backup_name(database.path, now)
+    n = 1
+    while dest.exists():  # two backups in one second (tests, a quick restart)
+        n += 1
+        dest = folder / (backup_name(database.path, now).removesuffix(BACKUP_SUFFIX) + f"-{n}{BACKUP_SUFFIX}")
+    written = make_backup(database, dest, detail="automatisk sikkerhedskopi", progress=progress)
+    rotate(folder, database.path, now)
+    return written
+
+
+def rotate(folder: Path, db_path: Path, now: dt.datetime) -> list[Path]:
+    """Delete the backups `backups_to_keep` does not keep, and stale temporary files.
+    Returns what was deleted. A file that cannot be deleted is left (and tried next time)."""
+    backups = list_backups(folder, db_path)
+    keep = backups_to_keep(backups, now)
+    removed: list[Path] = []
+    for path, _ in backups:
+        if path not in keep:
+            try:
+                path.unlink()
+            except OSError as err:
+                log.warning("old backup not removed: %s", err.strerror)
+                continue
+            removed.append(path)
+    removed += _remove_stale_temp_files(folder, db_path, now)
+    return removed
+
+
+def _remove_stale_temp_files(folder: Path, db_path: Path, now: dt.datetime) -> list[Path]:
+    # `db.backup` writes `<final name>` as `.<final name>.<random>.tmp` until it is complete.
+    prefix = temp_name_prefix(folder / f"{db_path.stem}.backup-").removesuffix(".")
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if not (path.name.startswith(prefix) and TEMP_SUFFIX in path.name):
+                continue
+            with contextlib.suppress(OSError):
+                if now - dt.datetime.fromtimestamp(path.stat().st_mtime) > _STALE_TEMP:
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def restore(backup_file: Path, db_path: Path, passphrase: str, now: dt.datetime | None = None) -> RestoreOutcome:
+    """Replace the database at `db_path` with `backup_file` (see `db.backup.restore_file`:
+    checked first, the replaced file kept, refused while the database is open anywhere,
+    this program included: close it first). `passphrase` is the backup's, which is the
+    database's passphrase from when the backup was made. The restore is logged in the
+    restored file; open it again afterwards with that passphrase."""
+    backup_file = Path(backup_file)
+    result = restore_file(backup_file, Path(db_path), passphrase, now)
+    try:
+        made = dt.datetime.fromtimestamp(backup_file.stat().st_mtime)
+        with result.database.transaction() as session:
+            audit.record(session, audit.Action.RESTORE, None, f"gendannet fra sikkerhedskopi fra {made:%d-%m-%Y %H:%M}")
+    finally:
+        result.database.close()
+    return RestoreOutcome(kept=result.kept, restored_from=backup_file)

@@ -1,0 +1,1 @@
+"""Benchmark-style scripts, run by hand; pytest does not collect them (see conftest.py)."""

@@ -1,0 +1,192 @@
+"""Retention: closed cases offered for deletion after the set period, and a deletion
+that removes every trace of the citizen, logs it without personal data and leaves no
+deleted content in the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.enums import Outcome, VisitationGroup
+from db.models import AuditEntry, Base, Citizen, JournalNote
+from db.session import Database
+from jobraad import audit
+from jobraad.attachments import add_attachment_bytes
+from jobraad.citizens import CitizenInput, CitizenNotFound, close_case, create_citizen, reopen_case
+from jobraad.demo import generate_demo
+from jobraad.retention import (
+    CaseNotClosedError,
+    DueForDeletion,
+    closed_cases_due_for_deletion,
+    delete_citizen,
+    delete_citizens,
+    months_before,
+)
+from jobraad.settings import set_settings
+from tests.conftest import PASSPHRASE
+
+MARKER = "Quistgaard-Ølgod"
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2025, 8, 31), 6, dt.date(2025, 2, 28)),
+        (dt.date(2024, 8, 31), 6, dt.date(2024, 2, 29)),
+        (dt.date(2025, 1, 15), 1, dt.date(2024, 12, 15)),
+        (dt.date(2025, 3, 10), 0, dt.date(2025, 3, 10)),
+        (dt.date(2025, 3, 10), 30, dt.date(2022, 9, 10)),
+    ],
+)
+def test_months_before(day: dt.date, months: int, expected: dt.date) -> None:
+    assert months_before(day, months) == expected
+
+
+def _citizen(database: Database, n: int, closed_on: dt.date | None = None) -> int:
+    cid = create_citizen(
+        database,
+        CitizenInput(
+            "Borger", f"Nr{n}", f"{n:02d}0162-1233", group=VisitationGroup.GRUPPE_2, forloeb_start=dt.date(2023, 1, 1)
+        ),
+    )
+    if closed_on is not None:
+        close_case(database, cid, Outcome.ORDINAERT_JOB, closed_on)
+    return cid
+
+
+def test_closed_cases_due_for_deletion(database: Database) -> None:
+    today = dt.date(2025, 3, 10)
+    _citizen(database, 1)  # open
+    long_ago = _citizen(database, 2, dt.date(2024, 9, 9))  # six months and a day
+    _citizen(database, 3, dt.date(2024, 9, 10))  # exactly six months: not yet
+    older = _citizen(database, 4, dt.date(2024, 1, 31))
+    reopened = _citizen(database, 5, dt.date(2024, 1, 1))
+    reopen_case(database, reopened, dt.date(2024, 2, 1), VisitationGroup.GRUPPE_2)
+    again = _citizen(database, 6, dt.date(2023, 6, 1))
+    reopen_case(database, again, dt.date(2023, 7, 1), VisitationGroup.GRUPPE_2)
+    close_case(database, again, Outcome.FLYTTET, dt.date(2024, 12, 1))  # closed again, recently
+    due = closed_cases_due_for_deletion(database, today)
+    assert due == [DueForDeletion(older, dt.date(2024, 1, 31)), DueForDeletion(long_ago, dt.date(2024, 9, 9))]
+    set_settings(database, {"retention_months": 12})
+    assert closed_cases_due_for_deletion(database, today) == [DueForDeletion(older, dt.date(2024, 1, 31))]
+
+
+def _rows_about(database: Database, citizen_id: int) -> dict[str, int]:
+    """Rows in every table that has a citizen_id column (the audit log excepted)."""
+    counts: dict[str, int] = {}
+    with database.reading() as session:
+        for table in Base.metadata.sorted_tables:
+            if "citizen_id" in table.c and table.name != "audit_entry":
+                counts[table.name] = session.scalar(
+                    select(func.count()).select_from(table).where(table.c.citizen_id == citizen_id)
+                )
+        counts["citizen"] = session.scalar(select(func.count()).select_from(Citizen).where(Citizen.id == citizen_id))
+    return counts
+
+
+def _table_sizes(database: Database) -> dict[str, int]:
+    with database.reading() as session:
+        return {
+            t.name: session.scalar(select(func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables
+            if t.name != "audit_entry"
+        }
+
+
+def _plaintext_copy(database: Database, dest: Path) -> bytes:
+    """An unencrypted copy made with sqlcipher_export, read as bytes, then removed."""
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"ATTACH DATABASE '{dest}' AS plaintext KEY ''")
+        cursor.execute("SELECT sqlcipher_export('plaintext')")
+        cursor.execute("DETACH DATABASE plaintext")
+        cursor.close()
+    finally:
+        raw.close()
+    try:
+        return dest.read_bytes()
+    finally:
+        dest.unlink()
+
+
+def test_delete_removes_everything_about_the_citizen(database: Database, db_path: Path, tmp_path: Path) -> None:
+    generate_demo(database, citizens=12, seed=5, today=dt.date(2025, 3, 1))
+    with database.reading() as session:
+        # The demo citizen with the most kinds of data.
+        ids = list(session.scalars(select(Citizen.id)))
+    richest = max(ids, key=lambda cid: sum(1 for n in _rows_about(database, cid).values() if n))
+    add_attachment_bytes(database, richest, f"erklæring {MARKER}.png", b"\x89PNG\r\n\x1a\n" + MARKER.encode() * 50)
+    with database.transaction() as session:
+        citizen = session.get(Citizen, richest)
+        assert citizen is not None
+        citizen.last_name = MARKER
+        citizen.journal.append(JournalNote(text=f"Samtale med {MARKER} om helbred."))
+        closed = any(o.reopened_on is None for o in citizen.outcomes)
+    if not closed:
+        close_case(database, richest, Outcome.FLEKSJOB, dt.date(2024, 6, 3))
+    about = _rows_about(database, richest)
+    assert about["attachment"] >= 1 and about["journal_note"] >= 1 and about["forloeb"] >= 1
+    sizes = _table_sizes(database)
+    assert MARKER.encode() in _plaintext_copy(database, tmp_path / "før.db")
+
+    assert delete_citizen(database, richest)
+
+    assert set(_rows_about(database, richest).values()) == {0}
+    after = _table_sizes(database)
+    assert sum(sizes.values()) - sum(after.values()) >= sum(about.values())
+    with database.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert conn.exec_driver_sql("PRAGMA freelist_count").scalar() == 0
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert MARKER.encode() not in _plaintext_copy(database, tmp_path / "efter.db")
+    assert not list(tmp_path.glob("*.db"))
+    with database.reading() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry is not None and entry.action == audit.Action.DELETE and entry.citizen_id == richest
+        assert entry.detail.startswith("borger slettet (lukket ")
+        dt.datetime.strptime(entry.detail.removeprefix("borger slettet (lukket ").removesuffix(")"), "%d-%m-%Y")
+        details = " ".join(session.scalars(select(AuditEntry.detail)))
+        assert MARKER not in details
+        assert audit.verify_chain(session).ok
+    database.close()
+    assert MARKER.encode() not in db_path.read_bytes()
+
+
+def test_delete_refuses_open_and_unknown_cases_and_changes_nothing(database: Database) -> None:
+    closed = _citizen(database, 1, dt.date(2024, 1, 1))
+    still_open = _citizen(database, 2)
+    before = _table_sizes(database)
+    with pytest.raises(CaseNotClosedError) as info:
+        delete_citizens(database, [closed, still_open])
+    assert "Kun lukkede sager" in info.value.message
+    with pytest.raises(CitizenNotFound):
+        delete_citizen(database, 999)
+    assert _table_sizes(database) == before
+    with database.reading() as session:
+        assert audit.Action.DELETE not in session.scalars(select(AuditEntry.action)).all()
+
+
+def test_delete_several_at_once(database: Database) -> None:
+    ids = [_citizen(database, n, dt.date(2024, 1, n)) for n in (1, 2, 3)]
+    keep = _citizen(database, 4)
+    assert delete_citizens(database, ids[:2])
+    with database.reading() as session:
+        assert sorted(session.scalars(select(Citizen.id))) == sorted([ids[2], keep])
+
+
+def test_passphrase_still_opens_after_vacuum(database: Database, db_path: Path) -> None:
+    from db.session import open_database
+
+    cid = _citizen(database, 1, dt.date(2024, 1, 1))
+    delete_citizen(database, cid)
+    database.close()
+    reopened = open_database(db_path, PASSPHRASE)
+    try:
+        assert reopened.integrity_check()
+    finally:
+        reopened.close()
