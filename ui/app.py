@@ -6,13 +6,14 @@ import secrets
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from db.errors import UserFacingError, WrongPassphraseError
-from db.session import Database, create_database, open_database
+from db.session import Database, DatabaseDamagedError, create_database, open_database, unlock_delay
 from jobraad.paths import default_db_path
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
@@ -39,17 +40,50 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def unlock(path: Path, parent: QWidget | None = None) -> Database | None:
-    """Ask for the passphrase until it opens the file, or the user gives up."""
+    """Ask for the passphrase until it opens the file, or the user gives up. Repeated
+    wrong passphrases wait longer each time; a damaged file offers a restore."""
     dialog = PassphraseDialog(parent, file_label=str(path))
+    failures = 0
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
             return open_database(path, dialog.value())
         except WrongPassphraseError as err:
-            dialog.show_error(err.message)
+            failures += 1
+            wait = unlock_delay(failures)
+            dialog.show_error(err.message + (f" Vent {wait:.0f} sekunder." if wait >= 1 else ""))
+            if wait > 0:
+                time.sleep(wait)
+        except DatabaseDamagedError as err:
+            return offer_restore(path, dialog.value(), err.message, parent)
         except UserFacingError as err:
             QMessageBox.critical(parent, "jobraad", err.message)
             return None
     return None
+
+
+def offer_restore(path: Path, passphrase: str, message: str, parent: QWidget | None) -> Database | None:
+    """The file failed its integrity check: offer to restore a backup, then open that."""
+    from jobraad import backup
+
+    answer = QMessageBox.critical(
+        parent,
+        "Databasen er beskadiget",
+        message + "\n\nVil du gendanne en sikkerhedskopi nu?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    chosen, _ = QFileDialog.getOpenFileName(
+        parent, "Gendan sikkerhedskopi", str(path.parent), "Sikkerhedskopi (*.jobraad *.bak *.backup);;Alle filer (*)"
+    )
+    if not chosen:
+        return None
+    try:
+        backup.restore(Path(chosen), path, passphrase)
+        return open_database(path, passphrase)
+    except UserFacingError as err:
+        QMessageBox.critical(parent, "Gendan sikkerhedskopi", err.message)
+        return None
 
 
 def create_with_dialog(path: Path, parent: QWidget | None = None) -> Database | None:
@@ -112,6 +146,7 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         idle = float(get_settings(database).get("idle_lock_minutes", 10))
         window = MainWindow(database, title_suffix=title, idle_minutes=idle)
         window.show()
+        window.start_background_work()
         return app.exec()
     finally:
         if demo_session is not None:

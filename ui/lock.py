@@ -133,11 +133,3 @@ def cover_open_dialogs(exclude: QWidget | None = None) -> list[QWidget]:
             cover.raise_()
             covers.append(cover)
     return covers
-
-
-def default_delay(failures: int) -> float:
-    """Seconds to wait after `failures` wrong passphrases in a row: none for the first
-    three, then doubling from 2 s, at most 60 s."""
-    if failures <= 3:
-        return 0.0
-    return float(min(60, 2 ** (failures - 3)))

@@ -30,14 +30,14 @@ from PySide6.QtWidgets import (
 
 from db.enums import Aim, VisitationGroup
 from db.errors import UserFacingError
-from db.session import Database
+from db.session import Database, unlock_delay
 from jobraad import __version__, audit, cpr
 from jobraad.caseload import CaseloadRow, load_caseload
 from jobraad.overview import load_overview
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui.citizen_file import CitizenFileWidget
 from ui.dialogs.citizen import new_citizen_dialog
-from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs, default_delay
+from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
 from ui.worker import Progress, Task, run_with_progress
@@ -257,6 +257,23 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             citizen_menu.addAction(action)
+
+        security = self.menuBar().addMenu("&Sikkerhed")
+        from ui import trust_actions
+
+        for text, shortcut, slot in (
+            ("Tag &sikkerhedskopi nu", "", lambda: trust_actions.backup_now(self)),
+            ("&Gendan sikkerhedskopi…", "", lambda: trust_actions.restore_backup(self)),
+            ("Skift &adgangskode…", "", lambda: trust_actions.change_passphrase_dialog(self)),
+            ("&Lukkede sager til sletning…", "", lambda: trust_actions.RetentionDialog(self).exec()),
+            ("&Eksportér log…", "", lambda: trust_actions.export_audit_dialog(self)),
+            ("&Kontrollér loggen", "", lambda: trust_actions.verify_audit(self)),
+        ):
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            security.addAction(action)
 
         view_menu = self.menuBar().addMenu("&Vis")
         for text, shortcut, index in (("&Overblik", "Ctrl+1", 0), ("S&agsstamme", "Ctrl+2", 1)):
@@ -485,7 +502,7 @@ class MainWindow(QMainWindow):
         self._clear_clipboard()
         self.stack.setCurrentWidget(self.locked_page)
         self.menuBar().setEnabled(False)
-        dialog = LockDialog(self.database.check_passphrase, default_delay, self)
+        dialog = LockDialog(self.database.check_passphrase, unlock_delay, self)
         covers = cover_open_dialogs(exclude=dialog)
         self.lock_dialog = dialog
         dialog.exec()
@@ -524,7 +541,30 @@ class MainWindow(QMainWindow):
             self.reload()
             self.statusBar().showMessage("Indstillingerne er gemt.", 5000)
 
+    def start_background_work(self) -> None:
+        """At start: prune the audit log, take a backup; then a backup check every 15 minutes."""
+        from jobraad.audit import apply_audit_retention
+        from ui import trust_actions
+
+        apply_audit_retention(self.database)
+        trust_actions.background_backup(self, force=True)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(15 * 60 * 1000)
+        self._backup_timer.timeout.connect(lambda: trust_actions.background_backup(self, force=False))
+        self._backup_timer.start()
+
+    def force_quit(self) -> None:
+        """Close without asking (after a restore the open file is gone)."""
+        self._force_quit = True
+        self.close()
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if getattr(self, "_force_quit", False):
+            super().closeEvent(event)
+            return
         if self.file.citizen_id is not None and not self.file.can_leave():
             event.ignore()
             return
