@@ -41,6 +41,7 @@ class OverviewPage(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.heading)
         self.counts = QHBoxLayout()
+        self.counts.addStretch(1)
         self.count_labels: list[QLabel] = []
         layout.addLayout(self.counts)
         self.tree = QTreeWidget()
@@ -67,9 +68,8 @@ class OverviewPage(QWidget):
         for group, count in overview.group_counts.items():
             label = QLabel(f"<b>{count}</b> {GROUP_LABELS[group]}")
             label.setStyleSheet("border: 1px solid #bbb; border-radius: 4px; padding: 4px 10px; background: #fafafa;")
-            self.counts.addWidget(label)
+            self.counts.insertWidget(self.counts.count() - 1, label)
             self.count_labels.append(label)
-        self.counts.addStretch(1)
 
         self.tree.clear()
         bold = QFont()

@@ -62,6 +62,7 @@ def _run_child(code: str) -> dict[str, float]:
 BARE_WINDOW = """
     import time
     t0 = time.perf_counter()
+    from PySide6.QtWidgets import QApplication, QLabel
     app = QApplication([])
     label = QLabel("jobraad")
     label.show()
