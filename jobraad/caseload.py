@@ -19,7 +19,7 @@ from db.models import CaseOutcome, Citizen, Deadline, Forloeb, GoalProgress, Mee
 from db.session import Database
 from jobraad import cpr
 from jobraad.documentation import Readiness, overdue_requests, readiness_by_citizen
-from jobraad.text import fold_for_search
+from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import DueItem, Urgency, group_deadlines, in_target_group_2024, urgency, weeks_in_forloeb
 from jobraad.vocab import MEETING_LABELS
 
@@ -41,7 +41,10 @@ class CaseloadRow:
     in_target_group: bool
     due: tuple[DueItem, ...] = ()
     readiness: Readiness | None = None
-    search_text: str = field(default="", repr=False)  # folded (jobraad.text.fold_for_search): name, CPR, phone, notes
+    search_text: str = field(default="", repr=False)
+    sort_name: str = field(
+        default="", repr=False
+    )  # jobraad.text.danish_sort_key of "last first"  # folded (jobraad.text.fold_for_search): name, CPR, phone, notes
 
     @property
     def name(self) -> str:
@@ -173,6 +176,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
                 due=tuple(due.get(citizen_id, ())),
                 readiness=readiness.get(citizen_id) if active else None,
                 search_text=fold_for_search(search),
+                sort_name=danish_sort_key(f"{last} {first}"),
             )
         )
     return rows

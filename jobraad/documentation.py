@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -176,8 +177,8 @@ def _placement_label(p: Placement) -> str:
 def _entries(
     pack: RulePack,
     aim: Aim,
-    placements: list[Placement],
-    stored: dict[tuple[str, str], DocumentationItem],
+    placements: Sequence[Any],  # Placement objects or rows with the same columns
+    stored: Mapping[tuple[str, str], Any],  # DocumentationItem objects or rows
     attachments: dict[int, list[AttachmentRef]],
     events: dict[int, list[EventView]],
 ) -> list[ChecklistEntry]:
@@ -483,19 +484,20 @@ def readiness_by_citizen(
     ids = list(citizen_ids) if citizen_ids is not None else None
     cstmt = select(Citizen.id, Citizen.aim, Citizen.rule_pack)
     fstmt = select(Forloeb.citizen_id, Forloeb.start_date).where(Forloeb.end_date.is_(None))
-    pstmt = select(Placement)
-    dstmt = select(DocumentationItem)
+    # Plain rows, not ORM objects: this runs for the whole caseload on every reload.
+    pstmt = select(Placement.id, Placement.citizen_id, Placement.kind, Placement.employer_name, Placement.start_date)
+    dstmt = select(DocumentationItem.__table__)
     if ids is not None:
         cstmt = cstmt.where(Citizen.id.in_(ids))
         fstmt = fstmt.where(Forloeb.citizen_id.in_(ids))
         pstmt = pstmt.where(Placement.citizen_id.in_(ids))
         dstmt = dstmt.where(DocumentationItem.citizen_id.in_(ids))
     starts = dict(session.execute(fstmt).all())
-    placements: dict[int, list[Placement]] = defaultdict(list)
-    for p in session.scalars(pstmt.order_by(Placement.start_date)):
+    placements: dict[int, list[Any]] = defaultdict(list)
+    for p in session.execute(pstmt.order_by(Placement.start_date)):
         placements[p.citizen_id].append(p)
-    stored: dict[int, dict[tuple[str, str], DocumentationItem]] = defaultdict(dict)
-    for d in session.scalars(dstmt):
+    stored: dict[int, dict[tuple[str, str], Any]] = defaultdict(dict)
+    for d in session.execute(dstmt):
         stored[d.citizen_id][(d.item_key, d.instance)] = d
     out: dict[int, Readiness] = {}
     for citizen_id, aim, rule_pack in session.execute(cstmt):

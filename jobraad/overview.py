@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from db.enums import VisitationGroup
 from db.session import Database
-from jobraad.caseload import caseload_rows
+from jobraad.caseload import CaseloadRow, caseload_rows
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Signal
 from jobraad.visitation import DueItem, Urgency, urgency
@@ -46,10 +47,14 @@ class Overview:
 SECTIONS = (Urgency.OVERDUE, Urgency.THIS_WEEK, Urgency.NEXT_WEEK)
 
 
-def load_overview(database: Database, today: dt.date | None = None) -> Overview:
+def load_overview(
+    database: Database, today: dt.date | None = None, rows: Sequence[CaseloadRow] | None = None
+) -> Overview:
+    """The Overblik; pass the caseload `rows` when they are loaded already (the window does)."""
     today = today or dt.date.today()
     with database.reading() as session:
-        rows = caseload_rows(session, today)
+        if rows is None:
+            rows = caseload_rows(session, today)
         signals = signals_by_citizen(session, today)
     buckets: dict[Urgency, list[CitizenDue]] = {s: [] for s in SECTIONS}
     groups: Counter[VisitationGroup] = Counter()

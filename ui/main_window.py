@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         rows = load_caseload(self.database, self.today)
         self.model.set_rows(rows, self.today)
         self._update_count()
-        self.overview.show_overview(load_overview(self.database, self.today))
+        self.overview.show_overview(load_overview(self.database, self.today, rows))
         if selected is not None:
             self.select_citizen(selected)
         self.caseload_reloaded.emit(len(rows))

@@ -13,7 +13,7 @@ from db.enums import Aim, VisitationGroup
 from jobraad import cpr
 from jobraad.caseload import CaseloadRow
 from jobraad.dates import format_date
-from jobraad.text import danish_sort_key, fold_for_search
+from jobraad.text import fold_for_search
 from jobraad.visitation import Urgency
 from jobraad.vocab import AIM_LABELS, GROUP_DESCRIPTIONS, GROUP_LABELS, GROUP_SHORT_LABELS, OUTCOME_LABELS
 
@@ -137,7 +137,7 @@ class CaseloadTableModel(QAbstractTableModel):
 
     def _sort_key(self, row: CaseloadRow, col: int) -> Any:
         if col == self.NAME:
-            return danish_sort_key(f"{row.last_name} {row.first_name}")
+            return row.sort_name
         if col == self.CPR:
             return row.cpr
         if col == self.AGE:
