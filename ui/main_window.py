@@ -562,12 +562,15 @@ class MainWindow(QMainWindow):
             app.quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if getattr(self, "_force_quit", False):
-            super().closeEvent(event)
-            return
-        if self.file.citizen_id is not None and not self.file.can_leave():
+        if not getattr(self, "_force_quit", False) and self.file.citizen_id is not None and not self.file.can_leave():
             event.ignore()
             return
+        # Nothing may touch the database after the window is gone (it is closed next).
+        self._search_audit.stop()
+        self.idle._timer.stop()
+        backup_timer = getattr(self, "_backup_timer", None)
+        if backup_timer is not None:
+            backup_timer.stop()
         super().closeEvent(event)
 
     def _about(self) -> None:

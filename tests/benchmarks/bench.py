@@ -146,6 +146,7 @@ def measure_in_process(db: Path) -> list[Row]:
     export_summary(database, target, "xlsx")
     export_s = time.perf_counter() - t
     target.unlink()
+    window.close()
     database.close()
     return [
         Row("søgning, median pr. tastetryk (50 tryk)", statistics.median(timings), "ms", goal="< 16 ms"),

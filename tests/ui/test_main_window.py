@@ -205,3 +205,10 @@ def test_idle_time_locks(qtbot: QtBot, window: MainWindow) -> None:
         window.idle.minutes = 0.0001
         window.idle._check()
     assert lock.called
+
+
+def test_pending_search_log_does_not_outlive_the_window(qtbot: QtBot, window: MainWindow) -> None:
+    window.search.setText("Ærø")
+    assert window._search_audit.isActive()
+    window.close()
+    assert not window._search_audit.isActive()
