@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self._tasks: list[Task] = []
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
-        self.resize(1440, 900)
+        self.resize(1360, 840)
 
         self.model = CaseloadTableModel(self)
         self.proxy = CaseloadFilterProxy(self)
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.file)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([640, 800])
+        splitter.setSizes([600, 760])
         self.overview = OverviewPage()
         self.overview.item_activated.connect(self.open_citizen)
         self.pages = QTabWidget()

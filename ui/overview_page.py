@@ -6,7 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from jobraad.dates import format_date
 from jobraad.overview import SECTIONS, Overview
@@ -48,7 +48,10 @@ class OverviewPage(QWidget):
         self.tree.setObjectName("overviewTree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Borger / frist", "Dato"])
-        self.tree.setColumnWidth(0, 620)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAlternatingRowColors(False)
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree)
