@@ -253,8 +253,6 @@ def open_database(path: Path | str, passphrase: str, *, migrate: bool = True, ch
 
 def open_locked(path: Path, passphrase: str, lock: FileLock, *, migrate: bool = True, check: bool = True) -> Database:
     """`open_database` for a caller that already holds the file's lock (a restore)."""
-    from db.migrate import upgrade_to_head
-
     _probe(path)
     engine = make_engine(path, passphrase)
     _unlock(engine)
@@ -262,12 +260,21 @@ def open_locked(path: Path, passphrase: str, lock: FileLock, *, migrate: bool = 
     try:
         if check and not database.quick_check():
             raise DatabaseDamagedError(path)
-        if migrate:
+        if migrate and not _at_head(database):
+            from db.migrate import upgrade_to_head  # Alembic only when there is work for it
+
             upgrade_to_head(database)
     except BaseException:
         database.engine.dispose()
         raise
     return database
+
+
+def _at_head(database: Database) -> bool:
+    from db.schema_version import HEAD_REVISION, stored_revision
+
+    with database.engine.connect() as conn:
+        return stored_revision(conn) == HEAD_REVISION
 
 
 def create_database(path: Path | str, passphrase: str) -> Database:

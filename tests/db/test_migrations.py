@@ -71,3 +71,9 @@ def test_newer_file_refused_unchanged(tmp_path: Path) -> None:
         assert current_revision(check) == "ffff_from_the_future"
     finally:
         check.close()
+
+
+def test_head_revision_constant_matches_the_migrations() -> None:
+    from db.schema_version import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
