@@ -106,6 +106,12 @@ class DemoSession:
         self.folder = Path(tempfile.mkdtemp(prefix="jobraad-demo-"))
         self.database = create_database(self.folder / "demo.jobraad", secrets.token_urlsafe(24))
         generate_demo(self.database, citizens=citizens, seed=1)
+        from jobraad.settings import set_settings
+
+        set_settings(
+            self.database,
+            {"caseworker_name": "Demo Jobrådgiver", "caseworker_email": "jobraadgiver@kk.example"},
+        )
 
     def cleanup(self) -> None:
         self.database.close()

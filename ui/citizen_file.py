@@ -454,6 +454,8 @@ class CitizenFileWidget(QWidget):
             self.case_text.show_citizen(self.citizen_id)
         self.health_notes.model.set_rows(health.list_health_notes(self.database, self.citizen_id))
         self.health_text.clear()
+        if self.health_notes.model.rowCount():
+            self.health_notes.view.selectRow(0)  # the newest note, ready to read
         self.contacts.model.set_rows(health.list_contacts(self.database, self.citizen_id))
         self.activities.model.set_rows(records.list_activities(self.database, self.citizen_id))
         self._load_journal()
