@@ -319,19 +319,25 @@ class MainWindow(QMainWindow):
         selected = self.selected_citizen_id()
         rows = load_caseload(self.database, self.today)
         self.model.set_rows(rows, self.today)
-        self._update_count()
+        self._update_count(recount=True)
         self.overview.show_overview(load_overview(self.database, self.today, rows))
         if selected is not None:
             self.select_citizen(selected)
         self.caseload_reloaded.emit(len(rows))
 
-    def _update_count(self) -> None:
-        rows = self.model.rows()
-        active = sum(1 for r in rows if r.active)
-        overdue = sum(1 for r in rows if r.active and r.overdue_count(self.today))
+    def _update_count(self, *, recount: bool = False) -> None:
+        """The status line. The totals change only on reload (`recount`), not per keystroke."""
+        if recount or not hasattr(self, "_totals"):
+            rows = self.model.rows()
+            self._totals = (
+                len(rows),
+                sum(1 for r in rows if r.active),
+                sum(1 for r in rows if r.active and r.overdue_count(self.today)),
+            )
+        total, active, overdue = self._totals
         shown = self.proxy.rowCount()
         self.count_label.setText(
-            f"Viser {shown} af {len(rows)} borgere · {active} aktive · {overdue} med overskredne frister"
+            f"Viser {shown} af {total} borgere · {active} aktive · {overdue} med overskredne frister"
         )
 
     def _search_changed(self, text: str) -> None:
