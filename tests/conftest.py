@@ -10,8 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from db.session import Database, create_database
+
+# In CI the fuzz tests replay a fixed set of examples, so a run is repeatable; locally
+# they explore new inputs each time.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 PASSPHRASE = "korrekt hest batteri hæfteklamme"
 

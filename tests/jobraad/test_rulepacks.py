@@ -685,7 +685,8 @@ def _check(text: str, name: str) -> None:
     except RulePackError as error:
         assert error.file == name
         assert error.message.startswith(f"Regelpakken {name}")
-        assert error.line is None or 1 <= error.line <= text.count("\n") + 1
+        # Editors (and tomllib) count a lone CR as a line break too.
+        assert error.line is None or 1 <= error.line <= len(text.splitlines()) + 1
     else:
         assert isinstance(pack, RulePack) and pack.items
 
