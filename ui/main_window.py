@@ -341,7 +341,9 @@ class MainWindow(QMainWindow):
         )
 
     def _search_changed(self, text: str) -> None:
+        selected = self.selected_citizen_id()
         self.proxy.set_search(text)
+        self._keep_selection(selected)
         self._update_count()
         if text.strip():
             self._search_audit.start()
@@ -351,6 +353,7 @@ class MainWindow(QMainWindow):
             audit.record(session, audit.Action.SEARCH, None, "sagsstamme")
 
     def _filters_changed(self) -> None:
+        selected = self.selected_citizen_id()
         self.proxy.set_filters(
             group=self.group_filter.currentData(),
             aim=self.aim_filter.currentData(),
@@ -358,7 +361,16 @@ class MainWindow(QMainWindow):
             overdue_only=self.overdue_filter.isChecked(),
             target_group_only=self.target_filter.isChecked(),
         )
+        self._keep_selection(selected)
         self._update_count()
+
+    def _keep_selection(self, citizen_id: int | None) -> None:
+        """After the list was filtered: select the open citizen (or the one selected) again
+        if shown. The open file stays open either way, so typing a search never throws
+        away unsaved work."""
+        keep = self.file.citizen_id if self.file.citizen_id is not None else citizen_id
+        if keep is not None:
+            self._reselect(keep)
 
     def clear_filters(self) -> None:
         for combo in (self.group_filter, self.aim_filter, self.status_filter):
@@ -371,8 +383,7 @@ class MainWindow(QMainWindow):
         indexes = self.table.selectionModel().selectedRows()
         if not indexes:
             return None
-        source = self.proxy.mapToSource(indexes[0])
-        return self.model.row_at(source.row())
+        return self.proxy.row_at(indexes[0].row())
 
     def selected_citizen_id(self) -> int | None:
         row = self.selected_row()
@@ -473,11 +484,7 @@ class MainWindow(QMainWindow):
     # --- privacy: CPR in lists, clipboard, lock -----------------------------------------------------
 
     def set_reveal_cpr(self, reveal: bool) -> None:
-        self.model.beginResetModel()
-        self.model.reveal_cpr = reveal
-        self.model.endResetModel()
-        if self.file.citizen_id is not None:
-            self.select_citizen(self.file.citizen_id)
+        self.model.set_reveal_cpr(reveal)
 
     def copy_cpr(self) -> None:
         """Copy the selected citizen's CPR; the clipboard is cleared again after 30 seconds."""

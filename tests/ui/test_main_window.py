@@ -111,6 +111,34 @@ def test_sort_by_next_deadline(window: MainWindow) -> None:
     assert _visible_names(window) == ["Łucja Wąsik", "Søren Ærø"]
 
 
+def test_sort_order_holds_while_searching_and_filtering(window: MainWindow) -> None:
+    window.status_filter.setCurrentIndex(window.status_filter.findData("all"))
+    window.table.sortByColumn(CaseloadTableModel.NAME, Qt.SortOrder.DescendingOrder)  # by surname, Æ after W
+    assert _visible_names(window) == ["Søren Ærø", "Łucja Wąsik", "Nguyễn Thị Ánh"]
+    window.search.setText("s")  # Søren and Wąsik (searched as "wasik")
+    assert _visible_names(window) == ["Søren Ærø", "Łucja Wąsik"]
+    window.search.setText("sø")
+    assert _visible_names(window) == ["Søren Ærø"]
+    window.search.clear()
+    window.table.sortByColumn(CaseloadTableModel.NAME, Qt.SortOrder.AscendingOrder)
+    assert _visible_names(window) == ["Nguyễn Thị Ánh", "Łucja Wąsik", "Søren Ærø"]
+
+
+def test_typing_a_search_keeps_the_selected_citizen_and_the_open_file(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.citizen_selected, timeout=2000):
+        window.select_citizen(next(r.citizen_id for r in window.model.rows() if r.name == "Søren Ærø"))
+    soren = window.file.citizen_id
+    qtbot.keyClicks(window.search, "sør")
+    assert window.selected_citizen_id() == soren  # still selected after each keystroke
+    window.search.clear()
+    qtbot.keyClicks(window.search, "wasik")  # Søren is no longer in the list ...
+    assert window.selected_citizen_id() is None
+    assert window.file.citizen_id == soren  # ... but his file stays open
+    assert "Søren Ærø" in window.file.header.text()
+    window.search.clear()
+    assert window.selected_citizen_id() == soren  # and is selected again when shown
+
+
 def test_select_shows_citizen_and_is_audited(qtbot: QtBot, window: MainWindow, caseload: Database) -> None:
     from sqlalchemy import select
 
