@@ -200,6 +200,17 @@ class CitizenFileWidget(QWidget):
         self._build_journal_tab()
         self._build_meetings_tab()
         # Ctrl+E, Ctrl+J, Ctrl+D are menu actions of the main window (Borger menu).
+        self._tab_loaders: dict[int, Callable[[int], None]] = {
+            TAB_CASE_TEXT: self._load_case_text,
+            TAB_PLACEMENTS: self.placements.show_citizen,
+            TAB_DOCUMENTATION: self.documentation.show_citizen,
+            TAB_HEALTH: self._load_health,
+            TAB_ACTIVITIES: self._load_activities,
+            TAB_JOURNAL: lambda _cid: self._load_journal(),
+            TAB_MEETINGS: self._load_meetings,
+        }
+        self._stale: set[int] = set()
+        self.tabs.currentChanged.connect(self._load_tab)
         self._tasks: list[Task] = []
         self.setEnabled(False)
         self._show_nothing()
@@ -447,20 +458,34 @@ class CitizenFileWidget(QWidget):
         self.history_model.set_rows(list(reversed(f.forloeb)))
 
     def _load_records(self) -> None:
-        assert self.citizen_id is not None
-        self.documentation.show_citizen(self.citizen_id)
-        self.placements.show_citizen(self.citizen_id)
-        if self.case_text.citizen_id != self.citizen_id or not self.case_text.dirty:
-            self.case_text.show_citizen(self.citizen_id)
-        self.health_notes.model.set_rows(health.list_health_notes(self.database, self.citizen_id))
+        """Load the tab in front now and the others when they are first shown: opening a
+        file then reads only what the user sees (issue 9: under 50 ms)."""
+        self._stale = set(self._tab_loaders)
+        self._load_tab(self.tabs.currentIndex())
+
+    def _load_tab(self, index: int) -> None:
+        if self.citizen_id is None or index not in self._stale:
+            return
+        self._stale.discard(index)
+        self._tab_loaders[index](self.citizen_id)
+
+    def _load_case_text(self, citizen_id: int) -> None:
+        if self.case_text.citizen_id != citizen_id or not self.case_text.dirty:
+            self.case_text.show_citizen(citizen_id)
+
+    def _load_health(self, citizen_id: int) -> None:
+        self.health_notes.model.set_rows(health.list_health_notes(self.database, citizen_id))
         self.health_text.clear()
         if self.health_notes.model.rowCount():
             self.health_notes.view.selectRow(0)  # the newest note, ready to read
-        self.contacts.model.set_rows(health.list_contacts(self.database, self.citizen_id))
-        self.activities.model.set_rows(records.list_activities(self.database, self.citizen_id))
-        self._load_journal()
-        self.meetings.model.set_rows(records.list_meetings(self.database, self.citizen_id))
-        self.deadlines.model.set_rows(records.list_deadlines(self.database, self.citizen_id))
+        self.contacts.model.set_rows(health.list_contacts(self.database, citizen_id))
+
+    def _load_activities(self, citizen_id: int) -> None:
+        self.activities.model.set_rows(records.list_activities(self.database, citizen_id))
+
+    def _load_meetings(self, citizen_id: int) -> None:
+        self.meetings.model.set_rows(records.list_meetings(self.database, citizen_id))
+        self.deadlines.model.set_rows(records.list_deadlines(self.database, citizen_id))
 
     def _load_journal(self) -> None:
         if self.citizen_id is None:

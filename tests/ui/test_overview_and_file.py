@@ -14,7 +14,7 @@ from db.enums import JournalKind, MeetingKind, VisitationGroup
 from db.session import Database
 from jobraad import records
 from jobraad.citizens import CitizenInput, create_citizen
-from ui.citizen_file import TAB_FORLOEB, TAB_JOURNAL, TAB_MEETINGS
+from ui.citizen_file import TAB_FORLOEB, TAB_JOURNAL, TAB_MEETINGS, TAB_SUMMARY
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
 
@@ -119,7 +119,7 @@ def test_goal_reached_closes_the_deadline(qtbot: QtBot, window: MainWindow, peop
 
 
 def test_delete_asks_first(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
-    window.open_citizen(people["meeting"])
+    window.open_citizen(people["meeting"], "meetings")
     f = window.file
     f.meetings.view.selectRow(0)
     with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.No):
@@ -128,6 +128,26 @@ def test_delete_asks_first(qtbot: QtBot, window: MainWindow, people: dict[str, i
     with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Yes):
         f._delete_meeting(f.meetings.selected())
     assert records.list_meetings(window.database, people["meeting"]) == []
+
+
+def test_tabs_load_when_shown_and_never_show_the_previous_citizen(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    f = window.file
+    window.open_citizen(people["meeting"], "meetings")
+    assert f.meetings.model.rowCount() == 1
+    f.tabs.setCurrentIndex(TAB_SUMMARY)
+    window.open_citizen(people["overdue"])  # has no meetings; the Møder tab is not in front
+    calls: list[int] = []
+    real = records.list_meetings
+    with patch.object(records, "list_meetings", side_effect=lambda db, cid: calls.append(cid) or real(db, cid)):
+        assert calls == []  # not read while the tab is behind
+        f.tabs.setCurrentIndex(TAB_MEETINGS)
+        assert calls == [people["overdue"]]
+        assert f.meetings.model.rowCount() == 0  # not the first citizen's meeting
+        f.tabs.setCurrentIndex(TAB_SUMMARY)
+        f.tabs.setCurrentIndex(TAB_MEETINGS)
+        assert calls == [people["overdue"]]  # read once per opening
 
 
 def test_praktik_signal_in_the_overview_opens_the_praktik_tab(qtbot: QtBot, database: Database) -> None:
