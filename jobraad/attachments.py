@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +31,6 @@ from db.session import Database
 from jobraad import audit
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import UserFacingError
-from jobraad.pdf import write_atomically
 
 __all__ = [
     "ALLOWED",
@@ -113,6 +111,8 @@ def detect_mime_type(data: bytes) -> str | None:
 
 
 def _check_pdf_opens(data: bytes) -> None:
+    from pypdf import PdfReader  # here, not at start: attaching is rare, importing pypdf is not free
+
     try:
         # pypdf warns about small flaws it repairs; only a file it cannot open is refused.
         with warnings.catch_warnings():
@@ -279,6 +279,8 @@ def export_attachment(database: Database, attachment_id: int, dest: Path) -> Non
 
         def write(fh: BinaryIO) -> None:
             fh.write(data)
+
+        from jobraad.pdf import write_atomically  # imports ReportLab: only when saving a copy
 
         # Written last inside the transaction: if writing fails, the log entry rolls back.
         write_atomically(Path(dest), write)

@@ -85,7 +85,7 @@ from jobraad.pdf import (
     write_pdf_atomically,
 )
 from jobraad.placements import PlacementProgress, citizen_progress
-from jobraad.progression import hours_drawing
+from jobraad.hours_drawing import hours_drawing
 from jobraad.records import ActivityView, MeetingView, list_activities, list_meetings
 from jobraad.rulepacks import SECTION_LABELS
 from jobraad.settings import get_settings

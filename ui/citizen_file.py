@@ -49,7 +49,6 @@ from jobraad.vocab import (
 from ui.case_text_tab import CaseTextTab
 from ui.citizen_pane import citizen_html
 from ui.dialogs import citizen as citizen_dialogs
-from ui.dialogs.dossier_preview import DossierPreview
 from ui.documentation_tab import DocumentationTab
 from ui.forms import Field, FormDialog
 from ui.models.records import Column, RecordTableModel
@@ -528,6 +527,7 @@ class CitizenFileWidget(QWidget):
         if not self.can_leave():
             return
         from jobraad.dossier import build_dossier
+        from ui.dialogs.dossier_preview import DossierPreview  # imports ReportLab and QtPdf: not at start
 
         citizen_id, name, today = self.citizen_id, self.file.name, self.today
 

@@ -34,7 +34,6 @@ from db.session import Database
 from jobraad import attachments, documentation, health, settings
 from jobraad.dates import format_date, format_datetime
 from jobraad.documentation import Checklist, ChecklistEntry
-from jobraad.letters import LetterRequest, save_request_letter
 from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 from ui.dialogs.attachment_viewer import AttachmentViewer
@@ -649,6 +648,8 @@ class DocumentationTab(QWidget):
             "caseworker": conf["caseworker_name"],
             "mark": entry.state == DocumentState.MANGLER,
         }
+        from jobraad.letters import LetterRequest, save_request_letter  # ReportLab: imported when used
+
         file = documentation.letter_subject(self.database, citizen_id)
 
         def save(v: dict[str, Any]) -> object:

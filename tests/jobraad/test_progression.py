@@ -20,6 +20,7 @@ from reportlab.platypus import Paragraph
 
 from db.enums import AbsenceReason, VisitationGroup
 from jobraad import pdf
+from jobraad.hours_drawing import hours_drawing
 from jobraad.progression import (
     NEW_HIGH_MARGIN,
     ChartSeries,
@@ -31,7 +32,6 @@ from jobraad.progression import (
     chart_series,
     clip_to_placement,
     combined,
-    hours_drawing,
     progression,
     signals,
 )
