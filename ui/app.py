@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from db.errors import UserFacingError, WrongPassphraseError
@@ -150,11 +150,12 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         from jobraad.settings import get_settings
 
         idle = float(get_settings(database).get("idle_lock_minutes", 10))
-        window = MainWindow(database, title_suffix=title, idle_minutes=idle)
+        window = MainWindow(database, title_suffix=title, idle_minutes=idle, load_in_background=True)
         window.show()
         window.start_background_work()
         return app.exec()
     finally:
+        QThreadPool.globalInstance().waitForDone()  # no worker may outlive the database
         if demo_session is not None:
             demo_session.cleanup()
         elif database is not None:

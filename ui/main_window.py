@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -33,7 +34,7 @@ from db.errors import UserFacingError
 from db.session import Database, unlock_delay
 from jobraad import __version__, audit, cpr
 from jobraad.caseload import CaseloadRow, load_caseload
-from jobraad.overview import load_overview
+from jobraad.overview import Overview, load_overview
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui.citizen_file import CitizenFileWidget
 from ui.dialogs.citizen import new_citizen_dialog
@@ -58,7 +59,10 @@ class MainWindow(QMainWindow):
         today: dt.date | None = None,
         title_suffix: str = "",
         idle_minutes: float = 10,
+        load_in_background: bool = False,
     ) -> None:
+        """`load_in_background`: show the window at once and read the caseload in a worker
+        thread (the program does this at start); otherwise it is read before returning."""
         super().__init__()
         self.database = database
         self.today = today or dt.date.today()
@@ -122,7 +126,17 @@ class MainWindow(QMainWindow):
         self._search_audit.setInterval(1500)
         self._search_audit.timeout.connect(self._log_search)
 
-        self.reload()
+        self._generation = 0  # a background read is shown only if nothing was read since
+        self._reading = False
+        self.loading = QProgressBar()
+        self.loading.setRange(0, 0)  # busy
+        self.loading.setMaximumWidth(160)
+        self.loading.hide()
+        self.statusBar().addWidget(self.loading)
+        if load_in_background:
+            self.reload_in_background()
+        else:
+            self.reload()
         self.overview.tree.setFocus()
 
     # --- building -------------------------------------------------------------------------------
@@ -316,11 +330,48 @@ class MainWindow(QMainWindow):
     # --- behaviour ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        selected = self.selected_citizen_id()
+        self._generation += 1
         rows = load_caseload(self.database, self.today)
+        self._show_caseload(rows, load_overview(self.database, self.today, rows))
+
+    def reload_in_background(self) -> None:
+        """Read the caseload and the Overblik in a worker thread; the window stays usable
+        and shows that it is reading. A reload in the meantime wins over this one."""
+        self._generation += 1
+        generation = self._generation
+        database, today = self.database, self.today
+
+        def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview]:
+            rows = load_caseload(database, today)
+            return rows, load_overview(database, today, rows)
+
+        def done(result: object) -> None:
+            if generation == self._generation:
+                rows, overview = result  # type: ignore[misc]
+                self._show_caseload(rows, overview)
+
+        def failed(message: str, _is_bug: bool) -> None:
+            self._reading = False
+            self.loading.hide()
+            self.count_label.setText("Sagsstammen kunne ikke indlæses.")
+            QMessageBox.critical(self, "jobraad", message)
+
+        self._reading = True
+        self._update_count()
+        self.loading.show()
+        task = Task(work)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(failed)
+        self._tasks.append(task)
+        QThreadPool.globalInstance().start(task)
+
+    def _show_caseload(self, rows: list[CaseloadRow], overview: Overview) -> None:
+        selected = self.selected_citizen_id()
         self.model.set_rows(rows, self.today)
+        self._reading = False
+        self.loading.hide()
         self._update_count(recount=True)
-        self.overview.show_overview(load_overview(self.database, self.today, rows))
+        self.overview.show_overview(overview)
         if selected is not None:
             self.select_citizen(selected)
         self.caseload_reloaded.emit(len(rows))
@@ -334,6 +385,9 @@ class MainWindow(QMainWindow):
                 sum(1 for r in rows if r.active),
                 sum(1 for r in rows if r.active and r.overdue_count(self.today)),
             )
+        if self._reading:
+            self.count_label.setText("Indlæser sagsstammen…")
+            return
         total, active, overdue = self._totals
         shown = self.proxy.rowCount()
         self.count_label.setText(

@@ -240,3 +240,49 @@ def test_pending_search_log_does_not_outlive_the_window(qtbot: QtBot, window: Ma
     assert window._search_audit.isActive()
     window.close()
     assert not window._search_audit.isActive()
+
+
+def test_reads_the_caseload_in_the_background_at_start(qtbot: QtBot, caseload: Database) -> None:
+    w = MainWindow(caseload, today=TODAY, load_in_background=True)
+    qtbot.addWidget(w)
+    w.show()
+    if w.proxy.rowCount() == 0:  # the worker may already be done; if not, the user is told
+        assert w.count_label.text() == "Indlæser sagsstammen…"
+        assert w.loading.isVisible()
+    qtbot.keyClicks(w.search, "wasik")  # typing while it reads is kept
+    with qtbot.waitSignal(w.caseload_reloaded, timeout=5000):
+        pass
+    assert _visible_names(w) == ["Łucja Wąsik"]
+    assert "Viser 1 af 3 borgere" in w.count_label.text()
+    assert not w.loading.isVisible()
+
+
+def test_a_reload_wins_over_an_older_background_read(
+    qtbot: QtBot, caseload: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    import ui.main_window as main_window
+
+    read = main_window.load_caseload
+    release = threading.Event()
+
+    def slow_in_worker(database: Database, today: dt.date) -> list[object]:
+        rows = read(database, today)
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(5)  # the start read holds the three rows it read
+        return rows
+
+    monkeypatch.setattr(main_window, "load_caseload", slow_in_worker)
+    w = MainWindow(caseload, today=TODAY, load_in_background=True)
+    qtbot.addWidget(w)
+    qtbot.wait(200)  # the worker has read
+    create_citizen(caseload, CitizenInput("Ahmed", "Nielsen", "0303901231", forloeb_start=TODAY))
+    w.reload()  # e.g. after the user created a citizen while the start read ran
+    assert len(w.model.rows()) == 4
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)  # deliver the worker's result
+    assert len(w.model.rows()) == 4  # the older read was not shown over the newer one
