@@ -16,14 +16,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from db.errors import UserFacingError
-from db.session import Database, create_database, open_database
-from jobraad import __version__, cpr
+from jobraad import __version__
 from jobraad.dates import format_date
 from jobraad.paths import default_db_path
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 PASSPHRASE_ENV = "JOBRAAD_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8
@@ -146,10 +148,14 @@ def check_new_passphrase(passphrase: str) -> None:
 
 def open_db(path: Path) -> Database:
     """Open the file with the passphrase from the environment or the terminal."""
+    from db.session import open_database  # SQLAlchemy: imported by the commands, not before the window
+
     return open_database(path, read_passphrase())
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from db.session import create_database
+
     passphrase = read_passphrase(confirm=True)
     check_new_passphrase(passphrase)
     create_database(args.db, passphrase).close()
@@ -158,6 +164,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from db.session import create_database
     from jobraad.demo import generate_demo
 
     if args.citizens < 1 or args.citizens > 100_000:
@@ -191,7 +198,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from jobraad import audit
+    from jobraad import audit, cpr  # here, not at every start (python-stdnum, SQLAlchemy)
     from jobraad.caseload import load_caseload
 
     database = open_db(args.db)

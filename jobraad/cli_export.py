@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from jobraad.cli import EXIT_OK, db_option, open_db
-from jobraad.team_export import ExportFormat
+
+#: The values of `team_export.ExportFormat`, here so that building the parser (also when the
+#: window starts) does not import the export; a test keeps the two equal.
+FORMATS = ("xlsx", "csv", "pdf")
 
 
 def register(sub: Any) -> None:
     """Add this feature's sub-commands to the `jobraad` parser."""
-    formats = [f.value for f in ExportFormat]
+    formats = list(FORMATS)
     p = sub.add_parser(
         "export",
         help="gem en anonym teamopgørelse (xlsx, csv eller pdf)",
@@ -53,7 +56,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from jobraad.team_export import export_summary, format_for_path, period_from_texts
+    from jobraad.team_export import ExportFormat, export_summary, format_for_path, period_from_texts
 
     fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
     period = period_from_texts(args.date_from, args.date_to)
@@ -67,7 +70,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from jobraad.team_export import format_for_path, merge_summaries, write_summary
+    from jobraad.team_export import ExportFormat, format_for_path, merge_summaries, write_summary
 
     fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
     merged = merge_summaries(args.files)

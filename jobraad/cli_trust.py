@@ -9,12 +9,13 @@ import argparse
 import getpass
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.errors import UserFacingError
-from db.session import Database, open_database
-from jobraad import audit
 from jobraad.cli import EXIT_OK, EXIT_REFUSED, check_new_passphrase, db_option, open_db, read_passphrase
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 NEW_PASSPHRASE_ENV = "JOBRAAD_NEW_PASSPHRASE"
 
@@ -23,6 +24,8 @@ def change_passphrase(database: Database, old: str, new: str) -> None:
     """Re-encrypt the open database with `new` after checking `old` and the strength rule
     (a `UserFacingError` with a Danish message when refused; nothing changed then). Logged.
     Backups made before keep the passphrase they were made with."""
+    from jobraad import audit
+
     database.change_passphrase(old, new, check_new=check_new_passphrase)
     with database.transaction() as session:
         audit.record(session, audit.Action.CHANGE, None, "adgangskode skiftet")
@@ -84,6 +87,8 @@ def _read_new_passphrase() -> str:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
+    from db.session import open_database
+
     old = read_passphrase()
     database = open_database(args.db, old)
     try:
@@ -127,6 +132,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from jobraad import audit
+
     if not args.verify and args.output is None:
         raise UserFacingError("Angiv --verify for at kontrollere logbogen eller -o FIL for at eksportere den.")
     if args.cpr is not None and args.output is None:

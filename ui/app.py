@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import secrets
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from db.errors import UserFacingError, WrongPassphraseError
-from db.session import Database, DatabaseDamagedError, create_database, open_database, unlock_delay
 from jobraad.paths import default_db_path
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
-from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 DEMO_CITIZENS = 40
+
+#: Imported in the background while the first window waits for the user: the database
+#: layer (SQLAlchemy, about a quarter of a second) and what the main window reads at start.
+WARM_UP_MODULES = ("db.session", "jobraad.caseload", "jobraad.overview", "jobraad.citizen_file", "jobraad.audit")
+
+
+def start_warm_up() -> threading.Thread:
+    """Import `WARM_UP_MODULES` in a thread, so the passphrase (or welcome) window shows
+    at once and the main window needs no imports after it. An import that fails here
+    fails again, with its message, where the program imports it for use."""
+
+    def work() -> None:
+        for name in WARM_UP_MODULES:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+
+    thread = threading.Thread(target=work, name="jobraad-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -43,6 +67,8 @@ def unlock(path: Path, parent: QWidget | None = None) -> Database | None:
     """Ask for the passphrase until it opens the file, or the user gives up. Repeated
     wrong passphrases wait longer each time; a damaged file offers a restore."""
     dialog = PassphraseDialog(parent, file_label=str(path))
+    from db.session import DatabaseDamagedError, open_database, unlock_delay  # after the window is up
+
     failures = 0
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
@@ -63,6 +89,7 @@ def unlock(path: Path, parent: QWidget | None = None) -> Database | None:
 
 def offer_restore(path: Path, passphrase: str, message: str, parent: QWidget | None) -> Database | None:
     """The file failed its integrity check: offer to restore a backup, then open that."""
+    from db.session import open_database
     from jobraad import backup
 
     answer = QMessageBox.critical(
@@ -90,6 +117,8 @@ def create_with_dialog(path: Path, parent: QWidget | None = None) -> Database | 
     dialog = PassphraseDialog(parent, confirm=True, file_label=str(path))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
+    from db.session import create_database
+
     try:
         return create_database(path, dialog.value())
     except UserFacingError as err:
@@ -101,6 +130,7 @@ class DemoSession:
     """A throwaway demo caseload in a temporary folder, removed when the program ends."""
 
     def __init__(self, citizens: int = DEMO_CITIZENS) -> None:
+        from db.session import create_database
         from jobraad.demo import generate_demo
 
         self.folder = Path(tempfile.mkdtemp(prefix="jobraad-demo-"))
@@ -120,6 +150,9 @@ class DemoSession:
 
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     app = make_app()
+    # Once the first window is up (the timer fires when its event loop runs), not before:
+    # the import would slow the building of that window.
+    QTimer.singleShot(0, start_warm_up)
     demo_session: DemoSession | None = None
     database: Database | None = None
     title = ""
@@ -148,6 +181,7 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         if database is None:
             return 0
         from jobraad.settings import get_settings
+        from ui.main_window import MainWindow
 
         idle = float(get_settings(database).get("idle_lock_minutes", 10))
         window = MainWindow(database, title_suffix=title, idle_minutes=idle, load_in_background=True)

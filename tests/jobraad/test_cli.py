@@ -121,3 +121,18 @@ def test_missing_database_file(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_no_gui_available_headless(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "ikke tilgængeligt" in capsys.readouterr().err
+
+
+def test_export_formats_offered_on_the_command_line_are_the_export_formats() -> None:
+    from jobraad.cli_export import FORMATS
+    from jobraad.team_export import ExportFormat
+
+    assert FORMATS == tuple(f.value for f in ExportFormat)
+
+
+def test_building_the_command_line_does_not_import_the_database_layer() -> None:
+    """The window starts through the command line; SQLAlchemy is imported after the
+    passphrase window is up, not before (issue 9: start time)."""
+    code = "import sys; import ui.main; from jobraad import cli; cli.build_parser(); print('sqlalchemy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

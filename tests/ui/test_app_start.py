@@ -1,0 +1,52 @@
+"""Starting the program: the passphrase window comes first, and the database layer is
+imported behind it (issue 9: start time)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from db.session import Database
+from tests.conftest import PASSPHRASE
+from ui import app
+from ui.dialogs.passphrase import PassphraseDialog
+
+
+def test_warm_up_names_only_modules_that_exist() -> None:
+    # A misspelt name would be skipped silently by the warm-up; catch it here.
+    assert all(importlib.util.find_spec(name) is not None for name in app.WARM_UP_MODULES)
+
+
+def test_the_passphrase_window_needs_no_database_layer() -> None:
+    code = (
+        "import sys, ui.main, ui.app\n"
+        "before = 'sqlalchemy' in sys.modules\n"
+        "ui.app.start_warm_up().join()\n"
+        "print(before, all(m in sys.modules for m in ui.app.WARM_UP_MODULES))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_unlock_asks_again_after_a_wrong_passphrase(
+    monkeypatch: pytest.MonkeyPatch, database: Database, qtbot: object
+) -> None:
+    path = database.path
+    database.close()
+    answers = iter(["forkert adgangskode", PASSPHRASE])
+    errors: list[str] = []
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda self: next(answers))
+    monkeypatch.setattr(PassphraseDialog, "show_error", lambda self, message: errors.append(message))
+    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 0)
+    opened = app.unlock(Path(path))
+    assert opened is not None
+    try:
+        assert len(errors) == 1 and "adgangskode" in errors[0].lower()
+    finally:
+        opened.close()
