@@ -26,6 +26,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PASSPHRASE = "benchmark passphrase"
+GOAL = "≤ 1,5× (10.000: ≤ 3×)"
+DOSSIER_CPR = "2902521237"  # not one the demo makes (seed 7)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -70,6 +72,33 @@ BARE_WINDOW = """
     print("ready=", time.perf_counter() - t0)
 """
 
+PASSPHRASE_WINDOW = """
+    import time
+    t0 = time.perf_counter()
+    import ui.main  # the console script, as the program starts
+    from ui.app import make_app, start_warm_up
+    from ui.dialogs.passphrase import PassphraseDialog
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    app = make_app()
+    warm = []
+    QTimer.singleShot(0, lambda: warm.append(start_warm_up()))  # as run_app does
+    dialog = PassphraseDialog(None, file_label="sagsstamme.jobraad")
+    dialog.show()
+    app.processEvents()
+    print("ready=", time.perf_counter() - t0)
+    gaps, clock = [0.0], QElapsedTimer()
+    clock.start()
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: gaps.append(clock.restart()))
+    timer.start()
+    while not warm or warm[0].is_alive():
+        app.processEvents()
+        time.sleep(0.001)
+    print("warm=", time.perf_counter() - t0)
+    print("stall_ms=", max(gaps))
+"""
+
 JOBRAAD_WINDOW = """
     import resource, time
     t0 = time.perf_counter()
@@ -77,33 +106,76 @@ JOBRAAD_WINDOW = """
     from ui.app import make_app
     from db.session import open_database
     from ui.main_window import MainWindow
+    from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
     app = make_app()
     database = open_database(Path({path!r}), {passphrase!r})
-    window = MainWindow(database)
+    window = MainWindow(database, load_in_background=True)  # as the program starts
     window.show()
     app.processEvents()
     print("ready=", time.perf_counter() - t0)
+    # While the caseload is read in the worker: how long can the window go without
+    # answering? A 10 ms timer measures the longest gap between its ticks.
+    loaded, gaps, clock = [], [0.0], QElapsedTimer()
+    clock.start()
+    def tick():
+        gaps.append(clock.restart())
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    window.caseload_reloaded.connect(lambda _n: loaded.append(time.perf_counter() - t0))
+    while not loaded:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    print("loaded=", loaded[0])
+    print("stall_ms=", max(gaps))
     window.pages.setCurrentIndex(1)
     app.processEvents()
     print("maxrss_mb=", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    QThreadPool.globalInstance().waitForDone()
     database.close()
 """
 
 
-def measure_start(db: Path, repeats: int = 3) -> tuple[float, float, float]:
-    bare = min(_run_child(BARE_WINDOW)["wall"] for _ in range(repeats))
+@dataclass
+class Start:
+    bare: float
+    passphrase: float
+    warm: float
+    warm_stall_ms: float
+    ready: float
+    loaded: float
+    stall_ms: float
+    peak_mb: float
+
+
+def measure_start(db: Path, repeats: int = 3) -> Start:
+    """Both windows are timed inside their own fresh interpreter, from its first line to
+    the window shown and its events processed (the interpreter's own start is in neither)."""
+    bare = min(_run_child(BARE_WINDOW)["ready"] for _ in range(repeats))
     runs = [_run_child(JOBRAAD_WINDOW.format(path=str(db), passphrase=PASSPHRASE)) for _ in range(repeats)]
-    ours = min(r["wall"] for r in runs)
-    peak = max(r["maxrss_mb"] for r in runs)
-    return ours, bare, peak
+    first = [_run_child(PASSPHRASE_WINDOW) for _ in range(repeats)]
+    return Start(
+        bare=bare,
+        passphrase=min(r["ready"] for r in first),
+        warm=min(r["warm"] for r in first),
+        warm_stall_ms=max(r["stall_ms"] for r in first),
+        ready=min(r["ready"] for r in runs),
+        loaded=min(r["loaded"] for r in runs),
+        stall_ms=max(r["stall_ms"] for r in runs),
+        peak_mb=max(r["maxrss_mb"] for r in runs),
+    )
 
 
 def measure_in_process(db: Path) -> list[Row]:
 
     from db.session import open_database
-    from jobraad.dossier import build_dossier
+    from jobraad.dossier import build_dossier, find_citizen_by_cpr
     from jobraad.team_export import export_summary
+    from tests.jobraad.test_dossier import _bare_document
     from ui.app import make_app
+    from ui.citizen_file import TAB_PLACEMENTS, TAB_SUMMARY
     from ui.main_window import MainWindow
 
     app = make_app()
@@ -124,22 +196,36 @@ def measure_in_process(db: Path) -> list[Row]:
     window.search.clear()
     app.processEvents()
 
-    # opening a citizen's file (all tabs loaded)
+    # opening a citizen's file (the tab in front is read; the others when first shown)
     ids = [r.citizen_id for r in window.model.rows()[:20]]
-    opens = []
+    opens, praktik = [], []
     for cid in ids:
+        window.file.tabs.setCurrentIndex(TAB_SUMMARY)
         t = time.perf_counter()
         window.file.show_citizen(cid)
         app.processEvents()
         opens.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        window.file.tabs.setCurrentIndex(TAB_PLACEMENTS)  # the heaviest tab: week grid and chart
+        app.processEvents()
+        praktik.append((time.perf_counter() - t) * 1000)
 
-    # dossier vs a bare ReportLab document of the same page count
-    cid = _citizen_with_most_hours(database)
+    # dossier, 30 weeks of hours and five appendices, vs a bare ReportLab document of the
+    # same page count in the same embedded font (tests/jobraad/test_dossier.py)
+    cid = find_citizen_by_cpr(database, DOSSIER_CPR)
     t = time.perf_counter()
-    buffer = io.BytesIO()
-    info = build_dossier(database, cid, buffer)
-    dossier_s = time.perf_counter() - t
-    bare_s = _bare_reportlab(info.pages)
+    info = build_dossier(database, cid, io.BytesIO())
+    dossier_cold = time.perf_counter() - t
+    dossier_runs, bare_runs = [], []
+    for _ in range(3):
+        t = time.perf_counter()
+        info = build_dossier(database, cid, io.BytesIO())
+        dossier_runs.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        _bare_document(info.pages)
+        bare_runs.append(time.perf_counter() - t)
+    dossier_s, bare_s = min(dossier_runs), min(bare_runs)
+    case = f"dossier ({info.pages} sider, {info.appendices} bilag)"
 
     target = db.with_name("teamopgørelse.xlsx")
     t = time.perf_counter()
@@ -153,60 +239,37 @@ def measure_in_process(db: Path) -> list[Row]:
         Row("søgning, værste tastetryk", max(timings), "ms", goal="< 16 ms"),
         Row("åbne en borgers sag, median (20 sager)", statistics.median(opens), "ms", goal="< 50 ms"),
         Row("åbne en borgers sag, værste", max(opens), "ms", goal="< 50 ms"),
-        Row(f"dossier ({info.pages} sider, {info.appendices} bilag)", dossier_s * 1000, "ms", bare_s * 1000, "≤ 1,5×"),
+        Row("skifte til fanen Praktik, median", statistics.median(praktik), "ms"),
+        Row("skifte til fanen Praktik, værste", max(praktik), "ms"),
+        Row(f"{case}, første", dossier_cold * 1000, "ms", bare_s * 1000),
+        Row(f"{case}, bedste af 3", dossier_s * 1000, "ms", bare_s * 1000, "≤ 1,5×"),
         Row("teamlederens eksport af hele sagsstammen", export_s * 1000, "ms", goal="≤ 500 ms"),
     ]
-
-
-def _citizen_with_most_hours(database: object) -> int:
-    from sqlalchemy import func, select
-
-    from db.models import HoursEntry, Placement
-
-    with database.reading() as session:  # type: ignore[attr-defined]
-        return int(
-            session.execute(
-                select(Placement.citizen_id)
-                .join(HoursEntry, HoursEntry.placement_id == Placement.id)
-                .group_by(Placement.citizen_id)
-                .order_by(func.count().desc())
-                .limit(1)
-            ).scalar_one()
-        )
-
-
-def _bare_reportlab(pages: int) -> float:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
-
-    styles = getSampleStyleSheet()
-    t = time.perf_counter()
-    story = []
-    for page in range(pages):
-        story += [Paragraph(f"Side {page + 1}", styles["Heading1"])]
-        story += [Paragraph("Lorem ipsum dolor sit amet. " * 40, styles["BodyText"]) for _ in range(4)]
-        story.append(PageBreak())
-    SimpleDocTemplate(io.BytesIO(), pagesize=A4).build(story)
-    return time.perf_counter() - t
 
 
 def run(citizens: int) -> list[Row]:
     from db.session import create_database
     from jobraad.demo import generate_demo
+    from tests.jobraad.test_dossier import add_case
 
     folder = Path(tempfile.mkdtemp(prefix="jobraad-bench-"))
     db = folder / "bench.jobraad"
     t = time.perf_counter()
     database = create_database(db, PASSPHRASE)
     generate_demo(database, citizens=citizens, seed=7)
+    add_case(database, "Nguyễn Thị", "Ánh", DOSSIER_CPR, weeks=30, received=5)
     database.close()
     generated = time.perf_counter() - t
-    ours, bare, peak = measure_start(db)
+    start = measure_start(db)
     rows = [
         Row(f"demo-sagsstamme genereret ({citizens} borgere)", generated * 1000, "ms"),
-        Row("start til brugbart hovedvindue", ours * 1000, "ms", bare * 1000, "≤ 1,5× (10.000: ≤ 3×)"),
-        Row("højeste hukommelsesforbrug med sagsstammen åben", peak, "MB"),
+        Row("start til adgangskodevinduet (det første, man ser)", start.passphrase * 1000, "ms", start.bare * 1000),
+        Row("  databaselaget importeret bag vinduet", start.warm * 1000, "ms"),
+        Row("  længste pause i vinduet imens", start.warm_stall_ms, "ms"),
+        Row("start til hovedvindue (sagsstammen læses bagved)", start.ready * 1000, "ms", start.bare * 1000, GOAL),
+        Row("start til sagsstammen vist", start.loaded * 1000, "ms", start.bare * 1000),
+        Row("længste pause i vinduet mens sagsstammen læses", start.stall_ms, "ms", goal=""),
+        Row("højeste hukommelsesforbrug med sagsstammen åben", start.peak_mb, "MB"),
     ]
     rows += measure_in_process(db)
     for p in folder.iterdir():
