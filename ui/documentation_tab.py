@@ -145,7 +145,8 @@ class DocumentationTab(QWidget):
         upper.setSizes([600, 360])
         splitter.addWidget(upper)
 
-        buttons = QHBoxLayout()
+        # Two rows (the item's state; its files and letter), so the tab fits a 1366-pixel screen.
+        state_row, file_row = QHBoxLayout(), QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, tip, slot in (
             ("requested", "&Anmodet…", "Markér som anmodet (Ctrl+Shift+A)", self.mark_requested),
@@ -161,12 +162,14 @@ class DocumentationTab(QWidget):
             button.setToolTip(tip)
             button.clicked.connect(slot)
             self.buttons[key] = button
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            (state_row if key in ("requested", "received", "not_relevant", "reset") else file_row).addWidget(button)
+        state_row.addStretch(1)
+        file_row.addStretch(1)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addLayout(buttons)
+        holder_layout.addLayout(state_row)
+        holder_layout.addLayout(file_row)
 
         lower = QSplitter(Qt.Orientation.Horizontal)
         steps_box = QWidget()

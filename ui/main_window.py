@@ -68,7 +68,10 @@ class MainWindow(QMainWindow):
         self.today = today or dt.date.today()
         self._tasks: list[Task] = []
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
-        self.resize(1360, 840)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else None
+        # 1360 × 840, or less on a small laptop screen (the window fits 1366 × 768).
+        self.resize(min(1360, room.width()) if room else 1360, min(840, room.height()) if room else 840)
 
         self.model = CaseloadTableModel(self)
         self.proxy = CaseloadFilterProxy(self)
@@ -86,6 +89,12 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.search)
         left_layout.addLayout(self._filter_bar)
         left_layout.addWidget(self.table)
+        self.reading_label = QLabel("Indlæser sagsstammen…")
+        self.reading_label.setObjectName("readingLabel")
+        self.reading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reading_label.setStyleSheet("color: #555; font-size: 15px;")
+        self.reading_label.hide()
+        left_layout.addWidget(self.reading_label, 1)
         splitter.addWidget(left)
         self.caseload_pane = left
         splitter.addWidget(self.file)
@@ -177,14 +186,19 @@ class MainWindow(QMainWindow):
         self.overdue_filter = QCheckBox("Kun &overskredne")
         self.overdue_filter.setObjectName("overdueFilter")
         self.overdue_filter.toggled.connect(self._filters_changed)
-        bar.addWidget(self.overdue_filter)
         self.target_filter = QCheckBox("&Målgruppe 2024")
         self.target_filter.setObjectName("targetFilter")
         self.target_filter.setToolTip("55–64 år og på offentlig forsørgelse mindst 8 af de seneste 10 år")
         self.target_filter.toggled.connect(self._filters_changed)
-        bar.addWidget(self.target_filter)
         bar.addStretch(1)
-        self._filter_bar = bar
+        # The check boxes on a row of their own, so the window fits a 1366-pixel screen.
+        checks = QHBoxLayout()
+        checks.addWidget(self.overdue_filter)
+        checks.addWidget(self.target_filter)
+        checks.addStretch(1)
+        self._filter_bar = QVBoxLayout()
+        self._filter_bar.addLayout(bar)
+        self._filter_bar.addLayout(checks)
 
     def _build_table(self) -> None:
         table = QTableView()
@@ -351,25 +365,29 @@ class MainWindow(QMainWindow):
                 self._show_caseload(rows, overview)
 
         def failed(message: str, _is_bug: bool) -> None:
-            self._reading = False
-            self.loading.hide()
+            self._set_reading(False)
             self.count_label.setText("Sagsstammen kunne ikke indlæses.")
             QMessageBox.critical(self, "jobraad", message)
 
-        self._reading = True
-        self._update_count()
-        self.loading.show()
+        self._set_reading(True)
         task = Task(work)
         task.signals.finished.connect(done)
         task.signals.failed.connect(failed)
         self._tasks.append(task)
         QThreadPool.globalInstance().start(task)
 
+    def _set_reading(self, reading: bool) -> None:
+        """While the caseload is read: say so in the list's place and in the status line."""
+        self._reading = reading
+        self.loading.setVisible(reading)
+        self.reading_label.setVisible(reading)
+        self.table.setVisible(not reading)
+        self._update_count()
+
     def _show_caseload(self, rows: list[CaseloadRow], overview: Overview) -> None:
         selected = self.selected_citizen_id()
         self.model.set_rows(rows, self.today)
-        self._reading = False
-        self.loading.hide()
+        self._set_reading(False)
         self._update_count(recount=True)
         self.overview.show_overview(overview)
         if selected is not None:

@@ -248,13 +248,20 @@ def test_reads_the_caseload_in_the_background_at_start(qtbot: QtBot, caseload: D
     w.show()
     if w.proxy.rowCount() == 0:  # the worker may already be done; if not, the user is told
         assert w.count_label.text() == "Indlæser sagsstammen…"
-        assert w.loading.isVisible()
+        assert w.loading.isVisible() and not w.reading_label.isHidden() and w.table.isHidden()  # on Sagsstamme
     qtbot.keyClicks(w.search, "wasik")  # typing while it reads is kept
     with qtbot.waitSignal(w.caseload_reloaded, timeout=5000):
         pass
     assert _visible_names(w) == ["Łucja Wąsik"]
     assert "Viser 1 af 3 borgere" in w.count_label.text()
-    assert not w.loading.isVisible()
+    assert not w.loading.isVisible() and w.reading_label.isHidden() and not w.table.isHidden()
+
+
+def test_the_window_fits_a_small_laptop_screen(window: MainWindow) -> None:
+    """1366 × 768 is common on the caseworkers' laptops; leave room for frame and taskbar."""
+    window.open_citizen(window.model.rows()[0].citizen_id, "documentation")  # the widest tab
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 700
 
 
 def test_a_reload_wins_over_an_older_background_read(
