@@ -70,3 +70,9 @@ def test_built_program_makes_a_demo_and_a_dossier(frozen: Path, tmp_path: Path) 
     assert pdf.read_bytes().startswith(b"%PDF")
     export = _run(frozen, "export", "--db", str(db), "--format", "xlsx", "-o", str(tmp_path / "t.xlsx"), cwd=tmp_path)
     assert export.returncode == 0, export.stderr
+
+
+def test_built_program_carries_qts_danish_texts(frozen: Path) -> None:
+    """The UI's own text is Danish in the code (no tr()); Qt's buttons and file dialogs
+    (Ja/Nej, Annullér) come from Qt's translation, which make_app() loads."""
+    assert list(frozen.parent.rglob("qtbase_da.qm")), "qtbase_da.qm is not in the built program"

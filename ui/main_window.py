@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -361,7 +362,7 @@ class MainWindow(QMainWindow):
 
         def done(result: object) -> None:
             if generation == self._generation:
-                rows, overview = result  # type: ignore[misc]
+                rows, overview = cast(tuple[list[CaseloadRow], Overview], result)
                 self._show_caseload(rows, overview)
 
         def failed(message: str, _is_bug: bool) -> None:
