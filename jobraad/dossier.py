@@ -7,20 +7,27 @@ the documentation checklist with what is missing stated, the caseworker's
 assessment and proposed recommendation, and the received documents appended as
 bilag.
 
-How it is made, all in memory (no temporary file):
+How it is made, all in memory (no temporary file), each step once:
 
 1. The attachments of received checklist items are read and counted first (pypdf
    for PDFs, ReportLab's `ImageReader` for PNG/JPEG), so the number of appendix
-   pages is known before the main part is laid out.
-2. The main part is laid out with platypus `multiBuild`: passes repeat until the
-   table of contents is stable *and* the page count equals the one the footer
-   used in the pass before, so "Side X af Y" counts the whole file.
-3. The appendix pages are drawn with one ReportLab canvas: an image or an
-   unreadable file becomes a page of its own; a PDF page gets a thin stamp
-   (bilag, name, "Side X af Y") that is merged onto the original page, which
-   keeps its size, fonts and form fields.
-4. pypdf puts it together and writes the bookmarks (the outline) for every
-   section and every bilag.
+   pages is known before the main part is laid out. Each file is parsed once.
+2. The main part is laid out in one platypus pass (`build`). The lines of the
+   table of contents are known before (the section headings and the bilag), so
+   it takes its final space at once; the pages are kept by `_KeepingCanvas`
+   until the layout is done, and only then get their header and footer ("Side X
+   af Y" over the whole file) and the contents their page numbers.
+3. On the same canvas follow the appendix pages: an image or an unreadable file
+   becomes a page of its own; a PDF page gets a page of its size with a thin
+   stamp (bilag, name, "Side X af Y"), in the main part's fonts.
+4. pypdf puts the original pages in the place of their stamps, with the stamp
+   on top as a form XObject (the original page keeps its size, content, fonts
+   and form fields), and writes the bookmarks (the outline) for every section
+   and every bilag.
+
+Tables draw a cell of plain text as a string rather than a paragraph
+(`_plain_lines`), and a paragraph keeps its lines for the width it was wrapped to
+(`_Para`): the same output at a fraction of the cost.
 
 Making a dossier is recorded in the audit log (`Action.PRINT`, "dossier"), in the
 same transaction that writes the file: if writing fails, nothing is logged.
@@ -38,7 +45,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.constants import PageAttributes
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, StreamObject
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -57,9 +66,9 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
+    TableStyle,
 )
-from reportlab.platypus.doctemplate import IndexingFlowable
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import drawPageNumbers
 from sqlalchemy import select
 
 from db.enums import ActivityKind, ContactKind, DocumentState, MeetingKind
@@ -72,6 +81,7 @@ from jobraad.dates import format_date
 from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, Readiness, read_checklist
 from jobraad.errors import UserFacingError
 from jobraad.health import ContactView, HealthNoteView, current_skaanehensyn, list_contacts, list_health_notes
+from jobraad.hours_drawing import hours_drawing
 from jobraad.pdf import (
     CONFIDENTIAL,
     FONT,
@@ -85,7 +95,6 @@ from jobraad.pdf import (
     write_pdf_atomically,
 )
 from jobraad.placements import PlacementProgress, citizen_progress
-from jobraad.hours_drawing import hours_drawing
 from jobraad.records import ActivityView, MeetingView, list_activities, list_meetings
 from jobraad.rulepacks import SECTION_LABELS
 from jobraad.settings import get_settings
@@ -419,7 +428,25 @@ def _styles() -> dict[str, ParagraphStyle]:
     return s
 
 
-class _Heading(Paragraph):
+class _Para(Paragraph):
+    """A paragraph that keeps its lines for the width it was last wrapped to. A table
+    measures each cell to size its rows, again after a split, and once more to draw
+    it (`Table._listCellGeom`); the lines for one width are always the same, so they
+    are broken once per width instead of three to five times."""
+
+    _wrapped: tuple[float, tuple[float, float], Any] | None = None  # width, size, the lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        wrapped = self._wrapped
+        # `split` drops the lines when the paragraph must move on whole: then break them anew.
+        if wrapped is not None and wrapped[0] == availWidth and getattr(self, "blPara", None) is wrapped[2]:
+            return wrapped[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size, getattr(self, "blPara", None))
+        return size
+
+
+class _Heading(_Para):
     """A heading that becomes a bookmark (outline level) and, if `toc`, a line in the contents."""
 
     def __init__(
@@ -450,10 +477,58 @@ class _Layout:
     outline: list[tuple[int, str, int]]  # level, title, 1-based page
 
 
+class _KeepingCanvas(Canvas):
+    """A canvas that keeps its pages until `save`, and only then finishes and writes
+    them. What depends on the whole layout (the total in "Side X af Y", the page
+    numbers in the contents, the destinations of the headings) is drawn then, so the
+    main part is laid out once. `finish_page(canvas, page, pages)` draws the header
+    and footer of each page; `later` adds a drawing to the current page;
+    `after_pages(canvas, pages)` may add pages of its own (with `Canvas.showPage`)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        finish_page: Callable[[Canvas, int, int], None],
+        after_pages: Callable[[Canvas, int], None],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._finish_page = finish_page
+        self._after_pages = after_pages
+        self._kept: list[dict[str, Any]] = []
+        self._later: list[Callable[[Canvas], object]] = []
+
+    def later(self, draw: Callable[[Canvas], object]) -> None:
+        self._later.append(draw)
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # type: ignore[override]
+        # A destination refers to the page object as written, which happens at `save`.
+        self.later(lambda canvas: Canvas.bookmarkPage(canvas, key, **kwargs))
+
+    def showPage(self) -> None:
+        self._kept.append(dict(self.__dict__))  # the page's content and state
+        self._later = []
+        self._startPage()  # type: ignore[attr-defined]
+
+    def save(self) -> None:
+        if self._code:  # type: ignore[attr-defined]
+            self.showPage()
+        kept = self._kept
+        for page, state in enumerate(kept, start=1):
+            self.__dict__.update(state)
+            for draw in self._later:
+                draw(self)
+            self._finish_page(self, page, len(kept))
+            Canvas.showPage(self)
+        self._after_pages(self, len(kept))
+        Canvas.save(self)
+
+
 class _DossierTemplate(BaseDocTemplate):
-    """An A4 document with the dossier's header and footer on every page. With
-    `_PageCount` in the story, `multiBuild` repeats until the contents are stable and
-    the page count equals the one the footers were drawn with."""
+    """An A4 document with the dossier's header and footer on every page, laid out in
+    one pass (`build`, not `multiBuild`): the contents' entries are known before, so
+    they take their final space, and `_KeepingCanvas` draws the page numbers and the
+    footers ("Side X af Y" over the whole file) once the page count is known."""
 
     def __init__(self, out: BinaryIO, data: _Data, header_left: str, header_right: str) -> None:
         super().__init__(
@@ -475,8 +550,10 @@ class _DossierTemplate(BaseDocTemplate):
         self.data = data
         self.header_left = header_left
         self.header_right = header_right
-        self.body_pages = 0  # the page count of the previous pass
+        self.body_pages = 0  # known when the canvas is saved
         self.outline: list[tuple[int, str, int]] = []
+        # The 1-based page of each heading (by its key) and of each bilag ("bilag<n>").
+        self.page_of: dict[str, int] = {}
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -488,54 +565,117 @@ class _DossierTemplate(BaseDocTemplate):
             bottomPadding=0,
             id="body",
         )
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
-    @property
-    def total_pages(self) -> int:
-        return self.body_pages + self.data.appendix_pages
+    def make_canvas(self, *args: Any, **kwargs: Any) -> Canvas:
+        """The `canvasmaker` for `build`."""
+        return _KeepingCanvas(
+            *args,
+            finish_page=self._finish_page,
+            after_pages=lambda canvas, pages: _draw_appendix_pages(canvas, self.data, pages),
+            **kwargs,
+        )
 
-    def _furniture(self, canvas: Canvas, _doc: Any) -> None:
-        draw_furniture(canvas, self.header_left, self.header_right, self.page, self.total_pages)
+    def _finish_page(self, canvas: Canvas, page: int, body_pages: int) -> None:
+        self.body_pages = body_pages
+        draw_furniture(canvas, self.header_left, self.header_right, page, body_pages + self.data.appendix_pages)
 
     def beforeDocument(self) -> None:
         self.outline = []
+        self.page_of.clear()
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading):
             self.canv.bookmarkPage(flowable.key)
             self.outline.append((flowable.level, flowable.outline_title, self.page))
-            if flowable.toc:
-                self.notify("TOCEntry", (flowable.level, escape(flowable.plain), self.page, flowable.key))
+            self.page_of[flowable.key] = self.page
         elif isinstance(flowable, _EndOfMainPart):
             # The last flowable of the main part: the bilag begin on the next page.
             first = self.page + 1
             for appendix in self.data.appendices:
                 appendix.first_page = first
-                self.notify("TOCEntry", (1, escape(appendix.label), first, None))
+                self.page_of[f"bilag{appendix.number}"] = first
                 first += appendix.pages
 
 
-class _PageCount(IndexingFlowable):
-    """Zero-size; makes `multiBuild` run another pass while the page count differs from
-    the one the footers of the pass were drawn with ("Side X af Y")."""
+@dataclass(frozen=True)
+class _ContentsEntry:
+    level: int
+    markup: str
+    link: str | None  # the heading's destination, for a link from the line
+    page_key: str  # where its page is found in `_DossierTemplate.page_of`
 
-    def __init__(self, doc: _DossierTemplate) -> None:
+
+class _Contents(Flowable):
+    """The table of contents, as ReportLab's `TableOfContents` draws it (a table of one
+    paragraph per entry, dots and the page number at the right). Its entries are known
+    before the layout, so it takes its final space in the one pass; the page numbers
+    are drawn by `_KeepingCanvas` at `save`, when every page is known."""
+
+    _CALLBACK = "dossier_contents_number"
+
+    def __init__(
+        self,
+        entries: list[_ContentsEntry],
+        level_styles: Sequence[ParagraphStyle],
+        table_style: TableStyle,
+        page_of: dict[str, int],
+    ) -> None:
         super().__init__()
-        self.doc = doc
-        self.stable = False
+        self.entries = entries  # filled in while the story is made
+        self.level_styles = level_styles
+        self.table_style = table_style
+        self.page_of = page_of
+        self._table: Table | None = None
+        self._width = 0.0
+
+    def _make_table(self, width: float) -> Table:
+        if self._table is None or width != self._width:
+            rows: list[list[Flowable]] = []
+            for n, entry in enumerate(self.entries):
+                style = self.level_styles[entry.level]
+                text = f'<a href="#{entry.link}">{entry.markup}</a>' if entry.link else entry.markup
+                if style.spaceBefore:
+                    rows.append([Spacer(1, style.spaceBefore)])
+                rows.append([_Para(f'{text}<onDraw name="{self._CALLBACK}" label="{n}"/>', style)])
+            self._table = Table(rows, colWidths=(width,), style=self.table_style)
+            self._width = width
+        return self._table
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        return (0, 0)
+        self.canv.setNamedCB(self._CALLBACK, self._number)
+        return self._make_table(aw).wrapOn(self.canv, aw, ah)
 
-    def draw(self) -> None:
-        pass
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        self.canv.setNamedCB(self._CALLBACK, self._number)
+        return self._make_table(aw).splitOn(self.canv, aw, ah)
 
-    def afterBuild(self) -> None:
-        self.stable = self.doc.page == self.doc.body_pages
-        self.doc.body_pages = self.doc.page
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        # As wide as the frame, so there is no slack (`_sW`) to align it in.
+        self._make_table(self._width).drawOn(canvas, x, y)
 
-    def isSatisfied(self) -> bool:
-        return self.stable
+    def _number(self, canvas: Canvas, _kind: str | None, label: str) -> None:
+        """Called where an entry's text ends: the dots and the page number follow at save."""
+        entry = self.entries[int(label)]
+        style = self.level_styles[entry.level]
+        where: dict[str, Any] = canvas._curr_tx_info  # type: ignore[attr-defined]
+        x, y = where["cur_x"], where["cur_y"]
+        matrix = canvas._currentMatrix  # type: ignore[attr-defined]
+        width = self._width
+
+        def draw(c: Canvas) -> None:
+            c.saveState()
+            c.transform(*matrix)  # the page ends untransformed: this is where the entry was drawn
+            c._curr_tx_info = {"cur_x": x, "cur_y": y}  # type: ignore[attr-defined]
+            try:
+                drawPageNumbers(c, style, [(self.page_of[entry.page_key], entry.link)], width, 0, " . ")
+            finally:
+                del c._curr_tx_info  # type: ignore[attr-defined]
+            c.restoreState()
+
+        if not isinstance(canvas, _KeepingCanvas):
+            raise TypeError("the contents need a _KeepingCanvas")
+        canvas.later(draw)
 
 
 def draw_furniture(canvas: Canvas, left_text: str, right_text: str, page: int, total: int) -> None:
@@ -571,15 +711,14 @@ def _fit(text: str, width: float, font: str, size: float) -> str:
 
 
 class _Story:
-    def __init__(self, data: _Data) -> None:
+    def __init__(self, data: _Data, page_of: dict[str, int]) -> None:
         self.data = data
         self.s = _styles()
         self.flow: list[Flowable] = []
         self.sections: list[str] = []
-        # The contents as they will be, without page numbers: given to the first pass, so
-        # that it already has the right length and two passes are enough.
-        self.toc_guess: list[tuple[int, str, int, str | None]] = []
-        self.toc: TableOfContents | None = None
+        # The lines of the contents, known before the layout; the pages are found in `page_of`.
+        self.contents_entries: list[_ContentsEntry] = []
+        self.page_of = page_of
         self._keys = 0
 
     # building blocks
@@ -596,13 +735,13 @@ class _Story:
         self.flow.append(_Heading(text, style, level, key, toc=toc))
         if toc:
             self.sections.append(text)
-            self.toc_guess.append((level, escape(text), 0, key))
+            self.contents_entries.append(_ContentsEntry(level, escape(text), key, key))
 
     def sub(self, text: str) -> None:
-        self.flow.append(Paragraph(escape(text), ParagraphStyle("sub", parent=self.s["h3"], keepWithNext=1)))
+        self.flow.append(_Para(escape(text), ParagraphStyle("sub", parent=self.s["h3"], keepWithNext=1)))
 
     def para(self, markup: str, style: str = "body") -> None:
-        self.flow.append(Paragraph(markup, self.s[style]))
+        self.flow.append(_Para(markup, self.s[style]))
 
     def text(self, text: str, style: str = "body") -> None:
         """User text: blank lines part paragraphs; single line breaks are kept."""
@@ -616,7 +755,7 @@ class _Story:
 
     def bullets(self, items: Sequence[str]) -> None:
         for item in items:
-            self.flow.append(Paragraph(escape(item), self.s["bullet"], bulletText="•"))
+            self.flow.append(_Para(escape(item), self.s["bullet"], bulletText="•"))
 
     def table(
         self,
@@ -625,24 +764,55 @@ class _Story:
         widths: Sequence[float],
         extra: Sequence[tuple[Any, ...]] = (),
         right: Sequence[int] = (),
+        small: Sequence[int] = (),
     ) -> None:
-        """A gridded table; cells are markup or flowables; columns in `right` are right-aligned numbers."""
+        """A gridded table; cells are markup or flowables; columns in `right` are right-aligned
+        numbers, columns in `small` (not right-aligned) are in the small cell style.
+
+        A cell of plain lines that a paragraph would set as they are is given to the table as
+        a string (`_plain_lines`), and an empty cell too when another cell of its row already
+        has a line of text (so the row is as high as with an empty paragraph)."""
+        if set(right) & set(small):
+            raise ValueError("a small column cannot be right-aligned")
 
         def cell_style(col: int, bold: bool = False) -> ParagraphStyle:
             if col in right:
                 return self.s["cell_bold_right"] if bold else self.s["cell_right"]
+            if col in small and not bold:
+                return self.s["cell_small"]
             return self.s["cell_bold"] if bold else self.s["cell"]
 
-        cells: list[list[Any]] = [[Paragraph(escape(h), cell_style(i, True)) for i, h in enumerate(header)]]
+        cells: list[list[Any]] = [[_Para(escape(h), cell_style(i, True)) for i, h in enumerate(header)]]
         for row in rows:
-            cells.append([c if isinstance(c, Flowable) else Paragraph(c, cell_style(i)) for i, c in enumerate(row)])
+            line: list[Any] = list(row)
+            empty: list[int] = []
+            has_line = False  # a string in the full cell size
+            for i, c in enumerate(row):
+                if isinstance(c, Flowable):
+                    continue
+                if not c:
+                    empty.append(i)
+                elif (text := _plain_lines(c, widths[i] - 2 * _CELL_PAD, cell_style(i).fontSize)) is not None:
+                    line[i] = text
+                    has_line = has_line or i not in small
+                else:
+                    line[i] = _Para(c, cell_style(i))
+            if not has_line:
+                for i in empty:
+                    line[i] = _Para(row[i], cell_style(i))
+            cells.append(line)
+        small_text = self.s["cell_small"]
         style = table_style(
             ("GRID", (0, 0), (-1, -1), 0.5, _RULE),
             ("BACKGROUND", (0, 0), (-1, 0), _HEADER_FILL),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+            ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            # A string is placed by the cell's alignment; a paragraph by its style (above).
+            *(("ALIGN", (col, 1), (col, -1), "RIGHT") for col in right),
+            *(("FONTSIZE", (col, 1), (col, -1), small_text.fontSize) for col in small),
+            *(("LEADING", (col, 1), (col, -1), small_text.leading) for col in small),
             *extra,
         )
         # splitInRow: a cell with more text than a page (a long result or remark) flows on.
@@ -652,7 +822,7 @@ class _Story:
     def facts(self, rows: Sequence[tuple[str, str]], label_width: float = 45 * mm, style: str = "cell") -> None:
         """Label/value pairs without grid; values are markup."""
         label_style = self.s["cell_bold"] if style == "cell" else self.s["cover_label"]
-        cells = [[Paragraph(escape(label), label_style), Paragraph(value, self.s[style])] for label, value in rows]
+        cells = [[_Para(escape(label), label_style), _Para(value, self.s[style])] for label, value in rows]
         t = Table(
             cells,
             colWidths=[label_width, _FRAME_W - label_width],
@@ -686,7 +856,7 @@ class _Story:
         self._keys += 1
         self.flow.append(_Heading(TITLE, self.s["cover_title"], 0, "forside", toc=False, outline="Forside"))
         self.para("Forberedende del af rehabiliteringsplanen med bilag", "cover_sub")
-        self.flow.append(Paragraph(escape(f.name), self.s["cover_name"]))
+        self.flow.append(_Para(escape(f.name), self.s["cover_name"]))
         self.para(f"CPR-nummer {cpr.format_cpr(f.cpr)} · {f.age} år")
         self.flow.append(Spacer(1, 8))
         language = escape(f.language) if f.language.strip() else "dansk / ikke oplyst"
@@ -726,15 +896,15 @@ class _Story:
         inner: list[Flowable] = []
         if r.required == 0:
             inner.append(
-                Paragraph(
+                _Para(
                     f"Regelpakken stiller ingen krav til dokumentation for sigtet «{escape(AIM_LABELS[d.file.aim])}».",
                     self.s["ready"],
                 )
             )
         elif r.ready:
-            inner.append(Paragraph("Klar til rehabiliteringsteamet", self.s["ready"]))
+            inner.append(_Para("Klar til rehabiliteringsteamet", self.s["ready"]))
             inner.append(
-                Paragraph(
+                _Para(
                     f"Alle {r.required} krævede dokumentationspunkter er modtaget eller vurderet ikke relevante.",
                     self.s["cell"],
                 )
@@ -742,15 +912,15 @@ class _Story:
         else:
             n = len(r.missing)
             what = "krævet punkt mangler" if n == 1 else "krævede punkter mangler"
-            inner.append(Paragraph(f"Ikke klar: {n} {what}", self.s["ready"]))
+            inner.append(_Para(f"Ikke klar: {n} {what}", self.s["ready"]))
             shown = r.missing[:12]
             for title in shown:
-                inner.append(Paragraph(escape(title), self.s["cell"], bulletText="•"))
+                inner.append(_Para(escape(title), self.s["cell"], bulletText="•"))
             if len(r.missing) > len(shown):
-                inner.append(Paragraph(f"… og {len(r.missing) - len(shown)} flere (se Dokumentation).", self.s["cell"]))
+                inner.append(_Para(f"… og {len(r.missing) - len(shown)} flere (se Dokumentation).", self.s["cell"]))
         if r.overdue:
             inner.append(Spacer(1, 3))
-            inner.append(Paragraph(f"{r.overdue} anmodning(er) er forsinket.", self.s["cell"]))
+            inner.append(_Para(f"{r.overdue} anmodning(er) er forsinket.", self.s["cell"]))
         return Table(
             [[inner]],
             colWidths=[_FRAME_W],
@@ -767,19 +937,19 @@ class _Story:
         self.flow.append(PageBreak())
         self._keys += 1
         self.flow.append(_Heading("Indhold", self.s["title"], 0, "indhold", toc=False))
-        toc = TableOfContents(
-            levelStyles=[self.s["toc0"], self.s["toc1"]],
-            dotsMinLevel=0,
-            rightColumnWidth=30,
-            tableStyle=table_style(
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ),
+        self.flow.append(
+            _Contents(
+                self.contents_entries,
+                [self.s["toc0"], self.s["toc1"]],
+                table_style(
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ),
+                self.page_of,
+            )
         )
-        self.flow.append(toc)
-        self.toc = toc
 
     def preparatory(self) -> None:
         d = self.data
@@ -942,7 +1112,7 @@ class _Story:
         for note in d.health_notes:  # newest first
             who = f" · {note.coordinator}" if note.coordinator else ""
             parts: list[Flowable] = [
-                Paragraph(
+                _Para(
                     escape(f"{format_date(note.note_date)} · {HEALTH_NOTE_LABELS[note.kind]}{who}"),
                     ParagraphStyle("note_head", parent=self.s["h3"], keepWithNext=1),
                 )
@@ -953,11 +1123,11 @@ class _Story:
                 ("Anbefalinger", note.recommendations),
             ):
                 if value.strip():
-                    parts.append(Paragraph(f"<b>{label}:</b>", self.s["body"]))
+                    parts.append(_Para(f"<b>{label}:</b>", self.s["body"]))
                     parts.extend(_text_paragraphs(value, self.s["body"]))
             if note.skaanehensyn:
-                parts.append(Paragraph("<b>Skånehensyn:</b>", self.s["body"]))
-                parts.extend(Paragraph(escape(x), self.s["bullet"], bulletText="•") for x in note.skaanehensyn)
+                parts.append(_Para("<b>Skånehensyn:</b>", self.s["body"]))
+                parts.extend(_Para(escape(x), self.s["bullet"], bulletText="•") for x in note.skaanehensyn)
             self.flow.extend(parts)
             self.flow.append(Spacer(1, 4))
         self.sub("Aktuelle skånehensyn")
@@ -1033,7 +1203,7 @@ class _Story:
             for i in range(half):
                 row: list[Any] = []
                 for label, value in (figures[i], figures[i + half] if i + half < len(figures) else ("", "")):
-                    row += [Paragraph(escape(label), self.s["cell_bold"]), Paragraph(escape(value), self.s["cell"])]
+                    row += [_Para(escape(label), self.s["cell_bold"]), _Para(escape(value), self.s["cell"])]
                 cells.append(row)
             self.flow.append(
                 Table(
@@ -1068,7 +1238,7 @@ class _Story:
                         _hours(w.planned),
                         _hours(w.attended),
                         absence or "—",
-                        Paragraph(remark, self.s["cell_small"]),
+                        remark,
                     ]
                 )
             self.sub("Uge for uge")
@@ -1077,6 +1247,7 @@ class _Story:
                 week_rows,
                 [78, 56, 64, 92, _FRAME_W - 290],
                 right=(1, 2),
+                small=(4,),
             )
 
     def documentation(self) -> None:
@@ -1101,16 +1272,20 @@ class _Story:
                 by_section.setdefault(e.item.section, []).append(e)
             for section in sorted(by_section, key=lambda s: order.get(s, len(order))):
                 row_no = len(rows) + 1  # +1: the header row
-                rows.append(
-                    [Paragraph(escape(SECTION_LABELS.get(section, section)), self.s["cell_bold"]), "", "", "", ""]
-                )
+                rows.append([_Para(escape(SECTION_LABELS.get(section, section)), self.s["cell_bold"]), "", "", "", ""])
                 extra += [
                     ("SPAN", (0, row_no), (-1, row_no)),
                     ("BACKGROUND", (0, row_no), (-1, row_no), _SECTION_FILL),
                 ]
                 for e in by_section[section]:
                     rows.append(self._checklist_row(e))
-            self.table(["Punkt", "Kilde", "Status", "Datoer", "Bilag"], rows, [128, 70, 68, 92, _FRAME_W - 358], extra)
+            self.table(
+                ["Punkt", "Kilde", "Status", "Datoer", "Bilag"],
+                rows,
+                [128, 70, 68, 92, _FRAME_W - 358],
+                extra,
+                small=(3,),
+            )
         missing = [e for e in entries if e.item.required and not e.done]
         open_recommended = [e for e in entries if not e.item.required and not e.done]
         if missing:
@@ -1172,8 +1347,7 @@ class _Story:
             )
             if value is not None
         ]
-        dates_cell = Paragraph("<br/>".join(dates) or "—", self.s["cell_small"])
-        return [title, source, state, dates_cell, self._attachment_text(e)]
+        return [title, source, state, "<br/>".join(dates) or "—", self._attachment_text(e)]
 
     def _attachment_text(self, e: ChecklistEntry) -> str:
         d = self.data
@@ -1228,7 +1402,32 @@ class _Story:
                 right=(4,),
             )
         self.flow.append(_EndOfMainPart())
-        self.toc_guess += [(1, escape(a.label), 0, None) for a in d.appendices]
+        self.contents_entries += [_ContentsEntry(1, escape(a.label), None, f"bilag{a.number}") for a in d.appendices]
+
+
+_CELL_PAD = 4  # left and right in a gridded table
+
+
+def _plain_lines(markup: str, room: float, size: float) -> str | None:
+    """The lines of a cell's markup as one string, if they are plain text (lines parted
+    by <br/>) that a paragraph in a cell style would set as they are, each line on one
+    line; else None. A table draws such a string in the same font, size and leading as
+    the paragraph (`table_style`, and FONTSIZE/LEADING for a small column) and on the
+    same baselines (ReportLab sets a paragraph's first baseline one font size below its
+    top, `rl_config.paraFontSizeHeightOffset`, as it does a string in a cell), at a
+    fraction of the cost: no markup parsing, no line breaking, no graphics state."""
+    lines = markup.split("<br/>")
+    for line in lines:
+        if not (
+            line
+            and "<" not in line
+            and "&" not in line
+            and line.isprintable()
+            and line == " ".join(line.split())
+            and stringWidth(line, FONT, size) < room - 0.01
+        ):
+            return None
+    return "\n".join(lines)
 
 
 def _activity_order(a: ActivityView) -> tuple[bool, dt.date]:
@@ -1241,7 +1440,7 @@ def _or_dash(text: str) -> str:
 
 def _text_paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip())]
-    return [Paragraph(escape(b).replace("\n", "<br/>"), style) for b in blocks if b]
+    return [_Para(escape(b).replace("\n", "<br/>"), style) for b in blocks if b]
 
 
 def _entry_status_line(e: ChecklistEntry, today: dt.date) -> str:
@@ -1280,25 +1479,23 @@ def _header_texts(d: _Data) -> tuple[str, str]:
 
 
 def _build_main(d: _Data) -> tuple[bytes, _Layout]:
+    """The main part and, after it, a page for each appendix page (`_draw_appendix_pages`)."""
     left, right = _header_texts(d)
     buffer = io.BytesIO()
     doc = _DossierTemplate(buffer, d, left, right)
-    story = _Story(d)
-    flow: list[Flowable] = [_PageCount(doc), *story.build()]
-    if story.toc is not None:
-        story.toc.addEntries(story.toc_guess)
-    doc.multiBuild(flow, maxPasses=8)
+    story = _Story(d, doc.page_of)
+    doc.build(story.build(), canvasmaker=doc.make_canvas)
     return buffer.getvalue(), _Layout(doc.body_pages, story.sections, list(doc.outline))
 
 
-def _appendix_pages_pdf(d: _Data, body_pages: int) -> bytes:
-    """One page per appendix page: the full page for an image or an unreadable file,
-    a transparent stamp of the original page's size for a PDF page."""
+def _draw_appendix_pages(canvas: Canvas, d: _Data, body_pages: int) -> None:
+    """One page per appendix page, after the main part on its canvas (so in its fonts,
+    and without a second PDF to write and read): the full page for an image or an
+    unreadable file, a transparent stamp of the original page's size for a PDF page
+    (`_assemble` puts the original page in its place, with the stamp on top). Each page
+    is written with `Canvas.showPage`: the pages of the main part are kept no longer."""
     left, right = _header_texts(d)
     total = body_pages + d.appendix_pages
-    buffer = io.BytesIO()
-    # Without the initial font the canvas starts every page in Helvetica. (The stubs think it is a number.)
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT, initialFontSize=_STAMP_SIZE)  # type: ignore[arg-type]
     page_no = body_pages
     for a in d.appendices:
         for index, (w, h) in enumerate(a.page_sizes):
@@ -1313,9 +1510,7 @@ def _appendix_pages_pdf(d: _Data, body_pages: int) -> bytes:
                 canvas.setPageSize(A4)
                 draw_furniture(canvas, left, right, page_no, total)
                 _appendix_sheet(canvas, a)
-            canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+            Canvas.showPage(canvas)
 
 
 def _stamp(canvas: Canvas, w: float, h: float, left_top: str, right_top: str, page: int, total: int) -> None:
@@ -1369,42 +1564,92 @@ def _appendix_sheet(canvas: Canvas, a: _Appendix) -> None:
     canvas.restoreState()
 
 
-def _add_stamped(writer: PdfWriter, reader: PdfReader, page_no: int, stamp: PageObject) -> None:
-    """Append an original page with the stamp merged on top. A page pypdf cannot
-    take apart still goes in as it is (its content matters more than the stamp)."""
+_STAMP = "/JobraadStempel"  # the stamp's name among an original page's XObjects
+
+
+def _put_original(writer: PdfWriter, index: int, reader: PdfReader, page_no: int, wrappers: dict[str, Any]) -> None:
+    """Put an original appendix page in the place of its stamp page (at `index`), with
+    the stamp on top. A page pypdf cannot take apart leaves the stamp page in its
+    place; a page that cannot be stamped goes in without it (its content matters more)."""
+    stamp = writer.pages[index]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # about flaws in the sender's PDF, which pypdf repairs
         try:
-            page = writer.add_page(reader.pages[page_no])
+            page = writer.insert_page(reader.pages[page_no], index)
         except Exception:  # pypdf raises many kinds on a damaged file
             log.warning("Et bilag kunne ikke tilføjes; kun stemplet er med.", exc_info=True)
-            writer.add_page(stamp)
             return
+        del writer.pages[index + 1]  # type: ignore[attr-defined]  # pypdf's page list deletes pages
         try:
             if page.rotation % 360:
                 # So that the stamp lands upright at the top of the page as it is shown.
                 page.transfer_rotation_to_content()
-            box = page.cropbox
-            page.merge_transformed_page(stamp, Transformation().translate(float(box.left), float(box.bottom)))
+            _overlay(writer, page, stamp, wrappers)
         except Exception:
             log.warning("Et bilag kunne ikke stemples; siden er med uden stempel.", exc_info=True)
+        stamp.clear()  # out of the page tree: left as an empty dictionary
+
+
+def _overlay(writer: PdfWriter, page: PageObject, stamp: PageObject, wrappers: dict[str, Any]) -> None:
+    """Draw the stamp page on top of `page` as a form XObject: the stamp's content
+    stream becomes the form, with the stamp page's resources (the main part's fonts),
+    and the page's content streams are kept as they are, only bracketed by q/Q so that
+    the original's graphics state cannot move the stamp. Nothing is parsed, decoded or
+    copied, unlike `PageObject.merge_page`, which also renames the fonts of both."""
+    form = stamp[PageAttributes.CONTENTS].get_object()  # ReportLab writes a page as one stream
+    if not isinstance(form, StreamObject):
+        raise TypeError("the stamp page has no single content stream")
+    box = page.cropbox
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                FloatObject(v) for v in (0, 0, stamp.mediabox.width, stamp.mediabox.height)
+            ),
+            NameObject("/Matrix"): ArrayObject(FloatObject(v) for v in (1, 0, 0, 1, box.left, box.bottom)),
+            NameObject("/Resources"): stamp[PageAttributes.RESOURCES],
+        }
+    )
+    # Own copies of the resources and their XObjects: an original PDF may share them among its pages.
+    resources = DictionaryObject(page.get(PageAttributes.RESOURCES, DictionaryObject()).get_object())
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    name, n = _STAMP, 0
+    while name in xobjects:
+        n += 1
+        name = f"{_STAMP}{n}"
+    xobjects[NameObject(name)] = form.indirect_reference
+    resources[NameObject("/XObject")] = xobjects
+    contents = page.get(PageAttributes.CONTENTS)
+    streams = contents.get_object() if contents is not None else ArrayObject()
+    parts = list(streams) if isinstance(streams, ArrayObject) else [contents]
+    page[NameObject(PageAttributes.CONTENTS)] = ArrayObject(
+        [_wrapper(writer, wrappers, "q\n"), *parts, _wrapper(writer, wrappers, f"Q\nq {name} Do Q\n")]
+    )
+    page[NameObject(PageAttributes.RESOURCES)] = resources
+
+
+def _wrapper(writer: PdfWriter, wrappers: dict[str, Any], code: str) -> Any:
+    """A small content stream, one per text for the whole file."""
+    if code not in wrappers:
+        stream = DecodedStreamObject()
+        stream.set_data(code.encode("ascii"))
+        wrappers[code] = writer._add_object(stream)
+    return wrappers[code]
 
 
 def _assemble(d: _Data, main_pdf: bytes, layout: _Layout, step: Callable[[], None]) -> bytes:
-    """The main part, the appendix pages in order, and the outline for all of it."""
+    """The main part and the appendix pages in order (the original pages put in place
+    of their stamps), and the outline for all of it."""
     writer = PdfWriter(clone_from=io.BytesIO(main_pdf))
-    if d.appendices:
-        extra = PdfReader(io.BytesIO(_appendix_pages_pdf(d, layout.body_pages)))
-        index = 0
-        for a in d.appendices:
-            for page_no in range(a.pages):
-                sheet = extra.pages[index]
-                index += 1
-                if a.kind == "pdf" and a.reader is not None:
-                    _add_stamped(writer, a.reader, page_no, sheet)
-                else:
-                    writer.add_page(sheet)
-            step()
+    index = layout.body_pages
+    wrappers: dict[str, Any] = {}
+    for a in d.appendices:
+        for page_no in range(a.pages):
+            if a.kind == "pdf" and a.reader is not None:
+                _put_original(writer, index, a.reader, page_no, wrappers)
+            index += 1
+        step()
     parents: dict[int, Any] = {}
     for level, title, page_no in layout.outline:
         parent = parents.get(level - 1) if level > 0 else None

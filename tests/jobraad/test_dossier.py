@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, Paragraph
 from sqlalchemy import select
@@ -453,6 +454,50 @@ def test_appendices_are_appended_in_order_and_bookmarked(database: Database, anh
     assert "ikke vedlagt i denne udskrift" in text
 
 
+def contents_numbers(reader: PdfReader, pages: range, titles: list[str]) -> dict[str, int]:
+    """The page number after each title in the table of contents on `pages` (0-based)."""
+    text = "\n".join(reader.pages[n].extract_text(extraction_mode="layout") for n in pages)
+    return {t: int(m.group(1)) for t in titles if (m := re.search(re.escape(t) + r"[ .]+(\d+)\n", text))}
+
+
+def test_contents_over_two_pages_give_the_pages_where_the_headings_are(database: Database, anh: int) -> None:
+    """With many bilag the contents take two pages; every line still gives the page where
+    its heading (or the bilag's original page) is, counted over the whole file."""
+    doc.set_state(database, anh, "sof_oplysninger", "", DocumentState.MODTAGET, on=dt.date(2026, 2, 1), today=TODAY)
+    row = doc.ensure_item(database, anh, "sof_oplysninger")
+    for n in range(40):
+        add_attachment_bytes(database, anh, f"sof_{n + 1}.pdf", small_pdf(f"EKSTRA-{n + 1}"), row)
+    data, info = make(database, anh)
+    reader = PdfReader(io.BytesIO(data))
+    pages = page_texts(data)
+    assert info.appendices == 43 and info.pages == len(pages)
+    outline = dict(outline_titles(reader))
+    # The contents run over pages 2 and 3; the body begins on page 4.
+    assert "Indhold" in pages[1] and "Indhold" not in pages[2]
+    assert outline["1. Forberedende del"] == 3
+    bilag = [title for title in outline if title.startswith("Bilag ")]
+    assert len(bilag) == 43
+    headings = [*HEADINGS, "3.1 Genbrug Ærø – Virksomhedspraktik"]
+    numbers = contents_numbers(reader, range(1, 3), headings + bilag)
+    assert set(numbers) == set(headings + bilag)
+    second = reader.pages[2].extract_text(extraction_mode="layout")
+    assert any(re.search(re.escape(b) + r"[ .]+\d+\n", second) for b in bilag)  # lines on the second page too
+    for heading in headings:
+        assert numbers[heading] == outline[heading] + 1, heading
+        assert numbers[heading] >= 4 and heading in pages[numbers[heading] - 1], heading
+    for title in bilag:
+        assert numbers[title] == outline[title] + 1, title
+    # The lines point to the original pages of the bilag, stamped with their number.
+    for n in range(40):
+        title = f"Bilag {n + 4}: Oplysninger fra Socialforvaltningen (SOF) – fil {n + 1} af 40"
+        page = pages[numbers[title] - 1]
+        assert f"EKSTRA-{n + 1} side 1" in page and f"Bilag {n + 4}:" in page, title
+    total = len(pages)
+    assert numbers["Bilag 1: Lægeattest LÆ 265 fra egen læge"] == total - (2 + 42) + 1  # 2 pages, then 42 of one
+    for number, text in enumerate(pages, start=1):
+        assert f"Side {number} af {total}" in text, number
+
+
 def test_image_and_damaged_attachments(database: Database, anh: int) -> None:
     doc.set_state(database, anh, "sof_oplysninger", "", DocumentState.MODTAGET, on=dt.date(2026, 2, 1), today=TODAY)
     row = doc.ensure_item(database, anh, "sof_oplysninger")
@@ -481,15 +526,25 @@ def test_image_and_damaged_attachments(database: Database, anh: int) -> None:
     assert last.rotation == 0 and last.mediabox.width > last.mediabox.height  # shown as the scan was
 
 
+def fonts_used(resources: Any) -> list[Any]:
+    """The fonts of a page's resources and of the form XObjects in them (the stamp on a bilag page)."""
+    resources = resources.get_object()
+    fonts = [ref.get_object() for ref in resources.get("/Font", DictionaryObject()).get_object().values()]
+    for ref in resources.get("/XObject", DictionaryObject()).get_object().values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+            fonts += fonts_used(xobject["/Resources"])
+    return fonts
+
+
 def test_one_embedded_font_and_no_helvetica(database: Database, anh: int) -> None:
     data, _ = make(database, anh)
     reader = PdfReader(io.BytesIO(data))
     names: set[str] = set()
     for number, page in enumerate(reader.pages, start=1):
-        resources: Any = page["/Resources"]
-        fonts: Any = resources["/Font"]
-        for ref in fonts.values():
-            font = ref.get_object()
+        fonts = fonts_used(page["/Resources"])
+        assert fonts, number
+        for font in fonts:
             names.add(str(font["/BaseFont"]))
             descendants = font.get("/DescendantFonts")
             targets = [d.get_object() for d in descendants] if descendants else [font]
