@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import io
 import os
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,18 +73,29 @@ class Margins:
 MARGINS = Margins(left=30 * mm, right=20 * mm, top=20 * mm, bottom=20 * mm)
 
 
-@functools.cache
+_fonts_lock = threading.Lock()
+_fonts_registered = False
+
+
 def register_fonts() -> str:
     """Register the embedded font family once per process; returns its name.
+
+    Safe from several threads at once (the program warms it up in the background
+    while a dossier may be started): a font registered twice would replace the one
+    a document being written is using.
 
     The TTF bytes are read through `resource()` into memory, so this also works
     when `resources` sits inside a zip or a frozen bundle.
     """
-    for name, filename in _FONT_FILES.items():
-        data = resource("fonts", filename).read_bytes()
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
-    # No oblique face is shipped: italic falls back to the upright faces.
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    global _fonts_registered
+    with _fonts_lock:
+        if not _fonts_registered:
+            for name, filename in _FONT_FILES.items():
+                data = resource("fonts", filename).read_bytes()
+                pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+            # No oblique face is shipped: italic falls back to the upright faces.
+            pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+            _fonts_registered = True
     return FONT
 
 
