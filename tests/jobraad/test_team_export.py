@@ -20,14 +20,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from db.enums import AbsenceReason, ActivityKind, Aim, MeetingKind, Outcome, PlacementKind, VisitationGroup
+from db.enums import (
+    AbsenceReason,
+    ActivityKind,
+    Aim,
+    DocumentState,
+    MeetingKind,
+    Outcome,
+    PlacementKind,
+    VisitationGroup,
+)
 from db.models import (
     Activity,
     AuditEntry,
     CaseOutcome,
     Citizen,
+    DocumentationItem,
     Forloeb,
     GoalProgress,
     HoursEntry,
@@ -40,6 +50,7 @@ from jobraad import cpr, team_export
 from jobraad.audit import Action
 from jobraad.cli import PASSPHRASE_ENV, main
 from jobraad.demo import generate_demo
+from jobraad.documentation import readiness_by_citizen
 from jobraad.goals import default_goals, parse_goals, save_goals
 from jobraad.team_export import (
     Count,
@@ -341,6 +352,35 @@ def test_hours_progression(database: Database) -> None:
     assert t.total.count.value == 4
 
 
+def test_hours_of_placements_in_the_same_weeks_are_summed_and_only_inside_the_placement(database: Database) -> None:
+    praktik, loentilskud = PlacementKind.VIRKSOMHEDSPRAKTIK, PlacementKind.LOENTILSKUD
+    both = [(praktik, dt.date(2025, 1, 6), None), (loentilskud, dt.date(2025, 1, 6), None)]
+    later = [(praktik, dt.date(2025, 3, 3), None)]  # week 10
+    ids = add(
+        database,
+        # 6, 6, 6, 6 in the first placement and 0, 0, 4, 4 in the second: 6, 6, 10, 10 -> rising (one after
+        # the other they would be falling)
+        Person(placements=both, hours=[(2025, 2 + i, 10.0, 6.0, None) for i in range(4)]),
+        # hours before the placement began (weeks 6–9) are left out: 8, 8 -> flat, not rising
+        Person(placements=later, hours=[(2025, w, 10.0, a, None) for w, a in [(6, 1), (7, 1), (10, 8), (11, 8)]]),
+        # week 53 of 2025 is no week, and is left out: 8, 8 -> flat
+        Person(
+            placements=[(praktik, dt.date(2025, 11, 3), None)],
+            hours=[(2025, 46, 10, 8, None), (2025, 47, 10, 8, None), (2025, 53, 10, 30, None)],
+        ),
+    )
+    with database.transaction() as session:
+        second = session.scalars(select(Placement).where(Placement.citizen_id == ids[0]).order_by(Placement.id)).all()[
+            1
+        ]
+        second.hours = [
+            HoursEntry(iso_year=2025, iso_week=2 + i, planned_hours=10.0, attended_hours=a)
+            for i, a in enumerate([0, 0, 4, 4])
+        ]
+    t = exact(database).table("timer")
+    assert {r.key: r.count.value for r in t.rows} == {"stigende": 1, "uaendret": 2, "faldende": 0}
+
+
 def test_documentation_readiness_of_gruppe_3(database: Database) -> None:
     add(database, *[Person(forloeb=full_year(G3), aim=Aim.FLEKSJOB) for _ in range(3)], Person())
     t = build_summary(database, calendar_year(2026), as_of=dt.date(2026, 11, 25), anonymous=False).table(
@@ -348,6 +388,44 @@ def test_documentation_readiness_of_gruppe_3(database: Database) -> None:
     )
     assert t.total.count.value == 3
     assert t.row("mangler").count.value == 3 and t.row("klar").count.value == 0
+
+
+def test_documentation_readiness_is_the_checklists(database: Database) -> None:
+    """The summary counts readiness from the stored states without building each checklist;
+    it must tell what `documentation.readiness_by_citizen` tells, employer statements included."""
+    generate_demo(database, citizens=80, seed=5)
+    today = dt.date.today()
+    with database.transaction() as session:  # more requests overdue and items received, of every kind of item
+        items = session.scalars(select(DocumentationItem).where(DocumentationItem.citizen_id % 3 == 0)).all()
+        for i, item in enumerate(items):
+            if i % 4 == 0:
+                item.state, item.expected_by = DocumentState.ANMODET, today - dt.timedelta(days=1 + i % 5)
+            elif i % 4 == 1:
+                item.state = DocumentState.MODTAGET
+        # Overdue requests that are no entry of the checklist: an item the pack does not know, and (where
+        # there are statement placements) an employer statement that names no placement.
+        late = today - dt.timedelta(days=3)
+        stored = set(session.execute(select(DocumentationItem.citizen_id, DocumentationItem.item_key)))
+        for cid in session.scalars(select(Citizen.id).where(Citizen.id % 3 == 1)):
+            for key in ("ukendt_punkt", "praktik_udtalelse"):
+                if (cid, key) not in stored:
+                    session.add(
+                        DocumentationItem(
+                            citizen_id=cid, item_key=key, instance="", state=DocumentState.ANMODET, expected_by=late
+                        )
+                    )
+    s = build_summary(database, per_citizen=True, anonymous=False)
+    with database.reading() as session:
+        key = bytes.fromhex(json.loads(session.get(Setting, team_export.PSEUDONYM_SETTING).value))
+        ids = {pseudonym(key, cid): cid for cid in session.scalars(select(Citizen.id))}
+        shown = {ids[r.pseudonym]: r.documentation for r in s.citizens if r.documentation}
+        expected = readiness_by_citizen(session, today, list(shown))
+    labels = dict(team_export.READINESS_ROWS)
+    assert len(shown) >= 10 and len(set(shown.values())) == 3
+    for cid, label in shown.items():
+        r = expected[cid]
+        assert label == labels["klar" if r.ready else "ingen_krav" if r.required == 0 else "mangler"], cid
+    assert s.overdue_requests.value == sum(1 for cid in shown if expected[cid].overdue) > 0
 
 
 # --- suppression ------------------------------------------------------------------------------------------------
@@ -945,6 +1023,53 @@ def test_cli_help_is_danish(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # --- speed ------------------------------------------------------------------------------------------------------
+
+
+def _statements_of_exports(database: Database, folder: Path) -> list[str]:
+    """The SQL statements that exports in every format (and one with pseudonymous rows) issue."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        for fmt in ExportFormat:
+            export_summary(database, folder / f"team.{fmt.value}", fmt, Y2025, as_of=AFTER_2025)
+        export_summary(database, folder / "borgere.csv", period=Y2025, as_of=AFTER_2025, per_citizen=True)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_the_number_of_queries_does_not_grow_with_the_caseload(tmp_path: Path) -> None:
+    """No query per citizen: exports of 25 citizens ask the database as often as those of 2
+    (the audit log aside: the export with pseudonymous rows records an entry per citizen)."""
+    praktik, loentilskud = PlacementKind.VIRKSOMHEDSPRAKTIK, PlacementKind.LOENTILSKUD
+
+    def person() -> Person:
+        return Person(
+            forloeb=[(G1, dt.date(2024, 6, 1), dt.date(2025, 2, 1)), (G3, dt.date(2025, 2, 1), None)],
+            closings=[(Outcome.ANDET, dt.date(2025, 3, 1), dt.date(2025, 4, 1))],
+            activities=[(ActivityKind.JOBDANSK, dt.date(2025, 3, 1), None)],
+            placements=[(praktik, dt.date(2025, 1, 6), None), (loentilskud, dt.date(2025, 1, 6), None)],
+            hours=[(2025, 2 + i, 10.0, 5.0 + i, None) for i in range(8)],
+            decisions=[dt.date(2025, 6, 1)],
+            decided_goal=dt.date(2025, 6, 2),
+        )
+
+    counts = []
+    for n in (2, 25):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        database = create_database(folder / "sagsstamme.jobraad", PASSPHRASE)
+        try:
+            add(database, *[person() for _ in range(n)])
+            statements = _statements_of_exports(database, folder)
+        finally:
+            database.close()
+        counts.append(sum(1 for sql in statements if "audit_entry" not in sql))
+    assert counts[0] == counts[1], counts
 
 
 @pytest.mark.slow
