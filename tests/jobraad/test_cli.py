@@ -127,7 +127,7 @@ def test_export_formats_offered_on_the_command_line_are_the_export_formats() -> 
     from jobraad.cli_export import FORMATS
     from jobraad.team_export import ExportFormat
 
-    assert FORMATS == tuple(f.value for f in ExportFormat)
+    assert tuple(f.value for f in ExportFormat) == FORMATS
 
 
 def test_building_the_command_line_does_not_import_the_database_layer() -> None:
