@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from db.enums import VisitationGroup
 from db.session import Database
-from jobraad.caseload import CaseloadRow, caseload_rows
+from jobraad.caseload import CaseloadRow, caseload_rows, gc_paused
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Signal
-from jobraad.visitation import DueItem, Urgency, urgency
+from jobraad.visitation import DueItem, Urgency, urgency_on
 
 
 @dataclass(frozen=True)
@@ -52,25 +52,36 @@ def load_overview(
 ) -> Overview:
     """The Overblik; pass the caseload `rows` when they are loaded already (the window does)."""
     today = today or dt.date.today()
-    with database.reading() as session:
-        if rows is None:
-            rows = caseload_rows(session, today)
-        signals = signals_by_citizen(session, today)
+    with gc_paused():
+        with database.reading() as session:
+            if rows is None:
+                rows = caseload_rows(session, today)
+            signals = signals_by_citizen(session, today)
+        return _overview(today, rows, signals)
+
+
+def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int, Sequence[Signal]]) -> Overview:
     buckets: dict[Urgency, list[CitizenDue]] = {s: [] for s in SECTIONS}
     groups: Counter[VisitationGroup] = Counter()
+    urgency_of = urgency_on(today)
+    active = 0
     for row in rows:
         if not row.active:
             continue
-        if row.group is not None:
-            groups[row.group] += 1
-        per_section: dict[Urgency, list[DueItem]] = {s: [] for s in SECTIONS}
+        active += 1
+        group = row.group
+        if group is not None:
+            groups[group] += 1
+        if not row.due:
+            continue
+        per_section: dict[Urgency, list[DueItem]] = {}
         for item in row.due:
-            u = urgency(item.due_on, today)
-            if u in per_section:
-                per_section[u].append(item)
-        for section, items in per_section.items():
+            per_section.setdefault(urgency_of(item.due_on), []).append(item)
+        name = row.name
+        for section in SECTIONS:
+            items = per_section.get(section)
             if items:
-                buckets[section].append(CitizenDue(row.citizen_id, row.name, row.group, tuple(items)))
+                buckets[section].append(CitizenDue(row.citizen_id, name, group, tuple(items)))
     for section in SECTIONS:
         buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
     by_id = {r.citizen_id: r for r in rows}
@@ -86,7 +97,7 @@ def load_overview(
         today=today,
         sections={s: tuple(v) for s, v in buckets.items()},
         group_counts={g: groups.get(g, 0) for g in VisitationGroup},
-        active=sum(1 for r in rows if r.active),
-        closed=sum(1 for r in rows if not r.active),
+        active=active,
+        closed=len(rows) - active,
         signals=tuple(flagged),
     )

@@ -47,6 +47,7 @@ from db.models import CaseOutcome, Citizen, Forloeb, HoursEntry, Placement, Sett
 from db.session import Database
 from jobraad import audit
 from jobraad.citizens import _PHONE, CitizenNotFound
+from jobraad.documentation import plain_rows
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.progression import (
     ChartSeries,
@@ -58,7 +59,9 @@ from jobraad.progression import (
     clip_to_placement,
     combined,
     progression,
+    progression_signals,
     signals,
+    stored_week,
 )
 from jobraad.settings import SPECS
 
@@ -683,16 +686,7 @@ _HOURS_COLUMNS = (
 
 def _week_hours(row: Any) -> WeekHours:
     _, year, week, planned, attended, absence, reason, follow_up, observation = row
-    return WeekHours(
-        year,
-        week,
-        planned,
-        attended,
-        absence=absence,
-        absence_reason=reason,
-        follow_up=follow_up,
-        observation=observation,
-    )
+    return stored_week(year, week, planned, attended, absence, reason, follow_up, observation)
 
 
 def _clipped(weeks: list[WeekHours], start: dt.date, end: dt.date | None, until: dt.date | None) -> list[WeekHours]:
@@ -714,7 +708,7 @@ def placement_weeks(session: Session, placement_id: int, until: dt.date | None =
 def _thresholds(session: Session) -> Thresholds:
     """The signal thresholds from the settings, read in the caller's session."""
     values = {key: spec.default for key, spec in SPECS.items()}
-    for key, raw in session.execute(select(Setting.key, Setting.value)):
+    for key, raw in plain_rows(session, select(Setting.key, Setting.value)).all():
         if key in SPECS:
             values[key] = json.loads(raw)
     return Thresholds.from_settings(values)
@@ -725,7 +719,7 @@ def _current_groups(session: Session, citizen_ids: list[int] | None) -> dict[int
     if citizen_ids is not None:
         stmt = stmt.where(Forloeb.citizen_id.in_(citizen_ids))
     groups: dict[int, VisitationGroup] = {}
-    for citizen_id, group in session.execute(stmt.order_by(Forloeb.start_date, Forloeb.id)):
+    for citizen_id, group in plain_rows(session, stmt.order_by(Forloeb.start_date, Forloeb.id)).all():
         groups[citizen_id] = group  # the latest open forløb wins
     return groups
 
@@ -798,12 +792,12 @@ def signals_by_citizen(
         closed_stmt = closed_stmt.where(CaseOutcome.citizen_id.in_(ids))
         placement_stmt = placement_stmt.where(Placement.citizen_id.in_(ids))
         hours_stmt = hours_stmt.where(Placement.citizen_id.in_(ids))
-    closed = set(session.scalars(closed_stmt))
+    closed = set(plain_rows(session, closed_stmt).scalars().all())
 
     periods: dict[int, tuple[dt.date, dt.date | None]] = {}
     by_citizen: dict[int, list[int]] = defaultdict(list)
     active: dict[int, list[int]] = defaultdict(list)
-    for placement_id, citizen_id, start, planned_end, end_date in session.execute(placement_stmt):
+    for placement_id, citizen_id, start, planned_end, end_date in plain_rows(session, placement_stmt).all():
         if citizen_id in closed:
             continue
         end = end_date or planned_end
@@ -815,10 +809,16 @@ def signals_by_citizen(
         return {}
 
     raw: dict[int, list[WeekHours]] = defaultdict(list)
-    for row in session.execute(hours_stmt):
-        if row[0] in periods:
-            raw[row[0]].append(_week_hours(row))
-    groups = _current_groups(session, list(active))
+    # Row by row rather than .all(): a hundred thousand rows held at once cost more.
+    for placement_id, year, week, planned, attended, absence, reason, follow_up, observation in plain_rows(
+        session, hours_stmt
+    ):
+        if placement_id in periods:  # `_week_hours`, written out: this runs for every week of every placement
+            raw[placement_id].append(
+                stored_week(year, week, planned, attended, absence, reason, follow_up, observation)
+            )
+    # For the whole caseload, every citizen's group: quicker to read than naming thousands.
+    groups = _current_groups(session, list(active) if ids is not None else None)
 
     result: dict[int, list[Signal]] = {}
     for citizen_id, active_ids in active.items():
@@ -828,14 +828,12 @@ def signals_by_citizen(
         for pid in sorted(active_ids, key=lambda pid: periods[pid][0]):
             weeks = weeks_of[pid]
             if weeks:
-                found.extend(signals(progression(weeks, thresholds), weeks, thresholds, group))
+                found.extend(progression_signals(weeks, thresholds, group))
         with_weeks = [w for w in weeks_of.values() if w]
         if len(with_weeks) > 1:
             weeks = combined(with_weeks)
             kinds = {s.kind for s in found}
-            found.extend(
-                s for s in signals(progression(weeks, thresholds), weeks, thresholds, group) if s.kind not in kinds
-            )
+            found.extend(s for s in progression_signals(weeks, thresholds, group) if s.kind not in kinds)
         if found:
             result[citizen_id] = found
     return result

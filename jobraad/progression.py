@@ -30,7 +30,9 @@ Pure functions on plain data: no Qt, no database session. The caller turns
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
@@ -51,7 +53,9 @@ __all__ = [
     "clip_to_placement",
     "combined",
     "progression",
+    "progression_signals",
     "signals",
+    "stored_week",
 ]
 
 #: A week is a new high when it beats the previous best by at least this many
@@ -61,6 +65,7 @@ NEW_HIGH_MARGIN = 0.5
 #: "Recent" means the last four logged weeks: `slope_4`, `mean_last_4`, attendance signal.
 RECENT_WEEKS = 4
 _LONG_WEEKS = 8
+_SLOPE_WEEKS = max(RECENT_WEEKS, _LONG_WEEKS)
 # Comparisons at a threshold tolerate float noise: a slope of 0.49999999999 is 0.5.
 _EPS = 1e-9
 
@@ -82,14 +87,11 @@ class WeekHours:
     observation: str = ""
 
     def __post_init__(self) -> None:
-        try:
-            dt.date.fromisocalendar(self.iso_year, self.iso_week, 1)
-        except ValueError:
-            raise ValueError(f"no ISO week {self.iso_year}-W{self.iso_week:02d}") from None
+        _iso_monday(self.iso_year, self.iso_week)  # ValueError if there is no such week
 
     @property
     def monday(self) -> dt.date:
-        return dt.date.fromisocalendar(self.iso_year, self.iso_week, 1)
+        return _iso_monday(self.iso_year, self.iso_week)
 
     @property
     def label(self) -> str:
@@ -108,10 +110,56 @@ class WeekHours:
     @property
     def counts_for_progression(self) -> bool:
         """Whether this week is a point in the slopes, stable level and stall count."""
-        if self.is_sick:
-            return False
-        nothing_planned = self.planned <= 0 and self.attended <= 0 and self.absence_reason is None
-        return not nothing_planned
+        return _counts_for_progression(self)
+
+
+def _counts_for_progression(w: WeekHours) -> bool:
+    """`WeekHours.counts_for_progression` as a plain function (no property calls in the
+    loops over every week of a caseload): not sick, and not an empty week."""
+    attended = w.attended
+    reason = w.absence_reason
+    if reason == AbsenceReason.SYGDOM and attended <= 0:  # is_sick
+        return False
+    nothing_planned = w.planned <= 0 and attended <= 0 and reason is None
+    return not nothing_planned
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _iso_monday(iso_year: int, iso_week: int) -> dt.date:
+    """The Monday of an ISO week (a pure function of two ints, so remembered: the
+    caseload asks for the same few hundred weeks a hundred thousand times)."""
+    try:
+        return dt.date.fromisocalendar(iso_year, iso_week, 1)
+    except ValueError:
+        raise ValueError(f"no ISO week {iso_year}-W{iso_week:02d}") from None
+
+
+def stored_week(
+    iso_year: int,
+    iso_week: int,
+    planned: float,
+    attended: float,
+    absence: float,
+    absence_reason: AbsenceReason | None,
+    follow_up: bool,
+    observation: str,
+) -> WeekHours:
+    """`WeekHours(...)` made faster for the weeks read back from the database (the
+    Overblik reads a hundred thousand): the fields are set in one go, and the week is
+    checked once per distinct ISO week. The same object and the same ValueError."""
+    _iso_monday(iso_year, iso_week)
+    week = object.__new__(WeekHours)
+    week.__dict__.update(
+        iso_year=iso_year,
+        iso_week=iso_week,
+        planned=planned,
+        attended=attended,
+        absence=absence,
+        absence_reason=absence_reason,
+        follow_up=follow_up,
+        observation=observation,
+    )
+    return week
 
 
 @dataclass(frozen=True)
@@ -203,6 +251,7 @@ class ChartSeries:
 # --- preparing weeks -----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def _week_index(year: int, week: int) -> int:
     """A running week number: consecutive ISO weeks differ by exactly 1."""
     return dt.date.fromisocalendar(year, week, 1).toordinal() // 7
@@ -233,8 +282,15 @@ def _merge(same_week: Sequence[WeekHours]) -> WeekHours:
     )
 
 
+_KEY = operator.attrgetter("iso_year", "iso_week")  # WeekHours.key, without the property call
+
+
 def _normalise(weeks: Iterable[WeekHours]) -> list[WeekHours]:
     """Sorted by week, one entry per ISO week (entries of the same week summed)."""
+    weeks = list(weeks)
+    keys = list(map(_KEY, weeks))
+    if all(map(operator.lt, keys, keys[1:])):  # each week after the one before
+        return weeks  # already one per week, in order (one placement's clipped weeks): nothing to merge
     by_key: dict[tuple[int, int], list[WeekHours]] = {}
     for w in weeks:
         by_key.setdefault(w.key, []).append(w)
@@ -245,14 +301,16 @@ def clip_to_placement(weeks: Sequence[WeekHours], start: dt.date, end: dt.date |
     """The weeks that overlap the placement's period [start, end] (end None: still
     running), sorted by (year, week). A week that only partly overlaps is kept:
     a placement starting on a Wednesday has hours in that week."""
-    kept = []
-    for w in weeks:
-        monday = w.monday
-        sunday = monday + dt.timedelta(days=6)
-        if sunday < start or (end is not None and monday > end):
-            continue
-        kept.append(w)
-    return sorted(kept, key=lambda w: w.key)
+    # A week overlaps [start, end] when its Sunday is on or after start and its Monday on
+    # or before end, that is when it is neither before start's ISO week nor after end's:
+    # compared as (ISO year, week), with no dates worked out per week.
+    first = start.isocalendar()[:2]
+    if end is None:
+        kept = [w for w in weeks if _KEY(w) >= first]
+    else:
+        last = end.isocalendar()[:2]
+        kept = [w for w in weeks if first <= _KEY(w) <= last]
+    return sorted(kept, key=_KEY)
 
 
 def combined(weeks_by_placement: Sequence[Sequence[WeekHours]]) -> list[WeekHours]:
@@ -271,10 +329,11 @@ def _slope(points: Sequence[tuple[int, float]]) -> float | None:
     if len(points) < 2:
         return None
     n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    sxx = sum((x - mean_x) ** 2 for x, _ in points)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    # Lists rather than generators in sum(): the same terms in the same order, a little faster.
+    mean_x = sum([x for x, _ in points]) / n
+    mean_y = sum([y for _, y in points]) / n
+    sxx = sum([(x - mean_x) ** 2 for x, _ in points])
+    sxy = sum([(x - mean_x) * (y - mean_y) for x, y in points])
     return sxy / sxx
 
 
@@ -284,19 +343,19 @@ def _fit(points: Sequence[tuple[int, float]]) -> tuple[float, float] | None:
     if slope is None:
         return None
     n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
+    mean_x = sum([x for x, _ in points]) / n
+    mean_y = sum([y for _, y in points]) / n
     return mean_y - slope * mean_x, slope
 
 
 def _points(weeks: Sequence[WeekHours]) -> list[tuple[int, float]]:
-    return [(_week_index(*w.key), w.attended) for w in weeks if w.counts_for_progression]
+    return [(_week_index(w.iso_year, w.iso_week), w.attended) for w in weeks if _counts_for_progression(w)]
 
 
 def _highest_stable(values: Sequence[float], window: int) -> float | None:
     if len(values) < window:
         return None
-    return max(min(values[i : i + window]) for i in range(len(values) - window + 1))
+    return max([min(values[i : i + window]) for i in range(len(values) - window + 1)])
 
 
 def _weeks_without_progression(values: Sequence[float]) -> int:
@@ -306,11 +365,16 @@ def _weeks_without_progression(values: Sequence[float]) -> int:
     since_high = 0
     best: float | None = None
     for v in values:
-        if best is not None and v >= best + NEW_HIGH_MARGIN - _EPS:
+        if best is None:
+            since_high += 1
+            best = v
+            continue
+        if v >= best + NEW_HIGH_MARGIN - _EPS:
             since_high = 0
         else:
             since_high += 1
-        best = v if best is None else max(best, v)
+        if v > best:  # max(best, v)
+            best = v
     return since_high
 
 
@@ -318,7 +382,7 @@ def _attendance(weeks: Sequence[WeekHours]) -> float | None:
     with_plan = [w for w in weeks if w.planned > 0]
     if not with_plan:
         return None
-    return sum(w.attended for w in with_plan) / sum(w.planned for w in with_plan)
+    return sum([w.attended for w in with_plan]) / sum([w.planned for w in with_plan])
 
 
 def progression(weeks: Sequence[WeekHours], thresholds: Thresholds = Thresholds()) -> Progression:
@@ -337,9 +401,19 @@ def progression(weeks: Sequence[WeekHours], thresholds: Thresholds = Thresholds(
     - `latest_attended` / `mean_last_4`: the latest / mean of the last 4
       progression weeks.
     """
-    ordered = _normalise(weeks)
-    points = _points(ordered)
-    values = [y for _, y in points]
+    return _progression(_normalise(weeks), thresholds)
+
+
+def _progression(
+    ordered: Sequence[WeekHours], thresholds: Thresholds, progress: Sequence[WeekHours] | None = None
+) -> Progression:
+    """`progression()` of weeks already normalised; `progress`: those of them that
+    count for progression, when the caller has them."""
+    if progress is None:
+        progress = list(filter(_counts_for_progression, ordered))
+    # Only the last weeks are points of a slope.
+    points = [(_week_index(w.iso_year, w.iso_week), w.attended) for w in progress[-_SLOPE_WEEKS:]]
+    values = [w.attended for w in progress]
     recent = values[-RECENT_WEEKS:]
     return Progression(
         weeks_logged=len(ordered),
@@ -391,6 +465,28 @@ def signals(
       (sickness included) is strictly under `low_attendance`.
     """
     ordered = _normalise(weeks)
+    return _signals(p, ordered, list(filter(_counts_for_progression, ordered)), thresholds, group)
+
+
+def progression_signals(
+    weeks: Sequence[WeekHours], thresholds: Thresholds, group: VisitationGroup | None = None
+) -> list[Signal]:
+    """`signals(progression(weeks, thresholds), weeks, thresholds, group)`, sorting the
+    weeks and picking those that count once instead of twice (the Overblik does this
+    for every placement)."""
+    ordered = _normalise(weeks)
+    progress = list(filter(_counts_for_progression, ordered))
+    return _signals(_progression(ordered, thresholds, progress), ordered, progress, thresholds, group)
+
+
+def _signals(
+    p: Progression,
+    ordered: Sequence[WeekHours],
+    progress: Sequence[WeekHours],
+    thresholds: Thresholds,
+    group: VisitationGroup | None,
+) -> list[Signal]:
+    """`signals()` of weeks already normalised; `progress`: those that count for progression."""
     found: list[Signal] = []
 
     if p.weeks_without_progression >= thresholds.stall_weeks:
@@ -410,9 +506,8 @@ def signals(
             text = f"Timerne stiger ({per_week})"
         found.append(Signal(SignalKind.RISING, text))
 
-    values = [w.attended for w in ordered if w.counts_for_progression]
     n_low = thresholds.low_hours_weeks
-    last = values[-n_low:]
+    last = [w.attended for w in progress[-n_low:]]
     flat = p.slope_8 is None or abs(p.slope_8) < thresholds.rising_slope - _EPS
     if len(last) == n_low and all(v < thresholds.low_hours - _EPS for v in last) and flat:
         found.append(

@@ -11,7 +11,7 @@ Pure functions on plain data: no Qt, no database session.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -34,8 +34,10 @@ __all__ = [
     "group_deadlines",
     "in_target_group_2024",
     "iso_week_label",
+    "known_due_item",
     "missing_goals",
     "urgency",
+    "urgency_on",
     "weeks_in_forloeb",
 ]
 
@@ -178,6 +180,15 @@ class DueItem:
             raise ValueError(f"unknown DueItem target {self.target!r}; expected one of {sorted(DUE_TARGETS)}")
 
 
+def known_due_item(due_on: dt.date, title: str, kind: str, target: str, citizen_id: int | None = None) -> DueItem:
+    """`DueItem(...)` without the checks of `kind` and `target`, for the bulk readers of
+    the caseload, which pass them as literals from `DUE_KINDS` and `DUE_TARGETS`.
+    The same object, made in half the time."""
+    item = object.__new__(DueItem)
+    item.__dict__.update(due_on=due_on, title=title, kind=kind, target=target, citizen_id=citizen_id)
+    return item
+
+
 @dataclass(frozen=True)
 class ClosedDeadline:
     """A deadline whose goals are all reached; `closed_on` is the day the last one was."""
@@ -297,6 +308,24 @@ def urgency(due_on: dt.date, today: dt.date) -> Urgency:
     if due_on < next_monday + dt.timedelta(days=7):
         return Urgency.NEXT_WEEK
     return Urgency.LATER
+
+
+def urgency_on(today: dt.date) -> Callable[[dt.date], Urgency]:
+    """`urgency(due_on, today)` as a function of `due_on` alone, with the week
+    boundaries worked out once (the Overblik asks for every due item of the caseload)."""
+    next_monday = _monday_of(today) + dt.timedelta(days=7)
+    week_after = next_monday + dt.timedelta(days=7)
+
+    def of(due_on: dt.date) -> Urgency:
+        if due_on < today:
+            return Urgency.OVERDUE
+        if due_on < next_monday:
+            return Urgency.THIS_WEEK
+        if due_on < week_after:
+            return Urgency.NEXT_WEEK
+        return Urgency.LATER
+
+    return of
 
 
 def weeks_in_forloeb(forloeb_start: dt.date, today: dt.date) -> int:

@@ -4,8 +4,11 @@ next steps, and readiness at its edges."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.enums import Aim, DocumentSource, DocumentState, PlacementKind, VisitationGroup
@@ -15,7 +18,7 @@ from jobraad import documentation as doc
 from jobraad.caseload import caseload_rows
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.errors import ValidationFailed
-from jobraad.rulepacks import get_pack
+from jobraad.rulepacks import RulePack, builtin_packs, get_pack
 
 TODAY = dt.date(2026, 3, 2)  # inside the BEK 2408/2021 pack's period
 START = dt.date(2026, 1, 5)
@@ -214,3 +217,93 @@ def test_aim_without_requirements_has_no_readiness_label(database: Database) -> 
     checklist = doc.load_checklist(database, cid, TODAY)
     assert checklist.entries == ()
     assert checklist.readiness(TODAY).label == ""
+
+
+# --- the caseload's bulk readiness ----------------------------------------------------------------
+
+
+@st.composite
+def _case(draw: st.DrawFn) -> tuple[RulePack, Aim, list[SimpleNamespace], dict[tuple[str, str], SimpleNamespace]]:
+    """A pack, an aim, placements and stored items as the database could hold them: items
+    of the pack and of no pack, per placement or not, for placements of any kind."""
+    pack = draw(st.sampled_from(builtin_packs()))
+    aim = draw(st.sampled_from(list(Aim)))
+    day = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
+    placements = [
+        SimpleNamespace(
+            id=pid, kind=draw(st.sampled_from(list(PlacementKind))), employer_name=name, start_date=draw(day)
+        )
+        for pid, name in enumerate(draw(st.lists(st.sampled_from(["Føtex", "Netto", ""]), max_size=4)), start=1)
+    ]
+    repeated = [item.id for item in pack.items if item.per_placement]
+    keys = st.sampled_from(
+        [(item.id, "") for item in pack.items]
+        + [(item_id, f"placement-{p.id}") for item_id in repeated for p in placements]
+        + [("ukendt_punkt", ""), (pack.items[0].id, "placement-9")]
+    )
+    stored = {
+        key: SimpleNamespace(
+            id=n,
+            state=draw(st.sampled_from(list(DocumentState))),
+            expected_by=draw(st.none() | day),
+            requested_on=None,
+            requested_from="",
+            received_on=None,
+            not_relevant_reason="",
+            note="",
+        )
+        for n, key in enumerate(draw(st.lists(keys, max_size=40, unique=True)))
+    }
+    return pack, aim, placements, stored
+
+
+@given(case=_case(), today=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
+def test_bulk_readiness_is_the_checklists_readiness(
+    case: tuple[RulePack, Aim, list[SimpleNamespace], dict[tuple[str, str], SimpleNamespace]], today: dt.date
+) -> None:
+    pack, aim, placements, stored = case
+    expected = doc._readiness(doc._entries(pack, aim, placements, stored, {}, {}), today)
+
+    places = [(f"placement-{p.id}", doc._placement_label(p)) for p in placements if p.kind in doc.STATEMENT_PLACEMENTS]
+    codes = {key: doc._state_code(row.state, row.expected_by, today) for key, row in stored.items()}
+    plan = doc._plan(pack, aim)
+    assert doc._quick_readiness(plan.items, places, codes) == expected
+    if not places and not stored:
+        assert plan.nothing_stored == expected
+
+
+def test_bulk_readiness_of_statements_per_placement() -> None:
+    def row(state: DocumentState, expected_by: dt.date | None = None) -> SimpleNamespace:
+        return SimpleNamespace(
+            id=0,
+            state=state,
+            expected_by=expected_by,
+            requested_on=None,
+            requested_from="",
+            received_on=None,
+            not_relevant_reason="",
+            note="",
+        )
+
+    pack = get_pack("bek2408_2021")
+    placements = [
+        SimpleNamespace(id=1, kind=PlacementKind.VIRKSOMHEDSPRAKTIK, employer_name="Føtex", start_date=START),
+        SimpleNamespace(id=2, kind=PlacementKind.SNUSEPRAKTIK, employer_name="Netto", start_date=START),
+        SimpleNamespace(id=3, kind=PlacementKind.LOENTILSKUD, employer_name="Bageriet", start_date=TODAY),
+    ]
+    late = TODAY - dt.timedelta(days=1)
+    stored = {
+        ("praktik_udtalelse", "placement-1"): row(DocumentState.ANMODET, late),
+        ("praktik_udtalelse", "placement-2"): row(DocumentState.MODTAGET),  # snusepraktik: no statement
+        ("praktik_udtalelse", "placement-3"): row(DocumentState.MODTAGET),
+        ("praktik_udtalelse", ""): row(DocumentState.MODTAGET),  # not used while there are placements
+        ("lae265", ""): row(DocumentState.ANMODET, late),
+        ("samtykke_egen_laege", ""): row(DocumentState.IKKE_RELEVANT),
+    }
+    expected = doc._readiness(doc._entries(pack, Aim.FLEKSJOB, placements, stored, {}, {}), TODAY)
+    statements = [title for title in expected.missing if title.startswith(pack.item("praktik_udtalelse").title)]
+    assert expected.overdue == 2 and statements == [f"{pack.item('praktik_udtalelse').title} – Føtex (fra 05-01-2026)"]
+
+    places = [(f"placement-{p.id}", doc._placement_label(p)) for p in placements if p.kind in doc.STATEMENT_PLACEMENTS]
+    codes = {key: doc._state_code(r.state, r.expected_by, TODAY) for key, r in stored.items()}
+    assert doc._quick_readiness(doc._plan(pack, Aim.FLEKSJOB).items, places, codes) == expected

@@ -4,6 +4,7 @@ it prints (read back with pypdf, and rendered to a picture)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, PolyLine, Rect, String
@@ -20,6 +23,7 @@ from reportlab.platypus import Paragraph
 
 from db.enums import AbsenceReason, VisitationGroup
 from jobraad import pdf
+from jobraad import progression as progression_module
 from jobraad.hours_drawing import hours_drawing
 from jobraad.progression import (
     NEW_HIGH_MARGIN,
@@ -33,7 +37,9 @@ from jobraad.progression import (
     clip_to_placement,
     combined,
     progression,
+    progression_signals,
     signals,
+    stored_week,
 )
 from jobraad.settings import SPECS
 
@@ -568,3 +574,186 @@ def test_twenty_weeks_render_to_a_picture(tmp_path: Path) -> None:
             [pdftoppm, "-png", "-r", "80", "-singlefile", str(tmp_path / "timer.pdf"), str(target)[:-4]], check=True
         )
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- the Overblik's shortcuts ---------------------------------------------------------------------
+# signals_by_citizen reads a hundred thousand weeks: they are made with `stored_week`, put in
+# order once (`progression_signals`), and an already ordered series is not merged again. Each
+# shortcut must give exactly what the plain path gives.
+
+_reasons = st.sampled_from([None, SICK, OTHER])
+_hours = st.sampled_from([0.0, 0.5, 2.0, 7.5, 10.0, 12.25, 20.0]) | st.floats(0, 80, allow_nan=False)
+# Weeks over seven years, or a few around new year 2027 (so that weeks repeat and cross
+# the year boundary after week 53 of 2026).
+_iso_weeks = (
+    st.dates(dt.date(2019, 12, 23), dt.date(2027, 1, 10)) | st.dates(dt.date(2026, 12, 7), dt.date(2027, 1, 17))
+).map(lambda d: d.isocalendar())
+_week = st.builds(
+    lambda iso, **kw: wk(iso.year, iso.week, **kw),
+    _iso_weeks,  # 2020 and 2026 have a week 53
+    attended=_hours,
+    planned=_hours,
+    absence=_hours,
+    absence_reason=_reasons,
+    follow_up=st.booleans(),
+    observation=st.sampled_from(["", "god uge", " træt "]),
+)
+_thresholds = st.builds(
+    Thresholds,
+    stall_weeks=st.integers(1, 6),
+    rising_slope=st.sampled_from([0.25, 0.5, 1.0]),
+    low_hours=st.sampled_from([5.0, 10.0, 15.0]),
+    low_hours_weeks=st.integers(1, 8),
+    low_attendance=st.sampled_from([0.3, 0.5, 0.8]),
+    stable_weeks=st.integers(1, 6),
+)
+
+
+@given(
+    year=st.integers(1, 9999) | st.sampled_from([2020, 2026, 2027]),
+    week=st.integers(-1, 54),
+    planned=_hours,
+    attended=_hours,
+    absence=_hours,
+    reason=_reasons,
+    follow_up=st.booleans(),
+    observation=st.text(max_size=5),
+)
+def test_stored_week_is_a_checked_week(
+    year: int,
+    week: int,
+    planned: float,
+    attended: float,
+    absence: float,
+    reason: AbsenceReason | None,
+    follow_up: bool,
+    observation: str,
+) -> None:
+    args = (year, week, planned, attended, absence, reason, follow_up, observation)
+    try:
+        checked: WeekHours | str = WeekHours(*args)
+    except ValueError as exc:
+        checked = str(exc)
+    try:
+        fast: WeekHours | str = stored_week(*args)
+    except ValueError as exc:
+        fast = str(exc)
+    assert fast == checked
+    if isinstance(fast, WeekHours):
+        assert repr(fast) == repr(checked) and hash(fast) == hash(checked)
+        assert list(vars(fast)) == [f.name for f in dataclasses.fields(WeekHours)]
+        assert fast.monday == dt.date.fromisocalendar(year, week, 1)
+
+
+def test_a_week_that_does_not_exist_is_refused_by_both() -> None:
+    for make in (WeekHours, stored_week):
+        with pytest.raises(ValueError, match="no ISO week 2026-W54"):
+            make(2026, 54, 1.0, 1.0, 0.0, None, False, "")
+        with pytest.raises(ValueError, match="no ISO week 2025-W53"):  # 2025 has 52 weeks
+            make(2025, 53, 1.0, 1.0, 0.0, None, False, "")
+
+
+def _reference_normalise(weeks: list[WeekHours]) -> list[WeekHours]:
+    by_key: dict[tuple[int, int], list[WeekHours]] = {}
+    for w in weeks:
+        by_key.setdefault(w.key, []).append(w)
+    return [progression_module._merge(by_key[k]) for k in sorted(by_key)]
+
+
+def _reference_weeks_without_progression(values: list[float]) -> int:
+    since_high = 0
+    best: float | None = None
+    for v in values:
+        if best is not None and v >= best + NEW_HIGH_MARGIN - 1e-9:
+            since_high = 0
+        else:
+            since_high += 1
+        best = v if best is None else max(best, v)
+    return since_high
+
+
+@given(st.lists(_week, max_size=14), st.booleans())
+def test_normalise_of_ordered_or_unordered_weeks(weeks: list[WeekHours], in_order: bool) -> None:
+    if in_order:
+        weeks = sorted({w.key: w for w in weeks}.values(), key=lambda w: w.key)
+    assert progression_module._normalise(weeks) == _reference_normalise(weeks)
+    assert progression_module._normalise(iter(weeks)) == _reference_normalise(weeks)
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | _hours, max_size=12))
+def test_weeks_without_progression_as_defined(values: list[float]) -> None:
+    assert progression_module._weeks_without_progression(values) == _reference_weeks_without_progression(values)
+
+
+@given(st.lists(_week, max_size=16), _thresholds, st.sampled_from([None, *VisitationGroup]))
+def test_progression_signals_are_the_signals_of_the_progression(
+    weeks: list[WeekHours], thresholds: Thresholds, group: VisitationGroup | None
+) -> None:
+    expected = signals(progression(weeks, thresholds), weeks, thresholds, group)
+    assert progression_signals(weeks, thresholds, group) == expected
+    ordered = sorted({w.key: w for w in weeks}.values(), key=lambda w: w.key)
+    assert progression_signals(ordered, thresholds, group) == signals(
+        progression(ordered, thresholds), ordered, thresholds, group
+    )
+
+
+def _reference_clip(weeks: list[WeekHours], start: dt.date, end: dt.date | None) -> list[WeekHours]:
+    kept = []
+    for w in weeks:
+        monday = dt.date.fromisocalendar(w.iso_year, w.iso_week, 1)
+        if monday + dt.timedelta(days=6) < start or (end is not None and monday > end):
+            continue
+        kept.append(w)
+    return sorted(kept, key=lambda w: w.key)
+
+
+_days = st.dates(dt.date(2019, 12, 1), dt.date(2027, 1, 31))
+
+
+@given(st.lists(_week, max_size=14), _days, st.none() | _days)
+def test_clip_to_placement_as_defined_by_dates(weeks: list[WeekHours], start: dt.date, end: dt.date | None) -> None:
+    assert clip_to_placement(weeks, start, end) == _reference_clip(weeks, start, end)
+
+
+def _reference_progression(weeks: list[WeekHours], thresholds: Thresholds) -> Progression:
+    """`progression` as first written, sums over generators and all."""
+    ordered = _reference_normalise(weeks)
+
+    def week_index(w: WeekHours) -> int:
+        return dt.date.fromisocalendar(w.iso_year, w.iso_week, 1).toordinal() // 7
+
+    def slope(points: list[tuple[int, float]]) -> float | None:
+        if len(points) < 2:
+            return None
+        n = len(points)
+        mean_x = sum(x for x, _ in points) / n
+        mean_y = sum(y for _, y in points) / n
+        return sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
+
+    def attendance(weeks: list[WeekHours]) -> float | None:
+        with_plan = [w for w in weeks if w.planned > 0]
+        if not with_plan:
+            return None
+        return sum(w.attended for w in with_plan) / sum(w.planned for w in with_plan)
+
+    points = [(week_index(w), w.attended) for w in ordered if w.counts_for_progression]
+    values = [y for _, y in points]
+    window = thresholds.stable_weeks
+    recent = values[-4:]
+    return Progression(
+        weeks_logged=len(ordered),
+        attendance_rate=attendance(ordered),
+        slope_4=slope(points[-4:]),
+        slope_8=slope(points[-8:]),
+        highest_stable=(
+            None if len(values) < window else max(min(values[i : i + window]) for i in range(len(values) - window + 1))
+        ),
+        weeks_without_progression=_reference_weeks_without_progression(values),
+        latest_attended=values[-1] if values else None,
+        mean_last_4=sum(recent) / len(recent) if recent else None,
+    )
+
+
+@given(st.lists(_week, max_size=16), _thresholds)
+def test_progression_as_first_written(weeks: list[WeekHours], thresholds: Thresholds) -> None:
+    assert progression(weeks, thresholds) == _reference_progression(weeks, thresholds)

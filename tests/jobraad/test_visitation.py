@@ -4,10 +4,13 @@ the 2024 target group (seed 000)."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from db.enums import VisitationGroup as G
 from jobraad import visitation
@@ -452,3 +455,23 @@ def test_module_imports_only_stdlib_and_db_enums() -> None:
         "types",
         "db.enums",
     }
+
+
+# --- the bulk readers' shortcuts ----------------------------------------------------------------
+
+
+@given(due_on=st.dates(), today=st.dates())
+def test_urgency_on_agrees_with_urgency(due_on: dt.date, today: dt.date) -> None:
+    assert visitation.urgency_on(today)(due_on) is urgency(due_on, today)
+
+
+@pytest.mark.parametrize("kind", sorted(visitation.DUE_KINDS))
+@pytest.mark.parametrize("target", sorted(visitation.DUE_TARGETS))
+@pytest.mark.parametrize("citizen_id", [None, 7])
+def test_known_due_item_is_the_same_as_a_checked_one(kind: str, target: str, citizen_id: int | None) -> None:
+    fast = visitation.known_due_item(START, "13-ugers mål", kind, target, citizen_id)
+    checked = DueItem(START, "13-ugers mål", kind, target, citizen_id)
+    assert fast == checked and hash(fast) == hash(checked) and repr(fast) == repr(checked)
+    # Every field set, in field order (as pickle and vars() see them): a field added to
+    # DueItem must be added to known_due_item too.
+    assert list(vars(fast)) == [f.name for f in dataclasses.fields(DueItem)] == list(vars(checked))
