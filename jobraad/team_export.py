@@ -65,10 +65,8 @@ part whose count is hidden is left out): an approximation, marked "ca.".
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import hashlib
 import hmac
 import io
@@ -89,15 +87,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, or_, select
 from sqlalchemy.orm import Session
 
-from db.enums import AbsenceReason, DocumentState, MeetingKind, VisitationGroup
+from db.enums import AbsenceReason, MeetingKind, VisitationGroup
 from db.models import (
     Activity,
     CaseOutcome,
     Citizen,
-    DocumentationItem,
     Forloeb,
     GoalProgress,
     HoursEntry,
@@ -107,13 +104,13 @@ from db.models import (
 )
 from db.session import Database
 from jobraad import __version__, audit, cpr
+from jobraad.caseload import gc_paused
 from jobraad.dates import InvalidDate, format_date, parse_date
-from jobraad.documentation import DONE_STATES, STATEMENT_PLACEMENTS, pack_for
+from jobraad.documentation import readiness_by_citizen
 from jobraad.errors import UserFacingError
 from jobraad.goals import POPULATION_LABELS, Goal, GoalSet, Population, RuleKind, Window, load_goals_in
 from jobraad.pdf import write_atomically
 from jobraad.progression import NEW_HIGH_MARGIN, RECENT_WEEKS
-from jobraad.rulepacks import RulePack
 from jobraad.visitation import GROUP_DEADLINES, in_target_group_2024
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
 
@@ -763,94 +760,6 @@ def _hours_trends(
     return trends
 
 
-_SEP, _SEP2 = "\x1f", "\x1e"  # between the stored rows of a citizen in one text, and their fields
-
-
-def _readiness_counts(
-    conn: Connection,
-    today: dt.date,
-    citizens: Sequence[_Person],
-    open_starts: dict[int, dt.date],
-    statement_places: dict[int, list[int]],
-) -> dict[int, tuple[int, int, int]]:
-    """(required, done, overdue) of each citizen's documentation checklist today: the figures of
-    `documentation.readiness_by_citizen`, counted from the stored states that matter without
-    building the checklist. `open_starts`: the start of each citizen's open forløb (it picks the
-    rule pack); `statement_places`: the ids of the placements that call for an employer statement.
-
-    An entry is an item of the pack for the citizen's aim, with the instance "" or, for an item
-    per placement when there are statement placements, "placement-<id>" of each. One query, a
-    row per citizen: the keys of the stored rows without an instance that are done, those that
-    are overdue, and the (few) rows with an instance that are either, each as one text."""
-    if not citizens:
-        return {}
-    d = DocumentationItem
-    done = d.state.in_(DONE_STATES)
-    late = and_(d.state == DocumentState.ANMODET, d.expected_by < today)
-    blank = d.instance == ""
-    placed_row = d.item_key + _SEP2 + d.instance + _SEP2 + case((done, "1"), else_="0") + case((late, "1"), else_="0")
-    stored: dict[int, tuple[set[str], set[str], list[list[str]]]] = {}
-    for cid, done_keys, late_keys, placed in conn.execute(
-        select(
-            d.citizen_id,
-            func.group_concat(case((and_(blank, done), d.item_key)), _SEP),
-            func.group_concat(case((and_(blank, late), d.item_key)), _SEP),
-            func.group_concat(case((and_(d.instance != "", or_(done, late)), placed_row)), _SEP),
-        )
-        .where(
-            d.citizen_id.in_([p.id for p in citizens]),
-            # No item id or instance holds a separator: a row whose key or instance does is no entry.
-            *(func.instr(column, sep) == 0 for column in (d.item_key, d.instance) for sep in (_SEP, _SEP2)),
-        )
-        .group_by(d.citizen_id)
-    ):
-        stored[cid] = (
-            set(done_keys.split(_SEP)) if done_keys else set(),
-            set(late_keys.split(_SEP)) if late_keys else set(),
-            [row.split(_SEP2) for row in placed.split(_SEP)] if placed else [],
-        )
-
-    # Per (pack, aim): the ids of the items (a pack refuses a duplicate id), of the required ones,
-    # of those per placement and of the required ones among them.
-    packs: dict[tuple[str, dt.date | None], RulePack] = {}
-    shapes: dict[tuple[int, Any], tuple[frozenset[str], ...]] = {}
-    out: dict[int, tuple[int, int, int]] = {}
-    for p in citizens:
-        start = open_starts.get(p.id)
-        pack = packs.get((p.rule_pack, start))
-        if pack is None:
-            pack = packs[(p.rule_pack, start)] = pack_for(p.rule_pack, start, today)[0]
-        shape = shapes.get((id(pack), p.aim))
-        if shape is None:
-            items = pack.items_for(p.aim)
-            shape = shapes[(id(pack), p.aim)] = (
-                frozenset(i.id for i in items),
-                frozenset(i.id for i in items if i.required),
-                frozenset(i.id for i in items if i.per_placement),
-                frozenset(i.id for i in items if i.required and i.per_placement),
-            )
-        every, required_ids, per_place, required_per_place = shape
-        places = statement_places.get(p.id)
-        done_keys, late_keys, placed = stored.get(p.id, (set(), set(), []))
-        if places:
-            # Items per placement have an entry per statement placement, none without an instance.
-            required = len(required_ids) + len(required_per_place) * (len(places) - 1)
-            done_n = len(done_keys & (required_ids - per_place))
-            late_n = len(late_keys & (every - per_place))
-            if placed:
-                instances = {f"placement-{pid}" for pid in places}
-                for key, instance, flags in placed:
-                    if key in per_place and instance in instances:
-                        done_n += flags[0] == "1" and key in required_per_place
-                        late_n += flags[1] == "1"
-        else:
-            required = len(required_ids)
-            done_n = len(done_keys & required_ids)
-            late_n = len(late_keys & every)
-        out[p.id] = (required, done_n, late_n)
-    return out
-
-
 def _reached_ids(
     conn: Connection,
     goal: Goal,
@@ -905,7 +814,6 @@ def _summary_in(
     conn = session.connection()
 
     forloeb: dict[int, list[tuple[int, VisitationGroup, dt.date, dt.date | None]]] = defaultdict(list)
-    open_forloeb: dict[int, tuple[int, dt.date]] = {}  # the open forløb with the highest id (as the checklist)
     for cid, fid, group, start, end in _rows(
         conn,
         select(Forloeb.citizen_id, Forloeb.id, Forloeb.group, Forloeb.start_date, Forloeb.end_date).order_by(
@@ -913,8 +821,6 @@ def _summary_in(
         ),
     ):
         forloeb[cid].append((fid, group, start, end))
-        if end is None and (cid not in open_forloeb or fid > open_forloeb[cid][0]):
-            open_forloeb[cid] = (fid, start)
     closings: dict[int, list[tuple[dt.date, dt.date | None, Any]]] = defaultdict(list)
     for cid, outcome, closed_on, reopened_on in _rows(
         conn,
@@ -964,10 +870,8 @@ def _summary_in(
     base = members(goals.population)
     base_ids = sorted(base)
 
-    # Placements of the citizens: those started by the cutoff, and (for the checklist) all
-    # those that call for an employer statement.
+    # Placements of the citizens started by the cutoff.
     placements: list[_PlacementRow] = []
-    statement_places: dict[int, list[int]] = defaultdict(list)
     for pid, cid, kind, start, planned_end, end_date in _rows(
         conn,
         select(
@@ -981,8 +885,6 @@ def _summary_in(
     ):
         if cid not in people:
             continue
-        if kind in STATEMENT_PLACEMENTS:
-            statement_places[cid].append(pid)
         if start <= cutoff:
             placements.append((pid, cid, kind, start, end_date or planned_end))
 
@@ -1092,14 +994,13 @@ def _summary_in(
     g3_active = [
         cid for cid in base_ids if people[cid].group is VisitationGroup.GRUPPE_3 and people[cid].last_day == cutoff
     ]
-    open_starts = {cid: start for cid, (_, start) in open_forloeb.items()}
-    readiness = _readiness_counts(conn, as_of, [people[cid] for cid in g3_active], open_starts, statement_places)
+    readiness = readiness_by_citizen(session, as_of, g3_active)  # the checklist's own rules, in bulk
     ready_state: dict[int, str] = {}
     overdue = 0
     for cid in g3_active:
-        required, done, late = readiness[cid]
-        ready_state[cid] = "klar" if required > 0 and done == required else "ingen_krav" if required == 0 else "mangler"
-        overdue += late > 0
+        r = readiness[cid]
+        ready_state[cid] = "klar" if r.ready else "ingen_krav" if r.required == 0 else "mangler"
+        overdue += r.overdue > 0
     ready_counts: dict[str, int] = defaultdict(int)
     for state in ready_state.values():
         ready_counts[state] += 1
@@ -1234,27 +1135,10 @@ def _build(
     as_of = as_of or dt.date.today()
     period = period or calendar_year(as_of.year)
     opener = database.transaction if per_citizen else database.reading
-    with opener() as session, _collector_paused():
+    with opener() as session, gc_paused():
         goal_set = goals or load_goals_in(session)
         summary, ids = _summary_in(session, goal_set, period, as_of, per_citizen)
     return (suppress(summary) if anonymous else summary), ids
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused (it runs again afterwards, if it ran before).
-
-    Building a summary makes a few hundred thousand small objects (rows, dates, tuples) that
-    hold no reference cycles and mostly live until it is done; every automatic collection on the
-    way would walk all of them, and the rest of the program's objects, again: nearly a quarter of
-    the build time at 10,000 citizens. Reference counting frees everything as usual meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- suppression --------------------------------------------------------------------------------
