@@ -51,8 +51,8 @@ WARM_UP_PRINTING_MS = 1_000
 
 
 def _warm_up_printing() -> None:
-    """Import ReportLab and pypdf and read the embedded font in a thread, once the
-    caseload is shown: the first dossier or letter is then as quick as the next
+    """Import ReportLab, pypdf and openpyxl and read the embedded font in a thread, once
+    the caseload is shown: the first dossier, letter or export is then as quick as the next
     (see the benchmark's "første" row). A failure here shows again when used."""
 
     def work() -> None:
@@ -61,6 +61,8 @@ def _warm_up_printing() -> None:
             from jobraad.pdf import register_fonts
 
             register_fonts()
+        with contextlib.suppress(Exception):
+            import openpyxl  # noqa: F401  (the team export's XLSX; about 0.1 s to import)
 
     threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
 

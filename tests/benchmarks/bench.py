@@ -238,9 +238,11 @@ def measure_in_process(db: Path) -> list[Row]:
     case = f"dossier ({info.pages} sider, {info.appendices} bilag)"
 
     target = db.with_name("teamopgørelse.xlsx")
-    t = time.perf_counter()
-    export_summary(database, target, "xlsx")
-    export_s = time.perf_counter() - t
+    export_runs = []
+    for _ in range(3):  # the first imports openpyxl and reads the goal set's file
+        t = time.perf_counter()
+        export_summary(database, target, "xlsx")
+        export_runs.append(time.perf_counter() - t)
     target.unlink()
     window.close()
     database.close()
@@ -253,7 +255,8 @@ def measure_in_process(db: Path) -> list[Row]:
         Row("skifte til fanen Praktik, værste", max(praktik), "ms"),
         Row(f"{case}, første", dossier_cold * 1000, "ms", bare_s * 1000),
         Row(f"{case}, bedste af 3", dossier_s * 1000, "ms", bare_s * 1000, "≤ 1,5×"),
-        Row("teamlederens eksport af hele sagsstammen", export_s * 1000, "ms", goal="≤ 500 ms"),
+        Row("teamlederens eksport af hele sagsstammen, første", export_runs[0] * 1000, "ms", goal="≤ 500 ms"),
+        Row("teamlederens eksport, bedste af 3", min(export_runs) * 1000, "ms", goal="≤ 500 ms"),
     ]
 
 
