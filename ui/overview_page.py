@@ -91,28 +91,31 @@ class OverviewPage(QWidget):
             top.setBackground(0, QBrush(SECTION_COLOURS[section]))
             top.setBackground(1, QBrush(SECTION_COLOURS[section]))
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.tree.addTopLevelItem(top)
             if not citizens:
                 empty = QTreeWidgetItem(["Ingen", ""])
                 empty.setForeground(0, QBrush(QColor("#777")))
                 top.addChild(empty)
+            people = []
             for c in citizens:
                 group = GROUP_LABELS[c.group] if c.group else ""
                 person = QTreeWidgetItem([f"{c.name}   ·   {group}", ""])
                 person.setFont(0, bold)
                 person.setData(0, CITIZEN_ROLE, c.citizen_id)
                 person.setData(0, TARGET_ROLE, c.items[0].target)
-                top.addChild(person)
+                lines = []
                 for item in c.items:
                     line = QTreeWidgetItem([item.title, format_date(item.due_on)])
                     line.setData(0, CITIZEN_ROLE, c.citizen_id)
                     line.setData(0, TARGET_ROLE, item.target)
                     line.setToolTip(0, "Åbn borgerens sag")
-                    person.addChild(line)
-            top.setExpanded(True)
-            for i in range(top.childCount()):
-                top.child(i).setExpanded(True)
+                    lines.append(line)
+                person.addChildren(lines)
+                people.append(person)
+            top.addChildren(people)
+            # Added to the tree whole: each item added to a shown tree costs a model signal.
+            self.tree.addTopLevelItem(top)
         self._add_signals(overview, bold)
+        self.tree.expandAll()
 
     def _add_signals(self, overview: Overview, bold: QFont) -> None:
         count = sum(len(c.signals) for c in overview.signals)
@@ -120,7 +123,6 @@ class OverviewPage(QWidget):
         top.setFont(0, bold)
         top.setFlags(Qt.ItemFlag.ItemIsEnabled)
         top.setToolTip(0, "Progression i timer: tærskler kan ændres under indstillinger")
-        self.tree.addTopLevelItem(top)
         if not overview.signals:
             empty = QTreeWidgetItem(["Ingen", ""])
             empty.setForeground(0, QBrush(QColor("#777")))
@@ -131,15 +133,13 @@ class OverviewPage(QWidget):
             person.setFont(0, bold)
             person.setData(0, CITIZEN_ROLE, c.citizen_id)
             person.setData(0, TARGET_ROLE, "placements")
-            top.addChild(person)
             for signal in c.signals:
                 line = QTreeWidgetItem([f"⚑ {signal.text}", ""])
                 line.setData(0, CITIZEN_ROLE, c.citizen_id)
                 line.setData(0, TARGET_ROLE, "placements")
                 person.addChild(line)
-        top.setExpanded(True)
-        for i in range(top.childCount()):
-            top.child(i).setExpanded(True)
+            top.addChild(person)
+        self.tree.addTopLevelItem(top)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         citizen_id = item.data(0, CITIZEN_ROLE)
