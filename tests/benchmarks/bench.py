@@ -108,11 +108,13 @@ JOBRAAD_WINDOW = """
     from ui.main_window import MainWindow
     from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
     app = make_app()
+    t1 = time.perf_counter()  # what follows is what the user waits for after typing the passphrase
     database = open_database(Path({path!r}), {passphrase!r})
     window = MainWindow(database, load_in_background=True)  # as the program starts
     window.show()
     app.processEvents()
     print("ready=", time.perf_counter() - t0)
+    print("after_passphrase=", time.perf_counter() - t1)
     # While the caseload is read in the worker: how long can the window go without
     # answering? A 10 ms timer measures the longest gap between its ticks.
     loaded, gaps, clock = [], [0.0], QElapsedTimer()
@@ -155,6 +157,7 @@ class Start:
     warm: float
     warm_stall_ms: float
     ready: float
+    after_passphrase: float
     loaded: float
     stall_ms: float
     peak_mb: float
@@ -172,6 +175,7 @@ def measure_start(db: Path, repeats: int = 3) -> Start:
         warm=min(r["warm"] for r in first),
         warm_stall_ms=max(r["stall_ms"] for r in first),
         ready=min(r["ready"] for r in runs),
+        after_passphrase=min(r["after_passphrase"] for r in runs),
         loaded=min(r["loaded"] for r in runs),
         stall_ms=max(r["stall_ms"] for r in runs),
         peak_mb=max(r["maxrss_mb"] for r in runs),
@@ -280,6 +284,7 @@ def run(citizens: int) -> list[Row]:
         Row("  databaselaget importeret bag vinduet", start.warm * 1000, "ms"),
         Row("  længste pause i vinduet imens", start.warm_stall_ms, "ms"),
         Row("start til hovedvindue (sagsstammen læses bagved)", start.ready * 1000, "ms", start.bare * 1000, GOAL),
+        Row("  heraf efter adgangskoden (nøgle, kontrol, vindue)", start.after_passphrase * 1000, "ms"),
         Row("start til sagsstammen vist", start.loaded * 1000, "ms", start.bare * 1000),
         Row("længste pause i vinduet mens sagsstammen læses", start.stall_ms, "ms", goal=""),
         Row("højeste hukommelsesforbrug med sagsstammen åben", start.peak_mb, "MB"),
