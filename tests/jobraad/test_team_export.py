@@ -391,8 +391,8 @@ def test_documentation_readiness_of_gruppe_3(database: Database) -> None:
 
 
 def test_documentation_readiness_is_the_checklists(database: Database) -> None:
-    """The summary counts readiness from the stored states without building each checklist;
-    it must tell what `documentation.readiness_by_citizen` tells, employer statements included."""
+    """The summary's readiness is the checklist's (`documentation.readiness_by_citizen`),
+    employer statements and overdue requests that are no checklist entry included."""
     generate_demo(database, citizens=80, seed=5)
     today = dt.date.today()
     with database.transaction() as session:  # more requests overdue and items received, of every kind of item
