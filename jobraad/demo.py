@@ -448,7 +448,7 @@ class _Checklist:
         doc.noted_on = self.b.day_between(max(stage.low, stage.high - _weeks(4)), stage.high)
 
     def reason(self, source: DocumentSource, *, consent: bool = False) -> str:
-        table = self.texts["not_relevant"]
+        table: dict[str, list[str]] = self.texts["not_relevant"]
         if consent:
             return self.b.pick(table["consent"]).format(source=_source_name(source))
         return self.b.pick(table.get(source.value, table["other"]))
@@ -613,7 +613,7 @@ class _Checklist:
             note = f"Anmodet hos {doc.requested_from}" if doc.requested_from else ""
             steps.append((doc.requested_on, DocumentState.MANGLER, DocumentState.ANMODET, note))
         if doc.state is DocumentState.MODTAGET and doc.received_on is not None:
-            before = DocumentState.ANMODET if doc.requested_on else DocumentState.MANGLER
+            before: DocumentState | None = DocumentState.ANMODET if doc.requested_on else DocumentState.MANGLER
             steps.append((doc.received_on, before, DocumentState.MODTAGET, ""))
         if doc.noted_on is not None:
             before = None if doc.state is DocumentState.MANGLER else DocumentState.MANGLER

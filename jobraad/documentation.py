@@ -243,7 +243,8 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         .where(Attachment.item_id.in_(ids))
         .order_by(Attachment.added_at)
     ):
-        attachments[item_id].append(AttachmentRef(a_id, name, mime, size))
+        if item_id is not None:  # always, by the filter; the column itself may be empty
+            attachments[item_id].append(AttachmentRef(a_id, name, mime, size))
     events: dict[int, list[EventView]] = defaultdict(list)
     for ev in session.scalars(
         select(DocumentEvent).where(DocumentEvent.item_id.in_(ids)).order_by(DocumentEvent.at, DocumentEvent.id)

@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Re
 from reportlab.lib.colors import Color, black, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from jobraad.pdf import FONT, FONT_BOLD, register_fonts
+from jobraad.pdf import FONT, FONT_BOLD, rect, register_fonts
 from jobraad.progression import _EPS, ChartSeries, _hours
 
 _PLANNED_COLOUR = Color(0.45, 0.45, 0.45)
@@ -60,8 +60,8 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
     register_fonts()
     drawing = Drawing(width, height)
     # Otherwise the renderer starts in Helvetica, and the PDF lists it as a page font.
-    drawing.initialFontName = FONT
-    drawing.initialFontSize = _LEGEND_SIZE
+    drawing.initialFontName = FONT  # type: ignore[attr-defined]  # real, not in types-reportlab
+    drawing.initialFontSize = _LEGEND_SIZE  # type: ignore[attr-defined]
     top = height
     if title:
         drawing.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=10, fillColor=black))
@@ -69,7 +69,7 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
 
     n = len(series.weeks)
     if n == 0:
-        drawing.add(Rect(0.5, 0.5, width - 1, top - 1, strokeColor=_GRID_COLOUR, fillColor=None, strokeWidth=0.8))
+        drawing.add(rect(0.5, 0.5, width - 1, top - 1, fill=None, stroke=_GRID_COLOUR, stroke_width=0.8))
         drawing.add(
             String(
                 width / 2,
@@ -200,21 +200,25 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
     return drawing
 
 
-def _line(
-    x0: float, y0: float, x1: float, y1: float, colour: Color, width: float, dash: list[float] | None = None
-) -> Line:
-    return Line(x0, y0, x1, y1, strokeColor=colour, strokeWidth=width, strokeDashArray=dash, strokeLineCap=1)
+def _line(x0: float, y0: float, x1: float, y1: float, colour: Color, width: float, dash: Sequence[float] = ()) -> Line:
+    line = Line(x0, y0, x1, y1, strokeColor=colour, strokeWidth=width, strokeLineCap=1)
+    if dash:
+        line.strokeDashArray = dash
+    return line
 
 
 def _polyline(
-    points: Sequence[tuple[float, float]], colour: Color, width: float, dash: list[float] | None = None
+    points: Sequence[tuple[float, float]], colour: Color, width: float, dash: Sequence[float] = ()
 ) -> PolyLine:
     flat = [c for point in points for c in point]
-    return PolyLine(flat, strokeColor=colour, strokeWidth=width, strokeDashArray=dash, strokeLineJoin=1)
+    line = PolyLine(flat, strokeColor=colour, strokeWidth=width, strokeLineJoin=1)
+    if dash:
+        line.strokeDashArray = dash
+    return line
 
 
 def _sick_marker(x: float, y: float, half: float = 2.6) -> Rect:
-    return Rect(x - half, y - half, 2 * half, 2 * half, fillColor=white, strokeColor=black, strokeWidth=1.0)
+    return rect(x - half, y - half, 2 * half, 2 * half, fill=white, stroke=black, stroke_width=1.0)
 
 
 def _clip_at_zero(x0: float, v0: float, x1: float, v1: float) -> tuple[tuple[float, float], tuple[float, float]] | None:

@@ -223,7 +223,7 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
     if unpacked > MAX_UNPACKED_BYTES:
         raise _refuse("Regnearket er for stort, når det pakkes ud. Del det op i mindre filer.")
 
-    import openpyxl  # type: ignore[import-untyped]  # only needed here; keeps CSV imports light
+    import openpyxl  # only needed here; keeps CSV imports light
 
     records: list[tuple[int, list[str]]] = []
     try:

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape as _xml_escape
 
-from reportlab.lib.colors import black
+from reportlab.graphics.shapes import Rect
+from reportlab.lib.colors import Color, black
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -45,6 +46,7 @@ __all__ = [
     "escape",
     "make_footer",
     "new_document",
+    "rect",
     "register_fonts",
     "styles",
     "table_style",
@@ -97,6 +99,26 @@ def register_fonts() -> str:
             pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
             _fonts_registered = True
     return FONT
+
+
+def rect(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    *,
+    fill: Color | None,
+    stroke: Color | None,
+    stroke_width: float | None = None,
+) -> Rect:
+    """A drawing's rectangle with its fill and stroke (None: none). They are set as
+    attributes because types-reportlab types `Rect`'s keyword arguments wrongly."""
+    shape = Rect(x, y, width, height)
+    shape.fillColor = fill
+    shape.strokeColor = stroke
+    if stroke_width is not None:
+        shape.strokeWidth = stroke_width
+    return shape
 
 
 def escape(text: str) -> str:

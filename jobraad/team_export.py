@@ -1607,6 +1607,7 @@ def _xlsx_bytes(s: Summary) -> bytes:
 
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook has its one sheet
     ws.title = "Opsummering"
     _summary_sheet(ws, s)
     _data_sheet(wb.create_sheet("Data"), _data_rows(s))
@@ -1688,11 +1689,11 @@ def _anonymity_line(s: Summary) -> str:
 
 def _goal_chart(s: Summary, width: float) -> Any:
     """Horizontal bars per goal: the target (outlined) and the result (filled), 0–100 %."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.graphics.shapes import Drawing, Line, String
     from reportlab.lib.colors import Color, black, white
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from jobraad.pdf import FONT, FONT_BOLD, register_fonts
+    from jobraad.pdf import FONT, FONT_BOLD, rect, register_fonts
 
     register_fonts()
     grey = Color(0.55, 0.55, 0.55)
@@ -1704,8 +1705,8 @@ def _goal_chart(s: Summary, width: float) -> Any:
     height = top_pad + bottom_pad + per_goal * max(1, len(s.goals))
     d = Drawing(width, height)
     # Otherwise the renderer starts in Helvetica, and the PDF lists it as a page font.
-    d.initialFontName = FONT
-    d.initialFontSize = 7.5
+    d.initialFontName = FONT  # type: ignore[attr-defined]  # real, not in types-reportlab
+    d.initialFontSize = 7.5  # type: ignore[attr-defined]
     x0, x1 = 58.0, width - 50.0
     scale = x1 - x0
 
@@ -1714,13 +1715,13 @@ def _goal_chart(s: Summary, width: float) -> Any:
 
     def text(x: float, y: float, value: str, size: float = 7.5) -> None:
         # On a white ground, so the dotted grid never runs through the words.
-        d.add(Rect(x - 1, y - 2, stringWidth(value, FONT, size) + 2, size + 2, fillColor=white, strokeColor=None))
+        d.add(rect(x - 1, y - 2, stringWidth(value, FONT, size) + 2, size + 2, fill=white, stroke=None))
         d.add(String(x, y, value, fontName=FONT, fontSize=size))
 
     # legend
-    d.add(Rect(x0, height - 10, 10, 6, fillColor=white, strokeColor=black, strokeWidth=0.7))
+    d.add(rect(x0, height - 10, 10, 6, fill=white, stroke=black, stroke_width=0.7))
     d.add(String(x0 + 14, height - 10, "Mål", fontName=FONT, fontSize=7.5))
-    d.add(Rect(x0 + 50, height - 10, 10, 6, fillColor=dark, strokeColor=None))
+    d.add(rect(x0 + 50, height - 10, 10, 6, fill=dark, stroke=None))
     d.add(String(x0 + 64, height - 10, "Resultat", fontName=FONT, fontSize=7.5))
     if any(
         not g.share.hidden
@@ -1729,7 +1730,7 @@ def _goal_chart(s: Summary, width: float) -> Any:
         and g.share.high - g.share.low > _EPS
         for g in s.goals
     ):
-        d.add(Rect(x0 + 115, height - 10, 10, 6, fillColor=light, strokeColor=None))
+        d.add(rect(x0 + 115, height - 10, 10, 6, fill=light, stroke=None))
         d.add(String(x0 + 129, height - 10, "Usikkert (interval ved sammenlægning)", fontName=FONT, fontSize=7.5))
     # scale
     for pct in (0, 25, 50, 75, 100):
@@ -1752,7 +1753,7 @@ def _goal_chart(s: Summary, width: float) -> Any:
         y -= bar_h
         d.add(String(0, y + 2, "Mål", fontName=FONT, fontSize=7.5))
         if g.target is not None:
-            d.add(Rect(x0, y + 1, x_of(g.target) - x0, bar_h - 2, fillColor=white, strokeColor=black, strokeWidth=0.7))
+            d.add(rect(x0, y + 1, x_of(g.target) - x0, bar_h - 2, fill=white, stroke=black, stroke_width=0.7))
             text(x_of(g.target) + 3, y + 2, _percent(g.target))
         else:
             text(x0 + 2, y + 2, "intet mål")
@@ -1767,17 +1768,10 @@ def _goal_chart(s: Summary, width: float) -> Any:
         else:
             if share.high - share.low > _EPS:
                 d.add(
-                    Rect(
-                        x_of(share.low),
-                        y + 1,
-                        x_of(share.high) - x_of(share.low),
-                        bar_h - 2,
-                        fillColor=light,
-                        strokeColor=None,
-                    )
+                    rect(x_of(share.low), y + 1, x_of(share.high) - x_of(share.low), bar_h - 2, fill=light, stroke=None)
                 )
             if share.low > 0:
-                d.add(Rect(x0, y + 1, x_of(share.low) - x0, bar_h - 2, fillColor=dark, strokeColor=None))
+                d.add(rect(x0, y + 1, x_of(share.low) - x0, bar_h - 2, fill=dark, stroke=None))
             text(x_of(share.high) + 3, y + 2, share.display)  # the status is in the table below
         y -= gap
     return d
@@ -1786,7 +1780,8 @@ def _goal_chart(s: Summary, width: float) -> Any:
 def _pdf_table(
     title: str, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], total_last: bool
 ) -> Any:
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import Table as PdfTable  # not this module's `Table`
 
     from jobraad.pdf import escape, styles, table_style
 
@@ -1809,7 +1804,7 @@ def _pdf_table(
     ]
     if total_last:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.4, "black"))
-    table = Table(data, colWidths=list(widths), hAlign="LEFT")
+    table = PdfTable(data, colWidths=list(widths), hAlign="LEFT")
     table.setStyle(table_style(*commands))
     return table
 
@@ -1823,7 +1818,8 @@ def _right(style: Any) -> Any:
 
 def _pdf_build(s: Summary, out: BinaryIO) -> None:
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table
+    from reportlab.platypus import KeepInFrame, Paragraph, Spacer
+    from reportlab.platypus import Table as PdfTable  # not this module's `Table`
 
     from jobraad.pdf import MARGINS, PAGE_SIZE, escape, make_footer, new_document, styles, table_style
 
@@ -1898,7 +1894,7 @@ def _pdf_build(s: Summary, out: BinaryIO) -> None:
         [breakdown(tables[i]), breakdown(tables[i + 1]) if i + 1 < len(tables) else ""]
         for i in range(0, len(tables), 2)
     ]
-    layout = Table(grid, colWidths=[width / 2, width / 2], hAlign="LEFT")
+    layout = PdfTable(grid, colWidths=[width / 2, width / 2], hAlign="LEFT")
     layout.setStyle(
         table_style(
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
