@@ -69,8 +69,10 @@ def backup_to(database: Database, dest: Path, progress: Progress | None = None) 
     """Write an encrypted copy of the open database to `dest` (replacing a file there).
 
     Raises `StorageError` with a Danish message if the copy cannot be written;
-    then nothing is left at `dest` or beside it.
+    then nothing is left at `dest` or beside it. Waits for a pending integrity check:
+    a damaged file is never copied over a good backup.
     """
+    database.ensure_writable()
     dest = Path(dest)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import hmac
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -115,10 +116,45 @@ class Database:
         self._digest = _digest(passphrase, self._salt)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock = lock
+        # Set once the file has passed its integrity check, or when none is pending.
+        self._checked = threading.Event()
+        self._checked.set()
+        self._damaged = False
+        self._check_thread: threading.Thread | None = None
+
+    def check_in_background(self) -> None:
+        """Run `quick_check` in a thread of its own (SQLCipher leaves Python free while it
+        decrypts every page). Until it has passed, every write waits for it, and after a
+        failed check every write raises `DatabaseDamagedError`: nothing is ever written
+        to, or backed up from, a file that has not passed. Reads do not wait."""
+        self._checked.clear()
+
+        def work() -> None:
+            try:
+                self._damaged = not self.quick_check()
+            finally:
+                self._checked.set()
+
+        self._check_thread = threading.Thread(target=work, name="jobraad-quick-check", daemon=True)
+        self._check_thread.start()
+
+    def wait_until_checked(self, timeout: float | None = None) -> bool | None:
+        """True once the file has passed its check (or none was asked for), False if it
+        failed; None if `timeout` seconds passed first."""
+        if not self._checked.wait(timeout):
+            return None
+        return not self._damaged
+
+    def ensure_writable(self) -> None:
+        """Hold a write until the integrity check has passed; refuse it if it failed."""
+        if not self.wait_until_checked():
+            raise DatabaseDamagedError(self.path)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
+        """A session in one transaction: committed on success, rolled back on any error.
+        Waits for a pending integrity check (see `check_in_background`)."""
+        self.ensure_writable()
         with self._sessions.begin() as session:
             yield session
 
@@ -159,6 +195,7 @@ class Database:
         belongs to the program, not to the file). Other sessions must be closed:
         connections still keyed with the old passphrase cannot read the file after.
         """
+        self.ensure_writable()
         if not self.check_passphrase(old):
             raise PassphraseNotChangedError("Den nuværende adgangskode er forkert. Adgangskoden er ikke skiftet.")
         if not new:
@@ -198,7 +235,10 @@ class Database:
         log.info("passphrase changed")
 
     def close(self) -> None:
-        """Close every connection and release the file's lock. Closing twice is harmless."""
+        """Close every connection and release the file's lock. Closing twice is harmless.
+        A pending integrity check is finished first (it reads the file)."""
+        if self._check_thread is not None:
+            self._check_thread.join()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
@@ -232,12 +272,17 @@ def _unlock(engine: Engine) -> None:
         raise NotADatabaseError("Filen kan ikke åbnes som en jobraad-database. Filen er ikke ændret.") from None
 
 
-def open_database(path: Path | str, passphrase: str, *, migrate: bool = True, check: bool = True) -> Database:
+def open_database(
+    path: Path | str, passphrase: str, *, migrate: bool = True, check: bool = True, check_later: bool = False
+) -> Database:
     """Open an existing caseload file. Raises a `UserFacingError` on any environment trouble.
 
     The file is locked until `Database.close()`: a second open, from this or any
     other process, raises `DatabaseLockedError`. With `check` the file must pass
     `PRAGMA quick_check`, else `DatabaseDamagedError` (which points to a backup).
+    With `check_later` too, the check runs behind the caller (the program's window)
+    and writes wait for it: see `Database.check_in_background`. A file that needs a
+    migration is always checked first.
     """
     path = Path(path)
     if not path.is_file():
@@ -245,25 +290,30 @@ def open_database(path: Path | str, passphrase: str, *, migrate: bool = True, ch
     _probe(path)
     lock = FileLock(path).acquire()
     try:
-        return open_locked(path, passphrase, lock, migrate=migrate, check=check)
+        return open_locked(path, passphrase, lock, migrate=migrate, check=check, check_later=check_later)
     except BaseException:
         lock.release()
         raise
 
 
-def open_locked(path: Path, passphrase: str, lock: FileLock, *, migrate: bool = True, check: bool = True) -> Database:
+def open_locked(
+    path: Path, passphrase: str, lock: FileLock, *, migrate: bool = True, check: bool = True, check_later: bool = False
+) -> Database:
     """`open_database` for a caller that already holds the file's lock (a restore)."""
     _probe(path)
     engine = make_engine(path, passphrase)
     _unlock(engine)
     database = Database(path, engine, passphrase, lock)
     try:
-        if check and not database.quick_check():
+        migration = migrate and not _at_head(database)
+        if check and (migration or not check_later) and not database.quick_check():
             raise DatabaseDamagedError(path)
-        if migrate and not _at_head(database):
+        if migration:
             from db.migrate import upgrade_to_head  # Alembic only when there is work for it
 
             upgrade_to_head(database)
+        elif check and check_later:
+            database.check_in_background()
     except BaseException:
         database.engine.dispose()
         raise

@@ -97,6 +97,7 @@ def delete_citizens(database: Database, citizen_ids: Iterable[int]) -> bool:
 def vacuum(database: Database) -> bool:
     """Rebuild the file without free pages, and empty the WAL (`VACUUM` cannot run in a
     transaction, so on a connection of its own). Returns False if it could not be done."""
+    database.ensure_writable()
     raw = database.engine.raw_connection()
     try:
         cursor: Any = raw.cursor()

@@ -72,7 +72,8 @@ def unlock(path: Path, parent: QWidget | None = None) -> Database | None:
     failures = 0
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
-            return open_database(path, dialog.value())
+            # The integrity check runs behind the main window; writes wait for it.
+            return open_database(path, dialog.value(), check_later=True)
         except WrongPassphraseError as err:
             failures += 1
             wait = unlock_delay(failures)

@@ -649,7 +649,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Indstillingerne er gemt.", 5000)
 
     def start_background_work(self) -> None:
-        """At start: prune the audit log, take a backup; then a backup check every 15 minutes."""
+        """At start, once the file has passed its integrity check (which may still run behind
+        the window): prune the audit log, take a backup; then a backup check every 15
+        minutes. A file that failed the check is offered a restore instead."""
+        self._check_timer = QTimer(self)
+        self._check_timer.setInterval(20)
+        self._check_timer.timeout.connect(self._poll_integrity_check)
+        self._check_timer.start()
+        self._poll_integrity_check()
+
+    def _poll_integrity_check(self) -> None:
+        # Polled, so no pool thread is held waiting while the check runs.
+        passed = self.database.wait_until_checked(timeout=0)
+        if passed is None:
+            return
+        self._check_timer.stop()
+        if passed:
+            self._start_upkeep()
+        else:
+            self._file_damaged()
+
+    def _start_upkeep(self) -> None:
         from jobraad.audit import apply_audit_retention
         from ui import trust_actions
 
@@ -659,6 +679,22 @@ class MainWindow(QMainWindow):
         self._backup_timer.setInterval(15 * 60 * 1000)
         self._backup_timer.timeout.connect(lambda: trust_actions.background_backup(self, force=False))
         self._backup_timer.start()
+
+    def _file_damaged(self) -> None:
+        """The file failed SQLite's integrity check: nothing is written to it (the database
+        refuses), the user may restore a backup, and the program closes either way."""
+        from db.session import DatabaseDamagedError
+        from ui import trust_actions
+
+        answer = QMessageBox.critical(
+            self,
+            "Databasen er beskadiget",
+            DatabaseDamagedError(self.database.path).message + "\n\nVil du gendanne en sikkerhedskopi nu?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            trust_actions.restore_backup(self, confirm=False)
+        self.force_quit()
 
     def force_quit(self) -> None:
         """Close without asking (after a restore the open file is gone)."""
@@ -675,9 +711,10 @@ class MainWindow(QMainWindow):
         # Nothing may touch the database after the window is gone (it is closed next).
         self._search_audit.stop()
         self.idle._timer.stop()
-        backup_timer = getattr(self, "_backup_timer", None)
-        if backup_timer is not None:
-            backup_timer.stop()
+        for name in ("_backup_timer", "_check_timer"):
+            timer = getattr(self, name, None)
+            if timer is not None:
+                timer.stop()
         super().closeEvent(event)
 
     def _about(self) -> None:

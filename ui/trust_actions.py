@@ -68,20 +68,24 @@ def background_backup(window: MainWindow, *, force: bool) -> None:
     QThreadPool.globalInstance().start(task)
 
 
-def restore_backup(window: MainWindow) -> None:
+def restore_backup(window: MainWindow, *, confirm: bool = True) -> None:
+    """Replace the open file by a backup the user picks. `confirm=False` when the open
+    file is damaged and the user has already said yes to a restore."""
     folder = backup.backup_folder(window.database)
     chosen, _ = QFileDialog.getOpenFileName(
         window, "Gendan sikkerhedskopi", str(folder), "Sikkerhedskopi (*.jobraad *.bak *.backup);;Alle filer (*)"
     )
     if not chosen:
         return
-    answer = QMessageBox.question(
-        window,
-        "Gendan sikkerhedskopi",
-        "Den nuværende database erstattes af sikkerhedskopien. Den nuværende fil gemmes ved siden af, så intet "
-        "går tabt. jobraad lukker bagefter og skal startes igen. Fortsæt?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-    )
+    answer = QMessageBox.StandardButton.Yes
+    if confirm:
+        answer = QMessageBox.question(
+            window,
+            "Gendan sikkerhedskopi",
+            "Den nuværende database erstattes af sikkerhedskopien. Den nuværende fil gemmes ved siden af, så intet "
+            "går tabt. jobraad lukker bagefter og skal startes igen. Fortsæt?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
     if answer != QMessageBox.StandardButton.Yes:
         return
     ask = PassphraseDialog(window, file_label=f"Sikkerhedskopi: {Path(chosen).name}")

@@ -109,7 +109,7 @@ JOBRAAD_WINDOW = """
     from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
     app = make_app()
     t1 = time.perf_counter()  # what follows is what the user waits for after typing the passphrase
-    database = open_database(Path({path!r}), {passphrase!r})
+    database = open_database(Path({path!r}), {passphrase!r}, check_later=True)  # as the program opens it
     window = MainWindow(database, load_in_background=True)  # as the program starts
     window.show()
     app.processEvents()

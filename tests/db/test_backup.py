@@ -9,6 +9,7 @@ import errno
 import hashlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,70 @@ def test_damaged_file_is_refused_at_open_with_a_way_to_restore(database: Databas
         assert not unchecked.integrity_check()
     finally:
         unchecked.close()
+
+
+def test_check_behind_the_window_holds_and_refuses_every_write(
+    database: Database, db_path: Path, tmp_path: Path
+) -> None:
+    # The program opens with check_later: the window shows while quick_check runs.
+    # A damaged file then must not take a single write, nor be copied over a backup.
+    _add(database)
+    database.close()
+    _damage(db_path)
+    before = _digest(db_path)
+    opened = open_database(db_path, PASSPHRASE, check_later=True)
+    try:
+        assert opened.wait_until_checked(timeout=30) is False
+        with pytest.raises(DatabaseDamagedError) as info:
+            create_citizen(opened, CitizenInput("Ny", "Borger", "0101621233"))
+        assert "beskadiget" in info.value.message
+        with pytest.raises(DatabaseDamagedError):
+            backup_to(opened, tmp_path / "kopi.jobraad")
+        with pytest.raises(DatabaseDamagedError):
+            opened.change_passphrase(PASSPHRASE, "en helt anden lang sætning")
+    finally:
+        opened.close()
+    assert _digest(db_path) == before
+    assert not (tmp_path / "kopi.jobraad").exists()
+
+
+def test_writes_wait_for_the_check_behind_the_window(
+    database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.close()
+    release = threading.Event()
+    real_check = Database.quick_check
+
+    def slow_check(self: Database) -> bool:
+        release.wait(30)
+        return real_check(self)
+
+    monkeypatch.setattr(Database, "quick_check", slow_check)
+    opened = open_database(db_path, PASSPHRASE, check_later=True)
+    try:
+        assert _count(opened) == 0  # reads do not wait
+        writer = threading.Thread(target=_add, args=(opened,))
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive() and _count(opened) == 0  # held while the check runs
+        release.set()
+        writer.join(30)
+        assert opened.wait_until_checked(timeout=0) is True
+        assert _count(opened) == len(NAMES)
+    finally:
+        release.set()
+        opened.close()
+
+
+def test_a_file_that_needs_migrating_is_checked_before_it_is_opened(database: Database, db_path: Path) -> None:
+    # Migrating writes, so it may not run before the check: the damage is found at open.
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'not-the-head'")
+    _add(database)
+    database.close()
+    _damage(db_path)
+    with pytest.raises(DatabaseDamagedError):
+        open_database(db_path, PASSPHRASE, check_later=True)
 
 
 def test_healthy_file_passes_quick_check(database: Database) -> None:

@@ -16,6 +16,7 @@ from db.models import Citizen
 from db.session import Database, open_database
 from jobraad import backup
 from jobraad.citizens import CitizenInput, close_case, create_citizen
+from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
 from ui import trust_actions
 from ui.forms import FormDialog
@@ -73,3 +74,70 @@ def test_change_passphrase_from_the_menu(qtbot: QtBot, database: Database, db_pa
     database.close()
     reopened = open_database(db_path, new)
     reopened.close()
+
+
+# --- a damaged file found behind the window -----------------------------------------------------
+
+
+def _damage(path: Path) -> None:
+    """Overwrite a few bytes of a page near the end: the key still opens page 1, but a page fails."""
+    data = bytearray(path.read_bytes())
+    offset = (len(data) // 4096 - 2) * 4096 + 100
+    data[offset : offset + 8] = bytes(8)
+    path.write_bytes(bytes(data))
+
+
+def _damaged_window(qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path) -> tuple[MainWindow, Path]:
+    generate_demo(database, citizens=30, seed=3)
+    copy = backup.make_backup(database, tmp_path / "god kopi.jobraad")
+    database.close()
+    _damage(db_path)
+    opened = open_database(db_path, PASSPHRASE, check_later=True)  # as the program opens it
+    w = MainWindow(opened)
+    qtbot.addWidget(w)
+    w.show()
+    return w, copy
+
+
+def test_damaged_file_found_behind_the_window_is_not_written_and_the_program_closes(
+    qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path
+) -> None:
+    w, _copy = _damaged_window(qtbot, database, db_path, tmp_path)
+    before = db_path.read_bytes()
+    shown: list[str] = []
+
+    def critical(_parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        shown.append(f"{title}: {text}")
+        return QMessageBox.StandardButton.No
+
+    with patch.object(QMessageBox, "critical", critical):
+        w.start_background_work()
+        qtbot.waitUntil(lambda: not w.isVisible(), timeout=15_000)
+    assert len(shown) == 1 and "beskadiget" in shown[0] and "gendanne en sikkerhedskopi" in shown[0]
+    assert not backup.list_backups(backup.backup_folder(w.database), db_path)  # no backup of a damaged file
+    w.database.close()
+    assert db_path.read_bytes() == before
+
+
+def test_damaged_file_found_behind_the_window_can_be_restored_at_once(
+    qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path
+) -> None:
+    w, copy = _damaged_window(qtbot, database, db_path, tmp_path)
+    told: list[str] = []
+    with (
+        patch.object(QMessageBox, "critical", return_value=QMessageBox.StandardButton.Yes),
+        patch.object(QMessageBox, "question", side_effect=AssertionError("asked twice")),
+        patch.object(QMessageBox, "information", side_effect=lambda _p, _t, text: told.append(text)),
+        patch("ui.trust_actions.QFileDialog.getOpenFileName", return_value=(str(copy), "")),
+        patch("ui.trust_actions.PassphraseDialog.exec", return_value=1),
+        patch("ui.trust_actions.PassphraseDialog.value", return_value=PASSPHRASE),
+    ):
+        w.start_background_work()
+        qtbot.waitUntil(lambda: not w.isVisible(), timeout=15_000)
+    assert told and "gendannet" in told[0]
+    restored = open_database(db_path, PASSPHRASE)
+    try:
+        with restored.reading() as session:
+            assert session.scalar(select(func.count()).select_from(Citizen)) == 30
+    finally:
+        restored.close()
