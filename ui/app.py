@@ -23,12 +23,25 @@ from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 
 if TYPE_CHECKING:
     from db.session import Database
+    from ui.main_window import MainWindow
 
 DEMO_CITIZENS = 40
 
 #: Imported in the background while the first window waits for the user: the database
-#: layer (SQLAlchemy, about a quarter of a second) and what the main window reads at start.
-WARM_UP_MODULES = ("db.session", "jobraad.caseload", "jobraad.overview", "jobraad.citizen_file", "jobraad.audit")
+#: layer (SQLAlchemy, about a quarter of a second), what the main window reads at start,
+#: and the main window itself (its tabs, the hours chart): about 0.1 s more that would
+#: otherwise come between the passphrase and the window. Imports only: no Qt object is
+#: made outside the GUI thread.
+WARM_UP_MODULES = (
+    "db.session",
+    "jobraad.caseload",
+    "jobraad.overview",
+    "jobraad.citizen_file",
+    "jobraad.audit",
+    "jobraad.settings",
+    "ui.main_window",
+    "ui.trust_actions",
+)
 
 
 def start_warm_up() -> threading.Thread:
@@ -40,6 +53,12 @@ def start_warm_up() -> threading.Thread:
         for name in WARM_UP_MODULES:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
+        with contextlib.suppress(Exception):
+            # SQLAlchemy sets up the models' mappers at their first query (about 25 ms);
+            # it needs no database, so not after the passphrase.
+            from sqlalchemy.orm import configure_mappers
+
+            configure_mappers()
 
     thread = threading.Thread(target=work, name="jobraad-warm-up", daemon=True)
     thread.start()
@@ -149,6 +168,19 @@ class DemoSession:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def show_main_window(database: Database, title: str = "") -> MainWindow:
+    """What follows the passphrase: the main window, shown at once; the caseload is read
+    and the file checked behind it, and then the backup at start is taken."""
+    from jobraad.settings import get_settings
+    from ui.main_window import MainWindow
+
+    idle = float(get_settings(database).get("idle_lock_minutes", 10))
+    window = MainWindow(database, title_suffix=title, idle_minutes=idle, load_in_background=True)
+    window.show()
+    window.start_background_work()
+    return window
+
+
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     app = make_app()
     # Once the first window is up (the timer fires when its event loop runs), not before:
@@ -181,13 +213,7 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
                     database = unlock(Path(chosen)) if chosen else None
         if database is None:
             return 0
-        from jobraad.settings import get_settings
-        from ui.main_window import MainWindow
-
-        idle = float(get_settings(database).get("idle_lock_minutes", 10))
-        window = MainWindow(database, title_suffix=title, idle_minutes=idle, load_in_background=True)
-        window.show()
-        window.start_background_work()
+        window = show_main_window(database, title)  # noqa: F841  (kept alive until the loop ends)
         return app.exec()
     finally:
         QThreadPool.globalInstance().waitForDone()  # no worker may outlive the database

@@ -103,15 +103,15 @@ JOBRAAD_WINDOW = """
     import resource, time
     t0 = time.perf_counter()
     from pathlib import Path
-    from ui.app import make_app
-    from db.session import open_database
-    from ui.main_window import MainWindow
+    import ui.main  # the console script, as the program starts
+    from ui.app import make_app, show_main_window, start_warm_up
     from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
     app = make_app()
+    start_warm_up().join()  # in the program: behind the passphrase window, while the user types
+    from db.session import open_database
     t1 = time.perf_counter()  # what follows is what the user waits for after typing the passphrase
-    database = open_database(Path({path!r}), {passphrase!r}, check_later=True)  # as the program opens it
-    window = MainWindow(database, load_in_background=True)  # as the program starts
-    window.show()
+    database = open_database(Path({path!r}), {passphrase!r}, check_later=True)  # as `unlock` opens it
+    window = show_main_window(database)  # as the program goes on
     app.processEvents()
     print("ready=", time.perf_counter() - t0)
     print("after_passphrase=", time.perf_counter() - t1)
@@ -145,6 +145,7 @@ JOBRAAD_WINDOW = """
         print("maxrss_mb=", int(hwm.split()[1]) / 1024)
     except OSError:
         print("maxrss_mb=", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    window.close()
     QThreadPool.globalInstance().waitForDone()
     database.close()
 """
