@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, exc
 from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool, QueuePool
 
 from db.errors import (
     DatabaseExistsError,
@@ -57,10 +58,15 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path, passphrase: str) -> Engine:
-    """An engine for an encrypted file. Connecting does not check the passphrase."""
+def make_engine(path: Path, passphrase: str, *, pooled: bool = True) -> Engine:
+    """An engine for an encrypted file. Connecting does not check the passphrase.
+
+    Its connections are pooled across threads (QueuePool), not kept one per thread as the
+    pysqlcipher dialect would: each new connection derives the key again (a tenth of a
+    second, on purpose), and the program's worker threads come and go. Not `pooled`: one
+    connection per use, for a single job beside the program's own connections."""
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
-    engine = create_engine(url)
+    engine = create_engine(url, poolclass=QueuePool if pooled else NullPool)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -130,9 +136,13 @@ class Database:
         self._checked.clear()
 
         def work() -> None:
+            # An engine of its own: the check holds none of the connections the program's
+            # window and workers use, and it derives its key beside them.
+            checker = make_engine(self.path, self.engine.url.password or "", pooled=False)
             try:
-                self._damaged = not self.quick_check()
+                self._damaged = not self._check("quick_check", checker)
             finally:
+                checker.dispose()
                 self._checked.set()
 
         self._check_thread = threading.Thread(target=work, name="jobraad-quick-check", daemon=True)
@@ -178,14 +188,21 @@ class Database:
         """The full `PRAGMA integrity_check`, for restores and the kill tests."""
         return self._check("integrity_check")
 
-    def _check(self, pragma: str) -> bool:
+    def _check(self, pragma: str, engine: Engine | None = None) -> bool:
         try:
-            with self.engine.connect() as conn:
-                rows = conn.exec_driver_sql(f"PRAGMA {pragma}").all()
-        except exc.DatabaseError as err:
-            log.info("%s failed: %s", pragma, err.orig)
+            with (engine or self.engine).connect() as conn:
+                try:
+                    passed = [tuple(r) for r in conn.exec_driver_sql(f"PRAGMA {pragma}").all()] == [("ok",)]
+                except exc.DatabaseError as err:
+                    log.info("%s failed: %s", pragma, err.orig)
+                    passed = False
+                if not passed:
+                    # A connection that has met damage may keep failing: it is not used again.
+                    conn.invalidate()
+        except exc.DatabaseError as err:  # no connection at all: a wrong key, a damaged first page
+            log.info("%s could not connect: %s", pragma, err.orig)
             return False
-        return [tuple(r) for r in rows] == [("ok",)]
+        return passed
 
     def change_passphrase(self, old: str, new: str, *, check_new: Callable[[str], None] | None = None) -> None:
         """Re-encrypt the file with `new` (SQLCipher `PRAGMA rekey`).
@@ -272,8 +289,35 @@ def _unlock(engine: Engine) -> None:
         raise NotADatabaseError("Filen kan ikke åbnes som en jobraad-database. Filen er ikke ændret.") from None
 
 
+def _unlock_while(engine: Engine, meanwhile: Callable[[], None]) -> None:
+    """`_unlock(engine)` in a thread while `meanwhile()` runs here; raises what `_unlock`
+    raised (first) or what `meanwhile` raised."""
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _unlock(engine)
+        except BaseException as err:  # handed to the caller's thread below
+            failure.append(err)
+
+    thread = threading.Thread(target=work, name="jobraad-unlock", daemon=True)
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()
+        if failure:
+            raise failure[0]
+
+
 def open_database(
-    path: Path | str, passphrase: str, *, migrate: bool = True, check: bool = True, check_later: bool = False
+    path: Path | str,
+    passphrase: str,
+    *,
+    migrate: bool = True,
+    check: bool = True,
+    check_later: bool = False,
+    meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
     """Open an existing caseload file. Raises a `UserFacingError` on any environment trouble.
 
@@ -283,6 +327,11 @@ def open_database(
     With `check_later` too, the check runs behind the caller (the program's window)
     and writes wait for it: see `Database.check_in_background`. A file that needs a
     migration is always checked first.
+
+    `meanwhile(database)` runs on the calling thread while SQLCipher derives the key in
+    another (a tenth of a second, on purpose; it leaves Python free): the program builds
+    its window then. The database may not be used in it; if opening then fails, the
+    caller must throw away what it built.
     """
     path = Path(path)
     if not path.is_file():
@@ -290,31 +339,47 @@ def open_database(
     _probe(path)
     lock = FileLock(path).acquire()
     try:
-        return open_locked(path, passphrase, lock, migrate=migrate, check=check, check_later=check_later)
+        return open_locked(
+            path, passphrase, lock, migrate=migrate, check=check, check_later=check_later, meanwhile=meanwhile
+        )
     except BaseException:
         lock.release()
         raise
 
 
 def open_locked(
-    path: Path, passphrase: str, lock: FileLock, *, migrate: bool = True, check: bool = True, check_later: bool = False
+    path: Path,
+    passphrase: str,
+    lock: FileLock,
+    *,
+    migrate: bool = True,
+    check: bool = True,
+    check_later: bool = False,
+    meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
     """`open_database` for a caller that already holds the file's lock (a restore)."""
     _probe(path)
     engine = make_engine(path, passphrase)
-    _unlock(engine)
     database = Database(path, engine, passphrase, lock)
     try:
+        if meanwhile is None:
+            _unlock(engine)
+        else:
+            _unlock_while(engine, lambda: meanwhile(database))
+        if check and check_later:
+            database.check_in_background()
         migration = migrate and not _at_head(database)
-        if check and (migration or not check_later) and not database.quick_check():
-            raise DatabaseDamagedError(path)
+        if check and (migration or not check_later):
+            # Migrating writes, so it waits for the check; without check_later this checks now.
+            passed = database.wait_until_checked() if check_later else database.quick_check()
+            if not passed:
+                raise DatabaseDamagedError(path)
         if migration:
             from db.migrate import upgrade_to_head  # Alembic only when there is work for it
 
             upgrade_to_head(database)
-        elif check and check_later:
-            database.check_in_background()
     except BaseException:
+        database.wait_until_checked()
         database.engine.dispose()
         raise
     return database
@@ -323,8 +388,13 @@ def open_locked(
 def _at_head(database: Database) -> bool:
     from db.schema_version import HEAD_REVISION, stored_revision
 
-    with database.engine.connect() as conn:
-        return stored_revision(conn) == HEAD_REVISION
+    try:
+        with database.engine.connect() as conn:
+            return stored_revision(conn) == HEAD_REVISION
+    except exc.DatabaseError as err:
+        if "malformed" in str(err.orig):
+            raise DatabaseDamagedError(database.path) from None
+        raise
 
 
 def create_database(path: Path | str, passphrase: str) -> Database:

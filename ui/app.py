@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,17 +83,31 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def unlock(path: Path, parent: QWidget | None = None) -> Database | None:
+def unlock(
+    path: Path,
+    parent: QWidget | None = None,
+    *,
+    meanwhile: Callable[[Database], None] | None = None,
+    discard: Callable[[], None] | None = None,
+) -> Database | None:
     """Ask for the passphrase until it opens the file, or the user gives up. Repeated
-    wrong passphrases wait longer each time; a damaged file offers a restore."""
+    wrong passphrases wait longer each time; a damaged file offers a restore.
+
+    `meanwhile(database)` builds (not shows) the main window while the key is derived;
+    `discard()` throws that away when the passphrase turns out wrong."""
     dialog = PassphraseDialog(parent, file_label=str(path))
     from db.session import DatabaseDamagedError, open_database, unlock_delay  # after the window is up
 
     failures = 0
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
-            # The integrity check runs behind the main window; writes wait for it.
-            return open_database(path, dialog.value(), check_later=True)
+            try:
+                # The integrity check runs behind the main window; writes wait for it.
+                return open_database(path, dialog.value(), check_later=True, meanwhile=meanwhile)
+            except BaseException:
+                if discard is not None:
+                    discard()
+                raise
         except WrongPassphraseError as err:
             failures += 1
             wait = unlock_delay(failures)
@@ -168,17 +183,44 @@ class DemoSession:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def show_main_window(database: Database, title: str = "") -> MainWindow:
-    """What follows the passphrase: the main window, shown at once; the caseload is read
-    and the file checked behind it, and then the backup at start is taken."""
-    from jobraad.settings import get_settings
-    from ui.main_window import MainWindow
+class StartWindow:
+    """The main window at start: built while the passphrase is checked (`build`, passed to
+    `unlock` as `meanwhile`), then shown once the file is open (`show`)."""
 
-    idle = float(get_settings(database).get("idle_lock_minutes", 10))
-    window = MainWindow(database, title_suffix=title, idle_minutes=idle, load_in_background=True)
-    window.show()
-    window.start_background_work()
-    return window
+    def __init__(self, title: str = "") -> None:
+        self.title = title
+        self.window: MainWindow | None = None
+
+    def build(self, database: Database) -> None:
+        from ui.main_window import MainWindow
+
+        self.discard()
+        self.window = MainWindow(database, title_suffix=self.title, load_in_background=True, defer_reading=True)
+
+    def discard(self) -> None:
+        if self.window is not None:
+            self.window.deleteLater()
+            self.window = None
+
+    def show(self, database: Database) -> MainWindow:
+        """What follows the passphrase: the main window, shown at once; the caseload is read
+        and the file checked behind it, and then the backup at start is taken."""
+        from jobraad.settings import get_settings
+
+        if self.window is None or self.window.database is not database:
+            self.build(database)
+        assert self.window is not None
+        window = self.window
+        window.idle.minutes = float(get_settings(database).get("idle_lock_minutes", 10))
+        window.reload_in_background()
+        window.show()
+        window.start_background_work()
+        return window
+
+
+def show_main_window(database: Database, title: str = "") -> MainWindow:
+    """The main window for a file that is already open (the demo, a new file)."""
+    return StartWindow(title).show(database)
 
 
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
@@ -186,6 +228,7 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     # Once the first window is up (the timer fires when its event loop runs), not before:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)
+    start = StartWindow()
     demo_session: DemoSession | None = None
     database: Database | None = None
     title = ""
@@ -196,7 +239,7 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         else:
             path = db_path or default_db_path()
             if path.exists():
-                database = unlock(path)
+                database = unlock(path, meanwhile=start.build, discard=start.discard)
             else:
                 welcome = WelcomeDialog(str(path))
                 if welcome.exec() != QDialog.DialogCode.Accepted:
@@ -210,10 +253,11 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
                     chosen, _ = QFileDialog.getOpenFileName(
                         None, "Åbn database", str(Path.home()), "jobraad-database (*.jobraad);;Alle filer (*)"
                     )
-                    database = unlock(Path(chosen)) if chosen else None
+                    database = unlock(Path(chosen), meanwhile=start.build, discard=start.discard) if chosen else None
         if database is None:
             return 0
-        window = show_main_window(database, title)  # noqa: F841  (kept alive until the loop ends)
+        start.title = title
+        window = start.show(database)  # noqa: F841  (kept alive until the loop ends)
         return app.exec()
     finally:
         QThreadPool.globalInstance().waitForDone()  # no worker may outlive the database

@@ -81,9 +81,12 @@ class MainWindow(QMainWindow):
         title_suffix: str = "",
         idle_minutes: float = 10,
         load_in_background: bool = False,
+        defer_reading: bool = False,
     ) -> None:
         """`load_in_background`: show the window at once and read the caseload in a worker
-        thread (the program does this at start); otherwise it is read before returning."""
+        thread (the program does this at start); otherwise it is read before returning.
+        `defer_reading` (with `load_in_background`): the window is built while the file
+        is still being opened; it reads nothing until `reload_in_background()`."""
         super().__init__()
         self.database = database
         self.today = today or dt.date.today()
@@ -163,7 +166,9 @@ class MainWindow(QMainWindow):
         self.loading.setMaximumWidth(160)
         self.loading.hide()
         self.statusBar().addWidget(self.loading)
-        if load_in_background:
+        if load_in_background and defer_reading:
+            self._set_reading(True)
+        elif load_in_background:
             self.reload_in_background()
         else:
             self.reload()
@@ -670,11 +675,9 @@ class MainWindow(QMainWindow):
             self._file_damaged()
 
     def _start_upkeep(self) -> None:
-        from jobraad.audit import apply_audit_retention
         from ui import trust_actions
 
-        apply_audit_retention(self.database)
-        trust_actions.background_backup(self, force=True)
+        trust_actions.background_backup(self, force=True, prune_audit=True)
         self._backup_timer = QTimer(self)
         self._backup_timer.setInterval(15 * 60 * 1000)
         self._backup_timer.timeout.connect(lambda: trust_actions.background_backup(self, force=False))

@@ -44,11 +44,15 @@ def backup_now(window: MainWindow) -> None:
     window._tasks.append(run_with_progress(window, "Tager sikkerhedskopi…", work, done, failed))
 
 
-def background_backup(window: MainWindow, *, force: bool) -> None:
-    """At start (force) and every so often: quietly, reported in the status bar."""
+def background_backup(window: MainWindow, *, force: bool, prune_audit: bool = False) -> None:
+    """At start (force, after pruning the audit log) and every so often: quietly, in a
+    worker, reported in the status bar."""
+    database = window.database
 
     def work(progress: Progress) -> object:
-        return backup.automatic_backup(window.database, force=force)
+        if prune_audit:
+            audit.apply_audit_retention(database)
+        return backup.automatic_backup(database, force=force)
 
     def done(path: object) -> None:
         if isinstance(path, Path):

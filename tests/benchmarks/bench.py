@@ -104,14 +104,15 @@ JOBRAAD_WINDOW = """
     t0 = time.perf_counter()
     from pathlib import Path
     import ui.main  # the console script, as the program starts
-    from ui.app import make_app, show_main_window, start_warm_up
+    from ui.app import StartWindow, make_app, start_warm_up
     from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
     app = make_app()
     start_warm_up().join()  # in the program: behind the passphrase window, while the user types
     from db.session import open_database
     t1 = time.perf_counter()  # what follows is what the user waits for after typing the passphrase
-    database = open_database(Path({path!r}), {passphrase!r}, check_later=True)  # as `unlock` opens it
-    window = show_main_window(database)  # as the program goes on
+    start = StartWindow()  # as `run_app` and `unlock` do:
+    database = open_database(Path({path!r}), {passphrase!r}, check_later=True, meanwhile=start.build)
+    window = start.show(database)
     app.processEvents()
     print("ready=", time.perf_counter() - t0)
     print("after_passphrase=", time.perf_counter() - t1)

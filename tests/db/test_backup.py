@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 import db.backup
 from db.backup import BackupRefusedError, backup_to, restore_file, verify_backup
@@ -176,13 +176,13 @@ def test_writes_wait_for_the_check_behind_the_window(
 ) -> None:
     database.close()
     release = threading.Event()
-    real_check = Database.quick_check
+    real_check = Database._check
 
-    def slow_check(self: Database) -> bool:
+    def slow_check(self: Database, pragma: str, engine: Engine | None = None) -> bool:
         release.wait(30)
-        return real_check(self)
+        return real_check(self, pragma, engine)
 
-    monkeypatch.setattr(Database, "quick_check", slow_check)
+    monkeypatch.setattr(Database, "_check", slow_check)
     opened = open_database(db_path, PASSPHRASE, check_later=True)
     try:
         assert _count(opened) == 0  # reads do not wait

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from db.errors import DatabaseExistsError, DatabaseMissingError, NotADatabaseError, WrongPassphraseError
 from db.models import Citizen
@@ -119,3 +120,21 @@ def test_transaction_rolls_back_everything_on_error(database: Database) -> None:
 def test_check_passphrase(database: Database) -> None:
     assert database.check_passphrase(PASSPHRASE)
     assert not database.check_passphrase(PASSPHRASE + "x")
+
+
+def test_worker_threads_reuse_the_open_connection_instead_of_deriving_the_key_again(database: Database) -> None:
+    # Every new SQLCipher connection derives the key (a tenth of a second, on purpose).
+    # The program's workers are threads that come and go: they must borrow a connection.
+    made: list[str] = []
+    event.listen(database.engine, "connect", lambda *_args: made.append(threading.current_thread().name))
+
+    def read() -> None:
+        with database.reading() as session:
+            session.execute(text("SELECT count(*) FROM citizen")).all()
+
+    read()
+    for n in range(5):
+        worker = threading.Thread(target=read, name=f"worker-{n}")
+        worker.start()
+        worker.join()
+    assert made == []  # the connection the file was opened with serves them all

@@ -9,12 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import shiboken6
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
 
 from db.session import Database
 from tests.conftest import PASSPHRASE
 from ui import app
 from ui.dialogs.passphrase import PassphraseDialog
+from ui.main_window import MainWindow
 
 
 def test_warm_up_names_only_modules_that_exist() -> None:
@@ -49,4 +53,37 @@ def test_unlock_asks_again_after_a_wrong_passphrase(
     try:
         assert len(errors) == 1 and "adgangskode" in errors[0].lower()
     finally:
+        opened.close()
+
+
+def test_the_window_built_while_the_key_is_derived_is_thrown_away_after_a_wrong_passphrase(
+    monkeypatch: pytest.MonkeyPatch, database: Database, qtbot: QtBot
+) -> None:
+    path = database.path
+    database.close()
+    answers = iter(["forkert adgangskode", PASSPHRASE])
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda self: next(answers))
+    monkeypatch.setattr(PassphraseDialog, "show_error", lambda self, message: None)
+    start = app.StartWindow()
+    built: list[MainWindow] = []
+
+    def build(db: Database) -> None:
+        start.build(db)
+        assert start.window is not None
+        built.append(start.window)
+
+    opened = app.unlock(Path(path), meanwhile=build, discard=start.discard)
+    assert opened is not None
+    try:
+        assert len(built) == 2  # one per attempt
+        assert built[1] is start.window and start.window.database is opened
+        assert not start.window.isVisible()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(built[0]))  # the first one is deleted
+        window = start.show(opened)
+        qtbot.addWidget(window)
+        assert window is built[1] and window.isVisible()
+        qtbot.waitUntil(lambda: window.model.rowCount() == 0 and not window.loading.isVisible())
+    finally:
+        QThreadPool.globalInstance().waitForDone()
         opened.close()
