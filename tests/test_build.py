@@ -76,3 +76,8 @@ def test_built_program_carries_qts_danish_texts(frozen: Path) -> None:
     """The UI's own text is Danish in the code (no tr()); Qt's buttons and file dialogs
     (Ja/Nej, Annullér) come from Qt's translation, which make_app() loads."""
     assert list(frozen.parent.rglob("qtbase_da.qm")), "qtbase_da.qm is not in the built program"
+
+
+def test_built_program_carries_reportlabs_speed_ups(frozen: Path) -> None:
+    # ReportLab falls back to pure Python without a word if they are missing.
+    assert list(frozen.parent.rglob("_rl_accel*")), "_rl_accel is not in the built program"

@@ -722,3 +722,11 @@ def test_very_long_texts_flow_over_pages(database: Database) -> None:
     assert info.pages > 10
     assert "Ærø <Genbrug> & Co" in text
     assert text.count("Borgeren fortæller om forløbet.") >= 400 * 5
+
+
+def test_reportlab_runs_with_its_c_speed_ups() -> None:
+    # reportlab[accel] (pyproject.toml): without rl_accel ReportLab silently formats every
+    # number in Python, about an eighth of the dossier's time.
+    from reportlab.lib.rl_accel import _c_funcs
+
+    assert {"fp_str", "escapePDF", "instanceStringWidthTTF"} <= set(_c_funcs)
