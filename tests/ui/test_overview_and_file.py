@@ -6,8 +6,9 @@ import datetime as dt
 from unittest.mock import patch
 
 import pytest
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QGuiApplication, QHelpEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 from db.enums import JournalKind, MeetingKind, VisitationGroup
@@ -74,6 +75,21 @@ def test_overview_click_through_opens_the_right_tab(qtbot: QtBot, window: MainWi
     tree.itemActivated.emit(line, 0)
     assert window.selected_citizen_id() == people["meeting"]
     assert window.file.tabs.currentIndex() == TAB_MEETINGS
+
+
+def test_overview_lines_that_open_a_file_say_so_when_hovered(qtbot: QtBot, window: MainWindow) -> None:
+    tree = window.overview.tree
+    window.show()
+    qtbot.waitExposed(window)
+    section = tree.topLevelItem(0)
+    line = section.child(0).child(0)
+    shown: list[str] = []
+    with patch.object(QToolTip, "showText", side_effect=lambda _pos, text, *_a: shown.append(text)):
+        for item in (section, line):
+            pos = tree.visualItemRect(item).center()
+            event = QHelpEvent(QEvent.Type.ToolTip, pos, tree.viewport().mapToGlobal(pos))
+            QApplication.sendEvent(tree.viewport(), event)
+    assert shown == ["Åbn borgerens sag"]  # the line, not the section's heading
 
 
 def test_journal_note_added_searched_and_copied(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
