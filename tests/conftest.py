@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -33,4 +34,8 @@ def database(db_path: Path) -> Iterator[Database]:
     """A new encrypted database at the newest schema."""
     database = create_database(db_path, PASSPHRASE)
     yield database
+    if "PySide6.QtCore" in sys.modules:  # as the program does: no worker outlives the database
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone()
     database.close()

@@ -105,7 +105,9 @@ class MainWindow(QMainWindow):
         self._build_filters()
         self._build_table()
         self.file = CitizenFileWidget(database, self.today)
-        self.file.changed.connect(lambda _cid: self.reload())
+        # After a save: the list and the Overblik are read again behind the window (at
+        # 10,000 citizens a reload on the GUI thread froze it for 1.5 s after every save).
+        self.file.changed.connect(lambda _cid: self.reload_in_background(quiet=True))
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
 
         self._generation = 0  # a background read is shown only if nothing was read since
         self._reading = False
+        self._printing_warmed = False
         self.loading = QProgressBar()
         self.loading.setRange(0, 0)  # busy
         self.loading.setMaximumWidth(160)
@@ -370,13 +373,15 @@ class MainWindow(QMainWindow):
     # --- behaviour ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._generation += 1
+        self._generation += 1  # a background read still running is not shown after this
         rows = load_caseload(self.database, self.today)
         self._show_caseload(rows, load_overview(self.database, self.today, rows))
 
-    def reload_in_background(self) -> None:
+    def reload_in_background(self, *, quiet: bool = False) -> None:
         """Read the caseload and the Overblik in a worker thread; the window stays usable
-        and shows that it is reading. A reload in the meantime wins over this one."""
+        and shows that it is reading. A reload in the meantime wins over this one.
+        `quiet`: the rows already shown stay while the new ones are read (after a save);
+        only the status line shows that it is reading."""
         self._generation += 1
         generation = self._generation
         database, today = self.database, self.today
@@ -389,26 +394,31 @@ class MainWindow(QMainWindow):
             if generation == self._generation:
                 rows, overview = cast(tuple[list[CaseloadRow], Overview], result)
                 self._show_caseload(rows, overview)
-            QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
+            if not self._printing_warmed:
+                self._printing_warmed = True
+                QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
 
         def failed(message: str, _is_bug: bool) -> None:
+            if generation != self._generation:
+                return
             self._set_reading(False)
             self.count_label.setText("Sagsstammen kunne ikke indlæses.")
             QMessageBox.critical(self, "jobraad", message)
 
-        self._set_reading(True)
+        self._set_reading(True, quiet=quiet)
         task = Task(work)
         task.signals.finished.connect(done)
         task.signals.failed.connect(failed)
         self._tasks.append(task)
         QThreadPool.globalInstance().start(task)
 
-    def _set_reading(self, reading: bool) -> None:
-        """While the caseload is read: say so in the list's place and in the status line."""
-        self._reading = reading
+    def _set_reading(self, reading: bool, *, quiet: bool = False) -> None:
+        """While the caseload is read: say so in the list's place and in the status line
+        (`quiet`: in the status line only, the rows shown stay)."""
+        self._reading = reading and not quiet
         self.loading.setVisible(reading)
-        self.reading_label.setVisible(reading)
-        self.table.setVisible(not reading)
+        self.reading_label.setVisible(self._reading)
+        self.table.setVisible(not self._reading)
         self._update_count()
 
     def _show_caseload(self, rows: list[CaseloadRow], overview: Overview) -> None:
