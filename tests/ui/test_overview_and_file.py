@@ -203,3 +203,22 @@ def test_praktik_signal_in_the_overview_opens_the_praktik_tab(qtbot: QtBot, data
     w.overview.tree.itemActivated.emit(top.child(0).child(0), 0)
     assert w.selected_citizen_id() == cid
     assert w.file.tabs.currentIndex() == TAB_PLACEMENTS
+
+
+def test_overview_read_again_while_hidden_is_filled_when_shown(
+    qtbot: QtBot, window: MainWindow, database: Database
+) -> None:
+    window.pages.setCurrentIndex(1)  # working in the caseload list
+    before = window.overview.lines()
+    create_citizen(
+        database,
+        CitizenInput(
+            "Amir", "Haddad", "0202921237", group=VisitationGroup.GRUPPE_1, forloeb_start=TODAY - dt.timedelta(weeks=14)
+        ),
+    )
+    window.reload()
+    assert window.overview.lines() == before  # not filled while nobody sees it
+    assert len(window.model.rows()) == 3  # the list itself is up to date
+    window.pages.setCurrentIndex(0)
+    assert any("Amir Haddad" in line for line in window.overview.lines())
+    assert "3 aktive sager" in window.overview.heading.text()
