@@ -123,9 +123,9 @@ class RecordList(QWidget):
             elif text == "Slet":
                 button.clicked.connect(lambda _=False: self._with_selected(on_delete))
             elif text == "Ny…":
-                button.clicked.connect(lambda _=False, f=fn: f())  # type: ignore[misc]
+                button.clicked.connect(lambda _=False, f=fn: f())
             else:
-                button.clicked.connect(lambda _=False, f=fn: self._with_selected(f))  # type: ignore[arg-type]
+                button.clicked.connect(lambda _=False, f=fn: self._with_selected(f))
             self.buttons[text] = button
             head.addWidget(button)
         layout.addLayout(head)
@@ -615,7 +615,8 @@ class CitizenFileWidget(QWidget):
             )
             if activity is None:
                 return records.add_activity(self.database, citizen_id, data)
-            return records.update_activity(self.database, activity.activity_id, data)
+            records.update_activity(self.database, activity.activity_id, data)
+            return None
 
         self._run(FormDialog("Indsats", fields, values, save, self))
 
@@ -652,7 +653,8 @@ class CitizenFileWidget(QWidget):
             data = records.JournalInput(JournalKind(v["kind"]), v["text"], dt.datetime.combine(v["date"], v["time"]))
             if note is None:
                 return records.add_journal_note(self.database, citizen_id, data)
-            return records.update_journal_note(self.database, note.note_id, data)
+            records.update_journal_note(self.database, note.note_id, data)
+            return None
 
         self._run(FormDialog("Journalnotat", fields, values, save, self))
 
@@ -719,7 +721,8 @@ class CitizenFileWidget(QWidget):
             )
             if note is None:
                 return health.add_health_note(self.database, citizen_id, data)
-            return health.update_health_note(self.database, note.note_id, data)
+            health.update_health_note(self.database, note.note_id, data)
+            return None
 
         self._run(FormDialog("Sundhedskoordinatorens notat", fields, values, save, self))
 
@@ -745,7 +748,8 @@ class CitizenFileWidget(QWidget):
             data = health.ContactInput(ContactKind(v["kind"]), v["name"], v["unit"], v["phone"], v["secure_mail"])
             if contact is None:
                 return health.add_contact(self.database, citizen_id, data)
-            return health.update_contact(self.database, contact.contact_id, data)
+            health.update_contact(self.database, contact.contact_id, data)
+            return None
 
         self._run(FormDialog("Kontakt", fields, values, save, self))
 
@@ -786,7 +790,8 @@ class CitizenFileWidget(QWidget):
             )
             if meeting is None:
                 return records.add_meeting(self.database, citizen_id, data)
-            return records.update_meeting(self.database, meeting.meeting_id, data)
+            records.update_meeting(self.database, meeting.meeting_id, data)
+            return None
 
         self._run(FormDialog("Møde", fields, values, save, self))
 
@@ -811,7 +816,8 @@ class CitizenFileWidget(QWidget):
             data = records.DeadlineInput(v["due_on"], v["title"])
             if deadline is None:
                 return records.add_deadline(self.database, citizen_id, data)
-            return records.update_deadline(self.database, deadline.deadline_id, data)
+            records.update_deadline(self.database, deadline.deadline_id, data)
+            return None
 
         self._run(FormDialog("Frist", fields, values, save, self))
 

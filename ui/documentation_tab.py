@@ -320,10 +320,12 @@ class DocumentationTab(QWidget):
     def select_entry(self, item_id: str, instance: str = "") -> bool:
         for i in range(self.tree.topLevelItemCount()):
             section = self.tree.topLevelItem(i)
+            if section is None:
+                continue
             for j in range(section.childCount()):
                 child = section.child(j)
-                e = child.data(0, ENTRY_ROLE)
-                if e.item.id == item_id and e.instance == instance:
+                e = child.data(0, ENTRY_ROLE) if child is not None else None
+                if child is not None and e is not None and e.item.id == item_id and e.instance == instance:
                     self.tree.setCurrentItem(child)
                     return True
         return False

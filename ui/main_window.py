@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.locked_page)
         self.setCentralWidget(self.stack)
         self.locked = False
+        self.lock_dialog: LockDialog | None = None
         self.idle = IdleWatcher(idle_minutes, self)
         self.idle.idle_timeout.connect(self.lock)
         app = QGuiApplication.instance()
@@ -320,18 +322,19 @@ class MainWindow(QMainWindow):
         security = self.menuBar().addMenu("&Sikkerhed")
         from ui import trust_actions
 
-        for text, shortcut, slot in (
+        security_actions: tuple[tuple[str, str, Callable[[], object]], ...] = (
             ("Tag &sikkerhedskopi nu", "", lambda: trust_actions.backup_now(self)),
             ("&Gendan sikkerhedskopi…", "", lambda: trust_actions.restore_backup(self)),
             ("Skift &adgangskode…", "", lambda: trust_actions.change_passphrase_dialog(self)),
             ("&Lukkede sager til sletning…", "", lambda: trust_actions.RetentionDialog(self).exec()),
             ("&Eksportér log…", "", lambda: trust_actions.export_audit_dialog(self)),
             ("&Kontrollér loggen", "", lambda: trust_actions.verify_audit(self)),
-        ):
+        )
+        for text, shortcut, run in security_actions:
             action = QAction(text, self)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
+            action.triggered.connect(run)
             security.addAction(action)
 
         view_menu = self.menuBar().addMenu("&Vis")

@@ -127,8 +127,8 @@ class OverviewPage(QWidget):
                 top.addChild(empty)
             people = []
             for c in citizens:
-                group = GROUP_LABELS[c.group] if c.group else ""
-                person = QTreeWidgetItem([f"{c.name}   ·   {group}", ""])
+                group_label = GROUP_LABELS[c.group] if c.group else ""
+                person = QTreeWidgetItem([f"{c.name}   ·   {group_label}", ""])
                 person.setFont(0, bold)
                 person.setData(0, OPENS_ROLE, (c.citizen_id, c.items[0].target))
                 lines = []
@@ -176,7 +176,9 @@ class OverviewPage(QWidget):
         """All visible texts, depth-first (for tests)."""
         out: list[str] = []
 
-        def walk(item: QTreeWidgetItem, depth: int) -> None:
+        def walk(item: QTreeWidgetItem | None, depth: int) -> None:
+            if item is None:
+                return
             out.append("  " * depth + item.text(0))
             for i in range(item.childCount()):
                 walk(item.child(i), depth + 1)

@@ -368,7 +368,8 @@ class PlacementsTab(QWidget):
             )
             if placement is None:
                 return placements.add_placement(self.database, citizen_id, data)
-            return placements.update_placement(self.database, placement.placement_id, data)
+            placements.update_placement(self.database, placement.placement_id, data)
+            return None
 
         intro = (
             f"Virksomhedspraktik for aktivitetsparate varer højst {placements.LEGAL_WEEKS} uger; "

@@ -4,6 +4,7 @@ where the caseworker chooses (and open it in the system's PDF viewer)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
@@ -62,8 +63,13 @@ class DossierPreview(QDialog):
         if not path:
             return None
         target = Path(path)
+        data = self.data
+
+        def write(out: BinaryIO) -> None:
+            out.write(data)
+
         try:
-            write_pdf_atomically(target, lambda out: out.write(self.data))
+            write_pdf_atomically(target, write)
         except UserFacingError as err:
             QMessageBox.warning(self, "Gem", err.message)
             return None
