@@ -88,6 +88,12 @@ class DatabaseDamagedError(UserFacingError):
         self.path = path
 
 
+BUSY_REKEY = (
+    "Adgangskoden kan ikke skiftes, mens databasen er i brug. Luk andre vinduer "
+    "og igangværende arbejde (fx eksport), og prøv igen. Adgangskoden er ikke skiftet."
+)
+
+
 class PassphraseNotChangedError(UserFacingError):
     """The passphrase was not changed; the message says why."""
 
@@ -139,8 +145,11 @@ class Database:
             # An engine of its own: the check holds none of the connections the program's
             # window and workers use, and it derives its key beside them.
             checker = make_engine(self.path, self.engine.url.password or "", pooled=False)
+            self._damaged = True  # until the check says otherwise, even if it fails oddly
             try:
                 self._damaged = not self._check("quick_check", checker)
+            except Exception as err:  # counted as failed: writes are refused
+                log.warning("quick_check broke off: %s", type(err).__name__)
             finally:
                 checker.dispose()
                 self._checked.set()
@@ -224,7 +233,10 @@ class Database:
         if check_new is not None:
             check_new(new)
         quoted = quote_passphrase(new)
-        # A fresh pool: the rekey must run on the only connection to the file.
+        # The rekey must run on the only connection to the file: a connection a worker has
+        # borrowed would go on with the old key and fail. Disposing closes only idle ones.
+        if isinstance(self.engine.pool, QueuePool) and self.engine.pool.checkedout():
+            raise PassphraseNotChangedError(BUSY_REKEY)
         self.engine.dispose()
         raw = self.engine.raw_connection()
         try:
@@ -236,10 +248,7 @@ class Database:
             self.engine.dispose()
             reason = str(err)
             if "locked" in reason or "busy" in reason:
-                raise PassphraseNotChangedError(
-                    "Adgangskoden kan ikke skiftes, mens databasen er i brug. Luk andre vinduer "
-                    "og igangværende arbejde (fx eksport), og prøv igen. Adgangskoden er ikke skiftet."
-                ) from None
+                raise PassphraseNotChangedError(BUSY_REKEY) from None
             raise StorageError(f"Adgangskoden kunne ikke skiftes ({reason}). Adgangskoden er ikke skiftet.") from None
         finally:
             raw.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import secrets
 import shutil
 import sys
@@ -25,6 +26,8 @@ from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 if TYPE_CHECKING:
     from db.session import Database
     from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 DEMO_CITIZENS = 40
 
@@ -205,13 +208,18 @@ class StartWindow:
     def show(self, database: Database) -> MainWindow:
         """What follows the passphrase: the main window, shown at once; the caseload is read
         and the file checked behind it, and then the backup at start is taken."""
+        from sqlalchemy.exc import DatabaseError
+
         from jobraad.settings import get_settings
 
         if self.window is None or self.window.database is not database:
             self.build(database)
         assert self.window is not None
         window = self.window
-        window.idle.minutes = float(get_settings(database).get("idle_lock_minutes", 10))
+        try:
+            window.idle.minutes = float(get_settings(database).get("idle_lock_minutes", 10))
+        except DatabaseError:  # a damaged page: the check behind the window offers the restore
+            log.info("settings could not be read at start; the idle lock keeps its default")
         window.reload_in_background()
         window.show()
         window.start_background_work()

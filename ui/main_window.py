@@ -391,12 +391,20 @@ class MainWindow(QMainWindow):
         generation = self._generation
         database, today = self.database, self.today
 
-        def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview]:
-            rows = load_caseload(database, today)
-            return rows, load_overview(database, today, rows)
+        def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview] | None:
+            try:
+                rows = load_caseload(database, today)
+                return rows, load_overview(database, today, rows)
+            except Exception:
+                if database.wait_until_checked() is False:
+                    return None  # a damaged file: the integrity check says so, and offers a restore
+                raise
 
         def done(result: object) -> None:
-            if generation == self._generation:
+            if result is None:
+                self._set_reading(False)
+                self.count_label.setText("Sagsstammen kunne ikke indlæses.")
+            elif generation == self._generation:
                 rows, overview = cast(tuple[list[CaseloadRow], Overview], result)
                 self._show_caseload(rows, overview)
             if not self._printing_warmed:
@@ -684,8 +692,7 @@ class MainWindow(QMainWindow):
         self._check_timer = QTimer(self)
         self._check_timer.setInterval(20)
         self._check_timer.timeout.connect(self._poll_integrity_check)
-        self._check_timer.start()
-        self._poll_integrity_check()
+        self._check_timer.start()  # first poll from the event loop, never before it runs
 
     def _poll_integrity_check(self) -> None:
         # Polled, so no pool thread is held waiting while the check runs.
@@ -719,9 +726,11 @@ class MainWindow(QMainWindow):
             DatabaseDamagedError(self.database.path).message + "\n\nVil du gendanne en sikkerhedskopi nu?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            trust_actions.restore_backup(self, confirm=False)
-        self.force_quit()
+        try:
+            if answer == QMessageBox.StandardButton.Yes:
+                trust_actions.restore_backup(self, confirm=False)
+        finally:
+            self.force_quit()
 
     def force_quit(self) -> None:
         """Close without asking (after a restore the open file is gone)."""
@@ -729,7 +738,9 @@ class MainWindow(QMainWindow):
         self.close()
         app = QGuiApplication.instance()
         if app is not None:
-            app.quit()
+            # From the event loop: a quit() before the loop has started is lost, and the
+            # program would wait with no window.
+            QTimer.singleShot(0, app.quit)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not getattr(self, "_force_quit", False) and self.file.citizen_id is not None and not self.file.can_leave():

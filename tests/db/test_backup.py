@@ -32,6 +32,7 @@ from jobraad.backup import (
 )
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.cli import PASSPHRASE_ENV, main
+from jobraad.retention import vacuum
 from jobraad.settings import set_settings
 from tests.conftest import PASSPHRASE
 
@@ -165,6 +166,8 @@ def test_check_behind_the_window_holds_and_refuses_every_write(
             backup_to(opened, tmp_path / "kopi.jobraad")
         with pytest.raises(DatabaseDamagedError):
             opened.change_passphrase(PASSPHRASE, "en helt anden lang sætning")
+        with pytest.raises(DatabaseDamagedError):
+            vacuum(opened)
     finally:
         opened.close()
     assert _digest(db_path) == before
@@ -462,3 +465,21 @@ def test_cli_backup_and_restore(
     printed = capsys.readouterr().out
     assert "gendannet" in printed and "før-gendannelse" in printed
     assert _open_count(db_path) == 3
+
+
+def test_a_check_that_breaks_off_counts_as_failed(
+    database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.close()
+
+    def broken(*_args: object) -> bool:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(Database, "_check", broken)
+    opened = open_database(db_path, PASSPHRASE, check_later=True)
+    try:
+        assert opened.wait_until_checked(timeout=30) is False
+        with pytest.raises(DatabaseDamagedError):
+            _add(opened)
+    finally:
+        opened.close()

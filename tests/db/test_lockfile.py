@@ -196,6 +196,21 @@ def test_change_passphrase_refusals_change_nothing(
     open_database(db_path, PASSPHRASE).close()
 
 
+def test_change_passphrase_waits_for_work_in_progress(database: Database, db_path: Path) -> None:
+    # A worker (an export, a backup) has borrowed a connection keyed with the old
+    # passphrase: rekeying now would make its next statement fail. Refused, nothing changed.
+    create_citizen(database, CitizenInput("Søren", "Ærø", "010162-1233"))
+    with database.reading() as busy:
+        assert busy.scalar(select(func.count()).select_from(Citizen)) == 1  # holds a connection
+        with pytest.raises(PassphraseNotChangedError) as info:
+            database.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
+        assert "i brug" in info.value.message
+        assert busy.scalar(select(func.count()).select_from(Citizen)) == 1  # the worker goes on
+    database.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)  # once it is done
+    database.close()
+    open_database(db_path, NEW_PASSPHRASE).close()
+
+
 def test_database_level_rekey_without_a_rule(database: Database, db_path: Path) -> None:
     with pytest.raises(PassphraseNotChangedError):
         database.change_passphrase("forkert", NEW_PASSPHRASE)

@@ -4,6 +4,7 @@ imported behind it (issue 9: start time)."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,57 @@ def test_the_window_built_while_the_key_is_derived_is_thrown_away_after_a_wrong_
     finally:
         QThreadPool.globalInstance().waitForDone()
         opened.close()
+
+
+DAMAGED_START = """
+import sys, threading, time, os
+from pathlib import Path
+from PySide6.QtWidgets import QDialog, QMessageBox
+from ui import app, main_window
+from ui.dialogs.passphrase import PassphraseDialog
+
+PassphraseDialog.exec = lambda self: QDialog.DialogCode.Accepted
+PassphraseDialog.value = lambda self: sys.argv[2]
+shown = []
+
+def answer_no(_parent, title, *_args, **_kwargs):
+    shown.append(title)
+    return QMessageBox.StandardButton.No
+
+QMessageBox.critical = staticmethod(answer_no)
+QMessageBox.warning = staticmethod(answer_no)
+show = main_window.MainWindow.show
+# A slow laptop: the check behind the window is done before the window is.
+main_window.MainWindow.show = lambda self: (show(self), time.sleep(float(sys.argv[3])))
+threading.Thread(target=lambda: (time.sleep(60), print("HUNG", shown, flush=True), os._exit(3)), daemon=True).start()
+print(app.run_app(Path(sys.argv[1])), "|".join(shown))
+"""
+
+
+@pytest.mark.parametrize(("page", "slow_show"), [(-2, 0.3), (8, 0.0)])
+def test_a_damaged_file_at_start_offers_a_restore_and_the_program_ends(
+    database: Database, page: int, slow_show: float
+) -> None:
+    # page -2: damage near the end, found by the check behind the window after the window
+    # took its time (the program once waited for ever there); page 8: the settings read
+    # at start meets the damage first (it once ended with a raw SQLAlchemy error).
+    from jobraad.demo import generate_demo
+
+    generate_demo(database, citizens=20, seed=3)
+    path = database.path
+    database.close()
+    data = bytearray(path.read_bytes())
+    number = page if page > 0 else len(data) // 4096 + page + 1
+    offset = (number - 1) * 4096 + 100
+    data[offset : offset + 8] = bytes(8)
+    path.write_bytes(bytes(data))
+    out = subprocess.run(
+        [sys.executable, "-c", DAMAGED_START, str(path), PASSPHRASE, str(slow_show)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stdout + out.stderr[-2000:]
+    assert out.stdout.split() == ["0", "Databasen", "er", "beskadiget"]  # that dialog, and only that one
+    assert not path.with_name(path.name + ".lock").exists()  # the file was closed and let go
