@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
-import json
 import logging
 import os
 import sys
@@ -20,9 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from db.errors import UserFacingError
 from jobraad import __version__
-from jobraad.dates import format_date
 from jobraad.paths import default_db_path
-from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -198,8 +195,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    import json
+
     from jobraad import audit, cpr  # here, not at every start (python-stdnum, SQLAlchemy)
     from jobraad.caseload import load_caseload
+    from jobraad.dates import format_date
+    from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
 
     database = open_db(args.db)
     try:

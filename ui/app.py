@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import secrets
 import shutil
 import sys
 import tempfile
@@ -168,6 +167,8 @@ class DemoSession:
     """A throwaway demo caseload in a temporary folder, removed when the program ends."""
 
     def __init__(self, citizens: int = DEMO_CITIZENS) -> None:
+        import secrets
+
         from db.session import create_database
         from jobraad.demo import generate_demo
 

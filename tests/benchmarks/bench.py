@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -292,9 +293,7 @@ def run(citizens: int) -> list[Row]:
         Row("højeste hukommelsesforbrug med sagsstammen åben", start.peak_mb, "MB"),
     ]
     rows += measure_in_process(db)
-    for p in folder.iterdir():
-        p.unlink()
-    folder.rmdir()
+    shutil.rmtree(folder)  # the caseload, and the backups the program took at start
     return rows
 
 
