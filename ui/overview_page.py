@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,14 +19,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.enums import VisitationGroup
 from jobraad.dates import format_date
-from jobraad.overview import SECTIONS, Overview
+from jobraad.overview import SECTIONS, CitizenDue, CitizenSignals, Overview
 from jobraad.visitation import Urgency
 from jobraad.vocab import GROUP_LABELS
 
 #: On every line that opens a citizen's file: (citizen id, where in the file).
 OPENS_ROLE = Qt.ItemDataRole.UserRole + 1
 OPEN_TIP = "Åbn borgerens sag"
+#: Citizens put in the Overblik per turn of the event loop (about 30 ms at most).
+FILL_SLICE = 1000
+
+
+def _line(text: str, date: str, citizen_id: int, target: str) -> QTreeWidgetItem:
+    line = QTreeWidgetItem([text, date])
+    line.setData(0, OPENS_ROLE, (citizen_id, target))
+    return line
+
+
+def _person(name: str, group: VisitationGroup | None, bold: QFont, citizen_id: int, target: str) -> QTreeWidgetItem:
+    person = QTreeWidgetItem([f"{name}   ·   {GROUP_LABELS[group] if group else ''}", ""])
+    person.setFont(0, bold)
+    person.setData(0, OPENS_ROLE, (citizen_id, target))
+    return person
+
+
+def _deadlines_person(c: CitizenDue, bold: QFont) -> QTreeWidgetItem:
+    person = _person(c.name, c.group, bold, c.citizen_id, c.items[0].target)
+    person.addChildren([_line(i.title, format_date(i.due_on), c.citizen_id, i.target) for i in c.items])
+    return person
+
+
+def _signals_person(c: CitizenSignals, bold: QFont) -> QTreeWidgetItem:
+    person = _person(c.name, c.group, bold, c.citizen_id, "placements")
+    person.addChildren([_line(f"⚑ {signal.text}", "", c.citizen_id, "placements") for signal in c.signals])
+    return person
+
 
 SECTION_TITLES = {
     Urgency.OVERDUE: "Overskredet",
@@ -45,8 +76,9 @@ class _OverviewTree(QTreeWidget):
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             item = self.itemAt(event.pos())
-            if item is not None and item.data(0, OPENS_ROLE) is not None:
-                QToolTip.showText(event.globalPos(), OPEN_TIP, self.viewport())
+            tip = self.tip_at(item) if item is not None else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -54,8 +86,8 @@ class _OverviewTree(QTreeWidget):
         return super().viewportEvent(event)
 
     def tip_at(self, item: QTreeWidgetItem) -> str:
-        """The tooltip the line shows (for tests)."""
-        return OPEN_TIP if item.data(0, OPENS_ROLE) is not None else ""
+        """The tooltip a line shows: its own, or the one for every line that opens a file."""
+        return item.toolTip(0) or (OPEN_TIP if item.data(0, OPENS_ROLE) is not None else "")
 
 
 class OverviewPage(QWidget):
@@ -75,6 +107,7 @@ class OverviewPage(QWidget):
         self.count_labels: list[QLabel] = []
         layout.addLayout(self.counts)
         self.tree = _OverviewTree()
+        self._filling: Iterator[bool] | None = None
         self.tree.setObjectName("overviewTree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Borger / frist", "Dato"])
@@ -105,10 +138,34 @@ class OverviewPage(QWidget):
             self.count_labels.append(label)
 
         self.tree.clear()
+        # The tree is filled a slice at a time from the event loop: at 10,000 citizens
+        # (12,000 lines) filling it at once held the window for a third of a second.
+        self._filling = self._fill(overview)
+        self._fill_more()
+
+    def _fill_more(self) -> None:
+        filling = self._filling
+        if filling is None:
+            return
+        if not next(filling, False):  # done
+            if filling is self._filling:
+                self._filling = None
+            return
+        QTimer.singleShot(0, lambda: self._fill_more() if filling is self._filling else None)
+
+    def filled(self) -> bool:
+        """True once the whole tree is in place (for tests and the benchmark)."""
+        return self._filling is None
+
+    def _fill(self, overview: Overview) -> Iterator[bool]:
+        """Adds the tree's items, yielding True after about `FILL_SLICE` citizens, False
+        at the end. A small caseload is filled before the first yield."""
+        week = overview.today.isocalendar()[1]
         bold = QFont()
         bold.setBold(True)
+        since_yield = 0
+        groups: list[tuple[QTreeWidgetItem, Sequence[Any], Callable[[Any, QFont], QTreeWidgetItem]]] = []
         for section in SECTIONS:
-            citizens = overview.sections[section]
             count = overview.count(section)
             title = SECTION_TITLES[section]
             if section == Urgency.THIS_WEEK:
@@ -117,54 +174,33 @@ class OverviewPage(QWidget):
                 next_week = (overview.today + dt.timedelta(weeks=1)).isocalendar()[1]
                 title += f" (uge {next_week})"
             top = QTreeWidgetItem([f"{title} — {count} {'frist' if count == 1 else 'frister'}", ""])
-            top.setFont(0, bold)
             top.setBackground(0, QBrush(SECTION_COLOURS[section]))
             top.setBackground(1, QBrush(SECTION_COLOURS[section]))
+            groups.append((top, overview.sections[section], _deadlines_person))
+        count = sum(len(c.signals) for c in overview.signals)
+        top = QTreeWidgetItem([f"Signaler fra praktik — {count}", ""])
+        top.setToolTip(0, "Progression i timer: tærskler kan ændres under indstillinger")
+        groups.append((top, overview.signals, _signals_person))
+        for top, people, make in groups:
+            top.setFont(0, bold)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            if not citizens:
+            if not people:
                 empty = QTreeWidgetItem(["Ingen", ""])
                 empty.setForeground(0, QBrush(QColor("#777")))
                 top.addChild(empty)
-            people = []
-            for c in citizens:
-                group_label = GROUP_LABELS[c.group] if c.group else ""
-                person = QTreeWidgetItem([f"{c.name}   ·   {group_label}", ""])
-                person.setFont(0, bold)
-                person.setData(0, OPENS_ROLE, (c.citizen_id, c.items[0].target))
-                lines = []
-                for item in c.items:
-                    line = QTreeWidgetItem([item.title, format_date(item.due_on)])
-                    line.setData(0, OPENS_ROLE, (c.citizen_id, item.target))
-                    lines.append(line)
-                person.addChildren(lines)
-                people.append(person)
-            top.addChildren(people)
-            # Added to the tree whole: each item added to a shown tree costs a model signal.
             self.tree.addTopLevelItem(top)
-        self._add_signals(overview, bold)
-        self.tree.expandAll()
-
-    def _add_signals(self, overview: Overview, bold: QFont) -> None:
-        count = sum(len(c.signals) for c in overview.signals)
-        top = QTreeWidgetItem([f"Signaler fra praktik — {count}", ""])
-        top.setFont(0, bold)
-        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        top.setToolTip(0, "Progression i timer: tærskler kan ændres under indstillinger")
-        if not overview.signals:
-            empty = QTreeWidgetItem(["Ingen", ""])
-            empty.setForeground(0, QBrush(QColor("#777")))
-            top.addChild(empty)
-        for c in overview.signals:
-            group = GROUP_LABELS[c.group] if c.group else ""
-            person = QTreeWidgetItem([f"{c.name}   ·   {group}", ""])
-            person.setFont(0, bold)
-            person.setData(0, OPENS_ROLE, (c.citizen_id, "placements"))
-            for signal in c.signals:
-                line = QTreeWidgetItem([f"⚑ {signal.text}", ""])
-                line.setData(0, OPENS_ROLE, (c.citizen_id, "placements"))
-                person.addChild(line)
-            top.addChild(person)
-        self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+            for first in range(0, len(people), FILL_SLICE):
+                made = [make(c, bold) for c in people[first : first + FILL_SLICE]]
+                # Added whole: each item added to a shown tree costs a model signal.
+                top.addChildren(made)
+                for person in made:
+                    person.setExpanded(True)
+                since_yield += len(made)
+                if since_yield >= FILL_SLICE:
+                    since_yield = 0
+                    yield True
+        yield False
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         opens = item.data(0, OPENS_ROLE)

@@ -131,6 +131,10 @@ JOBRAAD_WINDOW = """
     while not loaded:
         app.processEvents()
         time.sleep(0.001)
+    while not window.overview.filled():  # the Overblik is filled a slice per turn of the loop
+        app.processEvents()
+        time.sleep(0.001)
+    print("overview_filled=", time.perf_counter() - t0)
     until = time.perf_counter() + 0.2  # the tick after showing the rows counts that work too
     while time.perf_counter() < until:
         app.processEvents()
@@ -162,6 +166,7 @@ class Start:
     ready: float
     after_passphrase: float
     loaded: float
+    overview_filled: float
     stall_ms: float
     peak_mb: float
 
@@ -180,6 +185,7 @@ def measure_start(db: Path, repeats: int = 3) -> Start:
         ready=min(r["ready"] for r in runs),
         after_passphrase=min(r["after_passphrase"] for r in runs),
         loaded=min(r["loaded"] for r in runs),
+        overview_filled=min(r["overview_filled"] for r in runs),
         stall_ms=max(r["stall_ms"] for r in runs),
         peak_mb=max(r["maxrss_mb"] for r in runs),
     )
@@ -289,6 +295,7 @@ def run(citizens: int) -> list[Row]:
         Row("start til hovedvindue (sagsstammen læses bagved)", start.ready * 1000, "ms", start.bare * 1000, GOAL),
         Row("  heraf efter adgangskoden (nøgle, kontrol, vindue)", start.after_passphrase * 1000, "ms"),
         Row("start til sagsstammen vist", start.loaded * 1000, "ms", start.bare * 1000),
+        Row("start til Overblikket udfyldt", start.overview_filled * 1000, "ms", start.bare * 1000),
         Row("længste pause i vinduet mens sagsstammen læses", start.stall_ms, "ms", goal=""),
         Row("højeste hukommelsesforbrug med sagsstammen åben", start.peak_mb, "MB"),
     ]

@@ -15,6 +15,7 @@ from db.enums import JournalKind, MeetingKind, VisitationGroup
 from db.session import Database
 from jobraad import records
 from jobraad.citizens import CitizenInput, create_citizen
+from jobraad.overview import load_overview
 from ui.citizen_file import TAB_FORLOEB, TAB_JOURNAL, TAB_MEETINGS, TAB_SUMMARY
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
@@ -83,13 +84,30 @@ def test_overview_lines_that_open_a_file_say_so_when_hovered(qtbot: QtBot, windo
     qtbot.waitExposed(window)
     section = tree.topLevelItem(0)
     line = section.child(0).child(0)
+    signals = tree.topLevelItem(tree.topLevelItemCount() - 1)
     shown: list[str] = []
     with patch.object(QToolTip, "showText", side_effect=lambda _pos, text, *_a: shown.append(text)):
-        for item in (section, line):
+        for item in (section, line, signals):
             pos = tree.visualItemRect(item).center()
             event = QHelpEvent(QEvent.Type.ToolTip, pos, tree.viewport().mapToGlobal(pos))
             QApplication.sendEvent(tree.viewport(), event)
-    assert shown == ["Åbn borgerens sag"]  # the line, not the section's heading
+    # The line; not the section's heading; the signals' heading says what it is.
+    assert shown == ["Åbn borgerens sag", "Progression i timer: tærskler kan ændres under indstillinger"]
+
+
+def test_a_large_overview_is_filled_a_slice_at_a_time_and_ends_the_same(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import overview_page
+
+    whole = window.overview.lines()
+    overview = load_overview(window.database, TODAY, window.model.rows())
+    monkeypatch.setattr(overview_page, "FILL_SLICE", 1)  # as if each citizen were a thousand
+    window.overview.show_overview(overview)
+    assert not window.overview.filled() and len(window.overview.lines()) < len(whole)
+    window.overview.show_overview(overview)  # a newer reading replaces the one being filled
+    qtbot.waitUntil(window.overview.filled)
+    assert window.overview.lines() == whole
 
 
 def test_journal_note_added_searched_and_copied(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
