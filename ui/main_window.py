@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
 
         self._generation = 0  # a background read is shown only if nothing was read since
         self._reading = False
+        self._quiet_reading = False  # a read after a save is running
+        self._read_again = False  # and another save came meanwhile
         self._printing_warmed = False
         self.loading = QProgressBar()
         self.loading.setRange(0, 0)  # busy
@@ -379,6 +381,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         self._generation += 1  # a background read still running is not shown after this
+        self._quiet_reading = self._read_again = False
         rows = load_caseload(self.database, self.today)
         self._show_caseload(rows, load_overview(self.database, self.today, rows))
 
@@ -386,9 +389,14 @@ class MainWindow(QMainWindow):
         """Read the caseload and the Overblik in a worker thread; the window stays usable
         and shows that it is reading. A reload in the meantime wins over this one.
         `quiet`: the rows already shown stay while the new ones are read (after a save);
-        only the status line shows that it is reading."""
+        only the status line shows that it is reading. Saves in quick succession start
+        one read at a time: one more follows the running read, with all of them in it."""
+        if quiet and self._quiet_reading:
+            self._read_again = True
+            return
         self._generation += 1
         generation = self._generation
+        self._quiet_reading = quiet
         database, today = self.database, self.today
 
         def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview] | None:
@@ -401,12 +409,18 @@ class MainWindow(QMainWindow):
                 raise
 
         def done(result: object) -> None:
+            if generation != self._generation:  # a newer read, or the window was closed
+                return
+            self._quiet_reading = False
             if result is None:
                 self._set_reading(False)
                 self.count_label.setText("Sagsstammen kunne ikke indlæses.")
-            elif generation == self._generation:
+            else:
                 rows, overview = cast(tuple[list[CaseloadRow], Overview], result)
-                self._show_caseload(rows, overview)
+                self._show_caseload(rows, overview, keep_scroll=quiet)
+            if self._read_again:
+                self._read_again = False
+                self.reload_in_background(quiet=True)
             if not self._printing_warmed:
                 self._printing_warmed = True
                 QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
@@ -414,11 +428,12 @@ class MainWindow(QMainWindow):
         def failed(message: str, _is_bug: bool) -> None:
             if generation != self._generation:
                 return
+            self._quiet_reading = self._read_again = False
             self._set_reading(False)
             self.count_label.setText("Sagsstammen kunne ikke indlæses.")
             QMessageBox.critical(self, "jobraad", message)
 
-        self._set_reading(True, quiet=quiet)
+        self._set_reading(True, quiet=quiet and not self._reading)
         task = Task(work)
         task.signals.finished.connect(done)
         task.signals.failed.connect(failed)
@@ -434,15 +449,20 @@ class MainWindow(QMainWindow):
         self.table.setVisible(not self._reading)
         self._update_count()
 
-    def _show_caseload(self, rows: list[CaseloadRow], overview: Overview) -> None:
+    def _show_caseload(self, rows: list[CaseloadRow], overview: Overview, *, keep_scroll: bool = False) -> None:
+        """`keep_scroll`: the list stays where the user has scrolled it (a reload behind
+        the window, which may come while the user is aiming at a row)."""
         selected = self.selected_citizen_id()
+        scrolled = self.table.verticalScrollBar().value()
         self.model.set_rows(rows, self.today)
         self._set_reading(False)
         self._update_count(recount=True)
         self._overview_due = overview
         self._fill_overview()
         if selected is not None:
-            self.select_citizen(selected)
+            self.select_citizen(selected, scroll=not keep_scroll)
+        if keep_scroll:
+            self.table.verticalScrollBar().setValue(scrolled)
         self.caseload_reloaded.emit(len(rows))
 
     def _fill_overview(self) -> None:
@@ -520,7 +540,7 @@ class MainWindow(QMainWindow):
         row = self.selected_row()
         return row.citizen_id if row else None
 
-    def select_citizen(self, citizen_id: int) -> bool:
+    def select_citizen(self, citizen_id: int, *, scroll: bool = True) -> bool:
         source_row = self.model.row_of(citizen_id)
         if source_row is None:
             return False
@@ -528,7 +548,8 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return False
         self.table.selectRow(index.row())
-        self.table.scrollTo(index)
+        if scroll:
+            self.table.scrollTo(index)
         return True
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -746,7 +767,9 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_force_quit", False) and self.file.citizen_id is not None and not self.file.can_leave():
             event.ignore()
             return
-        # Nothing may touch the database after the window is gone (it is closed next).
+        # Nothing may touch the database after the window is gone (it is closed next),
+        # and no read still running may be shown in it.
+        self._generation += 1
         self._search_audit.stop()
         self.idle._timer.stop()
         for name in ("_backup_timer", "_check_timer"):

@@ -147,11 +147,17 @@ class OverviewPage(QWidget):
         filling = self._filling
         if filling is None:
             return
-        if not next(filling, False):  # done
+        try:
+            more = next(filling, False)
+        except BaseException:
+            self._filling = None
+            raise
+        if not more:  # done
             if filling is self._filling:
                 self._filling = None
             return
-        QTimer.singleShot(0, lambda: self._fill_more() if filling is self._filling else None)
+        # With the tree as context: dropped if the page is deleted before the next turn.
+        QTimer.singleShot(0, self.tree, lambda: self._fill_more() if filling is self._filling else None)
 
     def filled(self) -> bool:
         """True once the whole tree is in place (for tests and the benchmark)."""

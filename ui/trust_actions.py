@@ -97,6 +97,9 @@ def restore_backup(window: MainWindow, *, confirm: bool = True) -> None:
     if ask.exec() != QDialog.DialogCode.Accepted:
         return
     db_path = window.database.path
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()  # no read or backup may be running on the file
     window.database.close()
     try:
         backup.restore(Path(chosen), db_path, ask.value())

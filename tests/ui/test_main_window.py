@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from db.enums import Aim, Outcome, VisitationGroup
@@ -293,3 +293,46 @@ def test_a_reload_wins_over_an_older_background_read(
     assert QThreadPool.globalInstance().waitForDone(5000)
     qtbot.wait(50)  # deliver the worker's result
     assert len(w.model.rows()) == 4  # the older read was not shown over the newer one
+
+
+def test_the_list_read_again_after_a_save_stays_where_the_user_scrolled(qtbot: QtBot, database: Database) -> None:
+    # The read behind the window may end while the user aims at another row: the row
+    # under the pointer must not change under it (a click there opens a file, logged).
+    from jobraad.demo import generate_demo
+
+    generate_demo(database, citizens=120, seed=1)
+    w = MainWindow(database)
+    qtbot.addWidget(w)
+    w.show()
+    w.pages.setCurrentIndex(1)
+    qtbot.waitExposed(w)
+    w.select_citizen(w.proxy.row_at(2).citizen_id)
+    bar = w.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    before, row_under = bar.value(), w.table.rowAt(100)
+    assert before > 0
+    reads: list[int] = []
+    w.caseload_reloaded.connect(reads.append)
+    w.reload_in_background(quiet=True)
+    w.reload_in_background(quiet=True)  # saves in quick succession: one more read, not many
+    w.reload_in_background(quiet=True)
+    qtbot.waitUntil(lambda: len(reads) == 2 and not w.loading.isVisible(), timeout=15_000)
+    qtbot.wait(200)
+    assert len(reads) == 2
+    assert bar.value() == before and w.table.rowAt(100) == row_under
+    assert w.selected_citizen_id() is not None  # still selected, though scrolled out of view
+
+
+def test_a_reload_on_the_spot_wins_over_a_read_behind_the_window(qtbot: QtBot, database: Database) -> None:
+    w = MainWindow(database)
+    qtbot.addWidget(w)
+    w.reload_in_background(quiet=True)  # reads an empty caseload…
+    create_citizen(database, CitizenInput("Ny", "Borger", "0101621233"))
+    w.reload()  # …while this one, later, reads the new citizen
+    assert len(w.model.rows()) == 1
+    assert QThreadPool.globalInstance().waitForDone(15_000)
+    qtbot.wait(100)  # the older read's result arrives, and is not shown
+    assert len(w.model.rows()) == 1 and not w.loading.isVisible()
+    w.reload_in_background(quiet=True)  # and reads behind the window still start after that
+    assert w.loading.isVisibleTo(w)
+    qtbot.waitUntil(lambda: not w.loading.isVisibleTo(w))

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from db.enums import JournalKind, MeetingKind, VisitationGroup
 from db.session import Database
 from jobraad import records
+from jobraad.caseload import load_caseload
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.overview import load_overview
 from ui.citizen_file import TAB_FORLOEB, TAB_JOURNAL, TAB_MEETINGS, TAB_SUMMARY
@@ -240,3 +241,18 @@ def test_overview_read_again_while_hidden_is_filled_when_shown(
     window.pages.setCurrentIndex(0)
     assert any("Amir Haddad" in line for line in window.overview.lines())
     assert "3 aktive sager" in window.overview.heading.text()
+
+
+def test_an_overview_deleted_while_it_is_filled_stops_filling(
+    qtbot: QtBot, database: Database, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shiboken6
+
+    from ui import overview_page
+
+    monkeypatch.setattr(overview_page, "FILL_SLICE", 1)
+    page = overview_page.OverviewPage()
+    page.show_overview(load_overview(database, TODAY, load_caseload(database, TODAY)))
+    assert not page.filled()
+    shiboken6.delete(page)
+    qtbot.wait(100)  # a turn that touched the deleted tree would raise here (pytest-qt reports it)
