@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -108,6 +108,7 @@ class OverviewPage(QWidget):
         layout.addLayout(self.counts)
         self.tree = _OverviewTree()
         self._filling: Iterator[bool] | None = None
+        self._started_filling = False
         self.tree.setObjectName("overviewTree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Borger / frist", "Dato"])
@@ -141,12 +142,19 @@ class OverviewPage(QWidget):
         # The tree is filled a slice at a time from the event loop: at 10,000 citizens
         # (12,000 lines) filling it at once held the window for a third of a second.
         self._filling = self._fill(overview)
+        self._started_filling = False  # the first slice (a small caseload: all) at once
         self._fill_more()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._filling is not None:
+            QTimer.singleShot(0, self.tree, self._fill_more)
 
     def _fill_more(self) -> None:
         filling = self._filling
-        if filling is None:
-            return
+        if filling is None or (self._started_filling and not self.isVisible()):
+            return  # resumed when shown: a hidden Overblik takes no turns from typing
+        self._started_filling = True
         try:
             more = next(filling, False)
         except BaseException:

@@ -252,7 +252,25 @@ def test_an_overview_deleted_while_it_is_filled_stops_filling(
 
     monkeypatch.setattr(overview_page, "FILL_SLICE", 1)
     page = overview_page.OverviewPage()
+    page.show()
     page.show_overview(load_overview(database, TODAY, load_caseload(database, TODAY)))
     assert not page.filled()
     shiboken6.delete(page)
     qtbot.wait(100)  # a turn that touched the deleted tree would raise here (pytest-qt reports it)
+
+
+def test_a_hidden_overview_waits_to_be_filled_until_it_is_shown(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Filling what nobody sees would take turns of the event loop from typing in the list.
+    from ui import overview_page
+
+    whole = window.overview.lines()
+    monkeypatch.setattr(overview_page, "FILL_SLICE", 1)
+    window.overview.show_overview(load_overview(window.database, TODAY, window.model.rows()))
+    window.pages.setCurrentIndex(1)
+    qtbot.wait(200)
+    assert not window.overview.filled()
+    window.pages.setCurrentIndex(0)
+    qtbot.waitUntil(window.overview.filled)
+    assert window.overview.lines() == whole
