@@ -1,11 +1,12 @@
 """Encrypted backups of a caseload file, and restoring one.
 
 A backup is made with SQLite's online backup API, page by page from the open
-database into a new SQLCipher file keyed with the same passphrase. SQLCipher
-allows this only between databases with the same passphrase and cipher
-settings; each page is decrypted in memory and encrypted again for the new file
-(which gets its own salt), so the backup is as encrypted as the original and no
-plaintext touches the disk (tests/db/test_backup.py checks the bytes). The other
+database into a new SQLCipher file keyed with the database's own key and salt
+(so the same passphrase opens it). SQLCipher allows this only between databases
+with the same key and cipher settings; each page is decrypted in memory and
+encrypted again with a fresh IV for the new file, so the backup is as encrypted
+as the original and no plaintext touches the disk (tests/db/test_backup.py
+checks the bytes). The other
 way, `ATTACH ... KEY` and `sqlcipher_export()`, is only needed to change the
 passphrase or the cipher settings, which a backup does not do. The backup sees
 one consistent moment of the file even while the program goes on writing (WAL).
@@ -13,7 +14,9 @@ one consistent moment of the file even while the program goes on writing (WAL).
 Backups and restores write to a temporary name in the target folder and rename
 it into place only when it is complete and has passed SQLite's integrity check,
 so a full disk, a pulled network cable or a killed process never leaves a
-half-written file under the real name.
+half-written file under the real name. A restore keeps the replaced file under
+another name by a hard link before the new one is renamed over it, so at no
+moment is there no file at the database's path.
 """
 
 from __future__ import annotations
@@ -32,13 +35,33 @@ from typing import Any
 
 import sqlcipher3  # type: ignore[import-untyped]
 
-from db.errors import DatabaseMissingError, NotADatabaseError, StorageError, UserFacingError, WrongPassphraseError
-from db.lockfile import FileLock
-from db.session import Database, _probe, disk_nearly_full, open_locked, quote_passphrase
+from db.errors import (
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
+    DatabaseMissingError,
+    NotADatabaseError,
+    StorageError,
+    UserFacingError,
+    WrongPassphraseError,
+    sqlite_code,
+)
+from db.lockfile import FileLock, lock_descriptor, open_for_lock
+from db.session import (
+    SIDE_SUFFIXES,
+    TEMP_SUFFIX,
+    CipherKey,
+    Database,
+    _probe,
+    open_locked,
+    quote_passphrase,
+    storage_error,
+    temp_name_prefix,
+)
 
 log = logging.getLogger(__name__)
 
-TEMP_SUFFIX = ".tmp"
+__all__ = ["TEMP_SUFFIX", "BackupRefusedError", "RestoreResult", "backup_to", "restore_file", "temp_name_prefix"]
+
 KEPT_MARK = ".før-gendannelse-"
 
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
@@ -55,11 +78,6 @@ class BackupRefusedError(UserFacingError):
 class RestoreResult:
     database: Database  # the restored file, open and locked; the caller closes it
     kept: Path | None  # where the file it replaced was put, if there was one
-
-
-def temp_name_prefix(dest: Path) -> str:
-    """Temporary files for `dest` start with this (so a crashed backup's leftovers can be found)."""
-    return f".{dest.name}."
 
 
 # --- making a backup -------------------------------------------------------------------------
@@ -97,8 +115,7 @@ def backup_to(database: Database, dest: Path, progress: Progress | None = None) 
 
 
 def _copy_pages(database: Database, target_path: Path, progress: Progress | None) -> None:
-    passphrase = database.engine.url.password or ""
-    with _keyed(target_path, quote_passphrase(passphrase)) as target:
+    with _keyed(target_path, database.cipher_key) as target:
         raw = database.engine.raw_connection()
         try:
             source: Any = raw.driver_connection
@@ -113,7 +130,7 @@ def _copy_pages(database: Database, target_path: Path, progress: Progress | None
                 else:
                     source.backup(target, pages=256, progress=report)
             except sqlcipher3.Error as err:
-                raise StorageError(_sqlite_message(str(err), target_path.parent)) from None
+                raise StorageError(_sqlite_message(err, target_path)) from None
         finally:
             raw.close()
         try:
@@ -121,21 +138,21 @@ def _copy_pages(database: Database, target_path: Path, progress: Progress | None
             target.execute("PRAGMA journal_mode = DELETE").fetchall()
             ok = target.execute("PRAGMA quick_check").fetchall()
         except sqlcipher3.Error as err:
-            raise StorageError(_sqlite_message(str(err), target_path.parent)) from None
+            raise StorageError(_sqlite_message(err, target_path)) from None
         if ok != [("ok",)]:
             raise StorageError("Sikkerhedskopien kunne ikke kontrolleres efter skrivningen. Prøv igen.")
 
 
 @contextlib.contextmanager
-def _keyed(path: Path, quoted_key: str) -> Iterator[Any]:
+def _keyed(path: Path, key: CipherKey) -> Iterator[Any]:
     """A plain SQLCipher connection to `path`, keyed like `make_engine` keys its connections."""
     try:
         conn = sqlcipher3.connect(str(path), isolation_level=None)
     except sqlcipher3.Error as err:
-        raise StorageError(_sqlite_message(str(err), path.parent)) from None
+        raise StorageError(_sqlite_message(err, path)) from None
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = {quoted_key}")
+        conn.execute(f"PRAGMA key = {quote_passphrase(key.pragma_value())}")
         yield conn
     finally:
         conn.close()
@@ -150,19 +167,21 @@ def verify_backup(backup_file: Path, passphrase: str) -> None:
     backup_file = Path(backup_file)
     if not backup_file.is_file():
         raise DatabaseMissingError(f"Sikkerhedskopien findes ikke: {backup_file}")
-    _probe(backup_file)
     _verify_copy(backup_file, passphrase, original_name=backup_file.name)
 
 
 def _verify_copy(path: Path, passphrase: str, *, original_name: str) -> None:
-    with _keyed(path, quote_passphrase(passphrase)) as conn:
+    key = CipherKey.derive(passphrase, _probe(path))
+    with _keyed(path, key) as conn:
         try:
             conn.execute("PRAGMA query_only = ON")
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlcipher3.DatabaseError as err:
-            if "not a database" in str(err) or "encrypted" in str(err):
+            if sqlite_code(err) == SQLITE_NOTADB:
                 raise WrongPassphraseError() from None
-            raise _damaged(original_name) from None
+            if sqlite_code(err) == SQLITE_CORRUPT:
+                raise _damaged(original_name) from None
+            raise StorageError(_sqlite_message(err, path)) from None
         if not {"alembic_version", "citizen", "audit_entry"} <= tables:
             raise NotADatabaseError(
                 f"{original_name} er ikke en sikkerhedskopi af en jobraad-database. Intet er ændret."
@@ -185,13 +204,14 @@ def _damaged(name: str) -> BackupRefusedError:
 def restore_file(backup_file: Path, db_path: Path, passphrase: str, now: dt.datetime | None = None) -> RestoreResult:
     """Put `backup_file` in the place of the database at `db_path`.
 
-    In this order, so that nothing is lost at any step: take the file's lock
-    (`DatabaseLockedError` while any program has it open, this one included);
-    copy the backup beside the database under a temporary name and check that
-    the copy opens with `passphrase` and passes `PRAGMA integrity_check`; keep
-    the current file as `<name>.før-gendannelse-<time>` (its -wal goes with it:
-    an old WAL must never be replayed into the restored file); rename the copy
-    into place; open it. The returned database is open, locked and at the newest
+    In this order, so that nothing is lost at any step and the database's path always
+    names a whole file: take the file's lock (`DatabaseLockedError` while any program has
+    it open, by any name, this one included); copy the backup beside the database under a
+    temporary name and check that the copy opens with `passphrase` and passes
+    `PRAGMA integrity_check`; lock the copy; keep the current file as
+    `<name>.før-gendannelse-<time>` by a second name (a hard link) and move its -wal
+    along (an old WAL must never be replayed into the restored file); rename the copy over
+    the database's path; open it. The returned database is open, locked and at the newest
     schema; the caller logs the restore in it and closes it.
     """
     backup_file = Path(backup_file)
@@ -199,20 +219,33 @@ def restore_file(backup_file: Path, db_path: Path, passphrase: str, now: dt.date
     now = now or dt.datetime.now()
     if not backup_file.is_file():
         raise DatabaseMissingError(f"Sikkerhedskopien findes ikke: {backup_file}")
-    if db_path.exists() and backup_file.resolve() == db_path.resolve():
+    if db_path.exists() and os.path.samefile(backup_file, db_path):
         raise BackupRefusedError("Sikkerhedskopien og databasen er den samme fil. Intet er ændret.")
     _probe(backup_file)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise StorageError(_storage_message(err)) from None
-    lock = FileLock(db_path, action="gendannes").acquire()
+    lock = FileLock(db_path, action="gendannes")
+    if db_path.exists():
+        lock.acquire()
     try:
         tmp = _copy_beside(backup_file, db_path)
         try:
             _verify_copy(tmp, passphrase, original_name=backup_file.name)
-            kept = _set_aside(db_path, now)
-            os.replace(tmp, db_path)
+            new_fd = open_for_lock(tmp)
+            if not lock_descriptor(new_fd):  # cannot happen: nobody else knows the copy's name
+                os.close(new_fd)
+                raise StorageError("Sikkerhedskopien kunne ikke låses. Intet er ændret.")
+            try:
+                kept = _keep_aside(db_path, now)
+                if os.name == "nt":  # pragma: no cover - Windows cannot rename over a file it has open
+                    lock.release()
+                os.replace(tmp, db_path)
+            except BaseException:
+                os.close(new_fd)
+                raise
+            lock.adopt(new_fd)
             _fsync_folder(db_path.parent)
         except OSError as err:
             _remove_with_journals(tmp)
@@ -244,8 +277,11 @@ def _copy_beside(source: Path, db_path: Path) -> Path:
     return tmp
 
 
-def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
-    """Rename the current file (and a -wal left by a crash) out of the way; drop its -shm."""
+def _keep_aside(db_path: Path, now: dt.datetime) -> Path | None:
+    """Give the current file a second name, `<name>.før-gendannelse-<time>` (a hard link, or
+    a copy where the file system has none), move its -wal (left by a crash) to that name's
+    -wal, and drop its -shm. The database's own name keeps the file until the caller
+    renames the restored copy over it."""
     if not db_path.exists():
         return None
     stamp = now.strftime("%Y%m%d-%H%M%S")
@@ -254,12 +290,19 @@ def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
     while kept.exists():
         n += 1
         kept = db_path.with_name(f"{db_path.name}{KEPT_MARK}{stamp}-{n}")
-    os.rename(db_path, kept)
+    try:
+        os.link(db_path, kept)
+    except OSError:  # no hard links here (FAT, some network drives): a whole copy instead
+        shutil.copyfile(db_path, kept)
+        os.chmod(kept, 0o600)
+        _fsync(kept)
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
-        os.rename(wal, kept.with_name(kept.name + "-wal"))
-    with contextlib.suppress(FileNotFoundError):
-        db_path.with_name(db_path.name + "-shm").unlink()
+        os.replace(wal, kept.with_name(kept.name + "-wal"))
+    for suffix in SIDE_SUFFIXES:
+        if suffix != "-wal":
+            with contextlib.suppress(FileNotFoundError):
+                db_path.with_name(db_path.name + suffix).unlink()
     return kept
 
 
@@ -280,12 +323,11 @@ def _storage_message(err: OSError) -> str:
     return f"Filen kunne ikke skrives{reason}. Intet er ændret."
 
 
-def _sqlite_message(reason: str, folder: Path | None = None) -> str:
-    if "full" in reason or ("I/O" in reason and folder is not None and disk_nearly_full(folder)):
-        return _storage_message(OSError(errno.ENOSPC, reason))
-    if "readonly" in reason or "unable to open" in reason:
-        return _storage_message(OSError(errno.EROFS, reason))
-    return f"Sikkerhedskopien kunne ikke skrives ({reason}). Intet er ændret."
+def _sqlite_message(err: BaseException, path: Path) -> str:
+    translated = storage_error(err, path, outcome="Intet er ændret.")
+    if translated is not None:
+        return translated.message
+    return f"Sikkerhedskopien kunne ikke skrives (SQLite-fejl {sqlite_code(err)}). Intet er ændret."
 
 
 def _fsync(path: Path) -> None:

@@ -7,6 +7,8 @@ Anything else that is raised is a bug and is reported as such.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class UserFacingError(Exception):
     """An error whose message is meant for the user, in Danish."""
@@ -51,3 +53,49 @@ class DatabaseLockedError(UserFacingError):
 
 class StorageError(UserFacingError):
     """Disk full, read-only folder and similar I/O trouble."""
+
+
+class DatabaseDamagedError(UserFacingError):
+    """The file failed SQLite's integrity check, or part of its schema is missing: it must
+    not be used; restore a backup."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        what = f" ({detail})" if detail else ""
+        super().__init__(
+            f"Databasen {path.name} er beskadiget{what} og kan ikke bruges sikkert. Gendan den seneste "
+            "sikkerhedskopi (i programmet: Gendan sikkerhedskopi; på kommandolinjen: "
+            f"jobraad restore FIL --db {path}). Filen er ikke ændret."
+        )
+        self.path = path
+
+
+class InvalidPassphraseError(UserFacingError):
+    """A passphrase that cannot be a key (not valid Unicode text)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Adgangskoden indeholder tegn, der ikke er gyldig tekst (fx fra et tastatur med et andet tegnsæt). "
+            "Skriv den igen. Filen er ikke ændret."
+        )
+
+
+# --- SQLite result codes (https://sqlite.org/rescode.html) ---------------------------------------
+# Errors are told apart by these, never by the wording of a message, which SQLite and
+# SQLCipher are free to change.
+
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+
+def sqlite_code(err: BaseException) -> int | None:
+    """The primary SQLite result code of a DBAPI error, or of the one a SQLAlchemy error
+    wraps (`.orig`); None when there is none."""
+    orig = getattr(err, "orig", None) or err
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None

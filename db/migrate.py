@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
+import tempfile
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from db.errors import NotADatabaseError, SchemaTooNewError, StorageError
-from db.session import Database
+from db.session import TEMP_SUFFIX, Database, temp_name_prefix
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +76,20 @@ def backup_before_migration(database: Database, revision: str) -> Path:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = database.path.with_name(f"{database.path.name}.før-{revision}-{stamp}.bak")
+    # Copied under a temporary name first (removed at the next open if the copy is killed),
+    # so a file under the backup's name is always whole; readable by the owner only.
+    tmp: Path | None = None
     try:
-        shutil.copy2(database.path, dest)
+        fd, name = tempfile.mkstemp(
+            prefix=temp_name_prefix(database.path), suffix=TEMP_SUFFIX, dir=database.path.parent
+        )
+        os.close(fd)
+        tmp = Path(name)
+        shutil.copyfile(database.path, tmp)
+        os.replace(tmp, dest)
     except OSError as err:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise StorageError(
             f"Der kunne ikke tages en sikkerhedskopi før opdateringen ({err.strerror}). Databasen er ikke ændret."
         ) from None

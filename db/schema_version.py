@@ -18,3 +18,12 @@ def stored_revision(connection: Any) -> str | None:
         return None
     value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     return str(value) if value is not None else None
+
+
+def missing_tables(connection: Any) -> set[str]:
+    """The tables of this program's schema that the file lacks (a damaged or tampered file).
+    The models are imported here, not at start: opening a file needs them soon anyway."""
+    from db.models import Base
+
+    present = {str(row[0]) for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return set(Base.metadata.tables) - present

@@ -1,14 +1,23 @@
 """The encrypted database: engine, sessions, opening and creating a file.
 
 No engine exists at import time. `open_database()` makes one for a path and a
-passphrase, takes the file's lock (one program at a time), checks the
-passphrase without changing the file, runs SQLite's quick integrity check and
-brings the schema to the newest revision (backing the file up first).
+passphrase: it takes the lock on the file itself (one program at a time, by file
+identity), derives the file's key from the passphrase, checks it without changing
+the file, makes sure the file is a whole jobraad database, runs SQLite's quick
+integrity check and brings the schema to the newest revision (backing the file
+up first).
+
+What is kept of the passphrase: only the key SQLCipher needs (PBKDF2-HMAC-SHA512
+of the passphrase with the file's salt, as SQLCipher 4 derives it itself), never
+the passphrase. Every connection is keyed with that raw key, so SQLCipher does
+not derive it again for each new connection, and unlocking after idle time
+derives it from what is typed and compares.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import hmac
 import logging
@@ -16,6 +25,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +35,89 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, QueuePool
 
 from db.errors import (
+    SQLITE_BUSY,
+    SQLITE_CANTOPEN,
+    SQLITE_CORRUPT,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    SQLITE_LOCKED,
+    SQLITE_NOTADB,
+    SQLITE_READONLY,
+    DatabaseDamagedError,
     DatabaseExistsError,
     DatabaseMissingError,
+    InvalidPassphraseError,
     NotADatabaseError,
     StorageError,
     UserFacingError,
     WrongPassphraseError,
+    sqlite_code,
 )
-from db.lockfile import FileLock
+from db.lockfile import FileLock, cannot_lock_message, lock_descriptor, remove_legacy_lock_file
+
+__all__ = [
+    "MIN_FREE_BYTES",
+    "CipherKey",
+    "Database",
+    "DatabaseDamagedError",
+    "PassphraseNotChangedError",
+    "create_database",
+    "disk_nearly_full",
+    "make_engine",
+    "open_database",
+    "open_locked",
+    "quote_passphrase",
+    "storage_error",
+    "unlock_delay",
+]
 
 log = logging.getLogger(__name__)
 
 PLAINTEXT_SQLITE_HEADER = b"SQLite format 3\x00"
+#: SQLCipher 4's file format: a 16-byte salt at the start of the file, and the key is
+#: PBKDF2-HMAC-SHA512 of the passphrase with that salt, 256,000 rounds, 32 bytes. A test
+#: derives a key here and opens a file keyed by SQLCipher's own derivation with it.
+SALT_BYTES = 16
+KDF_ROUNDS = 256_000
+KEY_BYTES = 32
+#: Below this much free space a file is not opened or created: SQLite needs 32 KB for the
+#: WAL index alone, and a write that fails halfway is worse than a clear refusal.
+MIN_FREE_BYTES = 1024 * 1024
+#: Side files SQLite keeps beside the database, by suffix.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: A restore or a migration backup writes `.<name>.<random>.tmp` beside the file first.
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_name_prefix(dest: Path) -> str:
+    """Temporary files for `dest` start with this (so a killed write's leftovers can be found)."""
+    return f".{dest.name}."
+
+
+@dataclass(frozen=True)
+class CipherKey:
+    """A file's SQLCipher key and salt: all that is kept of the passphrase."""
+
+    key: bytes
+    salt: bytes
+
+    @classmethod
+    def derive(cls, passphrase: str, salt: bytes) -> CipherKey:
+        """The key SQLCipher would derive from `passphrase` for a file with `salt` (a tenth
+        of a second, on purpose; hashlib leaves Python free meanwhile)."""
+        try:
+            secret = passphrase.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidPassphraseError() from None
+        return cls(hashlib.pbkdf2_hmac("sha512", secret, salt, KDF_ROUNDS, KEY_BYTES), salt)
+
+    def pragma_value(self) -> str:
+        """SQLCipher's raw key form, `x'<key><salt>'`: used as is, no derivation. With the
+        salt given, a new file gets this salt, so its passphrase opens it as usual."""
+        return f"x'{self.key.hex()}{self.salt.hex()}'"
+
+    def __repr__(self) -> str:  # never in a log or a traceback
+        return "CipherKey(<hemmelig>)"
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -47,8 +128,9 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy emit BEGIN itself, so transactions and savepoints are real
     # (the sqlite3 module's implicit transactions are not).
     dbapi_connection.isolation_level = None
+    # Settings of the connection only: nothing here writes to the file. (The journal mode
+    # is part of the file; it is set once the file is known to be a jobraad database.)
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
@@ -58,50 +140,24 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path, passphrase: str, *, pooled: bool = True) -> Engine:
-    """An engine for an encrypted file. Connecting does not check the passphrase.
+def make_engine(path: Path, key: CipherKey, *, pooled: bool = True) -> Engine:
+    """An engine for an encrypted file, keyed with `key`. Connecting does not check the key.
 
     Its connections are pooled across threads (QueuePool), not kept one per thread as the
-    pysqlcipher dialect would: each new connection derives the key again (a tenth of a
-    second, on purpose), and the program's worker threads come and go. Not `pooled`: one
-    connection per use, for a single job beside the program's own connections."""
-    url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
-    engine = create_engine(url, poolclass=QueuePool if pooled else NullPool)
+    pysqlcipher dialect would; not `pooled`: one connection per use, for a single job beside
+    the program's own connections. SQL parameters are never put into error messages (they
+    hold CPR numbers and names)."""
+    url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=str(path))
+    engine = create_engine(url, poolclass=QueuePool if pooled else NullPool, hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
 
-def _digest(passphrase: str, salt: bytes) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", passphrase.encode(), salt, 10_000)
-
-
-class DatabaseDamagedError(UserFacingError):
-    """SQLite's integrity check failed: the file must not be used; restore a backup."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"Databasen {path.name} er beskadiget og kan ikke bruges sikkert. Gendan den seneste "
-            "sikkerhedskopi (i programmet: Gendan sikkerhedskopi; på kommandolinjen: "
-            f"jobraad restore FIL --db {path}). Filen er ikke ændret."
-        )
-        self.path = path
-
-
-BUSY_REKEY = (
-    "Adgangskoden kan ikke skiftes, mens databasen er i brug. Luk andre vinduer "
-    "og igangværende arbejde (fx eksport), og prøv igen. Adgangskoden er ikke skiftet."
-)
-
-
-class PassphraseNotChangedError(UserFacingError):
-    """The passphrase was not changed; the message says why."""
-
-
-def quote_passphrase(passphrase: str) -> str:
-    """The passphrase as SQLAlchemy's pysqlcipher dialect writes it in `PRAGMA key`,
-    so a connection made without SQLAlchemy (backup, rekey) derives the same key."""
-    quoted: str = SQLiteDialect_pysqlcipher().identifier_preparer.quote_identifier(passphrase)
+def quote_passphrase(secret: str) -> str:
+    """`secret` quoted as SQLAlchemy's pysqlcipher dialect writes it in `PRAGMA key`, for a
+    connection made without SQLAlchemy (backup, restore)."""
+    quoted: str = SQLiteDialect_pysqlcipher().identifier_preparer.quote_identifier(secret)
     return quoted
 
 
@@ -117,22 +173,74 @@ def unlock_delay(failed_attempts: int) -> float:
     return float(min(30, 2 ** (failed_attempts - 3)))
 
 
+BUSY_REKEY = (
+    "Adgangskoden kan ikke skiftes, mens databasen er i brug. Luk andre vinduer "
+    "og igangværende arbejde (fx eksport), og prøv igen. Adgangskoden er ikke skiftet."
+)
+
+
+class PassphraseNotChangedError(UserFacingError):
+    """The passphrase was not changed; the message says why."""
+
+
+def storage_error(err: BaseException, path: Path, *, outcome: str = "Intet er gemt.") -> UserFacingError | None:
+    """The environment error a SQLite error stands for (by its result code), with a Danish
+    message ending in `outcome`; None for anything else (a bug)."""
+    code = sqlite_code(err)
+    # Some driver calls (the backup API) raise without a result code: a nearly full disk
+    # is then the likely cause, and a fact that can be checked.
+    if code in (SQLITE_FULL, SQLITE_IOERR, None) and (code == SQLITE_FULL or disk_nearly_full(path.parent)):
+        return StorageError(f"Der er ikke plads nok på disken. Frigør plads, og prøv igen. {outcome}")
+    if code in (SQLITE_READONLY, SQLITE_CANTOPEN):
+        return StorageError(
+            f"Databasen {path.name} kan ikke skrives: filen eller dens mappe er skrivebeskyttet, eller du har "
+            f"ikke adgang til den. {outcome}"
+        )
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return DatabaseDamagedError(path)
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StorageError(f"Databasen er optaget af andet arbejde lige nu. Prøv igen om lidt. {outcome}")
+    if code == SQLITE_IOERR:
+        return StorageError(f"Disken kunne ikke læses eller skrives (I/O-fejl). {outcome}")
+    return None
+
+
 class Database:
     """An open, unlocked, up-to-date caseload file."""
 
-    def __init__(self, path: Path, engine: Engine, passphrase: str, lock: FileLock | None = None) -> None:
+    def __init__(self, path: Path, lock: FileLock | None = None) -> None:
+        """A database not yet connected: `open_database` and `create_database` connect it."""
         self.path = path
-        self.engine = engine
-        # Kept only as a salted digest, to unlock the window after idle time.
-        self._salt = os.urandom(16)
-        self._digest = _digest(passphrase, self._salt)
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._lock = lock
+        self._key: CipherKey | None = None
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
         # Set once the file has passed its integrity check, or when none is pending.
         self._checked = threading.Event()
         self._checked.set()
         self._damaged = False
         self._check_thread: threading.Thread | None = None
+
+    def connect(self, key: CipherKey) -> None:
+        """Key the database's connections with `key` (nothing is read yet)."""
+        self._key = key
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = make_engine(self.path, key)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the database is not connected yet")
+        return self._engine
+
+    @property
+    def cipher_key(self) -> CipherKey:
+        """The file's key, for a backup of it (which gets the same key and salt)."""
+        if self._key is None:
+            raise RuntimeError("the database is not connected yet")
+        return self._key
 
     def check_in_background(self) -> None:
         """Run `quick_check` in a thread of its own (SQLCipher leaves Python free while it
@@ -140,11 +248,12 @@ class Database:
         failed check every write raises `DatabaseDamagedError`: nothing is ever written
         to, or backed up from, a file that has not passed. Reads do not wait."""
         self._checked.clear()
+        key = self.cipher_key
 
         def work() -> None:
             # An engine of its own: the check holds none of the connections the program's
-            # window and workers use, and it derives its key beside them.
-            checker = make_engine(self.path, self.engine.url.password or "", pooled=False)
+            # window and workers use.
+            checker = make_engine(self.path, key, pooled=False)
             self._damaged = True  # until the check says otherwise, even if it fails oddly
             try:
                 self._damaged = not self._check("quick_check", checker)
@@ -172,21 +281,41 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on any error.
-        Waits for a pending integrity check (see `check_in_background`)."""
+        Waits for a pending integrity check (see `check_in_background`). A full disk, a
+        read-only file and the like become a `StorageError` (nothing was saved)."""
         self.ensure_writable()
-        with self._sessions.begin() as session:
-            yield session
+        assert self._sessions is not None
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except exc.DBAPIError as err:
+            translated = storage_error(err, self.path)
+            if translated is None:
+                raise
+            raise translated from None
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only; nothing is committed."""
-        with self._sessions() as session:
-            yield session
-            session.rollback()
+        assert self._sessions is not None
+        try:
+            with self._sessions() as session:
+                yield session
+                session.rollback()
+        except exc.DBAPIError as err:
+            translated = storage_error(err, self.path, outcome="Intet er ændret.")
+            if translated is None:
+                raise
+            raise translated from None
 
     def check_passphrase(self, passphrase: str) -> bool:
-        """True if `passphrase` is the one this file was opened with (for unlocking)."""
-        return hmac.compare_digest(_digest(passphrase, self._salt), self._digest)
+        """True if `passphrase` is the file's (for unlocking after idle time)."""
+        key = self.cipher_key
+        try:
+            typed = CipherKey.derive(passphrase, key.salt)
+        except InvalidPassphraseError:
+            return False
+        return hmac.compare_digest(typed.key, key.key)
 
     def quick_check(self) -> bool:
         """SQLite's `PRAGMA quick_check` (every page read and decrypted, no index
@@ -203,23 +332,24 @@ class Database:
                 try:
                     passed = [tuple(r) for r in conn.exec_driver_sql(f"PRAGMA {pragma}").all()] == [("ok",)]
                 except exc.DatabaseError as err:
-                    log.info("%s failed: %s", pragma, err.orig)
+                    log.info("%s failed: SQLite code %s", pragma, sqlite_code(err))
                     passed = False
                 if not passed:
                     # A connection that has met damage may keep failing: it is not used again.
                     conn.invalidate()
-        except exc.DatabaseError as err:  # no connection at all: a wrong key, a damaged first page
-            log.info("%s could not connect: %s", pragma, err.orig)
+        except exc.DatabaseError as err:  # no connection at all: a damaged first page
+            log.info("%s could not connect: SQLite code %s", pragma, sqlite_code(err))
             return False
         return passed
 
     def change_passphrase(self, old: str, new: str, *, check_new: Callable[[str], None] | None = None) -> None:
-        """Re-encrypt the file with `new` (SQLCipher `PRAGMA rekey`).
+        """Re-encrypt the file with the key of `new` (SQLCipher `PRAGMA rekey`, in place and
+        in one transaction: a failure or a kill leaves the file under the old passphrase).
 
         `old` must be the passphrase the file was opened with. `check_new` may
         refuse a weak passphrase by raising a `UserFacingError` (the strength rule
         belongs to the program, not to the file). Other sessions must be closed:
-        connections still keyed with the old passphrase cannot read the file after.
+        connections still keyed with the old key cannot read the file after.
         """
         self.ensure_writable()
         if not self.check_passphrase(old):
@@ -232,7 +362,14 @@ class Database:
             )
         if check_new is not None:
             check_new(new)
-        quoted = quote_passphrase(new)
+        old_key = self.cipher_key
+        try:
+            new_key = CipherKey.derive(new, old_key.salt)
+        except InvalidPassphraseError:
+            raise PassphraseNotChangedError(
+                "Den nye adgangskode indeholder tegn, der ikke er gyldig tekst. Adgangskoden er ikke skiftet."
+            ) from None
+        self._ensure_room_for_rekey()
         # The rekey must run on the only connection to the file: a connection a worker has
         # borrowed would go on with the old key and fail. Disposing closes only idle ones.
         if isinstance(self.engine.pool, QueuePool) and self.engine.pool.checkedout():
@@ -241,75 +378,125 @@ class Database:
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(f"PRAGMA rekey = {quoted}")
+            cursor.execute(f"PRAGMA rekey = {quote_passphrase(new_key.pragma_value())}")
             cursor.close()
         except Exception as err:  # the DBAPI's own error types, not SQLAlchemy's
             raw.invalidate()
             self.engine.dispose()
-            reason = str(err)
-            if "locked" in reason or "busy" in reason:
-                raise PassphraseNotChangedError(BUSY_REKEY) from None
-            raise StorageError(f"Adgangskoden kunne ikke skiftes ({reason}). Adgangskoden er ikke skiftet.") from None
+            raise self._rekey_refused(err) from None
         finally:
             raw.close()
-        self.engine.dispose()
-        engine = make_engine(self.path, new)
-        _unlock(engine)
-        self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._digest = _digest(new, self._salt)
+        self.connect(new_key)
+        _verify(self.engine, self.path)
         log.info("passphrase changed")
+
+    def _ensure_room_for_rekey(self) -> None:
+        # A rekey writes every page once more (into the WAL) before it is done.
+        try:
+            needed = self.path.stat().st_size + MIN_FREE_BYTES
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError:
+            return
+        if free < needed:
+            raise PassphraseNotChangedError(
+                f"Der er ikke plads nok på disken til at skifte adgangskoden (der skal være mindst "
+                f"{_megabytes(needed)} fri, der er {_megabytes(free)}). Frigør plads, og prøv igen. "
+                "Adgangskoden er ikke skiftet."
+            )
+
+    def _rekey_refused(self, err: BaseException) -> UserFacingError:
+        code = sqlite_code(err)
+        if code in (SQLITE_BUSY, SQLITE_LOCKED):
+            return PassphraseNotChangedError(BUSY_REKEY)
+        translated = storage_error(err, self.path, outcome="Adgangskoden er ikke skiftet.")
+        if translated is not None and not isinstance(translated, DatabaseDamagedError):
+            return PassphraseNotChangedError(translated.message)
+        return StorageError(f"Adgangskoden kunne ikke skiftes (SQLite-fejl {code}). Adgangskoden er ikke skiftet.")
 
     def close(self) -> None:
         """Close every connection and release the file's lock. Closing twice is harmless.
         A pending integrity check is finished first (it reads the file)."""
         if self._check_thread is not None:
             self._check_thread.join()
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
         if self._lock is not None:
             self._lock.release()
 
 
-def _probe(path: Path) -> None:
-    """Refuse files that cannot be a jobraad database, before SQLCipher touches them."""
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def disk_nearly_full(folder: Path) -> bool:
+    """True when `folder`'s disk has under `MIN_FREE_BYTES` left: SQLite reports a full disk
+    as "disk I/O error" when the WAL index or journal could not grow."""
+    try:
+        return shutil.disk_usage(folder).free < MIN_FREE_BYTES
+    except OSError:
+        return False
+
+
+def _ensure_room(folder: Path, action: str, outcome: str) -> None:
+    if disk_nearly_full(folder):
+        raise StorageError(
+            f"Databasen kan ikke {action}: der er ikke plads nok på disken (under {_megabytes(MIN_FREE_BYTES)} "
+            f"fri). Frigør plads, og prøv igen. {outcome}"
+        )
+
+
+def _probe(path: Path) -> bytes:
+    """Refuse files that cannot be a jobraad database, before SQLCipher touches them.
+    Returns the file's salt (its first 16 bytes)."""
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} er en mappe, ikke en databasefil. Angiv stien til selve filen.")
     try:
         with path.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(SALT_BYTES)
+    except IsADirectoryError:
+        raise NotADatabaseError(f"{path} er en mappe, ikke en databasefil. Angiv stien til selve filen.") from None
     except OSError as err:
         raise StorageError(f"Filen kan ikke læses: {path.name} ({err.strerror}).") from None
     if head.startswith(PLAINTEXT_SQLITE_HEADER):
         raise NotADatabaseError(
             f"{path.name} er en ukrypteret SQLite-fil, ikke en jobraad-database. Filen er ikke ændret."
         )
-    if len(head) < 16:
+    if len(head) < SALT_BYTES:
         raise NotADatabaseError(f"{path.name} er tom eller afkortet og kan ikke åbnes. Filen er ikke ændret.")
+    return head
 
 
-def _unlock(engine: Engine) -> None:
+def _verify(engine: Engine, path: Path) -> set[str]:
+    """Read the schema with the key: a wrong key or a file that is no database is refused
+    here, without a byte written. Returns the names of the file's tables."""
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
+            return {str(row[0]) for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except exc.DatabaseError as err:
         engine.dispose()
-        if "not a database" in str(err.orig) or "encrypted" in str(err.orig):
+        code = sqlite_code(err)
+        if code == SQLITE_NOTADB:
             raise WrongPassphraseError() from None
-        if "malformed" in str(err.orig) and engine.url.database:
-            raise DatabaseDamagedError(Path(engine.url.database)) from None
+        if code == SQLITE_CORRUPT:
+            raise DatabaseDamagedError(path) from None
+        translated = storage_error(err, path, outcome="Filen er ikke ændret.")
+        if translated is not None:
+            raise translated from None
         raise NotADatabaseError("Filen kan ikke åbnes som en jobraad-database. Filen er ikke ændret.") from None
 
 
-def _unlock_while(engine: Engine, meanwhile: Callable[[], None]) -> None:
-    """`_unlock(engine)` in a thread while `meanwhile()` runs here; raises what `_unlock`
-    raised (first) or what `meanwhile` raised."""
+def _run_beside(work: Callable[[], None], meanwhile: Callable[[], None]) -> None:
+    """`work()` in a thread while `meanwhile()` runs here; raises what `work` raised
+    (first) or what `meanwhile` raised."""
     failure: list[BaseException] = []
 
-    def work() -> None:
+    def run() -> None:
         try:
-            _unlock(engine)
+            work()
         except BaseException as err:  # handed to the caller's thread below
             failure.append(err)
 
-    thread = threading.Thread(target=work, name="jobraad-unlock", daemon=True)
+    thread = threading.Thread(target=run, name="jobraad-unlock", daemon=True)
     thread.start()
     try:
         meanwhile()
@@ -330,22 +517,25 @@ def open_database(
 ) -> Database:
     """Open an existing caseload file. Raises a `UserFacingError` on any environment trouble.
 
-    The file is locked until `Database.close()`: a second open, from this or any
-    other process, raises `DatabaseLockedError`. With `check` the file must pass
-    `PRAGMA quick_check`, else `DatabaseDamagedError` (which points to a backup).
-    With `check_later` too, the check runs behind the caller (the program's window)
-    and writes wait for it: see `Database.check_in_background`. A file that needs a
-    migration is always checked first.
+    The file is locked until `Database.close()`: a second open, from this or any other
+    process, by this or any other name for the same file, raises `DatabaseLockedError`.
+    With `check` the file must pass `PRAGMA quick_check`, else `DatabaseDamagedError`
+    (which points to a backup). With `check_later` too, the check runs behind the caller
+    (the program's window) and writes wait for it: see `Database.check_in_background`.
+    A file that needs a migration is always checked first.
 
-    `meanwhile(database)` runs on the calling thread while SQLCipher derives the key in
-    another (a tenth of a second, on purpose; it leaves Python free): the program builds
-    its window then. The database may not be used in it; if opening then fails, the
-    caller must throw away what it built.
+    `meanwhile(database)` runs on the calling thread while the key is derived in another
+    (a tenth of a second, on purpose; it leaves Python free): the program builds its
+    window then. The database may not be used in it; if opening then fails, the caller
+    must throw away what it built.
     """
     path = Path(path)
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} er en mappe, ikke en databasefil. Angiv stien til selve filen.")
     if not path.is_file():
         raise DatabaseMissingError(f"Databasen findes ikke: {path}")
     _probe(path)
+    _ensure_room(path.parent, "åbnes", "Filen er ikke ændret.")
     lock = FileLock(path).acquire()
     try:
         return open_locked(
@@ -367,14 +557,22 @@ def open_locked(
     meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
     """`open_database` for a caller that already holds the file's lock (a restore)."""
-    _probe(path)
-    engine = make_engine(path, passphrase)
-    database = Database(path, engine, passphrase, lock)
+    salt = _probe(path)
+    _tidy_beside(path)
+    database = Database(path, lock)
+    tables: set[str] = set()
+
+    def unlock() -> None:
+        database.connect(CipherKey.derive(passphrase, salt))
+        tables.update(_verify(database.engine, path))
+
     try:
         if meanwhile is None:
-            _unlock(engine)
+            unlock()
         else:
-            _unlock_while(engine, lambda: meanwhile(database))
+            _run_beside(unlock, lambda: meanwhile(database))
+        _refuse_foreign(path, tables)
+        _ensure_wal(database)
         if check and check_later:
             database.check_in_background()
         migration = migrate and not _at_head(database)
@@ -387,11 +585,49 @@ def open_locked(
             from db.migrate import upgrade_to_head  # Alembic only when there is work for it
 
             upgrade_to_head(database)
-    except BaseException:
+        if migrate or not migration:  # at the newest schema: every table must be there
+            _refuse_incomplete(database)
+    except BaseException as err:
         database.wait_until_checked()
-        database.engine.dispose()
+        if database._engine is not None:
+            database._engine.dispose()
+        if isinstance(err, exc.DBAPIError):
+            translated = storage_error(err, path, outcome="Filen er ikke ændret.")
+            if translated is not None:
+                raise translated from None
         raise
     return database
+
+
+def _refuse_foreign(path: Path, tables: set[str]) -> None:
+    """Another program's encrypted file (it opened with the passphrase, but has tables and
+    none of them is jobraad's schema record) is refused before anything is written to it."""
+    if tables and "alembic_version" not in tables:
+        raise NotADatabaseError(f"{path.name} er en krypteret database, men ikke fra jobraad. Filen er ikke ændret.")
+
+
+def _ensure_wal(database: Database) -> None:
+    """WAL journal mode, kept in the file: set once for a new jobraad file or a restored
+    backup (backups are single files in rollback-journal mode). Outside any transaction,
+    as SQLite requires, so on the driver's connection."""
+    raw = database.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        mode = str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if mode != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL").fetchall()
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def _refuse_incomplete(database: Database) -> None:
+    from db.schema_version import missing_tables
+
+    with database.engine.connect() as conn:
+        missing = missing_tables(conn)
+    if missing:
+        raise DatabaseDamagedError(database.path, "tabel mangler: " + ", ".join(sorted(missing)))
 
 
 def _at_head(database: Database) -> bool:
@@ -401,66 +637,88 @@ def _at_head(database: Database) -> bool:
         with database.engine.connect() as conn:
             return stored_revision(conn) == HEAD_REVISION
     except exc.DatabaseError as err:
-        if "malformed" in str(err.orig):
+        if sqlite_code(err) in (SQLITE_CORRUPT, SQLITE_NOTADB):
             raise DatabaseDamagedError(database.path) from None
         raise
 
 
+def _tidy_beside(path: Path) -> None:
+    """While the file is locked: make it and its side files readable by the owner only
+    (earlier versions made them 0644), and remove what a killed restore or migration backup
+    left (`.<name>.<random>.tmp`) and an old lock file. Best effort: a file that cannot be
+    changed is left as it is."""
+    remove_legacy_lock_file(path)
+    if os.name == "posix":
+        for p in (path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)):
+            with contextlib.suppress(OSError):
+                if p.stat().st_mode & 0o077:
+                    os.chmod(p, 0o600)
+    prefix = temp_name_prefix(path)
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.iterdir():
+            name = leftover.name
+            if name.startswith(prefix) and TEMP_SUFFIX in name[len(prefix) :]:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+
 def create_database(path: Path | str, passphrase: str) -> Database:
-    """Create a new, empty, encrypted caseload file at the newest schema."""
+    """Create a new, empty, encrypted caseload file at the newest schema, readable by the
+    owner only. The file is made and locked before anything is written to it."""
     from db.migrate import upgrade_to_head
 
     path = Path(path)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise DatabaseExistsError(f"Der findes allerede en fil her: {path}. Vælg et andet navn.")
     if not passphrase:
         raise ValueError("a database needs a passphrase")
+    key = CipherKey.derive(passphrase, os.urandom(SALT_BYTES))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise StorageError(f"Mappen kan ikke oprettes: {path.parent} ({err.strerror}).") from None
-    lock = FileLock(path, action="oprettes").acquire()
-    if path.exists():  # made by another program between the check above and the lock
-        lock.release()
-        raise DatabaseExistsError(f"Der findes allerede en fil her: {path}. Vælg et andet navn.")
-    engine = make_engine(path, passphrase)
-    database = Database(path, engine, passphrase, lock)
+    _ensure_room(path.parent, "oprettes", "Intet er oprettet.")
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise DatabaseExistsError(f"Der findes allerede en fil her: {path}. Vælg et andet navn.") from None
+    except OSError as err:
+        raise StorageError(_cannot_create(path, err)) from None
+    lock = FileLock(path, action="oprettes")
+    if not lock_descriptor(fd):  # cannot happen: the file is new and ours
+        os.close(fd)
+        raise StorageError(f"Databasen kan ikke oprettes i {path.parent}. Intet er oprettet.")
+    lock.adopt(fd)
+    database = Database(path, lock)
+    try:
+        database.connect(key)
+        _ensure_wal(database)
         upgrade_to_head(database)
-    except exc.OperationalError as err:
-        database.engine.dispose()
+    except BaseException as err:
+        database.close()
         _remove_quietly(path)
-        lock.release()
-        raise StorageError(_cannot_create(path, str(err.orig))) from None
-    except BaseException:
-        database.engine.dispose()
-        _remove_quietly(path)
-        lock.release()
+        if isinstance(err, exc.DBAPIError):
+            translated = storage_error(err, path, outcome="Intet er oprettet.")
+            if translated is not None:
+                raise translated from None
         raise
     return database
 
 
-def disk_nearly_full(folder: Path) -> bool:
-    """True when `folder`'s disk has under a megabyte left: SQLite reports a full disk
-    as "disk I/O error" when the WAL index or journal could not grow."""
-    try:
-        return shutil.disk_usage(folder).free < 1024 * 1024
-    except OSError:
-        return False
-
-
-def _cannot_create(path: Path, reason: str) -> str:
-    if "full" in reason or ("I/O" in reason and disk_nearly_full(path.parent)):
+def _cannot_create(path: Path, err: OSError) -> str:
+    code = err.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"Databasen kan ikke oprettes i {path.parent}: der er ikke plads på disken. Intet er oprettet."
-    if "readonly" in reason or "unable to open" in reason:
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         return (
             f"Databasen kan ikke oprettes i {path.parent}: mappen er skrivebeskyttet, eller du har ikke adgang "
             "til den. Vælg en anden mappe. Intet er oprettet."
         )
-    return f"Databasen kan ikke oprettes i {path.parent} ({reason}). Intet er oprettet."
+    return cannot_lock_message(err, "oprettes", path)
 
 
 def _remove_quietly(path: Path) -> None:
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for p in (path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)):
         with contextlib.suppress(OSError):
             p.unlink()

@@ -7,7 +7,9 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,25 @@ def database(db_path: Path) -> Iterator[Database]:
 
         QThreadPool.globalInstance().waitForDone()
     database.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """A real tmpfs (Linux, as root); tests that need it are skipped elsewhere.
+    The always-run variants below simulate the same errors."""
+    mounted: list[Path] = []
+
+    def mount(options: str) -> Path:
+        if sys.platform != "linux" or os.geteuid() != 0 or shutil.which("mount") is None:
+            pytest.skip("a small tmpfs needs Linux and root")
+        target = tmp_path / f"disk{len(mounted)}"
+        target.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("tmpfs cannot be mounted here")
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)

@@ -219,7 +219,7 @@ class StartWindow:
         window = self.window
         try:
             window.idle.minutes = float(get_settings(database).get("idle_lock_minutes", 10))
-        except DatabaseError:  # a damaged page: the check behind the window offers the restore
+        except (DatabaseError, UserFacingError):  # a damaged page: the check behind the window offers the restore
             log.info("settings could not be read at start; the idle lock keeps its default")
         window.reload_in_background()
         window.show()

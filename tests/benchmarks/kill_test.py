@@ -1,18 +1,23 @@
 """Kill test: is the caseload file whole after the program is killed mid-write?
 
-In a loop, a child process starts one of three writes on a real encrypted
+In a loop, a child process starts one of five writes on a real encrypted
 caseload file and is killed (SIGKILL, no chance to clean up) at a random moment:
 
-  import  a 2,000-row CSV through jobraad.importer (one transaction)
-  save    300 demo citizens with their whole history (generate_demo, one transaction)
-  backup  an encrypted backup through SQLite's online backup API
+  import   a 2,000-row CSV through jobraad.importer (one transaction)
+  save     300 demo citizens with their whole history (generate_demo, one transaction)
+  backup   an encrypted backup through SQLite's online backup API
+  restore  a backup with another caseload put in the database's place (jobraad.backup.restore)
+  rekey    the passphrase changed (SQLCipher rekey of every page)
 
 Then the file is reopened as the program would (the dead child's lock must not
 block) and must pass the full `PRAGMA integrity_check` and hold either all of
 the write or none of it: as many citizens as before, or before + N, nothing in
-between. A backup must be absent or whole under its final name.
+between. A backup must be absent or whole under its final name; after a restore
+the database holds the old caseload or the backup's, and no temporary copy is
+left once it has been opened again; after a rekey it opens with the old
+passphrase or the new one, with every citizen.
 
-    python tests/benchmarks/kill_test.py [RUNS] [--kinds import,save,backup] [--seed S]
+    python tests/benchmarks/kill_test.py [RUNS] [--kinds import,save,backup,restore,rekey] [--seed S]
 
 Prints a table and exits 1 if any run lost data. Not collected by pytest (see
 conftest.py); tests/db/test_crash.py runs a few short kills in the normal suite.
@@ -37,11 +42,17 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from sqlalchemy import func, select  # noqa: E402
 
+from db.errors import WrongPassphraseError  # noqa: E402
 from db.models import Citizen  # noqa: E402
-from db.session import create_database, open_database  # noqa: E402
+from db.session import Database, create_database, open_database  # noqa: E402
 
 PASSPHRASE = "dræb mig ikke midt i det hele"
-KINDS = ("import", "save", "backup")
+#: The passphrase a rekey run changes to (and the next one back).
+OTHER_PASSPHRASE = "og heller ikke mens jeg skifter kode"
+KINDS = ("import", "save", "backup", "restore", "rekey")
+#: Restore runs put one of two backups in place, whichever holds another number of citizens
+#: than the database does now, so "all" and "nothing" can be told apart.
+RESTORE_SOURCES = (12, 13)
 READY = "klar"
 DONE = "færdig"
 
@@ -72,6 +83,10 @@ class RunResult:
             if self.after != self.before:  # a backup must not change the database
                 return "delvist"
             return "alt" if self.note == "kopi" else "intet"
+        if self.kind == "rekey":
+            if self.after != self.before:  # a rekey must not change the content
+                return "delvist"
+            return "alt" if self.note == "ny" else "intet"
         if self.after == self.before:
             return "intet"
         return "alt" if self.after == self.expected_all else "delvist"
@@ -98,25 +113,42 @@ def write_csv(path: Path, rows: int, first_index: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def open_either(db_path: Path) -> tuple[Database, str]:
+    """Open with whichever of the two passphrases the file has now (a rekey run changes it)."""
+    try:
+        return open_database(db_path, PASSPHRASE), PASSPHRASE
+    except WrongPassphraseError:
+        return open_database(db_path, OTHER_PASSPHRASE), OTHER_PASSPHRASE
+
+
 def count_citizens(db_path: Path) -> tuple[int | None, bool]:
     """(citizens, integrity ok) after reopening as the program does; (None, False) if it will not open."""
+    return count_and_passphrase(db_path)[:2]
+
+
+def count_and_passphrase(db_path: Path) -> tuple[int | None, bool, str]:
     try:
-        database = open_database(db_path, PASSPHRASE)
+        database, passphrase = open_either(db_path)
     except Exception as err:  # anything at all counts as a lost file here
         print(f"  kunne ikke åbnes: {type(err).__name__}: {err}", file=sys.stderr)
-        return None, False
+        return None, False, ""
     try:
         with database.reading() as session:
             count = session.scalar(select(func.count()).select_from(Citizen)) or 0
-        return count, database.integrity_check()
+        return count, database.integrity_check(), passphrase
     finally:
         database.close()
 
 
-def prepare_database(folder: Path, seed_citizens: int = 50) -> Path:
+def leftovers(db_path: Path) -> list[Path]:
+    """Temporary copies a killed restore left beside the database (gone once it is reopened)."""
+    return sorted(db_path.parent.glob(f".{db_path.name}.*"))
+
+
+def prepare_database(folder: Path, seed_citizens: int = 50, name: str = "dræbtest.jobraad") -> Path:
     from jobraad.demo import generate_demo
 
-    db_path = folder / "dræbtest.jobraad"
+    db_path = folder / name
     database = create_database(db_path, PASSPHRASE)
     try:
         generate_demo(database, citizens=seed_citizens, seed=0, today=dt.date(2025, 3, 1))
@@ -125,14 +157,41 @@ def prepare_database(folder: Path, seed_citizens: int = 50) -> Path:
     return db_path
 
 
+def restore_source(folder: Path, citizens: int) -> Path:
+    """A backup of another caseload of `citizens` (same passphrase), for restore runs to put in place."""
+    from db.backup import backup_to
+
+    dest = folder / f"kilde-{citizens}-kopi.jobraad"
+    if dest.exists():
+        return dest
+    source = prepare_database(folder, citizens, name=f"kilde-{citizens}.jobraad")
+    database = open_database(source, PASSPHRASE)
+    try:
+        return backup_to(database, dest)
+    finally:
+        database.close()
+
+
 # --- the child ------------------------------------------------------------------------------------
 
 
 def child(kind: str, db_path: Path, arg: str) -> None:
-    database = open_database(db_path, PASSPHRASE)
+    if kind == "restore":  # the restore takes the file's lock itself: nothing is opened first
+        from jobraad.backup import restore
+
+        print(READY, flush=True)
+        started = time.perf_counter()
+        restore(Path(arg), db_path, PASSPHRASE)
+        print(f"{DONE} {time.perf_counter() - started:.3f}", flush=True)
+        return
+    database, passphrase = open_either(db_path)
     print(READY, flush=True)
     started = time.perf_counter()
-    if kind == "import":
+    if kind == "rekey":
+        from jobraad.cli_trust import change_passphrase
+
+        change_passphrase(database, passphrase, OTHER_PASSPHRASE if passphrase == PASSPHRASE else PASSPHRASE)
+    elif kind == "import":
         from jobraad.importer import import_citizens
 
         import_citizens(database, Path(arg))
@@ -168,12 +227,17 @@ def run_once(
 ) -> tuple[RunResult, float | None]:
     """Start one write and kill it `delay` seconds after it began (None: let it finish).
     Returns the result and, if the write finished, how long it took."""
-    before, intact = count_citizens(db_path)
+    before, intact, passphrase_before = count_and_passphrase(db_path)
     if before is None or not intact:
         raise RuntimeError("the database was not whole before the run")
     expected = before
     dest: Path | None = None
-    if kind == "import":
+    if kind == "restore":
+        expected = next(n for n in RESTORE_SOURCES if n != before)
+        arg = str(restore_source(work, expected))
+    elif kind == "rekey":
+        arg = ""
+    elif kind == "import":
         csv_path = work / f"import-{run}.csv"
         write_csv(csv_path, sizes.rows, first_index=run * sizes.rows)
         arg, expected = str(csv_path), before + sizes.rows
@@ -200,8 +264,14 @@ def run_once(
         if proc.returncode != 0:
             raise RuntimeError(f"the child failed ({kind}, exit {proc.returncode})")
         took = float(out.split()[-1]) if out.strip().startswith(DONE) else None
-    after, intact = count_citizens(db_path)
+    after, intact, passphrase_after = count_and_passphrase(db_path)
     note = ""
+    if kind == "restore":
+        intact = intact and not leftovers(db_path)
+        for kept in db_path.parent.glob(f"{db_path.name}.før-gendannelse-*"):
+            kept.unlink()  # the replaced file is kept by the program; not needed here
+    if kind == "rekey":
+        note = "ny" if passphrase_after != passphrase_before else "gammel"
     if dest is not None:
         if dest.exists():
             copy_count, copy_ok = count_citizens(dest)
@@ -222,7 +292,7 @@ def run_once(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", type=int, nargs="?", default=30, help="number of killed runs (default 30)")
-    parser.add_argument("--kinds", default=",".join(KINDS), help="import,save,backup")
+    parser.add_argument("--kinds", default=",".join(KINDS), help=",".join(KINDS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rows", type=int, default=Sizes.rows)
     parser.add_argument("--citizens", type=int, default=Sizes.citizens)

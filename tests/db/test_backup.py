@@ -257,6 +257,63 @@ def test_restore_replaces_the_file_and_keeps_the_old_one(backup_file: Path, db_p
     assert not list(db_path.parent.glob(".*tmp"))
 
 
+def test_restore_never_leaves_the_database_path_without_a_file(
+    backup_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked after every step that renames, links or removes a file: a kill at any of
+    them leaves a whole file at the database's path (the old one or the restored one)."""
+    steps: list[str] = []
+
+    def watched(name: str) -> object:
+        real = getattr(os, name)
+
+        def step(*args: object, **kwargs: object) -> object:
+            result = real(*args, **kwargs)
+            steps.append(name)
+            assert db_path.exists(), f"no file at the database's path after os.{name}"
+            return result
+
+        return step
+
+    for name in ("replace", "rename", "link", "unlink", "remove"):
+        monkeypatch.setattr(db.backup.os, name, watched(name))
+    db_path.with_name(db_path.name + "-wal").write_bytes(b"")  # a crash's leftovers move too
+    result = restore_file(backup_file, db_path, PASSPHRASE)
+    monkeypatch.undo()
+    result.database.close()
+    assert "replace" in steps and "link" in steps
+    assert _open_count(db_path) == 3
+
+
+def test_the_lock_follows_the_restored_file(backup_file: Path, db_path: Path) -> None:
+    """The restored file is locked before it is renamed into place: no other opener gets in,
+    by its name or by a link to it."""
+    result = restore_file(backup_file, db_path, PASSPHRASE)
+    try:
+        with pytest.raises(DatabaseLockedError):
+            open_database(db_path, PASSPHRASE)
+        link = db_path.with_name("link.jobraad")
+        os.link(db_path, link)
+        with pytest.raises(DatabaseLockedError):
+            open_database(link, PASSPHRASE)
+        assert result.kept is not None
+        assert _open_count(result.kept) == 4  # the kept file is not locked: it is a file of its own
+    finally:
+        result.database.close()
+
+
+def test_leftovers_of_a_killed_restore_are_removed_at_the_next_open(database: Database, db_path: Path) -> None:
+    database.close()
+    leftover = db_path.with_name(f".{db_path.name}.abc123.tmp")
+    leftover.write_bytes(os.urandom(4096))
+    leftover.with_name(leftover.name + "-journal").write_bytes(b"x")
+    unrelated = db_path.with_name(".andet.jobraad.abc.tmp")
+    unrelated.write_bytes(b"x")
+    open_database(db_path, PASSPHRASE).close()
+    assert not leftover.exists() and not leftover.with_name(leftover.name + "-journal").exists()
+    assert unrelated.exists()
+
+
 def test_restore_is_logged_in_the_restored_file(backup_file: Path, db_path: Path) -> None:
     outcome = restore(backup_file, db_path, PASSPHRASE)
     assert outcome.kept is not None and outcome.kept.exists()

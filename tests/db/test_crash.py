@@ -28,6 +28,10 @@ def caseload(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         ("import", 0.12, 1),
         ("save", 0.08, 2),
         ("backup", 0.03, 3),
+        ("restore", 0.05, 4),
+        ("restore", 0.15, 5),
+        ("rekey", 0.02, 6),
+        ("rekey", 0.06, 7),
     ],
 )
 def test_killed_write_leaves_all_or_nothing(caseload: tuple[Path, Path], kind: str, delay: float, run: int) -> None:

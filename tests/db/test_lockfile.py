@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 import db.lockfile
 from db.errors import DatabaseLockedError, StorageError, UserFacingError, WrongPassphraseError
-from db.lockfile import FileLock, lock_path_for
+from db.lockfile import FileLock
 from db.models import AuditEntry, Citizen
 from db.session import Database, PassphraseNotChangedError, create_database, open_database, unlock_delay
 from jobraad.citizens import CitizenInput, create_citizen
@@ -46,10 +46,14 @@ def test_second_open_in_the_same_process_is_refused(database: Database, db_path:
     again.close()
 
 
-def test_lock_file_exists_while_open_and_goes_on_close(database: Database, db_path: Path) -> None:
-    assert lock_path_for(db_path).exists()
+def test_no_lock_file_beside_the_database_and_an_old_one_is_removed(database: Database, db_path: Path) -> None:
+    """The lock is on the file itself; a `<name>.lock` left by an earlier version's crash goes."""
+    legacy = db_path.with_name(db_path.name + ".lock")
+    assert not legacy.exists()
     database.close()
-    assert not lock_path_for(db_path).exists()
+    legacy.write_text("")
+    open_database(db_path, PASSPHRASE).close()
+    assert not legacy.exists()
     database.close()  # twice is harmless
 
 
@@ -57,8 +61,26 @@ def test_failed_opens_release_the_lock(database: Database, db_path: Path) -> Non
     database.close()
     with pytest.raises(WrongPassphraseError):
         open_database(db_path, "forkert kodeord")
-    assert not lock_path_for(db_path).exists()
     open_database(db_path, PASSPHRASE).close()
+
+
+def _other_names(db_path: Path) -> dict[str, Path]:
+    """A hard link, a symbolic link and another spelling of the same file."""
+    hard = db_path.with_name("hardlink.jobraad")
+    os.link(db_path, hard)
+    soft = db_path.with_name("symlink.jobraad")
+    soft.symlink_to(db_path)
+    (db_path.parent / "sub").mkdir()
+    return {"hård link": hard, "symbolsk link": soft, "anden stavemåde": db_path.parent / "sub" / ".." / db_path.name}
+
+
+def test_every_name_of_an_open_file_is_refused(database: Database, db_path: Path) -> None:
+    before = _digest(db_path)
+    for label, other in _other_names(db_path).items():
+        with pytest.raises(DatabaseLockedError):
+            open_database(other, PASSPHRASE)
+        assert _digest(db_path) == before, label
+    assert not db_path.with_name("hardlink.jobraad-wal").exists()  # nothing was started beside it
 
 
 @pytest.fixture
@@ -95,15 +117,39 @@ def test_another_process_holding_the_file_is_refused_until_it_dies(
     with pytest.raises(DatabaseLockedError):
         FileLock(db_path).acquire()
     assert _digest(db_path) == before
-    # Killed like a crash: the lock file stays behind, but the lock died with the process.
+    for other in _other_names(db_path).values():
+        with pytest.raises(DatabaseLockedError):
+            open_database(other, PASSPHRASE)
+    # Killed like a crash: the lock died with the process.
     holder.send_signal(signal.SIGKILL)
     holder.wait()
-    assert lock_path_for(db_path).exists()
-    reopened = open_database(db_path, PASSPHRASE)
+    reopened = open_database(db_path.with_name("symlink.jobraad"), PASSPHRASE)
     reopened.close()
 
 
+def test_passphrase_is_not_changed_through_a_link_while_another_process_has_the_file(
+    holder: subprocess.Popen[str], db_path: Path
+) -> None:
+    link = db_path.with_name("genvej.jobraad")
+    link.symlink_to(db_path)
+    env = {**os.environ, "JOBRAAD_PASSPHRASE": PASSPHRASE, "JOBRAAD_NEW_PASSPHRASE": NEW_PASSPHRASE}
+    done = subprocess.run(
+        [sys.executable, "-m", "jobraad", "passphrase", "--db", str(link)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "allerede åben" in done.stderr and "Traceback" not in done.stderr
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    open_database(db_path, PASSPHRASE).close()  # still the old passphrase
+
+
 def test_two_lock_objects_exclude_each_other(tmp_path: Path) -> None:
+    (tmp_path / "x.jobraad").write_bytes(b"x" * 32)
     first = FileLock(tmp_path / "x.jobraad").acquire()
     assert first.acquire() is first  # acquiring again is a no-op
     with pytest.raises(DatabaseLockedError), FileLock(tmp_path / "x.jobraad"):
@@ -114,23 +160,26 @@ def test_two_lock_objects_exclude_each_other(tmp_path: Path) -> None:
     assert not second.held
 
 
-def test_lock_file_removed_under_a_waiter_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A lock taken on a file its holder has just removed is no lock: the waiter opens the new file."""
-    lock = FileLock(tmp_path / "x.jobraad")
+def test_a_file_renamed_over_the_name_while_locking_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lock taken on a file that a restore has just replaced is no lock: the waiter locks the new file."""
+    path = tmp_path / "x.jobraad"
+    path.write_bytes(b"gammel")
+    replacement = tmp_path / "ny"
+    replacement.write_bytes(b"ny")
+    lock = FileLock(path)
     real_try_lock = db.lockfile._try_lock
     calls: list[int] = []
 
-    def holder_releases_meanwhile(fd: int) -> bool:
+    def restored_meanwhile(fd: int) -> bool:
         calls.append(fd)
         if len(calls) == 1:
-            lock.path.unlink()  # as the holder's release() does
+            os.replace(replacement, path)  # as a restore does
         return real_try_lock(fd)
 
-    monkeypatch.setattr(db.lockfile, "_try_lock", holder_releases_meanwhile)
+    monkeypatch.setattr(db.lockfile, "_try_lock", restored_meanwhile)
     lock.acquire()
     assert len(calls) == 2
-    assert lock.path.exists()
-    assert os.stat(lock.path).st_ino == os.fstat(lock._fd or -1).st_ino
+    assert lock.identity() == (os.stat(path).st_dev, os.stat(path).st_ino)
     lock.release()
 
 
@@ -142,8 +191,30 @@ def test_lock_in_a_folder_that_cannot_be_written(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(db.lockfile.os, "open", refuse)
     with pytest.raises(StorageError) as info:
         create_database(tmp_path / "ny.jobraad", PASSPHRASE)
-    assert "oprettes" in info.value.message and "Intet er ændret" in info.value.message
+    assert "oprettes" in info.value.message and "Intet er oprettet" in info.value.message
     assert not (tmp_path / "ny.jobraad").exists()
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES, errno.EPERM])
+def test_a_read_only_database_file_is_refused_when_opening(
+    database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """Found when the file is opened for its lock (for writing), before SQLite touches it.
+    (As root, permission bits do not stop a write; the CLI test on a read-only mount does.)"""
+    database.close()
+    before = _digest(db_path)
+    real_open = os.open
+
+    def read_only(path: object, flags: int, *args: object) -> int:
+        if Path(str(path)) == db_path and flags & (os.O_RDWR | os.O_WRONLY):
+            raise OSError(code, os.strerror(code))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db.lockfile.os, "open", read_only)
+    with pytest.raises(StorageError) as info:
+        open_database(db_path, PASSPHRASE)
+    assert "skrivebeskyttet" in info.value.message and "Filen er ikke ændret" in info.value.message
+    assert _digest(db_path) == before
 
 
 # --- changing the passphrase -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from alembic.script import ScriptDirectory
 
 from db.errors import SchemaTooNewError
 from db.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
-from db.session import Database, make_engine, open_database
+from db.session import SALT_BYTES, CipherKey, Database, open_database
 from tests.conftest import PASSPHRASE
 
 
@@ -19,7 +20,9 @@ def _revisions() -> list[str]:
 
 
 def _make_at(path: Path, revision: str) -> None:
-    database = Database(path, make_engine(path, PASSPHRASE), PASSPHRASE)
+    """A file as the release at `revision` made it."""
+    database = Database(path)
+    database.connect(CipherKey.derive(PASSPHRASE, os.urandom(SALT_BYTES)))
     upgrade_to_head(database, target=revision)
     database.close()
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -138,3 +141,127 @@ def test_worker_threads_reuse_the_open_connection_instead_of_deriving_the_key_ag
         worker.start()
         worker.join()
     assert made == []  # the connection the file was opened with serves them all
+
+
+# --- the key: only what SQLCipher needs is kept ------------------------------------------------------
+
+
+@pytest.mark.parametrize("passphrase", ["korrekt hest \"citat\" og 'apostrof'", "æøå ÆØÅ ğŞ ễ 🐴", "x"])
+def test_the_key_kept_is_the_one_sqlcipher_derives_from_the_passphrase(tmp_path: Path, passphrase: str) -> None:
+    """A file keyed by SQLCipher's own derivation (the passphrase in `PRAGMA key`, as every
+    earlier release wrote files) opens with the key derived here; fails loudly if an upgrade
+    of SQLCipher changes its key derivation."""
+    import sqlcipher3  # type: ignore[import-untyped]
+
+    from db.session import SALT_BYTES, CipherKey, quote_passphrase
+
+    path = tmp_path / "sqlcipher.db"
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = {quote_passphrase(passphrase)}")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (42)")
+    conn.close()
+    key = CipherKey.derive(passphrase, path.read_bytes()[:SALT_BYTES])
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = {quote_passphrase(key.pragma_value())}")
+    assert conn.execute("SELECT x FROM t").fetchall() == [(42,)]
+    conn.close()
+
+
+def test_the_database_keeps_no_passphrase(database: Database) -> None:
+    """Neither the object, its engine's URL nor a repr holds the passphrase."""
+    seen = repr(vars(database)) + repr(database.engine.url) + str(database.engine.url.password)
+    assert PASSPHRASE not in seen
+    assert "hemmelig" in repr(database.cipher_key)
+    assert database.cipher_key.key.hex() not in repr(database.engine.url)
+
+
+# --- on the disk --------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_database_and_side_files_are_readable_by_the_owner_only(database: Database, db_path: Path) -> None:
+    _add_one(database)
+    with database.reading() as session:
+        session.execute(select(Citizen.id)).all()
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in db_path.parent.iterdir()}
+    assert modes == {db_path.name: 0o600, db_path.name + "-wal": 0o600, db_path.name + "-shm": 0o600}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_a_file_made_readable_for_others_by_an_earlier_version_is_tightened_on_open(
+    database: Database, db_path: Path
+) -> None:
+    database.close()
+    os.chmod(db_path, 0o644)
+    open_database(db_path, PASSPHRASE).close()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_another_programs_encrypted_file_is_refused_without_a_byte_changed(tmp_path: Path) -> None:
+    """Today's SQLCipher files of other programs (rollback journal, other tables) that happen to
+    open with the passphrase: refused before anything, the journal mode included, is written."""
+    import sqlcipher3
+
+    from db.session import quote_passphrase
+
+    path = tmp_path / "andet-program.db"
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = {quote_passphrase(PASSPHRASE)}")
+    conn.execute("CREATE TABLE noter (tekst)")
+    conn.execute("INSERT INTO noter VALUES ('hemmeligt')")
+    conn.close()
+    before = _digest(path)
+    with pytest.raises(NotADatabaseError) as info:
+        open_database(path, PASSPHRASE)
+    assert "ikke fra jobraad" in info.value.message
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["andet-program.db"]
+
+
+def test_a_directory_is_named_as_one(tmp_path: Path) -> None:
+    folder = tmp_path / "sagsstamme.jobraad"
+    folder.mkdir()
+    with pytest.raises(NotADatabaseError) as info:
+        open_database(folder, PASSPHRASE)
+    assert "er en mappe" in info.value.message
+
+
+def test_a_database_with_a_table_missing_is_refused_as_damaged(database: Database, db_path: Path) -> None:
+    from db.session import DatabaseDamagedError
+
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.exec_driver_sql("DROP TABLE hours_entry")
+    database.close()
+    with pytest.raises(DatabaseDamagedError) as info:
+        open_database(db_path, PASSPHRASE)
+    assert "hours_entry" in info.value.message and "sikkerhedskopi" in info.value.message
+
+
+def test_a_full_disk_during_a_write_is_a_danish_refusal_and_nothing_is_saved(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The driver's error with SQLite's result code for a full disk (as the tmpfs tests in
+    tests/jobraad/test_bad_input_cli.py see it for real) becomes a `StorageError`."""
+    import sqlcipher3
+
+    from db.errors import SQLITE_FULL, StorageError
+
+    dialect = database.engine.dialect
+    real_execute = dialect.do_execute
+
+    def full(cursor: object, statement: str, parameters: object, context: object = None) -> None:
+        if statement.startswith("INSERT INTO citizen"):
+            error = sqlcipher3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = SQLITE_FULL
+            raise error
+        real_execute(cursor, statement, parameters, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dialect, "do_execute", full)
+    with pytest.raises(StorageError) as info:
+        _add_one(database)
+    assert "ikke plads" in info.value.message and "Intet er gemt" in info.value.message
+    monkeypatch.undo()
+    with database.reading() as session:
+        assert session.scalars(select(Citizen.id)).all() == []
