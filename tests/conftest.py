@@ -63,3 +63,19 @@ def small_disk(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     yield mount
     for target in reversed(mounted):
         subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def plain_sqlcipher_file(path: Path, passphrase: str = PASSPHRASE, *, key: str | None = None) -> Path:
+    """An encrypted SQLite file made without jobraad (as another program would): a table
+    `noter` with one row, keyed with `passphrase` by SQLCipher's own derivation, or with
+    `key` as given (for example a raw key)."""
+    import sqlcipher3  # type: ignore[import-untyped]
+
+    from db.session import quote_passphrase
+
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = {quote_passphrase(key if key is not None else passphrase)}")
+    conn.execute("CREATE TABLE noter (tekst)")
+    conn.execute("INSERT INTO noter VALUES ('hemmeligt')")
+    conn.close()
+    return path

@@ -17,7 +17,7 @@ from db.errors import DatabaseExistsError, DatabaseMissingError, NotADatabaseErr
 from db.models import Citizen
 from db.session import Database, create_database, open_database
 from jobraad.citizens import CitizenInput, create_citizen
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, plain_sqlcipher_file
 
 
 def _digest(path: Path) -> str:
@@ -155,16 +155,11 @@ def test_the_key_kept_is_the_one_sqlcipher_derives_from_the_passphrase(tmp_path:
 
     from db.session import SALT_BYTES, CipherKey, quote_passphrase
 
-    path = tmp_path / "sqlcipher.db"
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = {quote_passphrase(passphrase)}")
-    conn.execute("CREATE TABLE t (x)")
-    conn.execute("INSERT INTO t VALUES (42)")
-    conn.close()
+    path = plain_sqlcipher_file(tmp_path / "sqlcipher.db", passphrase)
     key = CipherKey.derive(passphrase, path.read_bytes()[:SALT_BYTES])
     conn = sqlcipher3.connect(str(path), isolation_level=None)
     conn.execute(f"PRAGMA key = {quote_passphrase(key.pragma_value())}")
-    assert conn.execute("SELECT x FROM t").fetchall() == [(42,)]
+    assert conn.execute("SELECT tekst FROM noter").fetchall() == [("hemmeligt",)]
     conn.close()
 
 
@@ -201,16 +196,7 @@ def test_a_file_made_readable_for_others_by_an_earlier_version_is_tightened_on_o
 def test_another_programs_encrypted_file_is_refused_without_a_byte_changed(tmp_path: Path) -> None:
     """Today's SQLCipher files of other programs (rollback journal, other tables) that happen to
     open with the passphrase: refused before anything, the journal mode included, is written."""
-    import sqlcipher3
-
-    from db.session import quote_passphrase
-
-    path = tmp_path / "andet-program.db"
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = {quote_passphrase(PASSPHRASE)}")
-    conn.execute("CREATE TABLE noter (tekst)")
-    conn.execute("INSERT INTO noter VALUES ('hemmeligt')")
-    conn.close()
+    path = plain_sqlcipher_file(tmp_path / "andet-program.db")
     before = _digest(path)
     with pytest.raises(NotADatabaseError) as info:
         open_database(path, PASSPHRASE)

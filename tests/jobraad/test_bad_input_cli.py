@@ -21,7 +21,7 @@ import pytest
 from db.session import MIN_FREE_BYTES, open_database
 from jobraad.cli import PASSPHRASE_ENV
 from jobraad.cli_trust import NEW_PASSPHRASE_ENV
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, plain_sqlcipher_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CITIZENS = 8
@@ -159,16 +159,7 @@ def _table_missing(tmp: Path, _disk: Disk) -> tuple[Path, list[str], dict[str, s
 
 
 def _other_programs_file(tmp: Path, _disk: Disk) -> tuple[Path, list[str], dict[str, str]]:
-    import sqlcipher3  # type: ignore[import-untyped]
-
-    from db.session import quote_passphrase
-
-    path = tmp / "andet-program.db"
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = {quote_passphrase(PASSPHRASE)}")
-    conn.execute("CREATE TABLE noter (tekst)")
-    conn.execute("INSERT INTO noter VALUES ('hemmeligt')")
-    conn.close()
+    path = plain_sqlcipher_file(tmp / "andet-program.db")
     return path, ["list", "--db", str(path)], {}
 
 
