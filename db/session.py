@@ -66,7 +66,8 @@ def make_engine(path: Path, passphrase: str, *, pooled: bool = True) -> Engine:
     second, on purpose), and the program's worker threads come and go. Not `pooled`: one
     connection per use, for a single job beside the program's own connections."""
     url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
-    engine = create_engine(url, poolclass=QueuePool if pooled else NullPool)
+    # hide_parameters: an error's text never carries a row's values (CPR, names) to a log.
+    engine = create_engine(url, poolclass=QueuePool if pooled else NullPool, hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

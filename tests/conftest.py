@@ -24,6 +24,15 @@ if os.environ.get("CI"):
 PASSPHRASE = "korrekt hest batteri hæfteklamme"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _log_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The program's log goes to a folder of the test run, not the user's log folder
+    (in-process commands and the subprocesses they start inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOBRAAD_LOG_DIR", str(tmp_path_factory.mktemp("log")))
+        yield
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sagsstamme.jobraad"
