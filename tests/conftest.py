@@ -34,6 +34,17 @@ def _log_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture
+def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A log folder of this test's own (not yet made): the program's log file is `log_dir / "jobraad.log"`."""
+    from jobraad import logs
+
+    folder = tmp_path / "log"
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(folder))
+    yield folder
+    logs.stop_logging()
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sagsstamme.jobraad"
 
@@ -48,3 +59,14 @@ def database(db_path: Path) -> Iterator[Database]:
 
         QThreadPool.globalInstance().waitForDone()
     database.close()
+
+
+def cpr_spellings(digits: str) -> list[str]:
+    """The ways a CPR number can be written: 0101901234, 010190-1234, 010190 1234."""
+    return [digits, f"{digits[:6]}-{digits[6:]}", f"{digits[:6]} {digits[6:]}"]
+
+
+def assert_no_personal_data(text: str, cpr: str, *others: str) -> None:
+    """Neither the CPR number (in any spelling) nor any of `others` (name, phone...) is in `text`."""
+    for value in [*cpr_spellings(cpr), *others]:
+        assert value not in text, f"{value!r} found"
