@@ -85,13 +85,17 @@ class _PrivateRotatingFile(RotatingFileHandler):
         self.failed = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.stream is None:  # the first record, or the first after a rotation
+        if self.stream is None:  # the first record
             try:
                 _make_private_file(self.path)
             except OSError:
                 self.failed = True
                 return
         super().emit(record)
+
+    def doRollover(self) -> None:
+        super().doRollover()
+        _make_private_file(self.path)  # before the handler opens the new file itself
 
     def handleError(self, record: logging.LogRecord) -> None:
         self.failed = True
@@ -140,13 +144,17 @@ def _file_handler() -> _PrivateRotatingFile | None:
     return next((h for h in _handlers if isinstance(h, _PrivateRotatingFile)), None)
 
 
-def setup_logging(*, terminal: bool = True) -> Path:
+def setup_logging(*, terminal: bool | None = True) -> Path:
     """Send log records to the log file (the program's own from INFO, libraries' from
-    WARNING) and, with `terminal`, warnings to stderr without their tracebacks. Calling it again changes nothing unless
-    the log file's place changed. Returns the log file."""
+    WARNING) and, with `terminal`, warnings to stderr without their tracebacks (`None`:
+    as set before, else not). Calling it again changes nothing unless the log file's
+    place changed. Returns the log file."""
     path = log_file()
     current = _file_handler()
-    if current is not None and current.path == path and any(isinstance(h, _Terminal) for h in _handlers) == terminal:
+    has_terminal = any(isinstance(h, _Terminal) for h in _handlers)
+    if terminal is None:
+        terminal = has_terminal
+    if current is not None and current.path == path and has_terminal == terminal:
         return path
     stop_logging()
     root = logging.getLogger()
@@ -178,8 +186,7 @@ def report_unexpected(error: BaseException) -> str:
     """Write `error` with its traceback to the log file; return what to tell the user (in
     Danish: that nothing was changed and where the detail is). Never raises."""
     try:
-        if _file_handler() is None:
-            setup_logging(terminal=False)
+        setup_logging(terminal=None)  # the log file's place may have changed (tests)
         handler = _file_handler()
         assert handler is not None
         handler.failed = False

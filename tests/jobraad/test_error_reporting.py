@@ -333,3 +333,15 @@ def test_at_a_terminal_ctrl_d_or_a_passphrase_that_is_not_utf8_is_refused(
     assert status == 2, shown
     assert shown == f"Adgangskode: \njobraad: {message}\n"
     assert _sha256(db_path) == before
+
+
+def test_the_log_rotates_and_every_file_stays_private(log_dir: Path) -> None:
+    log_file = logs.setup_logging(terminal=False)
+    record = "x" * 1000
+    for _ in range(logs.MAX_BYTES * (logs.BACKUP_COUNT + 2) // 1000):
+        logging.getLogger("jobraad.test").info(record)
+    files = sorted(log_dir.iterdir())
+    assert [f.name for f in files] == ["jobraad.log"] + [f"jobraad.log.{n}" for n in range(1, logs.BACKUP_COUNT + 1)]
+    assert all(f.stat().st_size <= logs.MAX_BYTES for f in files)
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o600}
+    assert log_file == log_dir / "jobraad.log"
