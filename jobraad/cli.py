@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from db.errors import UserFacingError
-from jobraad import __version__
+from jobraad import __version__, logs
 from jobraad.paths import default_db_path
 
 if TYPE_CHECKING:
@@ -26,8 +25,10 @@ if TYPE_CHECKING:
 
 PASSPHRASE_ENV = "JOBRAAD_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8
+_NOT_TEXT = "Adgangskoden er ikke gyldig UTF-8-tekst. Skriv den i en terminal, der bruger UTF-8. Intet er ændret."
 
 EXIT_OK = 0
+EXIT_BUG = 1
 EXIT_REFUSED = 2
 
 GuiStarter = Callable[[Path | None, bool], int]
@@ -125,15 +126,66 @@ def build_parser() -> argparse.ArgumentParser:
 
 def read_passphrase(*, confirm: bool = False, stdin: TextIO | None = None) -> str:
     """From JOBRAAD_PASSPHRASE, else asked on the terminal (twice when creating)."""
-    env = os.environ.get(PASSPHRASE_ENV)
+    env = passphrase_from_env(PASSPHRASE_ENV)
     if env:
         return env
-    first = getpass.getpass("Adgangskode: ")
+    first = ask_passphrase("Adgangskode: ", stdin)
     if confirm:
-        second = getpass.getpass("Gentag adgangskoden: ")
+        second = ask_passphrase("Gentag adgangskoden: ", stdin)
         if first != second:
             raise UserFacingError("De to adgangskoder er ikke ens. Intet er oprettet.")
     return first
+
+
+def is_readable_passphrase(passphrase: str) -> bool:
+    """False if the text holds characters that are not text: bytes that were not UTF-8
+    (Python keeps them as lone surrogates) cannot make a key, and would not be typed the
+    same way again."""
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def passphrase_from_env(name: str) -> str:
+    """The passphrase in environment variable `name`; empty if it is not set (or empty)."""
+    value = os.environ.get(name, "")
+    if not is_readable_passphrase(value):
+        raise UserFacingError(
+            f"Adgangskoden i {name} er ikke gyldig UTF-8-tekst. Sæt den igen fra en terminal, der bruger UTF-8. "
+            "Intet er ændret."
+        )
+    return value
+
+
+def ask_passphrase(prompt: str, stdin: TextIO | None = None, *, env: str = PASSPHRASE_ENV) -> str:
+    """A passphrase typed at the terminal (not shown), or one line from stdin when stdin
+    is not a terminal (a script's pipe). No passphrase to read (Ctrl+D, nothing piped
+    in, no terminal), or one that is not text, is refused with a Danish message."""
+    stream = sys.stdin if stdin is None else stdin
+    at_terminal = stream is not None and stream.isatty()
+    try:
+        if at_terminal:
+            text = getpass.getpass(prompt)
+        else:
+            # getpass would look for a terminal elsewhere, or warn in English; a script
+            # that pipes the passphrase in gets no prompt.
+            line = stream.readline() if stream is not None else ""
+            if not line:
+                raise EOFError
+            text = line.removesuffix("\n").removesuffix("\r")
+    except (EOFError, UnicodeDecodeError) as err:
+        if at_terminal:
+            print(file=sys.stderr)  # getpass leaves the cursor after its prompt
+        if isinstance(err, UnicodeDecodeError):
+            raise UserFacingError(_NOT_TEXT) from None
+        raise UserFacingError(
+            f"Ingen adgangskode: sæt {env}, eller kør kommandoen i en terminal og skriv den. Intet er ændret."
+        ) from None
+    if not is_readable_passphrase(text):
+        raise UserFacingError(_NOT_TEXT)
+    return text
 
 
 def check_new_passphrase(passphrase: str) -> None:
@@ -248,9 +300,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    """Run the command; 0 done, 2 refused with a Danish message, 1 a bug: the user reads
+    that calmly, in Danish, and the traceback goes to the log file (without personal data)."""
+    logs.setup_logging()
     try:
+        args = build_parser().parse_args(argv)
         if args.command is None:
             if start_gui is None:
                 raise UserFacingError("Skrivebordsprogrammet er ikke tilgængeligt her. Se 'jobraad --help'.")
@@ -263,6 +317,9 @@ def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None)
     except KeyboardInterrupt:
         print("\njobraad: afbrudt.", file=sys.stderr)
         return 130
+    except Exception as err:
+        print(f"jobraad: {logs.report_unexpected(err)}", file=sys.stderr)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":  # pragma: no cover

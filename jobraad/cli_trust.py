@@ -6,13 +6,20 @@ service the change-passphrase dialog calls too.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db.errors import UserFacingError
-from jobraad.cli import EXIT_OK, EXIT_REFUSED, check_new_passphrase, db_option, open_db, read_passphrase
+from jobraad.cli import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    ask_passphrase,
+    check_new_passphrase,
+    db_option,
+    open_db,
+    passphrase_from_env,
+    read_passphrase,
+)
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -76,11 +83,11 @@ def register(sub: Any) -> None:
 
 
 def _read_new_passphrase() -> str:
-    env = os.environ.get(NEW_PASSPHRASE_ENV)
+    env = passphrase_from_env(NEW_PASSPHRASE_ENV)
     if env:
         return env
-    first = getpass.getpass("Ny adgangskode: ")
-    second = getpass.getpass("Gentag den nye adgangskode: ")
+    first = ask_passphrase("Ny adgangskode: ", env=NEW_PASSPHRASE_ENV)
+    second = ask_passphrase("Gentag den nye adgangskode: ", env=NEW_PASSPHRASE_ENV)
     if first != second:
         raise UserFacingError("De to nye adgangskoder er ikke ens. Adgangskoden er ikke skiftet.")
     return first

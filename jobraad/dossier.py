@@ -1576,8 +1576,9 @@ def _put_original(writer: PdfWriter, index: int, reader: PdfReader, page_no: int
         warnings.simplefilter("ignore")  # about flaws in the sender's PDF, which pypdf repairs
         try:
             page = writer.insert_page(reader.pages[page_no], index)
-        except Exception:  # pypdf raises many kinds on a damaged file
-            log.warning("Et bilag kunne ikke tilføjes; kun stemplet er med.", exc_info=True)
+        except Exception as err:  # pypdf raises many kinds on a damaged file
+            # The kind only: pypdf's messages may quote bytes of the document (health data).
+            log.warning("Et bilag kunne ikke tilføjes (%s); kun stemplet er med.", type(err).__name__)
             return
         del writer.pages[index + 1]  # type: ignore[attr-defined]  # pypdf's page list deletes pages
         try:
@@ -1585,8 +1586,8 @@ def _put_original(writer: PdfWriter, index: int, reader: PdfReader, page_no: int
                 # So that the stamp lands upright at the top of the page as it is shown.
                 page.transfer_rotation_to_content()
             _overlay(writer, page, stamp, wrappers)
-        except Exception:
-            log.warning("Et bilag kunne ikke stemples; siden er med uden stempel.", exc_info=True)
+        except Exception as err:
+            log.warning("Et bilag kunne ikke stemples (%s); siden er med uden stempel.", type(err).__name__)
         stamp.clear()  # out of the page tree: left as an empty dictionary
 
 

@@ -21,6 +21,7 @@ from db.errors import UserFacingError, WrongPassphraseError
 from jobraad.paths import default_db_path
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
+from ui.errors import install_error_handlers, tell_unexpected
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -233,7 +234,10 @@ def show_main_window(database: Database, title: str = "") -> MainWindow:
 
 
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
+    """The desktop program; its exit status (1 after an unexpected error before the
+    event loop ran, which the user was told about in a message box)."""
     app = make_app()
+    install_error_handlers()
     # Once the first window is up (the timer fires when its event loop runs), not before:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)
@@ -268,6 +272,9 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         start.title = title
         window = start.show(database)  # noqa: F841  (kept alive until the loop ends)
         return app.exec()
+    except Exception as err:  # before the loop (in it, sys.excepthook reports)
+        tell_unexpected(err)
+        return 1
     finally:
         QThreadPool.globalInstance().waitForDone()  # no worker may outlive the database
         if demo_session is not None:

@@ -5,7 +5,6 @@ session (services do, through `Database.transaction()`)."""
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db.errors import UserFacingError
+from jobraad.logs import report_unexpected
 
 Progress = Callable[[int, int], None]
 
@@ -36,9 +36,8 @@ class Task(QRunnable):
             result = self.fn(self.signals.progressed.emit)
         except UserFacingError as err:
             self.signals.failed.emit(err.message, False)
-        except Exception:  # a bug: reported as such, without data in the message
-            traceback.print_exc()
-            self.signals.failed.emit("Der opstod en uventet fejl. Intet er ændret.", True)
+        except Exception as err:  # a bug: the traceback to the log file, a calm message to the user
+            self.signals.failed.emit(report_unexpected(err), True)
         else:
             self.signals.finished.emit(result)
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jobraad.cli import MIN_PASSPHRASE_LENGTH
+from jobraad.cli import MIN_PASSPHRASE_LENGTH, is_readable_passphrase
 
 
 class PassphraseDialog(QDialog):
@@ -69,6 +69,9 @@ class PassphraseDialog(QDialog):
         return self.passphrase.text()
 
     def accept(self) -> None:
+        if not is_readable_passphrase(self.passphrase.text()):
+            self.show_error("Adgangskoden indeholder et tegn, der ikke kan bruges. Skriv den igen.")
+            return
         if self.confirm:
             if len(self.passphrase.text()) < MIN_PASSPHRASE_LENGTH:
                 self.show_error(f"Adgangskoden skal være mindst {MIN_PASSPHRASE_LENGTH} tegn.")
