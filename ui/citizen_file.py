@@ -53,7 +53,7 @@ from ui.documentation_tab import DocumentationTab
 from ui.forms import Field, FormDialog
 from ui.models.records import Column, RecordTableModel
 from ui.placements_tab import PlacementsTab
-from ui.shortcuts import local_shortcut
+from ui.shortcuts import commit_typed_input, local_shortcut
 from ui.worker import Progress, Task, run_with_progress
 
 (
@@ -209,7 +209,7 @@ class CitizenFileWidget(QWidget):
             TAB_MEETINGS: self._load_meetings,
         }
         self._stale: set[int] = set()
-        self.tabs.currentChanged.connect(self._load_tab)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._tasks: list[Task] = []
         self.setEnabled(False)
         self._show_nothing()
@@ -381,9 +381,16 @@ class CitizenFileWidget(QWidget):
         self.setEnabled(False)
         self._show_nothing()
 
+    def commit_typed_input(self, *, leaving: bool = False) -> bool:
+        """What is typed in an open cell becomes an unsaved change of its tab. `leaving`
+        (a lock, another tab or page): a value refused as not a number is not kept in its
+        cell, as when Tab leaves it; the message says why. See `ui.shortcuts`."""
+        return commit_typed_input(self, close_refused=leaving)
+
     def can_leave(self) -> bool:
-        """False if the user chose to stay with unsaved hours."""
-        return self.placements.confirm_discard() and self.case_text.confirm_discard()
+        """Before the file is left (another citizen, quitting): asks about what is typed
+        and not saved, an open cell's too. False if the user chose to stay."""
+        return self.commit_typed_input() and self.placements.confirm_discard() and self.case_text.confirm_discard()
 
     def show_citizen(self, citizen_id: int, target: str = "") -> None:
         """Open the file (the read is audited) and go to `target` if given."""
@@ -461,6 +468,10 @@ class CitizenFileWidget(QWidget):
         file then reads only what the user sees (issue 9: under 50 ms)."""
         self._stale = set(self._tab_loaders)
         self._load_tab(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        self.commit_typed_input(leaving=True)  # the tab left behind keeps what was typed, as unsaved
+        self._load_tab(index)
 
     def _load_tab(self, index: int) -> None:
         if self.citizen_id is None or index not in self._stale:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
+import shiboken6
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.overview, "Overblik")
         self.pages.addTab(splitter, "Sagsstamme")
         self._overview_due: Overview | None = None  # read, not yet put in the Overblik
-        self.pages.currentChanged.connect(lambda _index: self._fill_overview())
+        self.pages.currentChanged.connect(self._page_changed)
         self.locked_page = QLabel("jobraad er låst.")
         self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.locked_page.setStyleSheet("color: #666; font-size: 18px;")
@@ -465,6 +466,10 @@ class MainWindow(QMainWindow):
             self.table.verticalScrollBar().setValue(scrolled)
         self.caseload_reloaded.emit(len(rows))
 
+    def _page_changed(self, _index: int) -> None:
+        self.file.commit_typed_input(leaving=True)  # the file left behind keeps what was typed, as unsaved
+        self._fill_overview()
+
     def _fill_overview(self) -> None:
         """Fill the Overblik when it is in front; else when it comes to the front. (After
         each save in the file the caseload is read again; at 10,000 citizens filling the
@@ -665,6 +670,10 @@ class MainWindow(QMainWindow):
             return
         self.locked = True
         self._clear_clipboard()
+        # What is typed in an open cell is kept as an unsaved change, and the keyboard
+        # comes back to where it was after unlocking.
+        self.file.commit_typed_input(leaving=True)
+        focus = self.focusWidget()
         self.stack.setCurrentWidget(self.locked_page)
         self.menuBar().setEnabled(False)
         dialog = LockDialog(self.database.check_passphrase, unlock_delay, self)
@@ -676,6 +685,8 @@ class MainWindow(QMainWindow):
         self.lock_dialog = None
         self.menuBar().setEnabled(True)
         self.stack.setCurrentWidget(self.pages)
+        if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+            focus.setFocus()
         self.locked = False
         self.idle.touch()
 

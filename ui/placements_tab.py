@@ -6,7 +6,7 @@ import datetime as dt
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ from ui.forms import Field, FormDialog
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
-from ui.shortcuts import local_shortcut
+from ui.shortcuts import commit_typed_input, local_shortcut
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -82,6 +82,7 @@ class PlacementsTab(QWidget):
         self.today = today
         self.citizen_id: int | None = None
         self.progress: PlacementProgress | None = None
+        self._grid_placement_id: int | None = None  # the placement whose weeks the grid holds
         layout = QVBoxLayout(self)
 
         head = QHBoxLayout()
@@ -191,8 +192,10 @@ class PlacementsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """Read the placements again; hours typed and not saved stay in the grid."""
         if self.citizen_id is None:
             return
+        commit_typed_input(self.grid, close_refused=True)
         selected = self.selected_placement()
         rows = placements.list_placements(self.database, self.citizen_id)
         self.placement_model.set_rows(rows)
@@ -220,19 +223,39 @@ class PlacementsTab(QWidget):
         p = self.selected_placement()
         for key in ("edit", "delete"):
             self.buttons[key].setEnabled(p is not None)
+        if p is not None and p.placement_id == self._grid_placement_id and self.grid_model.dirty:
+            # Read again (something else was saved, the placement was edited): the hours
+            # typed and not yet saved stay in the grid; the progress shows what is stored.
+            self.progress = placements.placement_progress(self.database, p.placement_id, self.today)
+            self._show_progress(self.progress)
+            return
+        if self.grid_model.dirty and not self.confirm_discard():
+            self._select_placement(self._grid_placement_id)  # stay with the unsaved hours
+            return
         if p is None:
             self.progress = None
+            self._grid_placement_id = None
             self.grid_model.set_rows([])
             self.summary.setText("<span style='color:#666'>Ingen placering valgt. Opret en med «Ny placering…».</span>")
             self.chart.show_series(None)
             return
         self._reload_grid()
 
+    def _select_placement(self, placement_id: int | None) -> None:
+        model = self.placement_model
+        row = next((i for i in range(model.rowCount()) if model.row_at(i).placement_id == placement_id), None)
+        if row is None:
+            return
+        blocker = QSignalBlocker(self.placement_view.selectionModel())
+        self.placement_view.selectRow(row)
+        del blocker
+
     def _reload_grid(self) -> None:
         p = self.selected_placement()
         if p is None:
             return
         self.message.clear()
+        self._grid_placement_id = p.placement_id
         self.grid_model.set_rows(placements.week_rows(self.database, p.placement_id, self.today))
         self.progress = placements.placement_progress(self.database, p.placement_id, self.today)
         self._show_progress(self.progress)
@@ -273,11 +296,15 @@ class PlacementsTab(QWidget):
         self.message.setText(message)
 
     def save_weeks(self) -> bool:
-        p = self.selected_placement()
-        if p is None or not self.grid_model.dirty:
+        """Store the edited weeks, the one still in an open cell included. False if nothing
+        could be stored (the message says why)."""
+        if not commit_typed_input(self.grid):
+            return False
+        placement_id = self._grid_placement_id
+        if placement_id is None or not self.grid_model.dirty:
             return True
         try:
-            placements.save_weeks(self.database, p.placement_id, self.grid_model.changed_rows(), today=self.today)
+            placements.save_weeks(self.database, placement_id, self.grid_model.changed_rows(), today=self.today)
         except UserFacingError as err:
             self.message.setText(err.message)
             return False
@@ -290,7 +317,10 @@ class PlacementsTab(QWidget):
         return True
 
     def confirm_discard(self) -> bool:
-        """Before leaving unsaved hours: save them, drop them, or stay."""
+        """Before leaving unsaved hours (an open cell's too): save them, drop them, or stay.
+        A typed value that is not a number keeps the user in its cell."""
+        if not commit_typed_input(self.grid):
+            return False
         if not self.grid_model.dirty:
             return True
         answer = QMessageBox.question(
@@ -393,5 +423,8 @@ class PlacementsTab(QWidget):
             placements.delete_placement(self.database, placement.placement_id)
         except UserFacingError as err:
             QMessageBox.warning(self, "jobraad", err.message)
+        else:
+            if placement.placement_id == self._grid_placement_id:
+                self.grid_model.set_rows([])  # its hours went with it, as the question said
         self.reload()
         self.changed.emit()

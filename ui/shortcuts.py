@@ -1,4 +1,5 @@
-"""Keyboard shortcuts that belong to one part of the window."""
+"""Keyboard shortcuts that belong to one part of the window, and what saving, locking
+and leaving need first: the value still in an open cell editor, put into its model."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QWidget
 
 
 def local_shortcut(
@@ -17,3 +18,47 @@ def local_shortcut(
     shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+def commit_typed_input(root: QWidget, *, close_refused: bool = False) -> bool:
+    """Put what is typed in any open cell editor in `root` (a view, or a widget holding
+    views) into its model, as Enter does, and close the editor: the model then holds it
+    as an unsaved change. Qt does this by itself only when the editor loses focus, so a
+    shortcut (Ctrl+S, Ctrl+Q, Ctrl+L) or a switch that moves no focus would miss it.
+
+    A value the model refuses (a model says so with an `input_refused` signal, and shows
+    why) leaves its editor open with the text, to be corrected, and the result is False;
+    unless `close_refused` (the cell is being left: a lock, another tab) or the editor is
+    out of sight, when it is closed as Qt closes it on focus-out."""
+    views = root.findChildren(QAbstractItemView)
+    if isinstance(root, QAbstractItemView):
+        views.insert(0, root)
+    accepted = True
+    for view in views:
+        if view.state() != QAbstractItemView.State.EditingState:
+            continue
+        editor = view.indexWidget(view.currentIndex())
+        if editor is not None and not _commit(view, editor, close_refused or not editor.isVisible()):
+            accepted = False
+    return accepted
+
+
+def _commit(view: QAbstractItemView, editor: QWidget, close_refused: bool) -> bool:
+    refused: list[str] = []
+
+    def note(message: str) -> None:
+        refused.append(message)
+
+    signal = getattr(view.model(), "input_refused", None)
+    if signal is not None:
+        signal.connect(note)
+    try:
+        view.commitData(editor)
+    finally:
+        if signal is not None:
+            signal.disconnect(note)
+    if refused and not close_refused:
+        editor.setFocus()
+        return False
+    view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+    return not refused
