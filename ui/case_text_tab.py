@@ -22,7 +22,7 @@ from db.session import Database
 from jobraad import case_texts
 from jobraad.case_texts import CaseTextView
 from jobraad.dates import format_datetime
-from ui.shortcuts import local_shortcut
+from ui.shortcuts import ask_about_unsaved, local_shortcut
 
 
 class CaseTextTab(QWidget):
@@ -144,17 +144,14 @@ class CaseTextTab(QWidget):
         return True
 
     def confirm_discard(self) -> bool:
-        if not self._edits:
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Tekst ikke gemt",
-            "Der er tekst i den forberedende del, som ikke er gemt. Vil du gemme den?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self._edits = {}
-            return True
-        return False
+        return ask_about_unsaved(self, [self])
+
+    def unsaved_description(self) -> str | None:
+        return "tekst i den forberedende del" if self._edits else None
+
+    def save_unsaved(self) -> bool:
+        return self.save()
+
+    def discard_unsaved(self) -> None:
+        self._edits = {}
+        self._update_status()

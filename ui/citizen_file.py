@@ -53,7 +53,7 @@ from ui.documentation_tab import DocumentationTab
 from ui.forms import Field, FormDialog
 from ui.models.records import Column, RecordTableModel
 from ui.placements_tab import PlacementsTab
-from ui.shortcuts import commit_typed_input, local_shortcut
+from ui.shortcuts import ask_about_unsaved, commit_typed_input, local_shortcut
 from ui.worker import Progress, Task, run_with_progress
 
 (
@@ -390,7 +390,9 @@ class CitizenFileWidget(QWidget):
     def can_leave(self) -> bool:
         """Before the file is left (another citizen, quitting): asks about what is typed
         and not saved, an open cell's too. False if the user chose to stay."""
-        return self.commit_typed_input() and self.placements.confirm_discard() and self.case_text.confirm_discard()
+        if not self.commit_typed_input() or not commit_typed_input(self.placements.grid):
+            return False
+        return ask_about_unsaved(self, [self.placements, self.case_text])
 
     def show_citizen(self, citizen_id: int, target: str = "") -> None:
         """Open the file (the read is audited) and go to `target` if given."""

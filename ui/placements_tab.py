@@ -35,7 +35,7 @@ from ui.forms import Field, FormDialog
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
-from ui.shortcuts import commit_typed_input, local_shortcut
+from ui.shortcuts import ask_about_unsaved, commit_typed_input, local_shortcut
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -321,20 +321,16 @@ class PlacementsTab(QWidget):
         A typed value that is not a number keeps the user in its cell."""
         if not commit_typed_input(self.grid):
             return False
-        if not self.grid_model.dirty:
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Timer ikke gemt",
-            "Der er timer, som ikke er gemt. Vil du gemme dem?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_weeks()
-        if answer == QMessageBox.StandardButton.Discard:
-            self._reload_grid()
-            return True
-        return False
+        return ask_about_unsaved(self, [self])
+
+    def unsaved_description(self) -> str | None:
+        return "timer i praktik" if self.grid_model.dirty else None
+
+    def save_unsaved(self) -> bool:
+        return self.save_weeks()
+
+    def discard_unsaved(self) -> None:
+        self._reload_grid()
 
     # --- placements -------------------------------------------------------------------------------
 

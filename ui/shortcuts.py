@@ -3,11 +3,12 @@ and leaving need first: the value still in an open cell editor, put into its mod
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QMessageBox, QWidget
 
 
 def local_shortcut(
@@ -62,3 +63,40 @@ def _commit(view: QAbstractItemView, editor: QWidget, close_refused: bool) -> bo
         return False
     view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
     return not refused
+
+
+class UnsavedWork(Protocol):
+    """A part of the window that can hold typed input not yet saved."""
+
+    def unsaved_description(self) -> str | None:
+        """What is unsaved, in Danish, to complete "Der er … som ikke er gemt" (None: nothing)."""
+        ...
+
+    def save_unsaved(self) -> bool:
+        """Save it (False: refused, and the part says why)."""
+        ...
+
+    def discard_unsaved(self) -> None: ...
+
+
+def ask_about_unsaved(parent: QWidget, parts: Sequence[UnsavedWork]) -> bool:
+    """Before leaving `parts` (another citizen, another placement, quitting): one question,
+    Gem / Forkast / Annuller, about all that is unsaved in them. True: go on (saved or
+    dropped, or nothing to ask); False: stay, with everything as it was."""
+    unsaved = [(part, text) for part in parts if (text := part.unsaved_description())]
+    if not unsaved:
+        return True
+    what = " og ".join(text for _part, text in unsaved)
+    answer = QMessageBox.question(
+        parent,
+        "Ikke gemt",
+        f"Der er {what}, som ikke er gemt. Vil du gemme?",
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+    )
+    if answer == QMessageBox.StandardButton.Save:
+        return all(part.save_unsaved() for part, _text in unsaved)
+    if answer == QMessageBox.StandardButton.Discard:
+        for part, _text in unsaved:
+            part.discard_unsaved()
+        return True
+    return False

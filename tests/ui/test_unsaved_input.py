@@ -66,6 +66,10 @@ def window(qtbot: QtBot, database: Database, people: dict[str, int]) -> Iterator
     w.deleteLater()
 
 
+HOURS_UNSAVED = "Der er timer i praktik, som ikke er gemt. Vil du gemme?"
+TEXT_UNSAVED = "Der er tekst i den forberedende del, som ikke er gemt. Vil du gemme?"
+
+
 class Questions:
     """Stands in for QMessageBox.question: records what was asked, gives the set answer."""
 
@@ -73,8 +77,8 @@ class Questions:
         self.answer = answer
         self.asked: list[str] = []
 
-    def __call__(self, _parent: QWidget, title: str, _text: str, *_args: object) -> QMessageBox.StandardButton:
-        self.asked.append(title)
+    def __call__(self, _parent: QWidget, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        self.asked.append(text)
         return self.answer
 
 
@@ -166,7 +170,7 @@ def test_ctrl_q_asks_about_the_hours_in_the_open_cell(
     questions = Questions(answer)
     with patch.object(QMessageBox, "question", questions):
         _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    assert questions.asked == ["Timer ikke gemt"]
+    assert questions.asked == [HOURS_UNSAVED]
     assert window.isVisible() == stays_open
     assert _stored(database, people["placement"]) == stored
     if stays_open:
@@ -181,7 +185,7 @@ def test_closing_the_window_asks_about_the_hours_in_the_open_cell(
     questions = Questions(Answer.Cancel)
     with patch.object(QMessageBox, "question", questions):
         window.close()  # the window's close button
-    assert questions.asked == ["Timer ikke gemt"]
+    assert questions.asked == [HOURS_UNSAVED]
     assert window.isVisible()
 
 
@@ -242,7 +246,7 @@ def test_switching_citizen_asks_about_the_hours_in_the_open_cell(
     questions = Questions(Answer.Cancel)
     with patch.object(QMessageBox, "question", questions):
         _click_citizen(qtbot, window, people["other"])
-    assert questions.asked == ["Timer ikke gemt"]
+    assert questions.asked == [HOURS_UNSAVED]
     assert window.file.citizen_id == people["citizen"]
     assert window.selected_citizen_id() == people["citizen"]
     assert _in_grid(window) == 12.0
@@ -278,7 +282,7 @@ def test_choosing_another_placement_asks_about_the_hours_typed_for_this_one(
     questions = Questions(Answer.Cancel)
     with patch.object(QMessageBox, "question", questions):
         click_earlier()
-    assert questions.asked == ["Timer ikke gemt"]
+    assert questions.asked == [HOURS_UNSAVED]
     chosen = tab.selected_placement()
     assert chosen is not None and chosen.placement_id == people["placement"]
     assert tab.grid_model.dirty and _in_grid(window) == 12.0
@@ -328,7 +332,7 @@ def test_lock_keeps_the_hours_in_the_open_cell_as_unsaved(
     questions = Questions(Answer.Cancel)
     with patch.object(QMessageBox, "question", questions):
         _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    assert questions.asked == ["Timer ikke gemt"]
+    assert questions.asked == [HOURS_UNSAVED]
 
 
 def test_idle_lock_keeps_the_hours_in_the_open_cell(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
@@ -353,7 +357,28 @@ def test_ctrl_q_asks_about_text_typed_in_the_forberedende_del(
     questions = Questions(Answer.Save)
     with patch.object(QMessageBox, "question", questions):
         _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    assert questions.asked == ["Tekst ikke gemt"]
+    assert questions.asked == [TEXT_UNSAVED]
     assert not window.isVisible()
     texts = case_texts.list_case_texts(database, people["other"])
     assert "Uddannet kok" in [t.text for t in texts]
+
+
+def test_quitting_with_hours_and_text_unsaved_asks_once_about_both(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    """One question for all that is unsaved: staying keeps both (with one question each,
+    Forkast on the first and Annuller on the second dropped the hours)."""
+    _type_hours(qtbot, window, people["citizen"])
+    window.file.tabs.setCurrentIndex(TAB_CASE_TEXT)
+    editor = window.file.case_text.editor
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor)
+    _type(qtbot, "Uddannet kok")
+    questions = Questions(Answer.Cancel)
+    with patch.object(QMessageBox, "question", questions):
+        _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert questions.asked == [
+        "Der er timer i praktik og tekst i den forberedende del, som ikke er gemt. Vil du gemme?"
+    ]
+    assert window.isVisible()
+    assert _in_grid(window) == 12 and window.file.placements.grid_model.dirty and window.file.case_text.dirty
