@@ -33,18 +33,17 @@ from typing import Any
 import sqlcipher3  # type: ignore[import-untyped]
 
 from db.errors import DatabaseMissingError, NotADatabaseError, StorageError, UserFacingError, WrongPassphraseError
+from db.files import TEMP_SUFFIX, OutputRules, fsync_folder, remove_with_journals, staged, storage_message
 from db.lockfile import FileLock
 from db.session import Database, _probe, disk_nearly_full, open_locked, quote_passphrase
 
 log = logging.getLogger(__name__)
 
-TEMP_SUFFIX = ".tmp"
 KEPT_MARK = ".før-gendannelse-"
 
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
+_BACKUP_FAILED = "Sikkerhedskopien kunne ikke gemmes"
 
 
 class BackupRefusedError(UserFacingError):
@@ -65,33 +64,32 @@ def temp_name_prefix(dest: Path) -> str:
 # --- making a backup -------------------------------------------------------------------------
 
 
-def backup_to(database: Database, dest: Path, progress: Progress | None = None) -> Path:
-    """Write an encrypted copy of the open database to `dest` (replacing a file there).
+def backup_to(
+    database: Database,
+    dest: Path,
+    progress: Progress | None = None,
+    *,
+    rules: OutputRules | None = None,
+    replace: bool = False,
+) -> Path:
+    """Write an encrypted copy of the open database to `dest`, through the one writer
+    (`db.files.staged`): never over the database itself or a file `rules` protects, over
+    another existing file only with `replace`. Without `rules`, the database is protected.
 
-    Raises `StorageError` with a Danish message if the copy cannot be written;
-    then nothing is left at `dest` or beside it. Waits for a pending integrity check:
-    a damaged file is never copied over a good backup.
+    Raises `OutputRefusedError`, or `StorageError` with a Danish message if the copy cannot
+    be written; then nothing is left at `dest` or beside it. Waits for a pending integrity
+    check: a damaged file is never copied over a good backup.
     """
     database.ensure_writable()
     dest = Path(dest)
+    rules = rules or OutputRules(database=database.path)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(dest), suffix=TEMP_SUFFIX, dir=dest.parent)
-        os.close(fd)
     except OSError as err:
-        raise StorageError(_storage_message(err)) from None
-    tmp = Path(tmp_name)
-    try:
+        raise StorageError(storage_message(err, _BACKUP_FAILED)) from None
+    # The temporary name keeps `temp_name_prefix`: rotation also removes stale ones by it.
+    with staged(dest, rules, replace=replace, what=_BACKUP_FAILED, temp_prefix=temp_name_prefix(dest)) as tmp:
         _copy_pages(database, tmp, progress)
-        _fsync(tmp)
-        os.replace(tmp, dest)
-        _fsync_folder(dest.parent)
-    except OSError as err:
-        _remove_with_journals(tmp)
-        raise StorageError(_storage_message(err)) from None
-    except BaseException:
-        _remove_with_journals(tmp)
-        raise
     log.info("backup written")
     return dest
 
@@ -267,17 +265,7 @@ def _set_aside(db_path: Path, now: dt.datetime) -> Path | None:
 
 
 def _storage_message(err: OSError) -> str:
-    if err.errno in _DISK_FULL:
-        return "Der er ikke plads nok på disken til sikkerhedskopien. Frigør plads, og prøv igen. Intet er ændret."
-    if err.errno in _NO_ACCESS:
-        return (
-            "Mappen er skrivebeskyttet, eller du har ikke adgang til den. Vælg en anden mappe til "
-            "sikkerhedskopier. Intet er ændret."
-        )
-    if err.errno == errno.ENOENT:
-        return "Mappen findes ikke (længere). Vælg en anden mappe til sikkerhedskopier. Intet er ændret."
-    reason = f" ({err.strerror})" if err.strerror else ""
-    return f"Filen kunne ikke skrives{reason}. Intet er ændret."
+    return storage_message(err, "Filen kunne ikke skrives")
 
 
 def _sqlite_message(reason: str, folder: Path | None = None) -> str:
@@ -296,19 +284,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows cannot open folders and needs no such step."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _remove_with_journals(path: Path) -> None:
-    for p in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(OSError):
-            p.unlink()
+# One implementation each, in db.files; the names stay for the restore above.
+_fsync_folder = fsync_folder
+_remove_with_journals = remove_with_journals

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db.errors import UserFacingError
-from jobraad.cli import EXIT_OK, EXIT_REFUSED, check_new_passphrase, db_option, open_db, read_passphrase
+from jobraad.cli import EXIT_OK, EXIT_REFUSED, check_new_passphrase, db_option, force_option, open_db, read_passphrase
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -50,6 +50,7 @@ def register(sub: Any) -> None:
     )
     db_option(p)
     p.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv kopien til denne fil")
+    force_option(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
@@ -72,6 +73,7 @@ def register(sub: Any) -> None:
     p.add_argument("--verify", action="store_true", help="kontrollér, at ingen post er ændret eller fjernet")
     p.add_argument("-o", "--output", type=Path, metavar="FIL", help="eksportér logbogen til denne CSV-fil")
     p.add_argument("--cpr", metavar="CPR", help="kun posterne om borgeren med dette CPR-nummer")
+    force_option(p)
     p.set_defaults(func=cmd_audit)
 
 
@@ -105,12 +107,10 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from jobraad.backup import automatic_backup, make_backup
 
-    if args.output is not None and args.output.exists():
-        raise UserFacingError(f"Der findes allerede en fil her: {args.output}. Vælg et andet navn.")
     database = open_db(args.db)
     try:
         if args.output is not None:
-            written = make_backup(database, args.output, detail="sikkerhedskopi (kommandolinje)")
+            written = make_backup(database, args.output, detail="sikkerhedskopi (kommandolinje)", replace=args.force)
         else:
             written_or_none = automatic_backup(database, force=True)
             assert written_or_none is not None  # forced
@@ -153,7 +153,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 )
                 status = EXIT_REFUSED
         if args.output is not None:
-            count = audit.export_audit(database, args.output, args.cpr)
+            count = audit.export_audit(database, args.output, args.cpr, replace=args.force)
             print(f"{count} logposter er skrevet til {args.output}")
     finally:
         database.close()
