@@ -357,27 +357,33 @@ def _clean_entry(entry: Path) -> Path | None:
     try:
         try:
             raw = entry.read_bytes()
-        except FileNotFoundError:
-            return None  # its write ended meanwhile
         except OSError:
-            return None
+            return None  # its write ended meanwhile, or it cannot be read now: next time
         tmp = Path(os.fsdecode(raw)) if raw else None
-        removed = None
-        if tmp is not None and _is_temp_file(tmp):
-            remove_with_journals(tmp)
-            removed = tmp
-        with contextlib.suppress(OSError):
-            entry.unlink()
+        done, removed = _remove_leftover(tmp)
+        if done:
+            with contextlib.suppress(OSError):
+                entry.unlink()
         return removed
     finally:
         lock.release()
 
 
-def _is_temp_file(path: Path) -> bool:
-    """Only a regular file named like the writer's temporary files is ever removed."""
-    if not (path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)):
-        return False
+def _remove_leftover(tmp: Path | None) -> tuple[bool, Path | None]:
+    """Remove one recorded temporary file. Returns (whether its entry is done with, what was removed).
+    Only a regular file named like the writer's temporary files is ever removed. One on a folder
+    that cannot be reached now (a network drive that is not connected) is tried again next time."""
+    if tmp is None or not (tmp.name.startswith(".") and tmp.name.endswith(TEMP_SUFFIX)):
+        return True, None
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        st = os.lstat(tmp)
+    except FileNotFoundError:
+        return tmp.parent.is_dir(), None  # gone already; or its folder is away for now
     except OSError:
-        return False
+        return False, None
+    if not stat.S_ISREG(st.st_mode):
+        return True, None
+    remove_with_journals(tmp)
+    if os.path.lexists(tmp):
+        return False, None
+    return True, tmp

@@ -315,6 +315,20 @@ def test_a_killed_export_is_cleaned_up_when_the_window_starts(
     assert list(out.iterdir()) == []
 
 
+def test_a_leftover_on_a_folder_that_is_away_is_removed_when_it_is_back(closed_db: Path, tmp_path: Path) -> None:
+    share = tmp_path / "netværksdrev"
+    share.mkdir()
+    _killed(["audit", "--db", str(closed_db), "-o", str(share / "log.csv")])
+    away = share.rename(tmp_path / "afbrudt")  # the network drive is not connected at the next start
+
+    assert main(["list", "--db", str(closed_db)]) == 0
+    assert len(list(away.iterdir())) == 1  # could not be reached: not forgotten either
+
+    away.rename(share)
+    assert main(["list", "--db", str(closed_db)]) == 0
+    assert list(share.iterdir()) == []
+
+
 def test_a_write_still_running_elsewhere_is_left_alone(tmp_path: Path) -> None:
     from db.files import staged
     from jobraad.outputs import clean_leftovers, rules_for
