@@ -124,3 +124,32 @@ def test_dossier_saved_onto_the_database_is_refused(
         assert preview.save_as() is None
     assert REFUSED in _warned(warning)
     _still_whole(db_path, before, database)
+
+
+def test_team_export_asks_before_replacing_a_file_whose_name_it_completed(
+    qtbot: QtBot, window: MainWindow, database: Database, tmp_path: Path
+) -> None:
+    from ui.dialogs.team_export import export_dialog
+
+    typed = tmp_path / "rapport"  # Qt asked about "rapport"; the export goes to "rapport.xlsx"
+    existing = tmp_path / "rapport.xlsx"
+    existing.write_bytes(b"last year's report")
+    tasks: list = []  # type: ignore[type-arg]
+    for answer in (QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes):
+        with (
+            patch.object(FormDialog, "exec", lambda d: _accept(d)),
+            patch.object(QFileDialog, "getSaveFileName", return_value=(str(typed), "")),
+            patch.object(QMessageBox, "question", return_value=answer) as question,
+            patch.object(QMessageBox, "information") as information,
+            patch.object(QMessageBox, "warning") as warning,
+        ):
+            started = len(tasks)
+            export_dialog(database, window, tasks)
+            exported = len(tasks) > started
+            if exported:
+                qtbot.waitUntil(lambda: information.called or warning.called, timeout=10_000)
+        assert question.called and "rapport.xlsx findes allerede" in question.call_args.args[2]
+        assert not warning.called
+        if answer == QMessageBox.StandardButton.No:
+            assert existing.read_bytes() == b"last year's report" and not exported
+    assert existing.read_bytes().startswith(b"PK")  # replaced by the new workbook

@@ -75,11 +75,12 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
     if path.suffix.lower() != f".{fmt}":
         path = path.with_name(path.name + f".{fmt}")
     # Qt's dialog asked before replacing the file it returned; a name we completed was not asked about.
-    replace = path == Path(target) or (path.exists() and _may_replace(parent, path))
+    if path != Path(target) and path.exists() and not _may_replace(parent, path):
+        return
 
     def work(progress: Progress) -> Path:
         progress(0, 1)
-        team_export.export_summary(database, path, fmt, period, per_citizen=chosen["per_citizen"], replace=replace)
+        team_export.export_summary(database, path, fmt, period, per_citizen=chosen["per_citizen"], replace=True)
         progress(1, 1)
         return path
 
