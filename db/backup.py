@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import logging
 import os
 import shutil
@@ -45,18 +44,18 @@ from db.errors import (
     WrongPassphraseError,
     sqlite_code,
 )
-from db.lockfile import FileLock, lock_descriptor, open_for_lock
-from db.session import (
-    SIDE_SUFFIXES,
+from db.files import (
+    SQLITE_SIDE_SUFFIXES,
     TEMP_SUFFIX,
-    CipherKey,
-    Database,
-    _probe,
-    open_locked,
-    quote_passphrase,
-    storage_error,
+    OutputRules,
+    fsync_folder,
+    remove_with_journals,
+    staged,
+    storage_message,
     temp_name_prefix,
 )
+from db.lockfile import FileLock, lock_descriptor, open_for_lock
+from db.session import CipherKey, Database, _probe, open_locked, quote_passphrase, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +65,7 @@ KEPT_MARK = ".før-gendannelse-"
 
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
+_BACKUP_FAILED = "Sikkerhedskopien kunne ikke gemmes"
 
 
 class BackupRefusedError(UserFacingError):
@@ -83,33 +81,32 @@ class RestoreResult:
 # --- making a backup -------------------------------------------------------------------------
 
 
-def backup_to(database: Database, dest: Path, progress: Progress | None = None) -> Path:
-    """Write an encrypted copy of the open database to `dest` (replacing a file there).
+def backup_to(
+    database: Database,
+    dest: Path,
+    progress: Progress | None = None,
+    *,
+    rules: OutputRules | None = None,
+    replace: bool = False,
+) -> Path:
+    """Write an encrypted copy of the open database to `dest`, through the one writer
+    (`db.files.staged`): never over the database itself or a file `rules` protects, over
+    another existing file only with `replace`. Without `rules`, the database is protected.
 
-    Raises `StorageError` with a Danish message if the copy cannot be written;
-    then nothing is left at `dest` or beside it. Waits for a pending integrity check:
-    a damaged file is never copied over a good backup.
+    Raises `OutputRefusedError`, or `StorageError` with a Danish message if the copy cannot
+    be written; then nothing is left at `dest` or beside it. Waits for a pending integrity
+    check: a damaged file is never copied over a good backup.
     """
     database.ensure_writable()
     dest = Path(dest)
+    rules = rules or OutputRules(database=database.path)
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(dest), suffix=TEMP_SUFFIX, dir=dest.parent)
-        os.close(fd)
     except OSError as err:
-        raise StorageError(_storage_message(err)) from None
-    tmp = Path(tmp_name)
-    try:
+        raise StorageError(storage_message(err, _BACKUP_FAILED)) from None
+    # The temporary name keeps `temp_name_prefix`: rotation also removes stale ones by it.
+    with staged(dest, rules, replace=replace, what=_BACKUP_FAILED, temp_prefix=temp_name_prefix(dest)) as tmp:
         _copy_pages(database, tmp, progress)
-        _fsync(tmp)
-        os.replace(tmp, dest)
-        _fsync_folder(dest.parent)
-    except OSError as err:
-        _remove_with_journals(tmp)
-        raise StorageError(_storage_message(err)) from None
-    except BaseException:
-        _remove_with_journals(tmp)
-        raise
     log.info("backup written")
     return dest
 
@@ -299,7 +296,7 @@ def _keep_aside(db_path: Path, now: dt.datetime) -> Path | None:
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
         os.replace(wal, kept.with_name(kept.name + "-wal"))
-    for suffix in SIDE_SUFFIXES:
+    for suffix in SQLITE_SIDE_SUFFIXES:
         if suffix != "-wal":
             with contextlib.suppress(FileNotFoundError):
                 db_path.with_name(db_path.name + suffix).unlink()
@@ -310,17 +307,7 @@ def _keep_aside(db_path: Path, now: dt.datetime) -> Path | None:
 
 
 def _storage_message(err: OSError) -> str:
-    if err.errno in _DISK_FULL:
-        return "Der er ikke plads nok på disken til sikkerhedskopien. Frigør plads, og prøv igen. Intet er ændret."
-    if err.errno in _NO_ACCESS:
-        return (
-            "Mappen er skrivebeskyttet, eller du har ikke adgang til den. Vælg en anden mappe til "
-            "sikkerhedskopier. Intet er ændret."
-        )
-    if err.errno == errno.ENOENT:
-        return "Mappen findes ikke (længere). Vælg en anden mappe til sikkerhedskopier. Intet er ændret."
-    reason = f" ({err.strerror})" if err.strerror else ""
-    return f"Filen kunne ikke skrives{reason}. Intet er ændret."
+    return storage_message(err, "Filen kunne ikke skrives")
 
 
 def _sqlite_message(err: BaseException, path: Path) -> str:
@@ -338,19 +325,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); Windows cannot open folders and needs no such step."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _remove_with_journals(path: Path) -> None:
-    for p in (path, *(path.with_name(path.name + s) for s in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(OSError):
-            p.unlink()
+# One implementation each, in db.files; the names stay for the restore above.
+_fsync_folder = fsync_folder
+_remove_with_journals = remove_with_journals

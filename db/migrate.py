@@ -20,7 +20,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from db.errors import NotADatabaseError, SchemaTooNewError, StorageError
-from db.session import TEMP_SUFFIX, Database, temp_name_prefix
+from db.files import TEMP_SUFFIX, temp_name_prefix
+from db.session import Database
 
 log = logging.getLogger(__name__)
 

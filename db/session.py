@@ -53,6 +53,7 @@ from db.errors import (
     WrongPassphraseError,
     sqlite_code,
 )
+from db.files import SQLITE_SIDE_SUFFIXES, TEMP_SUFFIX, temp_name_prefix
 from db.lockfile import FileLock, cannot_lock_message, lock_descriptor, remove_legacy_lock_file
 
 __all__ = [
@@ -83,15 +84,6 @@ KEY_BYTES = 32
 #: Below this much free space a file is not opened or created: SQLite needs 32 KB for the
 #: WAL index alone, and a write that fails halfway is worse than a clear refusal.
 MIN_FREE_BYTES = 1024 * 1024
-#: Side files SQLite keeps beside the database, by suffix.
-SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
-#: A restore or a migration backup writes `.<name>.<random>.tmp` beside the file first.
-TEMP_SUFFIX = ".tmp"
-
-
-def temp_name_prefix(dest: Path) -> str:
-    """Temporary files for `dest` start with this (so a killed write's leftovers can be found)."""
-    return f".{dest.name}."
 
 
 @dataclass(frozen=True)
@@ -649,7 +641,7 @@ def _tidy_beside(path: Path) -> None:
     changed is left as it is."""
     remove_legacy_lock_file(path)
     if os.name == "posix":
-        for p in (path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)):
+        for p in (path, *(path.with_name(path.name + s) for s in SQLITE_SIDE_SUFFIXES)):
             with contextlib.suppress(OSError):
                 if p.stat().st_mode & 0o077:
                     os.chmod(p, 0o600)
@@ -719,6 +711,6 @@ def _cannot_create(path: Path, err: OSError) -> str:
 
 
 def _remove_quietly(path: Path) -> None:
-    for p in (path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)):
+    for p in (path, *(path.with_name(path.name + s) for s in SQLITE_SIDE_SUFFIXES)):
         with contextlib.suppress(OSError):
             p.unlink()

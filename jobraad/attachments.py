@@ -21,7 +21,6 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +30,7 @@ from db.session import Database
 from jobraad import audit
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import UserFacingError
+from jobraad.outputs import check_output, rules_for, write_output
 
 __all__ = [
     "ALLOWED",
@@ -269,18 +269,15 @@ def remove_attachment(database: Database, attachment_id: int) -> None:
         audit.record(session, audit.Action.CHANGE, citizen_id, "bilag fjernet")
 
 
-def export_attachment(database: Database, attachment_id: int, dest: Path) -> None:
-    """Save a copy of the attachment where the user chose ("Gem som…"), atomically.
+def export_attachment(database: Database, attachment_id: int, dest: Path, *, replace: bool = False) -> None:
+    """Save a copy of the attachment where the user chose ("Gem som…") through the one
+    writer: an existing file only with `replace`, never the database (`OutputRefusedError`).
     If writing fails, `StorageError` is raised and the export is not logged."""
+    rules = rules_for(database)
+    check_output(Path(dest), rules, replace=replace)
     with database.transaction() as session:
         attachment = _get(session, attachment_id)
         data = attachment.data
         audit.record(session, audit.Action.EXPORT, attachment.citizen_id, "bilag")
-
-        def write(fh: BinaryIO) -> None:
-            fh.write(data)
-
-        from jobraad.pdf import write_atomically  # imports ReportLab: only when saving a copy
-
         # Written last inside the transaction: if writing fails, the log entry rolls back.
-        write_atomically(Path(dest), write)
+        write_output(Path(dest), data, rules, replace=replace)

@@ -19,7 +19,6 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from db.models import AuditEntry, Citizen
 from db.session import Database
 from jobraad import cpr as cpr_numbers
 from jobraad.errors import UserFacingError
+from jobraad.outputs import check_output, rules_for, write_output
 
 
 class Action:
@@ -259,12 +259,14 @@ def audit_rows(session: Session, citizen_cpr: str | None = None) -> list[tuple[s
     return rows
 
 
-def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None) -> int:
+def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None, *, replace: bool = False) -> int:
     """Write the log (or the entries about one citizen, who may ask to see them) as CSV
     for Excel: UTF-8 with BOM, semicolons, nothing a spreadsheet would run as a
-    formula. The export is logged. Returns the number of entries written."""
-    from jobraad.pdf import write_atomically
-
+    formula. The export is logged. Returns the number of entries written.
+    Through the one writer: an existing file only with `replace`, never the database
+    (`OutputRefusedError`, checked before the log is read)."""
+    rules = rules_for(database)
+    check_output(Path(dest), rules, replace=replace)
     with database.reading() as session:
         rows = audit_rows(session, citizen_cpr)
         citizen_id = _citizen_by_cpr(session, citizen_cpr)[0] if citizen_cpr is not None else None
@@ -272,12 +274,7 @@ def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None)
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_HEADER)
     writer.writerows([_cell(value) for value in row] for row in rows)
-    data = text.getvalue().encode("utf-8-sig")
-
-    def build(fh: BinaryIO) -> None:
-        fh.write(data)
-
-    write_atomically(Path(dest), build)
+    write_output(Path(dest), text.getvalue().encode("utf-8-sig"), rules, replace=replace)
     with database.transaction() as session:
         record(session, Action.EXPORT, citizen_id, "logbog om borgeren" if citizen_id is not None else "logbog")
     return len(rows)

@@ -22,9 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.backup import TEMP_SUFFIX, Progress, backup_to, restore_file, temp_name_prefix
+from db.backup import Progress, backup_to, restore_file, temp_name_prefix
+from db.files import TEMP_SUFFIX
 from db.session import Database
 from jobraad import audit
+from jobraad.outputs import rules_for
 from jobraad.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -118,10 +120,17 @@ def backup_due(database: Database, now: dt.datetime | None = None, folder: Path 
 
 
 def make_backup(
-    database: Database, dest: Path, *, detail: str = "sikkerhedskopi", progress: Progress | None = None
+    database: Database,
+    dest: Path,
+    *,
+    detail: str = "sikkerhedskopi",
+    progress: Progress | None = None,
+    replace: bool = False,
 ) -> Path:
-    """An encrypted backup of the open database at `dest`, logged."""
-    written = backup_to(database, dest, progress)
+    """An encrypted backup of the open database at `dest`, logged. Through the one writer
+    (`jobraad.outputs`): an existing file only with `replace`, never the database, a file in
+    the backup folder or a `.jobraad` file (`OutputRefusedError`)."""
+    written = backup_to(database, dest, progress, rules=rules_for(database), replace=replace)
     with database.transaction() as session:
         audit.record(session, audit.Action.BACKUP, None, detail)
     return written

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,11 +20,11 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.errors import StorageError
 from db.models import Citizen, Deadline, Meeting
 from db.session import Database
 from jobraad import audit
 from jobraad.caseload import due_items
+from jobraad.outputs import check_output, rules_for, write_output
 from jobraad.visitation import GROUP_DEADLINES, DeadlineRule, DueItem
 from jobraad.vocab import MEETING_LABELS
 
@@ -198,37 +196,21 @@ def _calendar(entries: list[_Entry], stamp: dt.datetime) -> bytes:
     return bytes(cal.to_ical())
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`: the old
-    file stays whole if anything fails, and no half-written file is left behind."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise StorageError(f"Kalenderen kan ikke gemmes i {path.parent} ({err.strerror}).") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"Kalenderen kan ikke gemmes som {path.name} ({err.strerror}).") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def export_ics(database: Database, path: Path, today: dt.date | None = None, *, names: bool = True) -> int:
+def export_ics(
+    database: Database, path: Path, today: dt.date | None = None, *, names: bool = True, replace: bool = False
+) -> int:
     """Write the active caseload's deadlines, reminders and coming meetings to `path`
     as an .ics file; with `names=False` only initials. Returns the number of events.
+    Through the one writer: an existing file only with `replace`, never the database
+    (`OutputRefusedError`).
 
     The export is logged once for the caseload and once per citizen in the file
     (a citizen may ask who has seen their data), with the detail "kalender".
     """
     today = today or dt.date.today()
     path = Path(path)
+    rules = rules_for(database)
+    check_output(path, rules, replace=replace)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with database.transaction() as session:
         entries, included = _entries(session, today, names)
@@ -236,5 +218,5 @@ def export_ics(database: Database, path: Path, today: dt.date | None = None, *, 
         for citizen_id in sorted(included):
             audit.record(session, audit.Action.EXPORT, citizen_id, "kalender")
         # Written last inside the transaction: if writing fails, the log entries roll back.
-        _write_atomically(path, _calendar(entries, stamp))
+        write_output(path, _calendar(entries, stamp), rules, replace=replace, what="Kalenderen kunne ikke gemmes")
     return len(entries)

@@ -79,6 +79,16 @@ def db_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
     )
 
 
+def force_option(parser: argparse.ArgumentParser) -> None:
+    """`--force`: a command that writes a file may replace an existing one (never the database,
+    a backup or another `.jobraad` file: see `jobraad.outputs`)."""
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="erstat filen, hvis den findes (aldrig databasen, en sikkerhedskopi eller en .jobraad-fil)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="jobraad",
@@ -196,9 +206,12 @@ def check_new_passphrase(passphrase: str) -> None:
 
 
 def open_db(path: Path) -> Database:
-    """Open the file with the passphrase from the environment or the terminal."""
+    """Open the file with the passphrase from the environment or the terminal (after removing
+    what a killed export or backup left behind: `jobraad.outputs.clean_leftovers`)."""
     from db.session import open_database  # SQLAlchemy: imported by the commands, not before the window
+    from jobraad.outputs import clean_leftovers
 
+    clean_leftovers()
     return open_database(path, read_passphrase())
 
 

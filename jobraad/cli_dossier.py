@@ -1,6 +1,6 @@
 """Command-line commands for the dossier feature (registered by jobraad.cli).
 
-jobraad dossier CPR --db STI -o FIL.pdf [--meeting dd-mm-åååå] [--uden-bilag]
+jobraad dossier CPR --db STI -o FIL.pdf [--meeting dd-mm-åååå] [--uden-bilag] [--force]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from jobraad.errors import UserFacingError
 
 def register(sub: Any) -> None:
     """Add this feature's sub-commands to the `jobraad` parser."""
-    from jobraad.cli import db_option
+    from jobraad.cli import db_option, force_option
 
     p = sub.add_parser(
         "dossier",
@@ -32,6 +32,7 @@ def register(sub: Any) -> None:
         help="mødedato i rehabiliteringsteamet (standard: borgerens næste møde i sagen)",
     )
     p.add_argument("--uden-bilag", action="store_true", help="udelad de vedhæftede dokumenter")
+    force_option(p)
     p.set_defaults(func=cmd_dossier)
 
 
@@ -55,7 +56,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     try:
         citizen_id = find_citizen_by_cpr(database, args.cpr)
         options = DossierOptions(meeting_date=meeting, include_appendices=not args.uden_bilag)
-        info = build_dossier(database, citizen_id, output, options=options)
+        info = build_dossier(database, citizen_id, output, options=options, replace=args.force)
     finally:
         database.close()
     appendices = "1 bilag" if info.appendices == 1 else f"{info.appendices} bilag"

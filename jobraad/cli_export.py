@@ -1,11 +1,12 @@
 """Command-line commands for the team-lead summaries (registered by jobraad.cli):
 
-    jobraad export --db STI [--format xlsx|csv|pdf] [--from DATO --to DATO] [--per-citizen] -o FIL
-    jobraad merge FIL... -o FIL [--format xlsx|csv|pdf]
+    jobraad export --db STI [--format xlsx|csv|pdf] [--from DATO --to DATO] [--per-citizen] -o FIL [--force]
+    jobraad merge FIL... -o FIL [--format xlsx|csv|pdf] [--force]
 
 Without dates the period is the current calendar year; without --format the format
 follows the output file's extension. Refusals (bad date, unknown format, summaries of
-different periods or goals) exit with status 2 and a Danish message.
+different periods or goals, an existing output without --force, the database, a backup or
+a .jobraad file as output) exit with status 2 and a Danish message.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from jobraad.cli import EXIT_OK, db_option, open_db
+from jobraad.cli import EXIT_OK, db_option, force_option, open_db
 
 #: The values of `team_export.ExportFormat`, here so that building the parser (also when the
 #: window starts) does not import the export; a test keeps the two equal.
@@ -41,6 +42,7 @@ def register(sub: Any) -> None:
         help="tag en række pr. borger med (pseudonymiseret id; aldrig CPR, navn eller fritekst)",
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL", help="filen, der skal gemmes")
+    force_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -52,6 +54,7 @@ def register(sub: Any) -> None:
     p.add_argument("files", type=Path, nargs="+", metavar="FIL", help="opgørelser (xlsx eller csv)")
     p.add_argument("--format", choices=formats, help="filformat (standard: efter filnavnets endelse)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL", help="den samlede opgørelse")
+    force_option(p)
     p.set_defaults(func=cmd_merge)
 
 
@@ -62,7 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     period = period_from_texts(args.date_from, args.date_to)
     database = open_db(args.db)
     try:
-        summary = export_summary(database, args.output, fmt, period, per_citizen=args.per_citizen)
+        summary = export_summary(database, args.output, fmt, period, per_citizen=args.per_citizen, replace=args.force)
     finally:
         database.close()
     print(f"Teamopgørelsen er gemt: {args.output} ({summary.meta.period.label}, {summary.population.display} borgere)")
@@ -70,10 +73,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from jobraad.outputs import check_output, clean_leftovers, rules_for
     from jobraad.team_export import ExportFormat, format_for_path, merge_summaries, write_summary
 
     fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
+    clean_leftovers()
+    rules = rules_for(None, inputs=args.files)  # no database here; the merged files are never replaced
+    check_output(args.output, rules, replace=args.force)
     merged = merge_summaries(args.files)
-    write_summary(merged, args.output, fmt)
+    write_summary(merged, args.output, fmt, rules=rules, replace=args.force)
     print(f"{len(args.files)} opgørelser ({merged.meta.caseworkers} jobrådgivere) er lagt sammen: {args.output}")
     return EXIT_OK

@@ -16,6 +16,7 @@ from jobraad.cli import (
     ask_passphrase,
     check_new_passphrase,
     db_option,
+    force_option,
     open_db,
     passphrase_from_env,
     read_passphrase,
@@ -57,6 +58,7 @@ def register(sub: Any) -> None:
     )
     db_option(p)
     p.add_argument("-o", "--output", type=Path, metavar="FIL", help="skriv kopien til denne fil")
+    force_option(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
@@ -79,6 +81,7 @@ def register(sub: Any) -> None:
     p.add_argument("--verify", action="store_true", help="kontrollér, at ingen post er ændret eller fjernet")
     p.add_argument("-o", "--output", type=Path, metavar="FIL", help="eksportér logbogen til denne CSV-fil")
     p.add_argument("--cpr", metavar="CPR", help="kun posterne om borgeren med dette CPR-nummer")
+    force_option(p)
     p.set_defaults(func=cmd_audit)
 
 
@@ -112,12 +115,10 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from jobraad.backup import automatic_backup, make_backup
 
-    if args.output is not None and args.output.exists():
-        raise UserFacingError(f"Der findes allerede en fil her: {args.output}. Vælg et andet navn.")
     database = open_db(args.db)
     try:
         if args.output is not None:
-            written = make_backup(database, args.output, detail="sikkerhedskopi (kommandolinje)")
+            written = make_backup(database, args.output, detail="sikkerhedskopi (kommandolinje)", replace=args.force)
         else:
             written_or_none = automatic_backup(database, force=True)
             assert written_or_none is not None  # forced
@@ -160,7 +161,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 )
                 status = EXIT_REFUSED
         if args.output is not None:
-            count = audit.export_audit(database, args.output, args.cpr)
+            count = audit.export_audit(database, args.output, args.cpr, replace=args.force)
             print(f"{count} logposter er skrevet til {args.output}")
     finally:
         database.close()

@@ -82,6 +82,7 @@ from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, Read
 from jobraad.errors import UserFacingError
 from jobraad.health import ContactView, HealthNoteView, current_skaanehensyn, list_contacts, list_health_notes
 from jobraad.hours_drawing import hours_drawing
+from jobraad.outputs import check_output, rules_for, write_output
 from jobraad.pdf import (
     CONFIDENTIAL,
     FONT,
@@ -92,7 +93,6 @@ from jobraad.pdf import (
     register_fonts,
     styles,
     table_style,
-    write_pdf_atomically,
 )
 from jobraad.placements import PlacementProgress, citizen_progress
 from jobraad.records import ActivityView, MeetingView, list_activities, list_meetings
@@ -180,11 +180,18 @@ def build_dossier(
     today: dt.date | None = None,
     options: DossierOptions = DossierOptions(),
     progress: Callable[[int, int], None] | None = None,
+    replace: bool = False,
 ) -> DossierInfo:
     """Make the dossier of one citizen and write it to `out` (a binary stream, or a
-    path written atomically). Raises `CitizenNotFound` for an unknown id and
-    `StorageError` when the file cannot be written; then nothing is logged."""
+    path written by the one writer: an existing file is replaced only with `replace`, the
+    database or a backup never). Raises `CitizenNotFound` for an unknown id,
+    `OutputRefusedError` for a refused path (before any work) and `StorageError` when the
+    file cannot be written; then nothing is logged."""
     today = today or dt.date.today()
+    rules = None
+    if isinstance(out, (str, Path)):
+        rules = rules_for(database)
+        check_output(Path(out), rules, replace=replace)
     data = _gather(database, citizen_id, today, options)
     steps = 3 + len(data.appendices)
     done = 0
@@ -208,7 +215,8 @@ def build_dossier(
         audit.record(session, audit.Action.PRINT, citizen_id, "dossier")
         # Written inside the transaction: if writing fails, the log entry rolls back.
         if isinstance(out, (str, Path)):
-            write_pdf_atomically(Path(out), write)
+            assert rules is not None
+            write_output(Path(out), write, rules, replace=replace)
         else:
             write(out)
     step()

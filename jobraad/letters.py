@@ -23,7 +23,8 @@ from db.enums import DocumentSource
 from jobraad import cpr
 from jobraad.dates import format_date
 from jobraad.errors import UserFacingError
-from jobraad.pdf import MARGINS, PAGE_SIZE, escape, new_document, styles, table_style, write_pdf_atomically
+from jobraad.outputs import OutputRules, write_output
+from jobraad.pdf import MARGINS, PAGE_SIZE, escape, new_document, styles, table_style
 
 __all__ = [
     "RECIPIENT_KINDS",
@@ -244,7 +245,9 @@ def render_request_letter(request: LetterRequest) -> bytes:
     return out.getvalue()
 
 
-def save_request_letter(request: LetterRequest, path: Path) -> None:
-    """Save the letter at `path` atomically; `StorageError` if the disk refuses."""
+def save_request_letter(request: LetterRequest, path: Path, *, rules: OutputRules, replace: bool = False) -> None:
+    """Save the letter at `path` through the one writer, under `rules` (`outputs.rules_for`
+    the open database): an existing file only with `replace`. `OutputRefusedError` for a
+    refused path, `StorageError` if the disk refuses."""
     digits = _check(request)
-    write_pdf_atomically(Path(path), lambda fh: _build(request, digits, fh))
+    write_output(Path(path), lambda fh: _build(request, digits, fh), rules, replace=replace)

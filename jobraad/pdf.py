@@ -1,5 +1,6 @@
 """Shared ReportLab setup for everything jobraad prints: the embedded font, A4
-page and margins, paragraph styles, the confidentiality footer and atomic saving.
+page and margins, paragraph styles, and the confidentiality footer.
+(Saving goes through the one writer, `jobraad.outputs`.)
 
 The font is embedded (DejaVu Sans from `resources/fonts`), never one of the PDF
 base fonts: Helvetica cannot print Ş, ğ, Ł, ą or ễ, and a name must print
@@ -8,16 +9,11 @@ exactly as it is written.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
-import os
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -32,7 +28,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, TableStyle
 
-from db.errors import StorageError
 from jobraad.resources import resource
 
 __all__ = [
@@ -50,8 +45,6 @@ __all__ = [
     "register_fonts",
     "styles",
     "table_style",
-    "write_atomically",
-    "write_pdf_atomically",
 ]
 
 FONT = "JobraadSans"
@@ -250,57 +243,3 @@ def new_document(
 
 def _no_footer(_canvas: Canvas, _doc: Any) -> None:
     pass
-
-
-# --- saving ------------------------------------------------------------------------
-
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
-
-
-def _storage_message(err: OSError) -> str:
-    # The path is left out on purpose: file names often hold a citizen's name.
-    if err.errno in _DISK_FULL:
-        return "Filen kunne ikke gemmes: der er ikke plads nok på disken. Frigør plads, og prøv igen."
-    if err.errno in _NO_ACCESS:
-        return (
-            "Filen kunne ikke gemmes: mappen er skrivebeskyttet, eller du har ikke adgang til den. Vælg en anden mappe."
-        )
-    if err.errno == errno.ENOENT:
-        return "Filen kunne ikke gemmes: mappen findes ikke (længere). Vælg en anden mappe."
-    reason = f" ({err.strerror})" if err.strerror else ""
-    return f"Filen kunne ikke gemmes{reason}. Intet er ændret."
-
-
-def write_atomically(path: Path, build: Callable[[BinaryIO], None]) -> None:
-    """Let `build` write into a temporary file beside `path`, then rename it over
-    `path`. An existing file stays whole if anything fails, and no half-written
-    or temporary file is left behind. OSError becomes `StorageError`."""
-    path = Path(path)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".jobraad-", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise StorageError(_storage_message(err)) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            build(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as err:
-        _unlink_quietly(tmp)
-        raise StorageError(_storage_message(err)) from None
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-
-
-def write_pdf_atomically(path: Path, build: Callable[[BinaryIO], None]) -> None:
-    """Save a PDF that `build` writes to a binary stream; see `write_atomically`."""
-    write_atomically(path, build)
-
-
-def _unlink_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)

@@ -109,7 +109,7 @@ from jobraad.dates import InvalidDate, format_date, parse_date
 from jobraad.documentation import readiness_by_citizen
 from jobraad.errors import UserFacingError
 from jobraad.goals import POPULATION_LABELS, Goal, GoalSet, Population, RuleKind, Window, load_goals_in
-from jobraad.pdf import write_atomically
+from jobraad.outputs import OutputRules, check_output, rules_for, write_output
 from jobraad.progression import NEW_HIGH_MARGIN, RECENT_WEEKS
 from jobraad.visitation import GROUP_DEADLINES, in_target_group_2024
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
@@ -1433,48 +1433,27 @@ _FMT_DECIMAL = "#,##0.0"
 _FMT_PRECISE = "#,##0.0###"
 
 
-def _xlsx_cell(ws: Any, row: int, col: int, value: Any, fmt: str | None = None, bold: bool = False) -> Any:
-    from openpyxl.styles import Alignment, Font
-
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        text = _ILLEGAL_XML.sub("", value)
-        cell.value = text
-        cell.data_type = "s"  # never a formula, whatever it starts with
-        if text.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-        if fmt and value is not None:
-            cell.number_format = fmt
-    if isinstance(value, str) and col > 1 and (value[:1].isdigit() or value[:1] in "<x–c"):
-        cell.alignment = Alignment(horizontal="right")
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _fit_columns(ws: Any, widths: dict[int, float], cap: float = 90) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = min(cap, max(8.0, width * 1.1 + 2))
-
-
 class _SheetWriter:
-    """Writes rows and keeps track of column widths."""
+    """Writes rows into one XlsxWriter worksheet, top down, and keeps track of column widths.
+    Rows and columns are counted from 1 here, as in Excel; XlsxWriter counts from 0."""
 
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
+    def __init__(self, book: _Book, name: str) -> None:
+        self.book = book
+        self.ws = book.workbook.add_worksheet(name)
         self.row = 1
         self.widths: dict[int, float] = defaultdict(float)
 
     def put(
-        self, values: Sequence[Any], formats: Sequence[str | None] = (), bold: bool = False, measure: bool = True
+        self,
+        values: Sequence[Any],
+        formats: Sequence[str | None] = (),
+        bold: bool = False,
+        measure: bool = True,
+        size: int | None = None,
     ) -> None:
         for col, value in enumerate(values, start=1):
             fmt = formats[col - 1] if col - 1 < len(formats) else None
-            _xlsx_cell(self.ws, self.row, col, value, fmt, bold)
+            self.cell(self.row, col, value, fmt, bold, size)
             if measure and value is not None:
                 shown = value if isinstance(value, str) else _number(value, 1)
                 self.widths[col] = max(self.widths[col], len(shown))
@@ -1483,17 +1462,84 @@ class _SheetWriter:
     def skip(self) -> None:
         self.row += 1
 
+    def cell(self, row: int, col: int, value: Any, fmt: str | None, bold: bool, size: int | None = None) -> None:
+        r, c = row - 1, col - 1
+        if isinstance(value, str):
+            text = _ILLEGAL_XML.sub("", value)
+            right = col > 1 and (text[:1].isdigit() or text[:1] in "<x–c")
+            style = self.book.style(bold=bold, size=size, right=right, quote=text.startswith(_FORMULA_START))
+            if text:
+                self.ws.write_string(r, c, text, style)  # never a formula, whatever it starts with
+            elif style is not None:
+                self.ws.write_blank(r, c, None, style)  # an empty cell, as openpyxl left it
+        elif isinstance(value, bool):
+            self.ws.write_boolean(r, c, value, self.book.style(bold=bold, size=size))
+        elif isinstance(value, int | float):
+            self.ws.write_number(r, c, value, self.book.style(number=fmt, bold=bold, size=size))
+        elif value is None:
+            if bold or size:
+                self.ws.write_blank(r, c, None, self.book.style(bold=bold, size=size))
+        else:
+            raise TypeError(f"no spreadsheet cell for {type(value).__name__}")
+
+    def freeze(self, row: int, col: int) -> None:
+        """Freeze the rows above `row` and the columns left of `col` (Excel's "Frys ruder" at that cell)."""
+        self.ws.freeze_panes(row - 1, col - 1)
+
+    def filter(self, columns: int) -> None:
+        """An autofilter over the header row and the rows written below it."""
+        self.ws.autofilter(0, 0, max(1, self.row - 1) - 1, columns - 1)
+
+    def fit(self, cap: float = 90) -> None:
+        for col, width in self.widths.items():
+            self.ws.set_column(col - 1, col - 1, min(cap, max(8.0, width * 1.1 + 2)))
+
+
+class _Book:
+    """An XlsxWriter workbook built in memory (`in_memory`: no worksheet is staged as a
+    temporary file in the shared temp folder, where a plaintext copy could be left behind),
+    and its cell formats, one per combination."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        import xlsxwriter  # type: ignore[import-untyped]  # only when an XLSX is written
+
+        self.workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+        self._styles: dict[tuple[str | None, bool, int | None, bool, bool], Any] = {}
+
+    def style(
+        self,
+        *,
+        number: str | None = None,
+        bold: bool = False,
+        size: int | None = None,
+        right: bool = False,
+        quote: bool = False,
+    ) -> Any:
+        key = (number, bold, size, right, quote)
+        if not any(key):
+            return None
+        if key not in self._styles:
+            props: dict[str, Any] = {}
+            if number:
+                props["num_format"] = number
+            if bold:
+                props["bold"] = True
+            if size:
+                props["font_size"] = size
+            if right:
+                props["align"] = "right"
+            if quote:
+                props["quote_prefix"] = True
+            self._styles[key] = self.workbook.add_format(props)
+        return self._styles[key]
+
 
 def _num_or_text(value: float | int | None, display: str) -> float | int | str:
     return value if value is not None else display
 
 
-def _summary_sheet(ws: Any, s: Summary) -> None:
-    from openpyxl.styles import Font
-
-    w = _SheetWriter(ws)
-    w.put([f"Teamopgørelse – {s.meta.goal_set_name}"], measure=False)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+def _summary_sheet(w: _SheetWriter, s: Summary) -> None:
+    w.put([f"Teamopgørelse – {s.meta.goal_set_name}"], bold=True, measure=False, size=14)
     w.put([_period_line(s)], measure=False)
     w.put([_anonymity_line(s)], measure=False)
     for note in s.notes:
@@ -1563,73 +1609,59 @@ def _summary_sheet(ws: Any, s: Summary) -> None:
                 ["", _FMT_COUNT, _FMT_SHARE],
                 bold=r is t.total,
             )
-    ws.freeze_panes = ws.cell(row=header_row, column=1)
-    _fit_columns(ws, w.widths)
-    ws.sheet_view.showGridLines = False
+    w.freeze(header_row, 1)
+    w.fit()
+    w.ws.hide_gridlines(2)  # on screen and on paper
 
 
-def _data_sheet(ws: Any, rows: list[DataRow]) -> None:
-    w = _SheetWriter(ws)
+def _data_sheet(w: _SheetWriter, rows: list[DataRow]) -> None:
     w.put(["Afsnit", "Nøgle", "Tekst", "Værdi", "Nedre", "Øvre"], bold=True)
     for r in rows:
         fmt = {"share": _FMT_SHARE, "count": _FMT_COUNT, "amount": _FMT_PRECISE, "weeks": _FMT_DECIMAL}.get(r.kind)
         bound_fmt = _FMT_SHARE if r.kind == "share" else fmt
         w.put([r.section, r.key, r.label, r.value, r.low, r.high], [None, None, None, fmt, bound_fmt, bound_fmt])
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:F{max(1, w.row - 1)}"
-    _fit_columns(ws, w.widths, cap=70)
+    w.freeze(2, 1)
+    w.filter(6)
+    w.fit(cap=70)
 
 
-def _citizen_sheet(ws: Any, s: Summary) -> None:
-    w = _SheetWriter(ws)
+def _citizen_sheet(w: _SheetWriter, s: Summary) -> None:
     header = _citizen_header(s)
     w.put(header, bold=True)
     for r in s.citizens:
         w.put(_citizen_values(s, r), measure=False)
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(header)).column_letter}{max(1, w.row - 1)}"
+    w.freeze(2, 2)
+    w.filter(len(header))
     for col, title in enumerate(header, start=1):
         w.widths[col] = max(min(len(title), 30), 14)
-    _fit_columns(ws, w.widths, cap=40)
+    w.fit(cap=40)
 
 
-def _meta_sheet(ws: Any, m: Meta) -> None:
-    w = _SheetWriter(ws)
+def _meta_sheet(w: _SheetWriter, m: Meta) -> None:
     w.put(["Nøgle", "Værdi", "Forklaring"], bold=True)
     for key, label, value in _meta_rows(m):
         w.put([key, value, label])
-    ws.freeze_panes = "A2"
-    _fit_columns(ws, w.widths, cap=80)
+    w.freeze(2, 1)
+    w.fit(cap=80)
 
 
 def _xlsx_bytes(s: Summary) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None  # a new workbook has its one sheet
-    ws.title = "Opsummering"
-    _summary_sheet(ws, s)
-    _data_sheet(wb.create_sheet("Data"), _data_rows(s))
-    if s.citizens:
-        _citizen_sheet(wb.create_sheet("Borgere"), s)
-    _meta_sheet(wb.create_sheet("Metadata"), s.meta)
-    wb.properties.title = f"Teamopgørelse {s.meta.period.label}"
-    wb.properties.creator = "jobraad"
-    wb.properties.lastModifiedBy = "jobraad"
     buffer = io.BytesIO()
-    wb.save(buffer)
+    book = _Book(buffer)
+    _summary_sheet(_SheetWriter(book, "Opsummering"), s)
+    _data_sheet(_SheetWriter(book, "Data"), _data_rows(s))
+    if s.citizens:
+        _citizen_sheet(_SheetWriter(book, "Borgere"), s)
+    _meta_sheet(_SheetWriter(book, "Metadata"), s.meta)
+    book.workbook.set_properties({"title": f"Teamopgørelse {s.meta.period.label}", "author": "jobraad"})
+    book.workbook.close()
     return buffer.getvalue()
 
 
-def write_xlsx(summary: Summary, path: Path) -> None:
-    """Save the summary as XLSX (suppressed: small counts never leave as numbers)."""
-    data = _xlsx_bytes(suppress(summary))
-    write_atomically(Path(path), lambda fh: _put(fh, data))
-
-
-def _put(fh: BinaryIO, data: bytes) -> None:
-    fh.write(data)
+def write_xlsx(summary: Summary, path: Path, *, rules: OutputRules, replace: bool = False) -> None:
+    """Save the summary as XLSX (suppressed: small counts never leave as numbers), built in
+    memory and written by the one writer under `rules`."""
+    write_output(Path(path), _xlsx_bytes(suppress(summary)), rules, replace=replace)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -1665,10 +1697,9 @@ def _csv_bytes(s: Summary) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_csv(summary: Summary, path: Path) -> None:
+def write_csv(summary: Summary, path: Path, *, rules: OutputRules, replace: bool = False) -> None:
     """Save the summary as CSV for Danish Excel: semicolons, UTF-8 with BOM, CRLF (suppressed)."""
-    data = _csv_bytes(suppress(summary))
-    write_atomically(Path(path), lambda fh: _put(fh, data))
+    write_output(Path(path), _csv_bytes(suppress(summary)), rules, replace=replace)
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -1908,10 +1939,10 @@ def _pdf_build(s: Summary, out: BinaryIO) -> None:
     doc.build([KeepInFrame(width, height - 2, story, mode="shrink")])
 
 
-def write_pdf(summary: Summary, path: Path) -> None:
+def write_pdf(summary: Summary, path: Path, *, rules: OutputRules, replace: bool = False) -> None:
     """Save a one-page PDF: key figures, a bar chart of goals against results, the breakdowns."""
     suppressed = suppress(summary)
-    write_atomically(Path(path), lambda fh: _pdf_build(suppressed, fh))
+    write_output(Path(path), lambda fh: _pdf_build(suppressed, fh), rules, replace=replace)
 
 
 def format_for_path(path: Path | str) -> ExportFormat:
@@ -1926,10 +1957,15 @@ def format_for_path(path: Path | str) -> ExportFormat:
         ) from None
 
 
-def write_summary(summary: Summary, path: Path, fmt: ExportFormat | str | None = None) -> None:
-    """Save in `fmt` (default: from the file name's extension)."""
+def write_summary(
+    summary: Summary, path: Path, fmt: ExportFormat | str | None = None, *, rules: OutputRules, replace: bool = False
+) -> None:
+    """Save in `fmt` (default: from the file name's extension) through the one writer under
+    `rules` (`outputs.rules_for`: the open database, or for a merge the files merged); an
+    existing file is replaced only with `replace`."""
     fmt = ExportFormat(fmt) if fmt else format_for_path(path)
-    {ExportFormat.XLSX: write_xlsx, ExportFormat.CSV: write_csv, ExportFormat.PDF: write_pdf}[fmt](summary, Path(path))
+    writer = {ExportFormat.XLSX: write_xlsx, ExportFormat.CSV: write_csv, ExportFormat.PDF: write_pdf}[fmt]
+    writer(summary, Path(path), rules=rules, replace=replace)
 
 
 # --- the export, with its audit entry -----------------------------------------------------------
@@ -1943,12 +1979,17 @@ def export_summary(
     *,
     per_citizen: bool = False,
     as_of: dt.date | None = None,
+    replace: bool = False,
 ) -> Summary:
     """Build the anonymous summary, save it and record the export in the audit log (no
-    personal data; with `per_citizen` also one entry per citizen whose pseudonymous row left)."""
+    personal data; with `per_citizen` also one entry per citizen whose pseudonymous row left).
+    An existing file is replaced only with `replace`; the database, a backup or a `.jobraad`
+    file never (`OutputRefusedError`, before the summary is built)."""
     fmt = ExportFormat(fmt) if fmt else format_for_path(path)
+    rules = rules_for(database)
+    check_output(Path(path), rules, replace=replace)
     summary, ids = _build(database, period, as_of=as_of, per_citizen=per_citizen, goals=None, anonymous=True)
-    write_summary(summary, path, fmt)
+    write_summary(summary, path, fmt, rules=rules, replace=replace)
     with database.transaction() as session:
         audit.record(session, audit.Action.EXPORT, None, f"teamopgørelse ({fmt.value})")
         if per_citizen:

@@ -46,6 +46,18 @@ def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     logs.stop_logging()
 
 
+@pytest.fixture(autouse=True)
+def _user_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's data folder (where the journal of unfinished writes lives) is a fresh temporary
+    folder in every test, here and in the programs a test starts (XDG_DATA_HOME), never the real one."""
+    import jobraad.outputs
+
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.setattr(jobraad.outputs, "journal_folder", lambda: folder / "jobraad" / jobraad.outputs.JOURNAL_FOLDER)
+    return folder
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sagsstamme.jobraad"

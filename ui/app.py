@@ -238,6 +238,9 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     event loop ran, which the user was told about in a message box)."""
     app = make_app()
     install_error_handlers()
+    from jobraad.outputs import clean_leftovers  # light: platformdirs and the standard library
+
+    clean_leftovers()  # temporary files that a killed export or backup left behind
     # Once the first window is up (the timer fires when its event loop runs), not before:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)

@@ -552,7 +552,7 @@ class CitizenFileWidget(QWidget):
         def done(data: object) -> None:
             assert isinstance(data, bytes)
             safe = "".join(ch for ch in name if ch.isalnum() or ch in " -_").strip() or "borger"
-            preview = DossierPreview(data, f"Rehabiliteringsteam {safe} {today:%Y-%m-%d}.pdf", self)
+            preview = DossierPreview(data, f"Rehabiliteringsteam {safe} {today:%Y-%m-%d}.pdf", self.database, self)
             self.last_preview = preview
             preview.exec()
 

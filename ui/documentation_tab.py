@@ -654,6 +654,7 @@ class DocumentationTab(QWidget):
             "mark": entry.state == DocumentState.MANGLER,
         }
         from jobraad.letters import LetterRequest, save_request_letter  # ReportLab: imported when used
+        from jobraad.outputs import rules_for
 
         file = documentation.letter_subject(self.database, citizen_id)
 
@@ -681,7 +682,8 @@ class DocumentationTab(QWidget):
             target, _ = QFileDialog.getSaveFileName(self, "Gem anmodningsbrev", str(default), "PDF (*.pdf)")
             if not target:
                 raise UserFacingError("Brevet er ikke gemt (ingen fil valgt).")
-            save_request_letter(request, Path(target))
+            # Qt's save dialog has asked before replacing an existing file.
+            save_request_letter(request, Path(target), rules=rules_for(self.database), replace=True)
             if v["mark"] and entry.state == DocumentState.MANGLER:
                 documentation.set_state(
                     self.database,

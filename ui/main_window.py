@@ -607,7 +607,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            count = export_ics(self.database, Path(path), self.today)
+            # Qt's save dialog has asked before replacing an existing file.
+            count = export_ics(self.database, Path(path), self.today, replace=True)
         except UserFacingError as err:
             QMessageBox.warning(self, "Kalender", err.message)
             return

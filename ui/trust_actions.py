@@ -235,7 +235,8 @@ def export_audit_dialog(window: MainWindow) -> None:
     if not target:
         return
     try:
-        count = audit.export_audit(window.database, Path(target), str(chosen["who"]) or None)
+        # Qt's save dialog has asked before replacing an existing file.
+        count = audit.export_audit(window.database, Path(target), str(chosen["who"]) or None, replace=True)
     except UserFacingError as err:
         QMessageBox.warning(window, "Log", err.message)
         return

@@ -515,7 +515,9 @@ def test_cli_backup_and_restore(
     assert main(["backup", "--db", str(db_path), "-o", str(out)]) == 0
     assert _open_count(out) == 4
     assert main(["backup", "--db", str(db_path), "-o", str(out)]) == 2
-    assert "findes allerede" in capsys.readouterr().err
+    assert "(.jobraad). Den erstattes aldrig" in capsys.readouterr().err
+    assert main(["backup", "--db", str(db_path), "-o", str(out), "--force"]) == 2  # not even then
+    assert "(.jobraad). Den erstattes aldrig" in capsys.readouterr().err
     assert main(["backup", "--db", str(db_path)]) == 0
     assert len(list((db_path.parent / "backup").iterdir())) == 1
     assert main(["restore", str(backup_file), "--db", str(db_path)]) == 0

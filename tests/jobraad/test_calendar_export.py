@@ -16,7 +16,7 @@ from db.enums import HealthNoteKind, JournalKind, MeetingKind, Outcome, Visitati
 from db.errors import StorageError, UserFacingError
 from db.models import AuditEntry, HealthNote
 from db.session import Database
-from jobraad import audit, calendar_export, records
+from jobraad import audit, records
 from jobraad.calendar_export import export_ics, initials
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.records import DeadlineInput, JournalInput, MeetingInput
@@ -286,7 +286,7 @@ def test_a_moved_meeting_keeps_its_uid(database: Database, caseload: dict[str, i
     meeting = next(m for m in records.list_meetings(database, caseload["soeren"]) if m.starts_at > T(2026, 3, 1))
     records.update_meeting(database, meeting.meeting_id, MeetingInput(MeetingKind.SAMTALE, T(2026, 3, 12, 14, 0)))
 
-    export_ics(database, path, TODAY)
+    export_ics(database, path, TODAY, replace=True)
 
     event = by_summary(path)["Samtale – Søren Ærø"]
     assert str(event["UID"]) == before["Samtale – Søren Ærø"]
@@ -335,7 +335,7 @@ def test_an_existing_file_is_replaced_whole(database: Database, caseload: dict[s
     path = tmp_path / "jobraad.ics"
     path.write_bytes(b"old content that is much longer than nothing " * 1000)
 
-    export_ics(database, path, TODAY)
+    export_ics(database, path, TODAY, replace=True)
 
     assert len(events(path)) == 6
     assert b"old content" not in path.read_bytes()
@@ -353,12 +353,14 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(
     def no_space(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(calendar_export.os, "replace", no_space)
+    monkeypatch.setattr(os, "replace", no_space)
     with pytest.raises(StorageError) as info:
-        export_ics(database, path, TODAY)
+        export_ics(database, path, TODAY, replace=True)
 
     assert isinstance(info.value, UserFacingError)
-    assert info.value.message == "Kalenderen kan ikke gemmes som jobraad.ics (No space left on device)."
+    assert info.value.message == (
+        "Kalenderen kunne ikke gemmes: der er ikke plads nok på disken. Frigør plads, og prøv igen. Intet er ændret."
+    )
     assert path.read_bytes() == b"the previous export"
     assert sorted(p.name for p in folder.iterdir()) == ["jobraad.ics"]
     assert export_entries(database) == []  # nothing exported, nothing logged
@@ -367,7 +369,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(
 def test_a_missing_folder_is_a_storage_error(database: Database, caseload: dict[str, int], tmp_path: Path) -> None:
     path = tmp_path / "findes-ikke" / "jobraad.ics"
 
-    with pytest.raises(StorageError, match="Kalenderen kan ikke gemmes i"):
+    with pytest.raises(StorageError, match="Kalenderen kunne ikke gemmes: mappen findes ikke"):
         export_ics(database, path, TODAY)
 
     assert not path.parent.exists()
@@ -383,7 +385,7 @@ def test_a_bug_while_writing_also_removes_the_temp(
     def broken_fsync(_fd: int) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(calendar_export.os, "fsync", broken_fsync)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(RuntimeError):
         export_ics(database, folder / "jobraad.ics", TODAY)
 

@@ -595,7 +595,7 @@ def test_saved_atomically_and_nothing_left_behind(database: Database, anh: int, 
     folder.mkdir()
     target = folder / "dossier.pdf"
     target.write_bytes(b"old")
-    info = build_dossier(database, anh, target, today=TODAY)
+    info = build_dossier(database, anh, target, today=TODAY, replace=True)
     assert [p.name for p in folder.iterdir()] == ["dossier.pdf"]
     assert len(PdfReader(target).pages) == info.pages
     with pytest.raises(StorageError):

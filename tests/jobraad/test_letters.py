@@ -20,6 +20,7 @@ from db.errors import StorageError
 from jobraad import pdf
 from jobraad.errors import UserFacingError
 from jobraad.letters import LetterRefused, LetterRequest, render_request_letter, save_request_letter
+from jobraad.outputs import rules_for, write_output
 
 LAE265 = LetterRequest(
     recipient_kind="egen_laege",
@@ -183,7 +184,9 @@ def test_no_letter_without_consent() -> None:
 
 def test_no_file_without_consent(tmp_path: Path) -> None:
     with pytest.raises(LetterRefused):
-        save_request_letter(dataclasses.replace(LAE265, consent_given_on=None), tmp_path / "brev.pdf")
+        save_request_letter(
+            dataclasses.replace(LAE265, consent_given_on=None), tmp_path / "brev.pdf", rules=rules_for(None)
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -213,7 +216,7 @@ def test_unknown_recipient_kind_is_a_bug() -> None:
 
 def test_save_writes_the_letter(tmp_path: Path) -> None:
     path = tmp_path / "Anmodning LÆ 265.pdf"
-    save_request_letter(LAE265, path)
+    save_request_letter(LAE265, path, rules=rules_for(None))
     assert "Nguyễn Thị Ánh" in text_of(path.read_bytes())
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -221,7 +224,7 @@ def test_save_writes_the_letter(tmp_path: Path) -> None:
 def test_save_replaces_an_old_letter_whole(tmp_path: Path) -> None:
     path = tmp_path / "brev.pdf"
     path.write_bytes(b"old")
-    save_request_letter(SOF, path)
+    save_request_letter(SOF, path, rules=rules_for(None), replace=True)
     assert "Şükrü Ağaoğlu" in text_of(path.read_bytes())
 
 
@@ -249,7 +252,7 @@ def test_read_only_folder_gives_storage_error_and_leaves_nothing(
 
             monkeypatch.setattr(tempfile, "mkstemp", read_only)
         with pytest.raises(StorageError) as caught:
-            save_request_letter(LAE265, folder / "Nguyễn Thị Ánh.pdf")
+            save_request_letter(LAE265, folder / "Nguyễn Thị Ánh.pdf", rules=rules_for(None))
         assert "skrivebeskyttet" in caught.value.message
         assert "Nguy" not in caught.value.message
         assert list(folder.iterdir()) == []
@@ -265,7 +268,7 @@ def test_disk_full_gives_storage_error_and_leaves_no_temp_file(tmp_path: Path, m
 
     monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(StorageError) as caught:
-        save_request_letter(LAE265, path)
+        save_request_letter(LAE265, path, rules=rules_for(None))
     assert "ikke plads nok på disken" in caught.value.message
     assert "Nguy" not in caught.value.message  # the file name holds personal data
     assert list(tmp_path.iterdir()) == []
@@ -276,13 +279,13 @@ def test_a_failing_build_leaves_no_temp_file(tmp_path: Path) -> None:
         raise RuntimeError("bug in a report")
 
     with pytest.raises(RuntimeError):
-        pdf.write_pdf_atomically(tmp_path / "x.pdf", broken)
+        write_output(tmp_path / "x.pdf", broken, rules_for(None))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_folder_gives_storage_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="mappen findes ikke"):
-        save_request_letter(LAE265, tmp_path / "findes-ikke" / "brev.pdf")
+        save_request_letter(LAE265, tmp_path / "findes-ikke" / "brev.pdf", rules=rules_for(None))
 
 
 # --- the shared PDF setup -----------------------------------------------------------

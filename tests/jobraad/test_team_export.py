@@ -52,6 +52,7 @@ from jobraad.cli import PASSPHRASE_ENV, main
 from jobraad.demo import generate_demo
 from jobraad.documentation import readiness_by_citizen
 from jobraad.goals import default_goals, parse_goals, save_goals
+from jobraad.outputs import rules_for
 from jobraad.team_export import (
     Count,
     ExportFormat,
@@ -522,7 +523,8 @@ def test_suppress_is_idempotent_and_the_writers_suppress(database: Database, tmp
     assert raw.population.value == 3
     once = suppress(raw)
     assert suppress(once) == once
-    write_csv(raw, tmp_path / "a.csv")  # an exact summary given to a writer still leaves anonymous
+    # an exact summary given to a writer still leaves anonymous
+    write_csv(raw, tmp_path / "a.csv", rules=rules_for(None))
     text = (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
     assert "borgere.i_alt;Borgere i indsatsen i perioden (alle borgere);<5;1;4" in text
 
@@ -786,14 +788,14 @@ def test_formula_injection_is_neutralised(database: Database, tmp_path: Path) ->
 
 def test_empty_summary_writes_in_every_format(database: Database, tmp_path: Path) -> None:
     for fmt in ExportFormat:
-        write_summary(exact(database), tmp_path / f"tom.{fmt.value}")
+        write_summary(exact(database), tmp_path / f"tom.{fmt.value}", rules=rules_for(None))
     assert read_summary(tmp_path / "tom.xlsx").population.value == 0
     assert len(PdfReader(tmp_path / "tom.pdf").pages) == 1
 
 
 def test_unknown_extension_is_refused(tmp_path: Path, database: Database) -> None:
     with pytest.raises(team_export.UserFacingError, match=re.escape("Filtypen «.docx»")):
-        write_summary(exact(database), tmp_path / "x.docx")
+        write_summary(exact(database), tmp_path / "x.docx", rules=rules_for(None))
 
 
 # --- merge ------------------------------------------------------------------------------------------------------
@@ -840,7 +842,7 @@ def test_merge_of_three_files(tmp_path: Path) -> None:
     assert merged.table("gruppe").total.count.value == 74
     # written and read again, in every format
     for fmt in ExportFormat:
-        write_summary(merged, tmp_path / f"team.{fmt.value}")
+        write_summary(merged, tmp_path / f"team.{fmt.value}", rules=rules_for(None))
     again = read_summary(tmp_path / "team.csv")
     assert again.population.value == 74 and again.meta.caseworkers == 3
     assert again.goal(PLACEMENT_GOAL).numerator.value == 45
@@ -858,7 +860,7 @@ def test_a_merged_file_merges_again_and_the_median_is_weighted(tmp_path: Path) -
     ab = merge_summaries([a, b])
     assert ab.decision.weeks == pytest.approx((10 * 5 + 20 * 15) / 20) and ab.decision.approximate
     assert ab.decision.display == "ca. 17,5"
-    write_summary(ab, tmp_path / "ab.xlsx")
+    write_summary(ab, tmp_path / "ab.xlsx", rules=rules_for(None))
     abc = merge_summaries([tmp_path / "ab.xlsx", c])
     assert abc.meta.caseworkers == 3
     assert abc.decision.weeks == pytest.approx(17.5)
@@ -899,7 +901,7 @@ def test_merge_refuses_the_same_file_twice_a_pdf_and_a_stranger(tmp_path: Path) 
     with pytest.raises(MergeRefused, match="mere end én gang"):
         merge_summaries([a, a])
     pdf = tmp_path / "anne.pdf"
-    write_summary(read_summary(a), pdf)
+    write_summary(read_summary(a), pdf, rules=rules_for(None))
     with pytest.raises(SummaryFileError, match="PDF-opgørelser kan ikke lægges sammen"):
         merge_summaries([a, pdf])
     other = tmp_path / "andet.csv"

@@ -4,7 +4,6 @@ where the caseworker chooses (and open it in the system's PDF viewer)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
@@ -14,12 +13,14 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import UserFacingError
-from jobraad.pdf import write_pdf_atomically
+from db.session import Database
+from jobraad.outputs import rules_for, write_output
 
 
 class DossierPreview(QDialog):
-    def __init__(self, data: bytes, suggested_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, data: bytes, suggested_name: str, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.database = database  # its file (and backups) are never what "Gem som" replaces
         self.setWindowTitle("Sag til rehabiliteringsteamet")
         self.resize(980, 1000)
         self.data = data
@@ -63,13 +64,9 @@ class DossierPreview(QDialog):
         if not path:
             return None
         target = Path(path)
-        data = self.data
-
-        def write(out: BinaryIO) -> None:
-            out.write(data)
-
         try:
-            write_pdf_atomically(target, write)
+            # Qt's save dialog has asked before replacing an existing file.
+            write_output(target, self.data, rules_for(self.database), replace=True)
         except UserFacingError as err:
             QMessageBox.warning(self, "Gem", err.message)
             return None

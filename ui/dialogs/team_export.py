@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import UserFacingError
 from db.session import Database
-from jobraad import goals, team_export
+from jobraad import goals, outputs, team_export
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, Task, run_with_progress
 
@@ -74,10 +74,13 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
     path = Path(target)
     if path.suffix.lower() != f".{fmt}":
         path = path.with_name(path.name + f".{fmt}")
+    # Qt's dialog asked before replacing the file it returned; a name we completed was not asked about.
+    if path != Path(target) and path.exists() and not _may_replace(parent, path):
+        return
 
     def work(progress: Progress) -> Path:
         progress(0, 1)
-        team_export.export_summary(database, path, fmt, period, per_citizen=chosen["per_citizen"])
+        team_export.export_summary(database, path, fmt, period, per_citizen=chosen["per_citizen"], replace=True)
         progress(1, 1)
         return path
 
@@ -105,12 +108,25 @@ def merge_dialog(parent: QWidget) -> None:
     if not target:
         return
     try:
+        # The files being merged are never replaced; Qt's dialog asked before replacing another file.
+        rules = outputs.rules_for(None, inputs=[Path(f) for f in files])
+        outputs.check_output(Path(target), rules, replace=True)
         merged = team_export.merge_summaries([Path(f) for f in files])
-        team_export.write_summary(merged, Path(target))
+        team_export.write_summary(merged, Path(target), rules=rules, replace=True)
     except UserFacingError as err:
         QMessageBox.warning(parent, "Saml opgørelser", err.message)
         return
     QMessageBox.information(parent, "Saml opgørelser", f"{len(files)} opgørelser er samlet i {Path(target).name}.")
+
+
+def _may_replace(parent: QWidget, path: Path) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Gem opgørelse",
+        f"{path.name} findes allerede. Vil du erstatte den?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class GoalsEditor(QDialog):
