@@ -53,7 +53,7 @@ WARM_UP_PRINTING_MS = 1_000
 
 
 def _warm_up_printing() -> None:
-    """Import ReportLab, pypdf and openpyxl and read the embedded font in a thread, once
+    """Import ReportLab, pypdf and XlsxWriter and read the embedded font in a thread, once
     the caseload is shown: the first dossier, letter or export is then as quick as the next
     (see the benchmark's "første" row). A failure here shows again when used."""
 
@@ -64,7 +64,7 @@ def _warm_up_printing() -> None:
 
             register_fonts()
         with contextlib.suppress(Exception):
-            import openpyxl  # noqa: F401  (the team export's XLSX; about 0.1 s to import)
+            import xlsxwriter  # noqa: F401  (the team export's XLSX writer)
 
     threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
 
