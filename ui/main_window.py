@@ -64,7 +64,7 @@ def _warm_up_printing() -> None:
 
             register_fonts()
         with contextlib.suppress(Exception):
-            import xlsxwriter  # noqa: F401  (the team export's XLSX writer)
+            import xlsxwriter  # type: ignore[import-untyped]  # noqa: F401  (the team export's XLSX writer)
 
     threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
 
