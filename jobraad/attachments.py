@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from db.models import Attachment, Citizen, DocumentationItem
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import UserFacingError
 from jobraad.outputs import check_output, rules_for, write_output
@@ -85,19 +86,9 @@ class AttachmentView:
     added_at: dt.datetime
 
 
-def _format_size(size: int) -> str:
-    """'23,4 MB', '15 MB', '512 kB', '900 byte' — Danish decimal comma."""
-    if size >= _MB:
-        text = f"{size / _MB:.1f}".replace(".", ",")
-        return f"{text.removesuffix(',0')} MB"
-    if size >= 1024:
-        return f"{round(size / 1024)} kB"
-    return f"{size} byte"
-
-
 def _too_large(size: int) -> AttachmentRefused:
     return AttachmentRefused(
-        f"Filen er {_format_size(size)}; grænsen er {_format_size(MAX_ATTACHMENT_BYTES)}. "
+        f"Filen er {fmt.file_size(size)}; grænsen er {fmt.file_size(MAX_ATTACHMENT_BYTES)}. "
         "Scan den evt. igen i lavere opløsning eller i sort-hvid."
     )
 

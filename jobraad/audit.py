@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import AuditEntry, Citizen
 from db.session import Database
 from jobraad import cpr as cpr_numbers
+from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.outputs import check_output, rules_for, write_output
 
@@ -170,7 +171,7 @@ def prune_audit(session: Session, older_than: dt.date) -> int:
     removed = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= last_id)) or 0
     session.execute(delete(AuditEntry).where(AuditEntry.id <= last_id))
     newest = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
-    detail = f"{removed} logposter fra før {older_than:%d-%m-%Y} slettet; anker {anchor}"
+    detail = f"{removed} logposter fra før {fmt.date(older_than)} slettet; anker {anchor}"
     # An emptied log starts again from the anchor, so the chain never restarts from nothing.
     _append(session, newest or anchor, Action.PRUNE, None, detail)
     return removed
@@ -212,10 +213,10 @@ def _citizen_by_cpr(session: Session, citizen_cpr: str) -> tuple[int, str]:
     citizen_id = session.scalars(select(Citizen.id).where(Citizen.cpr == digits)).first()
     if citizen_id is None:
         raise UnknownCitizenError(
-            f"Der er ingen borger med CPR-nummer {cpr_numbers.format_cpr(digits)} i sagsstammen. Loggen gemmer "
+            f"Der er ingen borger med CPR-nummer {fmt.cpr(digits)} i sagsstammen. Loggen gemmer "
             "ikke CPR-numre, så poster om en slettet borger kan ikke findes ud fra nummeret. Intet er eksporteret."
         )
-    return citizen_id, cpr_numbers.format_cpr(digits)
+    return citizen_id, fmt.cpr(digits)
 
 
 def audit_rows(session: Session, citizen_cpr: str | None = None) -> list[tuple[str, str, str, str]]:
@@ -255,7 +256,7 @@ def audit_rows(session: Session, citizen_cpr: str | None = None) -> list[tuple[s
         else:
             who = f"borger nr. {cid}"
         label = ACTION_LABELS.get(entry.action, entry.action)
-        rows.append((f"{entry.at:%d-%m-%Y %H:%M:%S}", label, entry.detail, who))
+        rows.append((f"{fmt.date_time(entry.at, seconds=True)}", label, entry.detail, who))
     return rows
 
 

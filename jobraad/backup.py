@@ -26,6 +26,7 @@ from db.backup import Progress, backup_to, restore_file, temp_name_prefix
 from db.files import TEMP_SUFFIX
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.outputs import rules_for
 from jobraad.settings import get_settings
 
@@ -205,7 +206,7 @@ def restore(backup_file: Path, db_path: Path, passphrase: str, now: dt.datetime 
     try:
         made = dt.datetime.fromtimestamp(backup_file.stat().st_mtime)
         with result.database.transaction() as session:
-            audit.record(session, audit.Action.RESTORE, None, f"gendannet fra sikkerhedskopi fra {made:%d-%m-%Y %H:%M}")
+            audit.record(session, audit.Action.RESTORE, None, f"gendannet fra sikkerhedskopi fra {fmt.date_time(made)}")
     finally:
         result.database.close()
     return RestoreOutcome(kept=result.kept, restored_from=backup_file)

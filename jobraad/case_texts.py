@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db.models import CaseText, Citizen
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
 
@@ -75,7 +76,7 @@ def save_case_texts(database: Database, citizen_id: int, texts: dict[str, str]) 
     """Save several sections in one transaction; unknown sections or too long text change nothing."""
     problems = [FieldProblem(key, "Ukendt afsnit.") for key in texts if key not in SECTION_TITLES]
     problems += [
-        FieldProblem(key, f"Højst {MAX_CHARS:,} tegn (nu {len(text):,}).".replace(",", "."))
+        FieldProblem(key, f"Højst {fmt.number(MAX_CHARS, 0)} tegn (nu {fmt.number(len(text), 0)}).")
         for key, text in texts.items()
         if len(text) > MAX_CHARS
     ]

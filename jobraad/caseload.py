@@ -21,6 +21,7 @@ from db.enums import Aim, MeetingKind, Outcome, VisitationGroup
 from db.models import CaseOutcome, Citizen, Deadline, Forloeb, GoalProgress, Meeting
 from db.session import Database
 from jobraad import cpr
+from jobraad import formatting as fmt
 from jobraad.documentation import Readiness, overdue_requests, plain_rows, readiness_by_citizen
 from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import (
@@ -146,8 +147,7 @@ def _due_items(
         deadline_stmt = deadline_stmt.where(Deadline.citizen_id.in_(ids))
     for citizen_id, starts_at, kind in plain_rows(session, meeting_stmt):
         if citizen_id not in closed:
-            # kl. HH:MM, as f"{starts_at:%H:%M}" gives it, without strftime's cost
-            title = f"{MEETING_LABELS[MeetingKind(kind)]} kl. {starts_at.hour:02d}:{starts_at.minute:02d}"
+            title = f"{MEETING_LABELS[MeetingKind(kind)]} kl. {fmt.time(starts_at)}"
             result[citizen_id].append(known_due_item(starts_at.date(), title, "møde", "meetings", citizen_id))
     for citizen_id, due_on, title in plain_rows(session, deadline_stmt):
         if citizen_id not in closed:
@@ -222,7 +222,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
         age = cpr.age_on(digits, today)
         cur = current.get(citizen_id)
         active = citizen_id not in closed
-        search = " ".join((first, last, digits, cpr.format_cpr(digits), phone, phone.replace(" ", ""), notes))
+        search = " ".join((first, last, digits, fmt.cpr(digits), phone, phone.replace(" ", ""), notes))
         rows.append(
             CaseloadRow(
                 citizen_id=citizen_id,

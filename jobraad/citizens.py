@@ -17,6 +17,7 @@ from db.enums import Aim, BenefitType, Outcome, VisitationGroup
 from db.models import CaseOutcome, Citizen, Forloeb
 from db.session import Database
 from jobraad import audit, cpr
+from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -121,7 +122,7 @@ def create_citizen(database: Database, data: CitizenInput) -> int:
     digits, problems = validate(data)
     with database.transaction() as session:
         if digits and cpr_in_use(session, digits):
-            problems.append(FieldProblem("cpr", f"{cpr.format_cpr(digits)} er allerede i sagsstammen."))
+            problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} er allerede i sagsstammen."))
         if problems:
             raise ValidationFailed(problems, "Borgeren er ikke oprettet:")
         citizen = add_citizen(session, data, digits)
@@ -136,7 +137,7 @@ def update_citizen(database: Database, citizen_id: int, data: CitizenInput) -> N
         if citizen is None:
             raise CitizenNotFound()
         if digits and cpr_in_use(session, digits, except_id=citizen_id):
-            problems.append(FieldProblem("cpr", f"{cpr.format_cpr(digits)} tilhører en anden borger."))
+            problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} tilhører en anden borger."))
         if problems:
             raise ValidationFailed(problems, "Ændringerne er ikke gemt:")
         _apply(citizen, data, digits)
@@ -149,7 +150,7 @@ def input_from(citizen: Citizen) -> CitizenInput:
     return CitizenInput(
         first_name=citizen.first_name,
         last_name=citizen.last_name,
-        cpr=cpr.format_cpr(citizen.cpr),
+        cpr=fmt.cpr(citizen.cpr),
         phone=citizen.phone,
         email=citizen.email,
         address=citizen.address,
@@ -181,7 +182,7 @@ def change_group(database: Database, citizen_id: int, group: VisitationGroup, on
         current = current_forloeb(citizen)
         if current is not None and on < current.start_date:
             problems.append(
-                FieldProblem("dato", f"Datoen ligger før det nuværende forløbs start ({current.start_date:%d-%m-%Y}).")
+                FieldProblem("dato", f"Datoen ligger før det nuværende forløbs start ({fmt.date(current.start_date)}).")
             )
         if current is not None and current.group == group:
             problems.append(FieldProblem("gruppe", "Borgeren er allerede i den gruppe."))
@@ -232,7 +233,7 @@ def reopen_case(
             raise ValidationFailed([FieldProblem("status", "Sagen er ikke lukket.")], "Sagen er ikke genåbnet:")
         if on < closing.closed_on:
             raise ValidationFailed(
-                [FieldProblem("dato", f"Datoen ligger før sagen blev lukket ({closing.closed_on:%d-%m-%Y}).")],
+                [FieldProblem("dato", f"Datoen ligger før sagen blev lukket ({fmt.date(closing.closed_on)}).")],
                 "Sagen er ikke genåbnet:",
             )
         closing.reopened_on = on

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from db.errors import UserFacingError
 from jobraad import __version__, logs
+from jobraad import formatting as fmt
 from jobraad.paths import default_db_path
 
 if TYPE_CHECKING:
@@ -262,9 +263,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     import json
 
-    from jobraad import audit, cpr  # here, not at every start (python-stdnum, SQLAlchemy)
+    from jobraad import audit  # here, not at every start (python-stdnum, SQLAlchemy)
     from jobraad.caseload import load_caseload
-    from jobraad.dates import format_date
     from jobraad.vocab import AIM_LABELS, GROUP_LABELS, OUTCOME_LABELS
 
     database = open_db(args.db)
@@ -277,14 +277,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         out = [
             {
-                "cpr": cpr.format_cpr(r.cpr),
+                "cpr": fmt.cpr(r.cpr),
                 "fornavn": r.first_name,
                 "efternavn": r.last_name,
                 "alder": r.age,
                 "gruppe": GROUP_LABELS[r.group] if r.group else None,
                 "sigte": AIM_LABELS[r.aim],
                 "uger_i_forløb": r.weeks_in_forloeb,
-                "næste_frist": format_date(r.next_due.due_on) if r.next_due else None,
+                "næste_frist": fmt.date(r.next_due.due_on) if r.next_due else None,
                 "næste_frist_tekst": r.next_due.title if r.next_due else None,
                 "aktiv": r.active,
                 "afslutning": OUTCOME_LABELS[r.outcome] if r.outcome else None,
@@ -296,8 +296,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in rows:
         group = GROUP_LABELS[r.group] if r.group else f"Lukket ({OUTCOME_LABELS[r.outcome]})" if r.outcome else ""
-        due = f"{format_date(r.next_due.due_on)} {r.next_due.title}" if r.next_due else ""
-        print(f"{cpr.format_cpr(r.cpr)}  {r.name:<32}  {r.age:>3} år  {group:<24}  {due}")
+        due = f"{fmt.date(r.next_due.due_on)} {r.next_due.title}" if r.next_due else ""
+        print(f"{fmt.cpr(r.cpr)}  {r.name:<32}  {r.age:>3} år  {group:<24}  {due}")
     print(f"{len(rows)} borgere.")
     return EXIT_OK
 

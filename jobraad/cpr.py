@@ -11,6 +11,8 @@ import datetime as dt
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from jobraad import formatting as fmt
+
 
 class InvalidCpr(ValueError):
     """The text is not a CPR number; `str()` is a Danish explanation."""
@@ -33,7 +35,7 @@ def normalise(text: str) -> str:
             born = stdnum_cpr.get_birth_date(digits)
         except InvalidComponent:
             raise InvalidCpr(f"CPR-nummeret indeholder ikke en gyldig fødselsdato: «{raw}».") from None
-        raise InvalidCpr(f"CPR-nummerets fødselsdato {born:%d-%m-%Y} ligger i fremtiden.") from None
+        raise InvalidCpr(f"CPR-nummerets fødselsdato {fmt.date(born)} ligger i fremtiden.") from None
     except ValidationError:
         raise InvalidCpr(f"Ugyldigt CPR-nummer: «{raw}».") from None
 
@@ -44,16 +46,6 @@ def is_valid(text: str) -> bool:
     except InvalidCpr:
         return False
     return True
-
-
-def format_cpr(digits: str) -> str:
-    """DDMMYY-SSSS."""
-    return f"{digits[:6]}-{digits[6:]}"
-
-
-def masked(digits: str) -> str:
-    """DDMMYY-xxxx, for lists."""
-    return f"{digits[:6]}-xxxx"
 
 
 def birth_date(digits: str) -> dt.date:

@@ -1,4 +1,5 @@
-"""Dates as Danes write them: dd-mm-åååå, and ISO weeks ("uge 12")."""
+"""Dates as Danes type them: dd-mm-åååå (also with . or /) or åååå-mm-dd. Showing a date is
+`jobraad.formatting.date`."""
 
 from __future__ import annotations
 
@@ -29,17 +30,3 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise InvalidDate(f"«{text.strip()}» findes ikke i kalenderen.") from None
-
-
-def format_date(d: dt.date | None) -> str:
-    """DD-MM-ÅÅÅÅ (without strftime, which is several times slower in long lists)."""
-    return "" if d is None else f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
-
-
-def format_datetime(d: dt.datetime | None) -> str:
-    return "" if d is None else f"{d:%d-%m-%Y %H:%M}"
-
-
-def week_label(d: dt.date) -> str:
-    year, week, _ = d.isocalendar()
-    return f"uge {week}, {year}"

@@ -69,6 +69,7 @@ from db.models import (
     Placement,
 )
 from db.session import Database
+from jobraad import formatting as fmt
 from jobraad.documentation import STATEMENT_PLACEMENTS, pack_for
 from jobraad.resources import resource
 from jobraad.rulepacks import RuleItem
@@ -1477,7 +1478,7 @@ class _Builder:
         pdf.setFont("Helvetica-Bold", 14)
         pdf.drawString(72, 770, title)
         pdf.setFont("Helvetica", 11)
-        pdf.drawString(72, 745, f"Modtaget {row.received_on:%d-%m-%Y} fra {row.requested_from}")
+        pdf.drawString(72, 745, f"Modtaget {fmt.date(row.received_on)} fra {row.requested_from}")
         pdf.drawString(72, 725, self.texts["attachment_text"])
         pdf.showPage()
         pdf.save()

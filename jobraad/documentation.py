@@ -21,8 +21,8 @@ from db.enums import Aim, DocumentSource, DocumentState, PlacementKind
 from db.models import Attachment, Citizen, Consent, DocumentationItem, DocumentEvent, Forloeb, Placement
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
-from jobraad.dates import format_date
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.rulepacks import RuleItem, RulePack, default_pack_for, get_pack
 from jobraad.visitation import DueItem
@@ -171,7 +171,7 @@ def pack_for(citizen_rule_pack: str, start: dt.date | None, today: dt.date) -> t
 
 
 def _placement_label(p: Placement) -> str:
-    return f"{p.employer_name} (fra {format_date(p.start_date)})"
+    return f"{p.employer_name} (fra {fmt.date(p.start_date)})"
 
 
 def _entries(
@@ -440,7 +440,7 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
         steps.append(
             NextStep(
                 2,
-                f"Ryk {who} for «{e.title}» – ventet {format_date(e.expected_by)}, {e.days_overdue(today)} dage over",
+                f"Ryk {who} for «{e.title}» – ventet {fmt.date(e.expected_by)}, {e.days_overdue(today)} dage over",
                 e,
             )
         )
@@ -463,7 +463,7 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
     for e in open_entries:
         if e.state == DocumentState.ANMODET and not e.overdue(today):
             steps.append(
-                NextStep(4, f"Afvent «{e.title}» fra {e.requested_from} – senest {format_date(e.expected_by)}", e)
+                NextStep(4, f"Afvent «{e.title}» fra {e.requested_from} – senest {fmt.date(e.expected_by)}", e)
             )
     readiness = checklist.readiness(today)
     if readiness.ready:

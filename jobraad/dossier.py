@@ -75,9 +75,9 @@ from db.enums import ActivityKind, ContactKind, DocumentState, MeetingKind
 from db.models import Attachment, Citizen
 from db.session import Database
 from jobraad import audit, cpr
+from jobraad import formatting as fmt
 from jobraad.case_texts import SECTION_TITLES, SECTIONS, list_case_texts
 from jobraad.citizen_file import CitizenFile, read_citizen_file
-from jobraad.dates import format_date
 from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, Readiness, read_checklist
 from jobraad.errors import UserFacingError
 from jobraad.health import ContactView, HealthNoteView, current_skaanehensyn, list_contacts, list_health_notes
@@ -168,7 +168,7 @@ def find_citizen_by_cpr(database: Database, cpr_text: str) -> int:
     with database.reading() as session:
         citizen_id = session.scalars(select(Citizen.id).where(Citizen.cpr == digits)).first()
     if citizen_id is None:
-        raise UserFacingError(f"Der er ingen borger med CPR-nummer {cpr.format_cpr(digits)} i sagsstammen.")
+        raise UserFacingError(f"Der er ingen borger med CPR-nummer {fmt.cpr(digits)} i sagsstammen.")
     return citizen_id
 
 
@@ -375,32 +375,26 @@ def _read_appendix(number: int, title: str, received_on: dt.date | None, ref: At
 # --- small formatting helpers ------------------------------------------------------------------
 
 
-def _num(x: float, decimals: int = 1) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
 def _hours(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return str(round(x)) if abs(x - round(x)) < 1e-9 else _num(x)
+    return fmt.DASH if x is None else fmt.hours(x)
 
 
 def _slope(x: float | None) -> str:
-    return "—" if x is None else f"{x:+.1f} t/uge".replace(".", ",")
+    return fmt.DASH if x is None else fmt.hours_change(x)
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.0f} %"
+    return fmt.DASH if x is None else fmt.percent(x)
 
 
 def _period(start: dt.date | None, end: dt.date | None, planned_end: dt.date | None = None) -> str:
     if start is None:
         return "uden dato"
     if end is not None:
-        return f"{format_date(start)} – {format_date(end)}"
+        return f"{fmt.date(start)} – {fmt.date(end)}"
     if planned_end is not None:
-        return f"{format_date(start)} – (plan: {format_date(planned_end)})"
-    return f"fra {format_date(start)}"
+        return f"{fmt.date(start)} – (plan: {fmt.date(planned_end)})"
+    return f"fra {fmt.date(start)}"
 
 
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
@@ -865,18 +859,18 @@ class _Story:
         self.flow.append(_Heading(TITLE, self.s["cover_title"], 0, "forside", toc=False, outline="Forside"))
         self.para("Forberedende del af rehabiliteringsplanen med bilag", "cover_sub")
         self.flow.append(_Para(escape(f.name), self.s["cover_name"]))
-        self.para(f"CPR-nummer {cpr.format_cpr(f.cpr)} · {f.age} år")
+        self.para(f"CPR-nummer {fmt.cpr(f.cpr)} · {f.age} år")
         self.flow.append(Spacer(1, 8))
         language = escape(f.language) if f.language.strip() else "dansk / ikke oplyst"
         if f.interpreter_needed:
             language += " – <b>tolk nødvendig</b>"
         group = "—"
         if f.current is not None:
-            group = f"{GROUP_LABELS[f.current.group]} siden {format_date(f.current.start_date)}"
+            group = f"{GROUP_LABELS[f.current.group]} siden {fmt.date(f.current.start_date)}"
             if f.weeks_in_forloeb is not None:
                 group += f" (uge {f.weeks_in_forloeb} i forløbet)"
         if f.closed_outcome is not None:
-            group = f"Sagen er lukket {format_date(f.closed_on)}"
+            group = f"Sagen er lukket {fmt.date(f.closed_on)}"
         pack = d.checklist.pack
         pack_text = escape(pack.label) + ("" if d.checklist.pack_chosen else " – standard for perioden")
         rows = [
@@ -887,7 +881,7 @@ class _Story:
             ("Regelpakke", pack_text),
             ("Jobrådgiver", escape(d.caseworker) if d.caseworker else "<i>ikke angivet (Indstillinger)</i>"),
             ("Jobcenter", escape(d.jobcenter) or "—"),
-            ("Udskrevet", format_date(d.today)),
+            ("Udskrevet", fmt.date(d.today)),
         ]
         self.facts(rows, 66 * mm, style="cover_cell")
         self.flow.append(Spacer(1, 10))
@@ -1010,7 +1004,7 @@ class _Story:
                 [
                     escape(e.title),
                     escape(e.requested_from or SOURCE_LABELS[e.item.source]),
-                    format_date(e.received_on),
+                    fmt.date(e.received_on),
                     self._attachment_text(e),
                 ]
                 for e in received
@@ -1025,7 +1019,7 @@ class _Story:
         notes_with_conditions = [n for n in d.health_notes if n.conditions.strip()]
         if notes_with_conditions:
             latest = notes_with_conditions[0]
-            self.sub(f"Helbredsforhold ifølge sundhedskoordinatoren ({format_date(latest.note_date)})")
+            self.sub(f"Helbredsforhold ifølge sundhedskoordinatoren ({fmt.date(latest.note_date)})")
             self.text(latest.conditions)
         doctors = [
             c for c in d.contacts if c.kind in (ContactKind.EGEN_LAEGE, ContactKind.SPECIALLAEGE, ContactKind.HOSPITAL)
@@ -1047,7 +1041,7 @@ class _Story:
             self.para("Ingen skånehensyn registreret.", "grey")
         limits = next((n for n in d.health_notes if n.functional_limits.strip()), None)
         if limits is not None:
-            self.sub(f"Funktionsbegrænsninger ({format_date(limits.note_date)})")
+            self.sub(f"Funktionsbegrænsninger ({fmt.date(limits.note_date)})")
             self.text(limits.functional_limits)
 
     def _known_forsoergelse(self) -> None:
@@ -1121,7 +1115,7 @@ class _Story:
             who = f" · {note.coordinator}" if note.coordinator else ""
             parts: list[Flowable] = [
                 _Para(
-                    escape(f"{format_date(note.note_date)} · {HEALTH_NOTE_LABELS[note.kind]}{who}"),
+                    escape(f"{fmt.date(note.note_date)} · {HEALTH_NOTE_LABELS[note.kind]}{who}"),
                     ParagraphStyle("note_head", parent=self.s["h3"], keepWithNext=1),
                 )
             ]
@@ -1312,9 +1306,9 @@ class _Story:
                 [
                     escape(SOURCE_LABELS[c.source]),
                     escape(c.scope),
-                    format_date(c.given_on),
-                    format_date(c.expires_on) or "—",
-                    format_date(c.withdrawn_on) or "—",
+                    fmt.date(c.given_on),
+                    fmt.date(c.expires_on) or "—",
+                    fmt.date(c.withdrawn_on) or "—",
                 ]
                 for c in consents
             ]
@@ -1327,7 +1321,7 @@ class _Story:
             self.para("Ingen samtykker registreret.", "grey")
         if d.loose_files:
             self.sub("Øvrige filer i sagen (ikke knyttet til et dokumentationspunkt, ikke vedlagt)")
-            self.bullets([f"{name} (tilføjet {format_date(at.date())})" for name, at in d.loose_files])
+            self.bullets([f"{name} (tilføjet {fmt.date(at.date())})" for name, at in d.loose_files])
 
     def _checklist_row(self, e: ChecklistEntry) -> list[Any]:
         d = self.data
@@ -1347,7 +1341,7 @@ class _Story:
         if e.state == DocumentState.IKKE_RELEVANT and e.not_relevant_reason:
             state += f"<br/><font size=7.5>{escape(e.not_relevant_reason)}</font>"
         dates = [
-            f"{label} {format_date(value)}"
+            f"{label} {fmt.date(value)}"
             for label, value in (
                 ("Anmodet", e.requested_on),
                 ("Forventet", e.expected_by if e.state == DocumentState.ANMODET else None),
@@ -1398,7 +1392,7 @@ class _Story:
                     escape(a.title),
                     f"<font size=7.5>{escape(a.filename)}</font>"
                     + ("<br/><b>kunne ikke læses</b>" if a.kind == "broken" else ""),
-                    format_date(a.received_on) or "—",
+                    fmt.date(a.received_on) or "—",
                     str(a.pages) if a.kind != "broken" else "—",
                 ]
                 for a in d.appendices
@@ -1454,9 +1448,9 @@ def _text_paragraphs(text: str, style: ParagraphStyle) -> list[Flowable]:
 def _entry_status_line(e: ChecklistEntry, today: dt.date) -> str:
     if e.state == DocumentState.ANMODET:
         who = f" hos {e.requested_from}" if e.requested_from else ""
-        line = f"{e.title} – anmodet{who} {format_date(e.requested_on)}"
+        line = f"{e.title} – anmodet{who} {fmt.date(e.requested_on)}"
         if e.expected_by is not None:
-            line += f", forventet {format_date(e.expected_by)}"
+            line += f", forventet {fmt.date(e.expected_by)}"
         if e.overdue(today):
             line += f" (forsinket {e.days_overdue(today)} dage)"
         return line
@@ -1468,9 +1462,9 @@ def _entry_status_line(e: ChecklistEntry, today: dt.date) -> str:
 def _meeting_text(d: _Data) -> str:
     if d.meeting_date is None:
         return "ikke fastsat"
-    text = f"{_WEEKDAYS[d.meeting_date.weekday()].capitalize()} {format_date(d.meeting_date)}"
+    text = f"{_WEEKDAYS[d.meeting_date.weekday()].capitalize()} {fmt.date(d.meeting_date)}"
     if d.meeting is not None:
-        text += f" kl. {d.meeting.starts_at:%H:%M}"
+        text += f" kl. {fmt.time(d.meeting.starts_at)}"
         if d.meeting.location:
             text += f", {d.meeting.location}"
     return escape(text)
@@ -1481,8 +1475,8 @@ def _meeting_text(d: _Data) -> str:
 
 def _header_texts(d: _Data) -> tuple[str, str]:
     return (
-        f"{TITLE} · {d.file.name} · CPR {cpr.format_cpr(d.file.cpr)}",
-        f"Udskrevet {format_date(d.today)}",
+        f"{TITLE} · {d.file.name} · CPR {fmt.cpr(d.file.cpr)}",
+        f"Udskrevet {fmt.date(d.today)}",
     )
 
 
@@ -1511,9 +1505,7 @@ def _draw_appendix_pages(canvas: Canvas, d: _Data, body_pages: int) -> None:
             of = f" (side {index + 1} af {a.pages})" if a.pages > 1 else ""
             if a.kind == "pdf":
                 canvas.setPageSize((w, h))
-                _stamp(
-                    canvas, w, h, f"{a.label}{of}", f"{d.file.name} · CPR {cpr.format_cpr(d.file.cpr)}", page_no, total
-                )
+                _stamp(canvas, w, h, f"{a.label}{of}", f"{d.file.name} · CPR {fmt.cpr(d.file.cpr)}", page_no, total)
             else:
                 canvas.setPageSize(A4)
                 draw_furniture(canvas, left, right, page_no, total)
@@ -1550,7 +1542,7 @@ def _appendix_sheet(canvas: Canvas, a: _Appendix) -> None:
     caption_y = bottom + height - 10
     canvas.drawString(left, caption_y, _fit(a.label, width, FONT_BOLD, 10))
     canvas.setFont(FONT, 8)
-    received = f" · modtaget {format_date(a.received_on)}" if a.received_on else ""
+    received = f" · modtaget {fmt.date(a.received_on)}" if a.received_on else ""
     canvas.drawString(left, caption_y - 12, _fit(f"{a.filename}{received}", width, FONT, 8))
     box_top = caption_y - 20
     if a.kind == "image" and a.image is not None:

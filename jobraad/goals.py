@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from db.enums import ActivityKind, Outcome, PlacementKind
 from db.models import Setting
 from db.session import Database
+from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.resources import resource
 
@@ -378,7 +379,9 @@ class _Checker:
             self.fail(line, f"«{key}» skal være {kind}.")
             return None
         if not low <= value <= high:
-            self.fail(line, f"«{key}» skal ligge mellem {_num(low)} og {_num(high)}, ikke {_num(value)}.")
+            self.fail(
+                line, f"«{key}» skal ligge mellem {fmt.decimal(low)} og {fmt.decimal(high)}, ikke {fmt.decimal(value)}."
+            )
             return None
         return float(value)
 
@@ -557,10 +560,6 @@ class _Checker:
             window=window,
             weeks=weeks,
         )
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
 
 
 _POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")

@@ -13,8 +13,9 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Re
 from reportlab.lib.colors import Color, black, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from jobraad import formatting as fmt
 from jobraad.pdf import FONT, FONT_BOLD, rect, register_fonts
-from jobraad.progression import _EPS, ChartSeries, _hours
+from jobraad.progression import _EPS, ChartSeries
 
 _PLANNED_COLOUR = Color(0.45, 0.45, 0.45)
 _ATTENDED_COLOUR = Color(0.05, 0.22, 0.50)
@@ -125,7 +126,9 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
         y = y_of(tick)
         if tick > 0:
             drawing.add(Line(plot_left, y, plot_right, y, strokeColor=_GRID_COLOUR, strokeWidth=0.5))
-        drawing.add(String(plot_left - 4, y - 2.5, _hours(tick), fontName=FONT, fontSize=_LABEL_SIZE, textAnchor="end"))
+        drawing.add(
+            String(plot_left - 4, y - 2.5, fmt.hours(tick), fontName=FONT, fontSize=_LABEL_SIZE, textAnchor="end")
+        )
         tick += y_step
     axis_title = Group(String(0, 0, "timer pr. uge", fontName=FONT, fontSize=_LABEL_SIZE, textAnchor="middle"))
     axis_title.translate(7, plot_bottom + plot_h / 2)

@@ -30,6 +30,7 @@ from db.enums import Aim, VisitationGroup
 from db.models import Citizen
 from db.session import Database
 from jobraad import audit, cpr, dates, vocab
+from jobraad import formatting as fmt
 from jobraad.citizens import CitizenInput, add_citizen, validate
 from jobraad.errors import FieldProblem, ValidationFailed
 
@@ -266,10 +267,10 @@ def _cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         if value.time() == dt.time():
-            return f"{value:%d-%m-%Y}"
-        return f"{value:%d-%m-%Y %H:%M}"
+            return f"{fmt.date(value)}"
+        return f"{fmt.date_time(value)}"
     if isinstance(value, dt.date):
-        return f"{value:%d-%m-%Y}"
+        return f"{fmt.date(value)}"
     return str(value)
 
 
@@ -473,7 +474,7 @@ def import_citizens(database: Database, path: Path, progress: Callable[[int, int
                 found.append(
                     FieldProblem(
                         "cpr",
-                        f"CPR-nummeret {cpr.format_cpr(digits)} står både i linje {lines[0]} og linje {line}.",
+                        f"CPR-nummeret {fmt.cpr(digits)} står både i linje {lines[0]} og linje {line}.",
                         line,
                     )
                 )
@@ -487,7 +488,7 @@ def import_citizens(database: Database, path: Path, progress: Callable[[int, int
         # number in between.
         for digits in sorted(_already_stored(session, lines_of)):
             for line in lines_of[digits]:
-                problems.append(FieldProblem("cpr", f"{cpr.format_cpr(digits)} findes allerede i sagsstammen.", line))
+                problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} findes allerede i sagsstammen.", line))
         if problems:
             raise ImportRefused(sorted(problems, key=_order))
         for done, (data, digits) in enumerate(accepted, start=len(accepted) + 1):

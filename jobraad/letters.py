@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from db.enums import DocumentSource
 from jobraad import cpr
-from jobraad.dates import format_date
+from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.outputs import OutputRules, write_output
 from jobraad.pdf import MARGINS, PAGE_SIZE, escape, new_document, styles, table_style
@@ -150,7 +150,7 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
             *([f"Telefon: {escape(request.phone.strip())}"] if request.phone.strip() else []),
             *([f"E-mail: {escape(request.email.strip())}"] if request.email.strip() else []),
             "",
-            f"Dato: {format_date(request.letter_date)}",
+            f"Dato: {fmt.date(request.letter_date)}",
         ]
     )
     frame_width = PAGE_SIZE[0] - MARGINS.left - MARGINS.right
@@ -164,7 +164,7 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
         ),
     )
 
-    concerning = f"<b>Vedr.: {escape(request.citizen_name.strip())}, CPR {cpr.format_cpr(digits)}</b>"
+    concerning = f"<b>Vedr.: {escape(request.citizen_name.strip())}, CPR {fmt.cpr(digits)}</b>"
     if request.citizen_address.strip():
         concerning += "<br/>" + _lines(*request.citizen_address.splitlines())
 
@@ -187,7 +187,7 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
     else:
         legal = f"{_CONSENT_LAW}, til brug for sagen efter {_LAB}."
     consent = (
-        f"Borgeren har den {format_date(consent_on)} givet skriftligt samtykke til, at jobcentret indhenter "
+        f"Borgeren har den {fmt.date(consent_on)} givet skriftligt samtykke til, at jobcentret indhenter "
         f"disse oplysninger hos {RECIPIENT_KINDS[request.recipient_kind]} til brug for sagen. "
         "Samtykket kan eftersendes, hvis I ønsker det."
     )
@@ -225,7 +225,7 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
         Paragraph(asked, body),
         Paragraph(f"{purpose}. {legal}", body),
         Paragraph(consent, body),
-        Paragraph(f"<b>Vi beder om svar senest {format_date(request.answer_by)}.</b>", body),
+        Paragraph(f"<b>Vi beder om svar senest {fmt.date(request.answer_by)}.</b>", body),
         Paragraph(reply, body),
         Spacer(1, 6 * mm),
         signature,

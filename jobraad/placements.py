@@ -46,6 +46,7 @@ from db.enums import AbsenceReason, PlacementKind, VisitationGroup
 from db.models import CaseOutcome, Citizen, Forloeb, HoursEntry, Placement, Setting
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.citizens import _PHONE, CitizenNotFound
 from jobraad.documentation import plain_rows
 from jobraad.errors import FieldProblem, ValidationFailed
@@ -254,7 +255,7 @@ def _split(items: Iterable[str]) -> list[str]:
 
 def _too_long(problems: list[FieldProblem], field: str, value: str, limit: int) -> None:
     if len(value) > limit:
-        problems.append(FieldProblem(field, f"Højst {limit:,} tegn (nu {len(value):,}).".replace(",", ".")))
+        problems.append(FieldProblem(field, f"Højst {fmt.number(limit, 0)} tegn (nu {fmt.number(len(value), 0)})."))
 
 
 # --- dates and weeks -----------------------------------------------------------------
@@ -290,15 +291,7 @@ def _overlaps(monday: dt.date, start: dt.date, end: dt.date | None) -> bool:
 
 
 def _period_text(start: dt.date, end: dt.date | None) -> str:
-    return f"{start:%d-%m-%Y} – {end:%d-%m-%Y}" if end is not None else f"fra {start:%d-%m-%Y}"
-
-
-def _hours(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    return f"{fmt.date(start)} – {fmt.date(end)}" if end is not None else f"fra {fmt.date(start)}"
 
 
 def _is_number(x: object) -> bool:
@@ -338,7 +331,7 @@ def _placement_problems(data: PlacementInput) -> list[FieldProblem]:
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             problems.append(FieldProblem(name, "Datoen er ikke en dato."))
         elif has_start and value < start:
-            problems.append(FieldProblem(name, f"{what} ligger før startdatoen ({start:%d-%m-%Y})."))
+            problems.append(FieldProblem(name, f"{what} ligger før startdatoen ({fmt.date(start)})."))
 
     hours = data.planned_hours_per_week
     if not _is_number(hours) or not 0 <= hours <= MAX_PLANNED_HOURS_PER_WEEK:
@@ -612,7 +605,8 @@ def _week_problems(
                 bad(f"Fremmøde og fravær kan tilsammen højst være {MAX_WEEK_HOURS} timer.")
             if r.absence > r.planned:
                 bad(
-                    f"Fravær ({_hours(r.absence)} t) kan ikke være mere end de planlagte timer ({_hours(r.planned)} t)."
+                    f"Fravær ({fmt.hours(r.absence)} t) kan ikke være mere end de planlagte timer "
+                    f"({fmt.hours(r.planned)} t)."
                 )
             if r.attended > 0 and monday > this_monday:
                 bad("Ugen er ikke begyndt; skriv kun planlagte timer.")
@@ -622,7 +616,7 @@ def _week_problems(
             bad("Ukendt årsag til fravær.")
         observation = r.observation.strip() if isinstance(r.observation, str) else ""
         if len(observation) > OBSERVATION_MAX_CHARS:
-            limit, now = _thousands(OBSERVATION_MAX_CHARS), _thousands(len(observation))
+            limit, now = fmt.number(OBSERVATION_MAX_CHARS, 0), fmt.number(len(observation), 0)
             bad(f"Observationen må højst være {limit} tegn (nu {now}).")
     return problems
 

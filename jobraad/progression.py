@@ -39,6 +39,7 @@ from enum import StrEnum
 from typing import Any
 
 from db.enums import AbsenceReason, VisitationGroup
+from jobraad import formatting as fmt
 
 __all__ = [
     "NEW_HIGH_MARGIN",
@@ -430,22 +431,6 @@ def _progression(
 # --- signals -------------------------------------------------------------------------
 
 
-def _number(x: float, decimals: int = 1) -> str:
-    """Danish decimal comma."""
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
-def _percent(share: float) -> str:
-    pct = share * 100
-    if abs(pct - round(pct)) < 1e-6:
-        return f"{round(pct)} %"
-    return f"{_number(pct)} %"
-
-
-def _hours(x: float) -> str:
-    return str(round(x)) if abs(x - round(x)) < 1e-6 else _number(x)
-
-
 def signals(
     p: Progression,
     weeks: Sequence[WeekHours],
@@ -499,7 +484,7 @@ def _signals(
     elif p.slope_8 is not None and p.slope_8 >= rising_at and (p.slope_4 is None or p.slope_4 >= -_EPS):
         rise = p.slope_8
     if rise is not None:
-        per_week = f"+{_number(rise)} t/uge"
+        per_week = fmt.hours_change(rise)
         if group == VisitationGroup.GRUPPE_2:
             text = f"Timerne stiger ({per_week}) – overvej gruppe 2 → 1"
         else:
@@ -513,7 +498,7 @@ def _signals(
         found.append(
             Signal(
                 SignalKind.STABLE_LOW,
-                f"Stabilt lavt timetal trods støtte (under {_hours(thresholds.low_hours)} t/uge i {n_low} uger)"
+                f"Stabilt lavt timetal trods støtte (under {fmt.hours(thresholds.low_hours)} t/uge i {n_low} uger)"
                 " – dokumentation til fleksjob",
             )
         )
@@ -523,8 +508,8 @@ def _signals(
         found.append(
             Signal(
                 SignalKind.LOW_ATTENDANCE,
-                f"Fremmøde under {_percent(thresholds.low_attendance)}"
-                f" ({_percent(round(recent_rate, 3))} de seneste {RECENT_WEEKS} uger)",
+                f"Fremmøde under {fmt.percent(thresholds.low_attendance)}"
+                f" ({fmt.percent(recent_rate)} de seneste {RECENT_WEEKS} uger)",
             )
         )
     return found

@@ -20,6 +20,7 @@ from db.enums import ActivityKind, JournalKind, MeetingKind
 from db.models import Activity, Base, Citizen, Deadline, GoalProgress, JournalNote, Meeting
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.citizen_file import JournalView
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
 from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
@@ -155,7 +156,7 @@ def _get(session: Session, model: type[M], record_id: int, missing: str) -> M:
 
 def _too_long(problems: list[FieldProblem], field: str, value: str, limit: int) -> None:
     if len(value) > limit:
-        problems.append(FieldProblem(field, f"Højst {limit:,} tegn (nu {len(value):,}).".replace(",", ".")))
+        problems.append(FieldProblem(field, f"Højst {fmt.number(limit, 0)} tegn (nu {fmt.number(len(value), 0)})."))
 
 
 def _local_minute(value: dt.datetime) -> dt.datetime:
@@ -177,7 +178,7 @@ def _activity_problems(data: ActivityInput) -> list[FieldProblem]:
     _too_long(problems, "titel", data.title.strip(), _SHORT_TEXT)
     _too_long(problems, "udbyder", data.provider.strip(), _SHORT_TEXT)
     if data.start_date is not None and data.end_date is not None and data.end_date < data.start_date:
-        problems.append(FieldProblem("slutdato", f"Slutdatoen ligger før startdatoen ({data.start_date:%d-%m-%Y})."))
+        problems.append(FieldProblem("slutdato", f"Slutdatoen ligger før startdatoen ({fmt.date(data.start_date)})."))
     return problems
 
 
@@ -315,7 +316,7 @@ def delete_journal_note(database: Database, note_id: int) -> None:
 def journal_note_as_text(note: JournalView) -> str:
     """The note as text to paste into the municipality's case system: date, time and
     type on the first line, then the text. No CPR: the case system knows whose it is."""
-    return f"{note.written_at:%d-%m-%Y} kl. {note.written_at:%H:%M} – {JOURNAL_LABELS[note.kind]}\n\n{note.text}"
+    return f"{fmt.date(note.written_at)} kl. {fmt.time(note.written_at)} – {JOURNAL_LABELS[note.kind]}\n\n{note.text}"
 
 
 # --- meetings ----------------------------------------------------------------------
@@ -486,7 +487,7 @@ def set_goal_reached(
         if reached_on is not None:
             if reached_on < current.start_date:
                 problems.append(
-                    FieldProblem("dato", f"Datoen ligger før forløbets start ({current.start_date:%d-%m-%Y}).")
+                    FieldProblem("dato", f"Datoen ligger før forløbets start ({fmt.date(current.start_date)}).")
                 )
             elif reached_on > dt.date.today():
                 problems.append(FieldProblem("dato", "Datoen ligger i fremtiden."))

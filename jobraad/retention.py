@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from db.models import CaseOutcome, Citizen
 from db.session import Database
 from jobraad import audit
+from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound, open_outcome
 from jobraad.errors import UserFacingError
 from jobraad.settings import get_setting
@@ -90,7 +91,7 @@ def delete_citizens(database: Database, citizen_ids: Iterable[int]) -> bool:
             closed_on = closing.closed_on
             session.delete(citizen)
             session.flush()
-            audit.record(session, audit.Action.DELETE, citizen_id, f"borger slettet (lukket {closed_on:%d-%m-%Y})")
+            audit.record(session, audit.Action.DELETE, citizen_id, f"borger slettet (lukket {fmt.date(closed_on)})")
     return vacuum(database)
 
 

@@ -33,6 +33,7 @@ from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 from db.enums import Aim, DocumentSource
+from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.resources import resource
 
@@ -543,7 +544,7 @@ class _Checker:
             if valid_to < valid_from:
                 raise self.fail(
                     line("valid_to"),
-                    f"valid_to ({valid_to:%d-%m-%Y}) ligger før valid_from ({valid_from:%d-%m-%Y}).",
+                    f"valid_to ({fmt.date(valid_to)}) ligger før valid_from ({fmt.date(valid_from)}).",
                 )
         provisional = self._bool(head.get("provisional", False), "provisional", context, line)
         description = self._text(head["description"], "description", context, line)

@@ -104,8 +104,9 @@ from db.models import (
 )
 from db.session import Database
 from jobraad import __version__, audit, cpr
+from jobraad import formatting as fmt
 from jobraad.caseload import gc_paused
-from jobraad.dates import InvalidDate, format_date, parse_date
+from jobraad.dates import InvalidDate, parse_date
 from jobraad.documentation import readiness_by_citizen
 from jobraad.errors import UserFacingError
 from jobraad.goals import POPULATION_LABELS, Goal, GoalSet, Population, RuleKind, Window, load_goals_in
@@ -216,7 +217,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{format_date(self.start)} – {format_date(self.end)}"
+        return f"{fmt.date(self.start)} – {fmt.date(self.end)}"
 
     @property
     def days(self) -> int:
@@ -240,7 +241,7 @@ def period_from_texts(from_text: str | None, to_text: str | None, today: dt.date
     except InvalidDate as err:
         raise UserFacingError(str(err)) from None
     if end < start:
-        raise UserFacingError(f"Perioden slutter ({format_date(end)}) før den begynder ({format_date(start)}).")
+        raise UserFacingError(f"Perioden slutter ({fmt.date(end)}) før den begynder ({fmt.date(start)}).")
     return Period(start, end)
 
 
@@ -513,7 +514,7 @@ class Summary:
         m = self.meta
         out = []
         if m.period.end > m.as_of:
-            out.append(f"Perioden er ikke slut: tallene er opgjort pr. {format_date(m.as_of)}.")
+            out.append(f"Perioden er ikke slut: tallene er opgjort pr. {fmt.date(m.as_of)}.")
         if m.period.start < m.indsats_period.start or m.period.end > m.indsats_period.end:
             out.append(f"Perioden ligger (delvis) uden for indsatsens periode {m.indsats_period.label}.")
         if m.caseworkers > 1:
@@ -1708,7 +1709,7 @@ def write_csv(summary: Summary, path: Path, *, rules: OutputRules, replace: bool
 def _period_line(s: Summary) -> str:
     m = s.meta
     who = "1 jobrådgiver" if m.caseworkers == 1 else f"{m.caseworkers} jobrådgivere"
-    return f"Periode {m.period.label} · opgjort pr. {format_date(m.as_of)} · {who}"
+    return f"Periode {m.period.label} · opgjort pr. {fmt.date(m.as_of)} · {who}"
 
 
 def _anonymity_line(s: Summary) -> str:

@@ -33,7 +33,6 @@ __all__ = [
     "goal_label",
     "group_deadlines",
     "in_target_group_2024",
-    "iso_week_label",
     "known_due_item",
     "missing_goals",
     "urgency",
@@ -339,12 +338,3 @@ def in_target_group_2024(age: int, support_years_last10: int) -> bool:
     if not 0 <= support_years_last10 <= 10:
         raise ValueError(f"support_years_last10 must be 0–10, not {support_years_last10}")
     return 55 <= age <= 64 and support_years_last10 >= 8
-
-
-def iso_week_label(d: dt.date, with_year: bool = False) -> str:
-    """The ISO week as "uge 12", or with its ISO year as "uge 12, 2026". The ISO
-    year can differ from `d.year` around new year: 31-12-2024 is "uge 1, 2025"."""
-    iso = d.isocalendar()
-    if with_year:
-        return f"uge {iso.week}, {iso.year}"
-    return f"uge {iso.week}"

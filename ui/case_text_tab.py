@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from db.errors import UserFacingError
 from db.session import Database
 from jobraad import case_texts
+from jobraad import formatting as fmt
 from jobraad.case_texts import CaseTextView
-from jobraad.dates import format_datetime
 from ui.shortcuts import ask_about_unsaved, local_shortcut
 
 
@@ -124,7 +124,7 @@ class CaseTextTab(QWidget):
             self.status.setText(f"{len(self._edits)} afsnit er ændret og ikke gemt.")
         else:
             stamps = [v.updated_at for v in self._views if v.updated_at]
-            self.status.setText(f"Senest gemt {format_datetime(max(stamps))}" if stamps else "")
+            self.status.setText(f"Senest gemt {fmt.date_time(max(stamps))}" if stamps else "")
         self.save_button.setEnabled(bool(self._edits))
 
     @property

@@ -32,8 +32,8 @@ from db.enums import ActivityKind, ContactKind, HealthNoteKind, JournalKind, Mee
 from db.errors import UserFacingError
 from db.session import Database
 from jobraad import cpr, health, records
+from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile, JournalView, open_citizen_file
-from jobraad.dates import format_date, format_datetime, week_label
 from jobraad.visitation import GROUP_GOALS
 from jobraad.vocab import (
     ACTIVITY_LABELS,
@@ -227,7 +227,7 @@ class CitizenFileWidget(QWidget):
             "Mål for gruppen (seed 001)",
             [
                 ("Mål", lambda g: g[1]),
-                ("Nået", lambda g: format_date(g[2]) if g[2] else "—"),
+                ("Nået", lambda g: fmt.date(g[2]) if g[2] else "—"),
             ],
             on_add=lambda: None,
             on_edit=self._edit_goal,
@@ -240,8 +240,8 @@ class CitizenFileWidget(QWidget):
         self.history_model: RecordTableModel[Any] = RecordTableModel(
             [
                 ("Gruppe", lambda f: GROUP_LABELS[f.group]),
-                ("Start", lambda f: format_date(f.start_date)),
-                ("Slut", lambda f: format_date(f.end_date) or "igangværende"),
+                ("Start", lambda f: fmt.date(f.start_date)),
+                ("Slut", lambda f: fmt.date(f.end_date) or "igangværende"),
                 ("Begrundelse", lambda f: f.reason),
             ],
             self,
@@ -257,7 +257,7 @@ class CitizenFileWidget(QWidget):
         self.health_notes = RecordList(
             "Sundhedskoordinatorens notater",
             [
-                ("Dato", lambda n: format_date(n.note_date)),
+                ("Dato", lambda n: fmt.date(n.note_date)),
                 ("Type", lambda n: HEALTH_NOTE_LABELS[n.kind]),
                 ("Sundhedskoordinator", lambda n: n.coordinator),
                 ("Skånehensyn", lambda n: "; ".join(n.skaanehensyn)),
@@ -294,8 +294,8 @@ class CitizenFileWidget(QWidget):
                 ("Type", lambda a: ACTIVITY_LABELS[a.kind]),
                 ("Titel", lambda a: a.title),
                 ("Udbyder", lambda a: a.provider),
-                ("Start", lambda a: format_date(a.start_date)),
-                ("Slut", lambda a: format_date(a.end_date)),
+                ("Start", lambda a: fmt.date(a.start_date)),
+                ("Slut", lambda a: fmt.date(a.end_date)),
                 ("Resultat", lambda a: a.result),
             ],
             on_add=lambda: self._activity_dialog(None),
@@ -317,7 +317,7 @@ class CitizenFileWidget(QWidget):
         self.journal = RecordList(
             "Journalnotater (nyeste først)",
             [
-                ("Dato", lambda n: format_datetime(n.written_at)),
+                ("Dato", lambda n: fmt.date_time(n.written_at)),
                 ("Type", lambda n: JOURNAL_LABELS[n.kind]),
                 ("Notat", lambda n: n.text.splitlines()[0][:120] if n.text else ""),
             ],
@@ -342,11 +342,11 @@ class CitizenFileWidget(QWidget):
         self.meetings = RecordList(
             "Møder",
             [
-                ("Tidspunkt", lambda m: format_datetime(m.starts_at)),
-                ("Uge", lambda m: week_label(m.starts_at.date())),
+                ("Tidspunkt", lambda m: fmt.date_time(m.starts_at)),
+                ("Uge", lambda m: fmt.week(m.starts_at.date(), with_year=True)),
                 ("Type", lambda m: MEETING_LABELS[m.kind]),
                 ("Sted", lambda m: m.location),
-                ("Afgjort", lambda m: format_date(m.decided_on)),
+                ("Afgjort", lambda m: fmt.date(m.decided_on)),
                 ("Note", lambda m: m.note),
             ],
             on_add=lambda: self._meeting_dialog(None),
@@ -357,9 +357,9 @@ class CitizenFileWidget(QWidget):
         self.deadlines = RecordList(
             "Egne frister og påmindelser",
             [
-                ("Frist", lambda d: format_date(d.due_on)),
+                ("Frist", lambda d: fmt.date(d.due_on)),
                 ("Titel", lambda d: d.title),
-                ("Udført", lambda d: format_date(d.done_on) or "—"),
+                ("Udført", lambda d: fmt.date(d.done_on) or "—"),
             ],
             on_add=lambda: self._deadline_dialog(None),
             on_edit=self._deadline_dialog,
@@ -413,13 +413,13 @@ class CitizenFileWidget(QWidget):
         self.setEnabled(True)
         f = self.file
         status = (
-            f"Lukket {format_date(f.closed_on)}: {OUTCOME_LABELS[f.closed_outcome]}"
+            f"Lukket {fmt.date(f.closed_on)}: {OUTCOME_LABELS[f.closed_outcome]}"
             if f.closed_outcome
             else (GROUP_LABELS[f.current.group] if f.current else "")
         )
         self.header.setText(
             f"<h2 style='margin:0'>{escape(f.name)}</h2>"
-            f"<span style='color:#444'>CPR {cpr.format_cpr(f.cpr)} · {f.age} år · {escape(status)}</span>"
+            f"<span style='color:#444'>CPR {fmt.cpr(f.cpr)} · {f.age} år · {escape(status)}</span>"
         )
         closed = f.closed_outcome is not None
         self.close_button.setText("&Genåbn sag…" if closed else "&Luk sag…")
@@ -432,8 +432,8 @@ class CitizenFileWidget(QWidget):
     def _stamdata_html(self, f: CitizenFile) -> str:
         rows = [
             ("Navn", f.name),
-            ("CPR-nummer", cpr.format_cpr(f.cpr)),
-            ("Alder", f"{f.age} år (født {format_date(cpr.birth_date(f.cpr))})"),
+            ("CPR-nummer", fmt.cpr(f.cpr)),
+            ("Alder", f"{f.age} år (født {fmt.date(cpr.birth_date(f.cpr))})"),
             ("Telefon", f.phone),
             ("E-mail", f.email),
             ("Adresse", f.address),
@@ -457,8 +457,8 @@ class CitizenFileWidget(QWidget):
         else:
             c = f.current
             self.forloeb_info.setText(
-                f"<p><b>{GROUP_LABELS[c.group]}</b> siden {format_date(c.start_date)} ({week_label(c.start_date)})"
-                f" · {f.weeks_in_forloeb} uger i forløbet</p>"
+                f"<p><b>{GROUP_LABELS[c.group]}</b> siden {fmt.date(c.start_date)} "
+                f"({fmt.week(c.start_date, with_year=True)}) · {f.weeks_in_forloeb} uger i forløbet</p>"
             )
             self.goals.model.set_rows(
                 [(g.key, g.label, c.goals_reached.get(g.key)) for g in GROUP_GOALS.get(c.group, ())]
@@ -601,7 +601,7 @@ class CitizenFileWidget(QWidget):
         key, label, reached = goal
         if reached is None or self.citizen_id is None:
             return
-        if self._confirm(f"Fjern markeringen «{label}» (nået {format_date(reached)})?"):
+        if self._confirm(f"Fjern markeringen «{label}» (nået {fmt.date(reached)})?"):
             citizen_id = self.citizen_id
             self._try(lambda: records.set_goal_reached(self.database, citizen_id, key, None))
 
@@ -672,7 +672,7 @@ class CitizenFileWidget(QWidget):
         self._run(FormDialog("Journalnotat", fields, values, save, self))
 
     def _delete_journal(self, note: JournalView) -> None:
-        if self._confirm(f"Slet journalnotatet fra {format_datetime(note.written_at)}?"):
+        if self._confirm(f"Slet journalnotatet fra {fmt.date_time(note.written_at)}?"):
             self._try(lambda: records.delete_journal_note(self.database, note.note_id))
 
     def _journal_selected(self) -> None:
@@ -698,7 +698,7 @@ class CitizenFileWidget(QWidget):
             return
         items = "".join(f"<li>{escape(x)}</li>" for x in n.skaanehensyn) or "<li>—</li>"
         self.health_text.setHtml(
-            f"<h3>{HEALTH_NOTE_LABELS[n.kind]} {format_date(n.note_date)}</h3>"
+            f"<h3>{HEALTH_NOTE_LABELS[n.kind]} {fmt.date(n.note_date)}</h3>"
             f"<p><b>Helbredsforhold:</b> {escape(n.conditions) or '—'}</p>"
             f"<p><b>Funktionsbegrænsninger:</b> {escape(n.functional_limits) or '—'}</p>"
             f"<p><b>Skånehensyn:</b></p><ul>{items}</ul>"
@@ -740,7 +740,7 @@ class CitizenFileWidget(QWidget):
         self._run(FormDialog("Sundhedskoordinatorens notat", fields, values, save, self))
 
     def _delete_health(self, note: health.HealthNoteView) -> None:
-        if self._confirm(f"Slet sundhedskoordinatorens notat fra {format_date(note.note_date)}?"):
+        if self._confirm(f"Slet sundhedskoordinatorens notat fra {fmt.date(note.note_date)}?"):
             self._try(lambda: health.delete_health_note(self.database, note.note_id))
 
     def _contact_dialog(self, contact: health.ContactView | None) -> None:
@@ -809,7 +809,7 @@ class CitizenFileWidget(QWidget):
         self._run(FormDialog("Møde", fields, values, save, self))
 
     def _delete_meeting(self, meeting: records.MeetingView) -> None:
-        if self._confirm(f"Slet mødet {format_datetime(meeting.starts_at)}?"):
+        if self._confirm(f"Slet mødet {fmt.date_time(meeting.starts_at)}?"):
             self._try(lambda: records.delete_meeting(self.database, meeting.meeting_id))
 
     def _deadline_dialog(self, deadline: records.DeadlineView | None) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from jobraad import cpr
+from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile
-from jobraad.dates import format_date, format_datetime, week_label
 from jobraad.visitation import GROUP_GOALS, Urgency, urgency
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS, GROUP_LABELS, JOURNAL_LABELS, OUTCOME_LABELS
 
@@ -24,15 +23,15 @@ def citizen_html(f: CitizenFile, today: dt.date, *, heading: bool = True) -> str
     parts: list[str] = []
     if heading:
         parts.append(f"<h2 style='margin-bottom:2px'>{e(f.name)}</h2>")
-        parts.append(f"<p style='color:#444'>CPR {e(cpr.format_cpr(f.cpr))} · {f.age} år</p>")
+        parts.append(f"<p style='color:#444'>CPR {e(fmt.cpr(f.cpr))} · {f.age} år</p>")
     if f.language:
         parts.append(f"<p>Sprog: {e(f.language)}{' · <b>tolk</b>' if f.interpreter_needed else ''}</p>")
     if f.closed_outcome is not None:
-        parts.append(f"<p><b>Sagen er lukket</b> {format_date(f.closed_on)}: {e(OUTCOME_LABELS[f.closed_outcome])}</p>")
+        parts.append(f"<p><b>Sagen er lukket</b> {fmt.date(f.closed_on)}: {e(OUTCOME_LABELS[f.closed_outcome])}</p>")
     elif f.current is not None:
         parts.append(
-            f"<p><b>{e(GROUP_LABELS[f.current.group])}</b> siden {format_date(f.current.start_date)} "
-            f"({week_label(f.current.start_date)}) · {f.weeks_in_forloeb} uger i forløbet<br>"
+            f"<p><b>{e(GROUP_LABELS[f.current.group])}</b> siden {fmt.date(f.current.start_date)} "
+            f"({fmt.week(f.current.start_date, with_year=True)}) · {f.weeks_in_forloeb} uger i forløbet<br>"
             f"Sigte: {e(AIM_LABELS[f.aim])} · {e(BENEFIT_LABELS[f.benefit_type])}</p>"
         )
         goals = GROUP_GOALS.get(f.current.group, ())
@@ -40,7 +39,7 @@ def citizen_html(f: CitizenFile, today: dt.date, *, heading: bool = True) -> str
             items = []
             for goal in goals:
                 reached = f.current.goals_reached.get(goal.key)
-                mark = f"✔ {format_date(reached)}" if reached else "☐"
+                mark = f"✔ {fmt.date(reached)}" if reached else "☐"
                 items.append(f"<tr><td>{mark}</td><td>{e(goal.label)}</td></tr>")
             parts.append("<h3>Mål for gruppen</h3><table cellspacing='2'>" + "".join(items) + "</table>")
     parts.append("<h3>Frister</h3>")
@@ -49,7 +48,7 @@ def citizen_html(f: CitizenFile, today: dt.date, *, heading: bool = True) -> str
         for d in f.due:
             colour, word = _URGENCY_STYLE[urgency(d.due_on, today)]
             rows.append(
-                f"<tr style='background:{colour}'><td>{format_date(d.due_on)}</td>"
+                f"<tr style='background:{colour}'><td>{fmt.date(d.due_on)}</td>"
                 f"<td>{e(word)}</td><td>{e(d.title)}</td></tr>"
             )
         parts.append("<table cellpadding='3' cellspacing='0' width='100%'>" + "".join(rows) + "</table>")
@@ -63,5 +62,5 @@ def citizen_html(f: CitizenFile, today: dt.date, *, heading: bool = True) -> str
     if f.journal:
         parts.append("<h3>Seneste journalnotater</h3>")
         for n in f.journal[:3]:
-            parts.append(f"<p><b>{format_datetime(n.written_at)} · {e(JOURNAL_LABELS[n.kind])}</b><br>{e(n.text)}</p>")
+            parts.append(f"<p><b>{fmt.date_time(n.written_at)} · {e(JOURNAL_LABELS[n.kind])}</b><br>{e(n.text)}</p>")
     return "".join(parts)

@@ -32,7 +32,7 @@ from db.enums import ContactKind, DocumentSource, DocumentState
 from db.errors import UserFacingError
 from db.session import Database
 from jobraad import attachments, documentation, health, settings
-from jobraad.dates import format_date, format_datetime
+from jobraad import formatting as fmt
 from jobraad.documentation import Checklist, ChecklistEntry
 from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
@@ -229,12 +229,12 @@ class DocumentationTab(QWidget):
         self.consents.clear()
         for consent in reversed(c.consents):
             state = (
-                f"trukket tilbage {format_date(consent.withdrawn_on)}"
+                f"trukket tilbage {fmt.date(consent.withdrawn_on)}"
                 if consent.withdrawn_on
                 else ("gyldigt" if consent.valid_on(self.today) else "udløbet")
             )
             item = QListWidgetItem(
-                f"{SOURCE_LABELS[consent.source]} · givet {format_date(consent.given_on)} · {state}\n{consent.scope}"
+                f"{SOURCE_LABELS[consent.source]} · givet {fmt.date(consent.given_on)} · {state}\n{consent.scope}"
             )
             item.setData(ENTRY_ROLE, consent)
             self.consents.addItem(item)
@@ -296,9 +296,9 @@ class DocumentationTab(QWidget):
         label = DOCUMENT_STATE_LABELS[e.state]
         if e.state == DocumentState.ANMODET:
             late = f", {e.days_overdue(self.today)} dage over" if e.overdue(self.today) else ""
-            return f"{label} {format_date(e.requested_on)} · svar {format_date(e.expected_by)}{late}"
+            return f"{label} {fmt.date(e.requested_on)} · svar {fmt.date(e.expected_by)}{late}"
         if e.state == DocumentState.MODTAGET:
-            return f"{label} {format_date(e.received_on)}"
+            return f"{label} {fmt.date(e.received_on)}"
         return label
 
     def _fill_steps(self, c: Checklist) -> None:
@@ -357,7 +357,7 @@ class DocumentationTab(QWidget):
         )
         history = (
             "".join(
-                f"<li>{format_datetime(ev.at)}: {escape(DOCUMENT_STATE_LABELS[ev.to_state])}"
+                f"<li>{fmt.date_time(ev.at)}: {escape(DOCUMENT_STATE_LABELS[ev.to_state])}"
                 f"{' – ' + escape(ev.note) if ev.note and ev.note != DOCUMENT_STATE_LABELS[ev.to_state] else ''}</li>"
                 for ev in reversed(e.events)
             )

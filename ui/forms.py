@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import UserFacingError
-from jobraad.dates import InvalidDate, format_date, parse_date
+from jobraad import formatting as fmt
+from jobraad.dates import InvalidDate, parse_date
 from jobraad.errors import FieldProblem, ValidationFailed
 
 ERROR_STYLE = "color: #b00020;"
@@ -137,7 +138,7 @@ class FormDialog(QDialog):
         line = QLineEdit()
         if f.kind == "date":
             line.setPlaceholderText("dd-mm-åååå")
-            line.setText(format_date(value) if isinstance(value, dt.date) else (value or ""))
+            line.setText(fmt.date(value) if isinstance(value, dt.date) else (value or ""))
         elif f.kind == "time":
             line.setPlaceholderText("tt:mm")
             line.setText(f"{value:%H:%M}" if isinstance(value, dt.time) else (value or ""))

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 from db.enums import Aim, VisitationGroup
 from db.errors import UserFacingError
 from db.session import Database, unlock_delay
-from jobraad import __version__, audit, cpr
+from jobraad import __version__, audit
+from jobraad import formatting as fmt
 from jobraad.caseload import CaseloadRow, load_caseload
 from jobraad.overview import Overview, load_overview
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
@@ -649,7 +650,7 @@ class MainWindow(QMainWindow):
         row = self.selected_row()
         if row is None:
             return
-        text = cpr.format_cpr(row.cpr)
+        text = fmt.cpr(row.cpr)
         QGuiApplication.clipboard().setText(text)
         self._copied_cpr = text
         self._clipboard_timer.start(CLIPBOARD_CLEAR_MS)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.enums import VisitationGroup
-from jobraad.dates import format_date
+from jobraad import formatting as fmt
 from jobraad.overview import SECTIONS, CitizenDue, CitizenSignals, Overview
 from jobraad.visitation import Urgency
 from jobraad.vocab import GROUP_LABELS
@@ -47,7 +47,7 @@ def _person(name: str, group: VisitationGroup | None, bold: QFont, citizen_id: i
 
 def _deadlines_person(c: CitizenDue, bold: QFont) -> QTreeWidgetItem:
     person = _person(c.name, c.group, bold, c.citizen_id, c.items[0].target)
-    person.addChildren([_line(i.title, format_date(i.due_on), c.citizen_id, i.target) for i in c.items])
+    person.addChildren([_line(i.title, fmt.date(i.due_on), c.citizen_id, i.target) for i in c.items])
     return person
 
 
@@ -126,7 +126,7 @@ class OverviewPage(QWidget):
     def show_overview(self, overview: Overview) -> None:
         week = overview.today.isocalendar()[1]
         self.heading.setText(
-            f"<h2 style='margin:0'>Overblik</h2><span style='color:#444'>{format_date(overview.today)} · "
+            f"<h2 style='margin:0'>Overblik</h2><span style='color:#444'>{fmt.date(overview.today)} · "
             f"uge {week} · {overview.active} aktive sager · {overview.closed} lukkede</span>"
         )
         for label in self.count_labels:

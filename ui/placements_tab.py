@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -26,8 +27,8 @@ from PySide6.QtWidgets import (
 from db.enums import PlacementKind
 from db.errors import UserFacingError
 from db.session import Database
+from jobraad import formatting as fmt
 from jobraad import placements
-from jobraad.dates import format_date
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.placements import PlacementProgress, PlacementView
 from jobraad.vocab import PLACEMENT_LABELS
@@ -57,18 +58,14 @@ class ReasonDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-def _fmt(value: float | None, unit: str = "", pct: bool = False) -> str:
-    if value is None:
-        return "—"
-    if pct:
-        return f"{value * 100:.0f} %"
-    return f"{value:+.1f}{unit}".replace(".", ",") if unit == " t/uge" else f"{value:.1f}{unit}".replace(".", ",")
+def _or_dash(value: float | None, show: Callable[[float], str]) -> str:
+    return fmt.DASH if value is None else show(value)
 
 
 def _end_text(p: PlacementView) -> str:
     if p.end_date:
-        return format_date(p.end_date)
-    return f"plan: {format_date(p.planned_end)}" if p.planned_end else ""
+        return fmt.date(p.end_date)
+    return f"plan: {fmt.date(p.planned_end)}" if p.planned_end else ""
 
 
 class PlacementsTab(QWidget):
@@ -104,14 +101,12 @@ class PlacementsTab(QWidget):
             [
                 ("Type", lambda p: PLACEMENT_LABELS[p.kind]),
                 ("Arbejdsgiver", lambda p: p.employer_name),
-                ("Start", lambda p: format_date(p.start_date)),
+                ("Start", lambda p: fmt.date(p.start_date)),
                 (
                     "Slut",
-                    lambda p: (
-                        format_date(p.end_date) or (f"plan: {format_date(p.planned_end)}" if p.planned_end else "")
-                    ),
+                    lambda p: fmt.date(p.end_date) or (f"plan: {fmt.date(p.planned_end)}" if p.planned_end else ""),
                 ),
-                ("Timer/uge", lambda p: f"{p.planned_hours_per_week:g}".replace(".", ",")),
+                ("Timer/uge", lambda p: fmt.hours(p.planned_hours_per_week)),
                 ("Længde", lambda p: p.length_text),
             ],
             self,
@@ -272,9 +267,10 @@ class PlacementsTab(QWidget):
         pr = progress.progression
         p = progress.placement
         facts = (
-            f"Fremmøde: <b>{_fmt(pr.attendance_rate, pct=True)}</b> · "
-            f"Tendens 4 uger: <b>{_fmt(pr.slope_4, ' t/uge')}</b> · 8 uger: {_fmt(pr.slope_8, ' t/uge')} · "
-            f"Højeste stabile niveau: <b>{_fmt(pr.highest_stable, ' t')}</b> · "
+            f"Fremmøde: <b>{_or_dash(pr.attendance_rate, fmt.percent)}</b> · "
+            f"Tendens 4 uger: <b>{_or_dash(pr.slope_4, fmt.hours_change)}</b> · "
+            f"8 uger: {_or_dash(pr.slope_8, fmt.hours_change)} · "
+            f"Højeste stabile niveau: <b>{_or_dash(pr.highest_stable, fmt.hours)} t</b> · "
             f"Uger uden progression: {pr.weeks_without_progression}"
         )
         signals = "".join(
@@ -367,11 +363,11 @@ class PlacementsTab(QWidget):
         else:
             values = {f.key: getattr(placement, f.key) for f in fields}
             values["skaanehensyn"] = "\n".join(placement.skaanehensyn)
-            values["planned_hours_per_week"] = f"{placement.planned_hours_per_week:g}".replace(".", ",")
+            values["planned_hours_per_week"] = fmt.hours(placement.planned_hours_per_week)
 
         def save(v: dict[str, Any]) -> object:
             try:
-                hours = float(str(v["planned_hours_per_week"] or "0").replace(",", "."))
+                hours = fmt.parse_number(str(v["planned_hours_per_week"])) or 0.0
             except ValueError:
                 problem = FieldProblem("timer", f"«{v['planned_hours_per_week']}» er ikke et tal.")
                 raise ValidationFailed([problem], "Placeringen er ikke gemt:") from None

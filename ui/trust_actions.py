@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from db.errors import UserFacingError
 from jobraad import audit, backup, retention
+from jobraad import formatting as fmt
 from jobraad.cli_trust import change_passphrase
-from jobraad.dates import format_date
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
@@ -161,7 +161,7 @@ class RetentionDialog(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("dueForDeletion")
         for d in due:
-            item = QListWidgetItem(f"{names.get(d.citizen_id, 'Borger')} – lukket {format_date(d.closed_on)}")
+            item = QListWidgetItem(f"{names.get(d.citizen_id, 'Borger')} – lukket {fmt.date(d.closed_on)}")
             item.setData(Qt.ItemDataRole.UserRole, d.citizen_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

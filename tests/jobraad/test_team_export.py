@@ -46,7 +46,7 @@ from db.models import (
     Setting,
 )
 from db.session import Database, create_database
-from jobraad import cpr, team_export
+from jobraad import formatting, team_export
 from jobraad.audit import Action
 from jobraad.cli import PASSPHRASE_ENV, main
 from jobraad.demo import generate_demo
@@ -546,7 +546,7 @@ def _personal_strings(database: Database) -> list[str]:
         for digits, first, last, notes, phone in session.execute(
             select(Citizen.cpr, Citizen.first_name, Citizen.last_name, Citizen.notes, Citizen.phone)
         ):
-            out |= {digits, cpr.format_cpr(digits), first, last, *first.split(), *last.split()}
+            out |= {digits, formatting.cpr(digits), first, last, *first.split(), *last.split()}
             if phone:
                 out.add(phone)
             if len(notes) > 20:

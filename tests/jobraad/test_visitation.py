@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from db.enums import VisitationGroup as G
+from jobraad import formatting as fmt
 from jobraad import visitation
 from jobraad.visitation import (
     GROUP_DEADLINES,
@@ -24,7 +25,6 @@ from jobraad.visitation import (
     goal_label,
     group_deadlines,
     in_target_group_2024,
-    iso_week_label,
     missing_goals,
     urgency,
     weeks_in_forloeb,
@@ -347,7 +347,7 @@ def test_urgency_on_a_monday_counts_the_past_days_of_the_week_as_overdue() -> No
 
 def test_urgency_across_new_year_in_iso_week_53() -> None:
     today = D(2026, 12, 31)  # Thursday of uge 53, 2026
-    assert iso_week_label(today) == "uge 53"
+    assert fmt.week(today) == "uge 53"
     assert urgency(D(2026, 12, 30), today) is Urgency.OVERDUE
     assert urgency(D(2027, 1, 1), today) is Urgency.THIS_WEEK  # still uge 53
     assert urgency(D(2027, 1, 3), today) is Urgency.THIS_WEEK
@@ -431,8 +431,8 @@ def test_in_target_group_2024_rejects_impossible_year_counts(years: int) -> None
     ],
 )
 def test_iso_week_label(day: dt.date, plain: str, with_year: str) -> None:
-    assert iso_week_label(day) == plain
-    assert iso_week_label(day, with_year=True) == with_year
+    assert fmt.week(day) == plain
+    assert fmt.week(day, with_year=True) == with_year
 
 
 # --- layering ----------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from db.session import Database
+from jobraad import formatting as fmt
 from jobraad import settings
 from jobraad.errors import FieldProblem, ValidationFailed
 from ui.forms import Field, FormDialog
@@ -18,7 +19,7 @@ def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDi
     specs = list(settings.SPECS.values())
     fields = [Field(spec.key, spec.label) for spec in specs]
     shown = {
-        spec.key: (str(values[spec.key]).replace(".", ",") if isinstance(values[spec.key], float) else values[spec.key])
+        spec.key: (fmt.decimal(values[spec.key]) if isinstance(values[spec.key], float) else values[spec.key])
         for spec in specs
     }
 
@@ -37,8 +38,8 @@ def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDi
                         raise ValueError
                     changes[spec.key] = number
                 elif isinstance(default, float):
-                    number_f = float(raw.replace(",", "."))
-                    if number_f < 0:
+                    number_f = fmt.parse_number(raw)
+                    if number_f is None or number_f < 0:
                         raise ValueError
                     changes[spec.key] = number_f
                 else:

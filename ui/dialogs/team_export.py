@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import UserFacingError
 from db.session import Database
+from jobraad import formatting as fmt
 from jobraad import goals, outputs, team_export
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, Task, run_with_progress
@@ -34,8 +35,8 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
 
     def accept(v: dict[str, Any]) -> object:
         period = team_export.period_from_texts(
-            v["start"].strftime("%d-%m-%Y") if v["start"] else None,
-            v["end"].strftime("%d-%m-%Y") if v["end"] else None,
+            fmt.date(v["start"]) if v["start"] else None,
+            fmt.date(v["end"]) if v["end"] else None,
         )
         chosen.update(v, period=period)
         return None
@@ -55,7 +56,7 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
     )
     if form.exec() != QDialog.DialogCode.Accepted:
         return
-    fmt = chosen["format"]
+    kind = chosen["format"]
     if chosen["per_citizen"]:
         answer = QMessageBox.question(
             parent,
@@ -67,20 +68,20 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
         if answer != QMessageBox.StandardButton.Yes:
             return
     period = chosen["period"]
-    default = Path.home() / f"teamopgørelse {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}.{fmt}"
-    target, _ = QFileDialog.getSaveFileName(parent, "Gem opgørelse", str(default), f"{fmt.upper()} (*.{fmt})")
+    default = Path.home() / f"teamopgørelse {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}.{kind}"
+    target, _ = QFileDialog.getSaveFileName(parent, "Gem opgørelse", str(default), f"{kind.upper()} (*.{kind})")
     if not target:
         return
     path = Path(target)
-    if path.suffix.lower() != f".{fmt}":
-        path = path.with_name(path.name + f".{fmt}")
+    if path.suffix.lower() != f".{kind}":
+        path = path.with_name(path.name + f".{kind}")
     # Qt's dialog asked before replacing the file it returned; a name we completed was not asked about.
     if path != Path(target) and path.exists() and not _may_replace(parent, path):
         return
 
     def work(progress: Progress) -> Path:
         progress(0, 1)
-        team_export.export_summary(database, path, fmt, period, per_citizen=chosen["per_citizen"], replace=True)
+        team_export.export_summary(database, path, kind, period, per_citizen=chosen["per_citizen"], replace=True)
         progress(1, 1)
         return path
 

@@ -10,9 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from db.enums import Aim, VisitationGroup
-from jobraad import cpr
+from jobraad import formatting as fmt
 from jobraad.caseload import CaseloadRow
-from jobraad.dates import format_date
 from jobraad.text import fold_for_search
 from jobraad.visitation import Urgency
 from jobraad.vocab import AIM_LABELS, GROUP_DESCRIPTIONS, GROUP_LABELS, GROUP_SHORT_LABELS, OUTCOME_LABELS
@@ -152,7 +151,7 @@ class CaseloadTableModel(QAbstractTableModel):
         if col == self.NAME:
             return row.name
         if col == self.CPR:
-            return cpr.format_cpr(row.cpr) if self.reveal_cpr else cpr.masked(row.cpr)
+            return fmt.cpr(row.cpr) if self.reveal_cpr else fmt.cpr_masked(row.cpr)
         if col == self.AGE:
             return str(row.age)
         if col == self.GROUP:
@@ -170,7 +169,7 @@ class CaseloadTableModel(QAbstractTableModel):
                 return ""
             overdue = row.overdue_count(self._today)
             suffix = f"  (+{overdue - 1} overskredne)" if overdue > 1 else ""
-            return f"{format_date(row.next_due.due_on)}  {row.next_due.title}{suffix}"
+            return f"{fmt.date(row.next_due.due_on)}  {row.next_due.title}{suffix}"
         return ""
 
     def _sort_key(self, row: CaseloadRow, col: int) -> Any:

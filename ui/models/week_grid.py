@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from db.enums import AbsenceReason
+from jobraad import formatting as fmt
 from jobraad.placements import HoursInput, WeekRow
 from jobraad.vocab import ABSENCE_LABELS
 
@@ -23,18 +24,8 @@ REASON_CHOICES: list[tuple[str, AbsenceReason | None]] = [
 ]
 
 
-def _number(text: Any) -> float | None:
-    """'7,5' or '7.5' → 7.5; '' → None; anything else raises ValueError."""
-    raw = str(text).strip().replace(",", ".")
-    if raw == "":
-        return None
-    return float(raw)
-
-
 def _hours(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}".replace(".", ",")
+    return "" if value is None else fmt.hours(value)
 
 
 class WeekGridModel(QAbstractTableModel):
@@ -135,11 +126,11 @@ class WeekGridModel(QAbstractTableModel):
             elif role != Qt.ItemDataRole.EditRole:
                 return False
             elif col == self.PLANNED:
-                new = replace(r, planned=_number(value) or 0.0)
+                new = replace(r, planned=fmt.parse_number(value) or 0.0)
             elif col == self.ATTENDED:
-                new = replace(r, attended=_number(value))
+                new = replace(r, attended=fmt.parse_number(value))
             elif col == self.ABSENCE:
-                new = replace(r, absence=_number(value) or 0.0)
+                new = replace(r, absence=fmt.parse_number(value) or 0.0)
             elif col == self.REASON:
                 new = replace(r, absence_reason=self._reason(value))
             elif col == self.OBSERVATION:
