@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.enums import Aim, VisitationGroup
 from db.models import AuditEntry, Citizen, Forloeb
@@ -533,7 +533,6 @@ def test_long_lists_are_cut_in_the_message_not_in_problems(database: Database, t
         ("gammel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "gammelt Excel-regneark"),
         ("beskadiget.xlsx", b"PK\x03\x04" + b"ikke et regneark" * 10, "kan ikke åbnes som Excel-regneark"),
         ("tekst.xlsx", b"cpr;fornavn;efternavn\r\n", "kan ikke åbnes som Excel-regneark"),
-        ("aaben.csv", b'cpr;fornavn;efternavn\r\n0101901234;"' + b"x" * 200_000, "kan ikke læses som CSV"),
     ],
 )
 def test_unusable_files(stocked: Database, tmp_path: Path, name: str, content: bytes, expected: str) -> None:
@@ -590,15 +589,13 @@ def test_a_failure_while_writing_leaves_nothing_behind(
     stocked: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_csv(tmp_path / "b.csv", ["cpr;fornavn;efternavn", *(f"{cpr_for(i)};A;B" for i in range(5))])
-    real_add = importer.add_citizen
-    calls = itertools.count(1)
+    real_add = importer.add_citizens
 
-    def failing_add(*args: object, **kwargs: object) -> object:
-        if next(calls) == 4:
-            raise OSError("disk full")
-        return real_add(*args, **kwargs)
+    def failing_add(session: Session, rows: Sequence[tuple[CitizenInput, str]]) -> list[int]:
+        real_add(session, rows[:3])  # three are written, then the disk is full
+        raise OSError("disk full")
 
-    monkeypatch.setattr(importer, "add_citizen", failing_add)
+    monkeypatch.setattr(importer, "add_citizens", failing_add)
 
     with pytest.raises(OSError):
         import_citizens(stocked, path)
@@ -636,6 +633,7 @@ def test_progress_never_completes_on_refusal(database: Database, tmp_path: Path)
     assert all(done < total for done, total in calls)
 
 
+@pytest.mark.slow
 def test_a_thousand_rows_import_quickly(database: Database, tmp_path: Path) -> None:
     lines = [HEADER]
     lines += [
