@@ -79,12 +79,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
 _LINE_END = re.compile(rb"\r\n|\r|\n")  # as the csv module counts lines
 # How UTF-8 looks when it is read as Windows-1252: the lead byte of a 2- or 3-byte
 # sequence (Ã, Â, Å, â ...) followed by the characters of continuation bytes.
-# "Søren" saved as UTF-8 and read as Windows-1252 is "SÃ¸ren"; Danish text never
-# has these pairs. (Windows maps the five bytes cp1252 leaves undefined to U+0081 etc.)
+# "Søren" saved as UTF-8 and read as Windows-1252 is "SÃ¸ren"; names never have
+# these pairs. (Windows maps the five bytes cp1252 leaves undefined to U+0081 etc.)
+# A no-break space after a capital letter ("JOSÉ\xa0MARIA") is let be, except after
+# Â and Ã, where it is the mojibake of a no-break space and of à.
 _CONTINUATION = "".join(
     chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in range(0x80, 0xC0)
 )
-_MOJIBAKE = re.compile(f"[\u00c2-\u00df][{_CONTINUATION}]|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}")
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df][{_CONTINUATION.replace(chr(0xA0), '')}]"
+    f"|[\u00c2\u00c3]\u00a0"
+    f"|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}"
+)
 _SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 _NINE_DIGITS = re.compile(r"\d{9}")
 # Whitespace and the invisible characters that copying from web pages and mails leaves behind.

@@ -38,6 +38,10 @@ _MAX_PARTS = 10_000
 # A sheet's row tags, with or without a namespace prefix ("<row ", "<x:row>"). Tags
 # are counted in the text between one "<" and the next, so a tag is never cut in two.
 _ROW_TAG = re.compile(rb"<(?:[^\s<>/:=]+:)?row[\s/>]")
+# Bytes kept from one chunk for the next, from its last "<". A row tag with a longer
+# namespace prefix is not counted; so few fit in a workbook that openpyxl's own count
+# of rows stops them.
+_LONGEST_TAG = 4096
 # XML elements per cell at most: <c>, <is> and <t> of an inline string.
 _ELEMENTS_PER_CELL = 3
 
@@ -166,6 +170,8 @@ def _count_tags(archive: zipfile.ZipFile, part: zipfile.ZipInfo, limits: Limits)
             if cut < 0:
                 cut = len(text)
             counted, tail = text[:cut], text[cut:]
+            if len(tail) > _LONGEST_TAG:
+                tail = b""  # a long text, not a tag: this "<" began the element before it
             rows += len(_ROW_TAG.findall(counted))
             elements += counted.count(b"<") - counted.count(b"</")
             if rows > limits.rows:
