@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.enums import Aim, BenefitType, Outcome, VisitationGroup
@@ -22,6 +24,15 @@ from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[+\d][\d ()-]{5,}$")
+# The formatting characters of bidirectional text. Unseen, they change how the text
+# around them is shown: U+202E makes "Hansen" look like "nesnaH" on screen and in a
+# dossier while the stored letters stay the same.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_LINE_BREAKS = "\n\r\u2028\u2029"
+# Control characters (C0, DEL and C1), line breaks and bidi formatting characters.
+_UNSAFE_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
+# The same for text of several lines (address, notes): line breaks and tabs are allowed there.
+_UNSAFE_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 
 
 class CitizenNotFound(UserFacingError):
@@ -51,14 +62,56 @@ class CitizenInput:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def hidden_character_problem(
+    field: str, text: str, line: int | None = None, *, multiline: bool = False
+) -> FieldProblem | None:
+    """The problem with a control character or a bidi formatting character in `text`, if
+    there is one; line breaks (and tabs) count only where `multiline` is false.
+
+    The rule for every text a citizen's stamdata hold, typed in the window or imported;
+    the importer applies it to the columns it reads, too. The message names the
+    character and its place, never the text: shown back, the text would be shown wrongly.
+    """
+    found = (_UNSAFE_IN_TEXT if multiline else _UNSAFE_IN_LINE).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char in _LINE_BREAKS:
+        what = "et linjeskift"
+    elif char in _BIDI:
+        what = f"et usynligt tegn, der styrer skriveretningen (U+{ord(char):04X})"
+    elif char == "\t":
+        what = "et tabulatortegn"
+    else:
+        what = f"et usynligt styretegn (U+{ord(char):04X})"
+    where = found.start() + 1
+    return FieldProblem(field, f"Feltet indeholder {what} som tegn nr. {where}. Skriv teksten uden det.", line)
+
+
 def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[FieldProblem]]:
     """The normalised CPR and the problems found; no database needed."""
     problems: list[FieldProblem] = []
+    hidden: set[str] = set()  # fields whose other checks would quote their text back
+    for name, value, multiline in (
+        ("cpr", data.cpr, False),
+        ("fornavn", data.first_name, False),
+        ("efternavn", data.last_name, False),
+        ("telefon", data.phone, False),
+        ("email", data.email, False),
+        ("adresse", data.address, True),
+        ("sprog", data.language, False),
+        ("noter", data.notes, True),
+    ):
+        problem = hidden_character_problem(name, value, line, multiline=multiline)
+        if problem is not None:
+            problems.append(problem)
+            hidden.add(name)
     digits = ""
-    try:
-        digits = cpr.normalise(data.cpr)
-    except cpr.InvalidCpr as err:
-        problems.append(FieldProblem("cpr", str(err), line))
+    if "cpr" not in hidden:
+        try:
+            digits = cpr.normalise(data.cpr)
+        except cpr.InvalidCpr as err:
+            problems.append(FieldProblem("cpr", str(err), line))
     if not data.first_name.strip():
         problems.append(FieldProblem("fornavn", "Fornavn skal udfyldes.", line))
     if not data.last_name.strip():
@@ -72,9 +125,9 @@ def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[
     ):
         if len(value.strip()) > limit:
             problems.append(FieldProblem(name, f"Højst {limit} tegn.", line))
-    if data.email.strip() and not _EMAIL.match(data.email.strip()):
+    if "email" not in hidden and data.email.strip() and not _EMAIL.match(data.email.strip()):
         problems.append(FieldProblem("email", f"«{data.email.strip()}» er ikke en e-mailadresse.", line))
-    if data.phone.strip() and not _PHONE.match(data.phone.strip()):
+    if "telefon" not in hidden and data.phone.strip() and not _PHONE.match(data.phone.strip()):
         problems.append(FieldProblem("telefon", f"«{data.phone.strip()}» er ikke et telefonnummer.", line))
     if not 0 <= data.support_years_last10 <= 10:
         problems.append(FieldProblem("forsørgelsesår", "Antal år skal være mellem 0 og 10.", line))
@@ -83,19 +136,27 @@ def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[
     return digits, problems
 
 
+def _stamdata(data: CitizenInput, digits: str) -> dict[str, Any]:
+    """The stored columns of a citizen, from the form's values."""
+    return {
+        "cpr": digits,
+        "first_name": data.first_name.strip(),
+        "last_name": data.last_name.strip(),
+        "phone": data.phone.strip(),
+        "email": data.email.strip(),
+        "address": data.address.strip(),
+        "language": data.language.strip(),
+        "interpreter_needed": data.interpreter_needed,
+        "benefit_type": data.benefit_type,
+        "support_years_last10": data.support_years_last10,
+        "aim": data.aim,
+        "notes": data.notes,
+    }
+
+
 def _apply(citizen: Citizen, data: CitizenInput, digits: str) -> None:
-    citizen.cpr = digits
-    citizen.first_name = data.first_name.strip()
-    citizen.last_name = data.last_name.strip()
-    citizen.phone = data.phone.strip()
-    citizen.email = data.email.strip()
-    citizen.address = data.address.strip()
-    citizen.language = data.language.strip()
-    citizen.interpreter_needed = data.interpreter_needed
-    citizen.benefit_type = data.benefit_type
-    citizen.support_years_last10 = data.support_years_last10
-    citizen.aim = data.aim
-    citizen.notes = data.notes
+    for column, value in _stamdata(data, digits).items():
+        setattr(citizen, column, value)
 
 
 def cpr_in_use(session: Session, digits: str, except_id: int | None = None) -> bool:
@@ -105,17 +166,35 @@ def cpr_in_use(session: Session, digits: str, except_id: int | None = None) -> b
     return session.scalars(stmt).first() is not None
 
 
-def add_citizen(session: Session, data: CitizenInput, digits: str, *, flush: bool = True) -> Citizen:
-    """Add a validated citizen with its first forløb to an open transaction.
-    Bulk callers pass `flush=False` and flush once at the end."""
-    citizen = Citizen()
-    _apply(citizen, data, digits)
-    start = data.forloeb_start or dt.date.today()
-    citizen.forloeb.append(Forloeb(group=data.group, start_date=start, reason="Første visitation"))
-    session.add(citizen)
-    if flush:
-        session.flush()
-    return citizen
+def add_citizens(session: Session, citizens: Sequence[tuple[CitizenInput, str]]) -> list[int]:
+    """Add validated citizens (each with its normalised CPR), with their first forløb, to an
+    open transaction; their new ids, in the same order.
+
+    Two INSERT statements for any number of citizens: an import of 10,000 takes a
+    fraction of the time the ORM's unit of work would. Nothing is loaded into the session.
+    """
+    if not citizens:
+        return []
+    ids = list(
+        session.scalars(
+            insert(Citizen).returning(Citizen.id, sort_by_parameter_order=True),
+            [_stamdata(data, digits) for data, digits in citizens],
+        )
+    )
+    today = dt.date.today()
+    session.execute(
+        insert(Forloeb),
+        [
+            {
+                "citizen_id": citizen_id,
+                "group": data.group,
+                "start_date": data.forloeb_start or today,
+                "reason": "Første visitation",
+            }
+            for citizen_id, (data, _) in zip(ids, citizens, strict=True)
+        ],
+    )
+    return ids
 
 
 def create_citizen(database: Database, data: CitizenInput) -> int:
@@ -125,9 +204,9 @@ def create_citizen(database: Database, data: CitizenInput) -> int:
             problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} er allerede i sagsstammen."))
         if problems:
             raise ValidationFailed(problems, "Borgeren er ikke oprettet:")
-        citizen = add_citizen(session, data, digits)
-        audit.record(session, audit.Action.CREATE, citizen.id, "borger")
-        return citizen.id
+        (citizen_id,) = add_citizens(session, [(data, digits)])
+        audit.record(session, audit.Action.CREATE, citizen_id, "borger")
+        return citizen_id
 
 
 def update_citizen(database: Database, citizen_id: int, data: CitizenInput) -> None:

@@ -6,7 +6,14 @@ column; the caseworker fixes the file and imports it again. Messages quote at
 most the value that is wrong, never the other columns of the row.
 
 Cell values are taken as text exactly as they stand: nothing is evaluated, and
-an XLSX formula gives only the value Excel saved with it.
+an XLSX formula gives only the value Excel saved with it. Text is stored as the
+file says or not at all: a CSV file that mixes two character sets, or text that
+was encoded twice ("SÃ¸ren" for "Søren"), is refused naming the lines, as is a
+value with control or bidi formatting characters (the rule of `citizens.validate`).
+
+A file is read within bounds (size, rows, columns, cells, field length; an XLSX
+file through `xlsx_reader`), so a hostile or broken file is refused in about the
+time a small one takes to read.
 """
 
 from __future__ import annotations
@@ -17,9 +24,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import warnings
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,16 +36,23 @@ from db.models import Citizen
 from db.session import Database
 from jobraad import audit, cpr, dates, vocab
 from jobraad import formatting as fmt
-from jobraad.citizens import CitizenInput, add_citizen, validate
+from jobraad.citizens import CitizenInput, add_citizens, hidden_character_problem, validate
 from jobraad.errors import FieldProblem, ValidationFailed
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # An XLSX is a zip: its unpacked size is bounded too, so a small bomb cannot
-# keep the worker busy for an hour.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# keep the worker busy for an hour. 50,000 rows of ten columns, as Excel or
+# openpyxl write them, unpack to about 30 MB.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 50_000
-# Columns read from an XLSX row; a caseload sheet has about ten.
+# Columns read from a row; a caseload sheet has about ten. Something further out
+# refuses the file: it would be left out.
 MAX_COLUMNS = 200
+# Cells of an XLSX sheet, blank ones included (openpyxl makes a row as wide as its last cell):
+# 50,000 rows of 20 columns.
+MAX_CELLS = 1_000_000
+# The longest value of any cell; the widest stored column takes 200 characters.
+MAX_FIELD_CHARS = 1_000
 # Problems spelled out in the message; `ImportRefused.problems` always has all.
 MAX_LISTED = 50
 
@@ -65,7 +77,21 @@ _NO = frozenset({"nej", "n", "false", "0", "falsk", ""})
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 _ZIP_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
-_CONTROL_IN_VALUE = re.compile(r"[\x00-\x1f\x7f]")
+_LINE_END = re.compile(rb"\r\n|\r|\n")  # as the csv module counts lines
+# How UTF-8 looks when it is read as Windows-1252: the lead byte of a 2- or 3-byte
+# sequence (Ã, Â, Å, â ...) followed by the characters of continuation bytes.
+# "Søren" saved as UTF-8 and read as Windows-1252 is "SÃ¸ren"; names never have
+# these pairs. (Windows maps the five bytes cp1252 leaves undefined to U+0081 etc.)
+# A no-break space after a capital letter ("JOSÉ\xa0MARIA") is let be, except after
+# Â and Ã, where it is the mojibake of a no-break space and of à.
+_CONTINUATION = "".join(
+    chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252") for b in range(0x80, 0xC0)
+)
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df][{_CONTINUATION.replace(chr(0xA0), '')}]"
+    f"|[\u00c2\u00c3]\u00a0"
+    f"|[\u00e0-\u00ef][{_CONTINUATION}]{{2}}"
+)
 _SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
 _NINE_DIGITS = re.compile(r"\d{9}")
 # Whitespace and the invisible characters that copying from web pages and mails leaves behind.
@@ -159,12 +185,18 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    """Text of a CSV file: UTF-16 by its BOM, else UTF-8 (BOM or not), else Windows-1252."""
+    """Text of a CSV file: UTF-16 by its BOM, else UTF-8 (BOM or not), else Windows-1252.
+
+    A file whose lines are partly UTF-8 and partly Windows-1252 (lines added in
+    another program) is refused: read either way, some of its letters would be wrong.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings: tuple[str, ...] = ("utf-16",)
     else:
         encodings = ("utf-8-sig", "cp1252")
     for encoding in encodings:
+        if encoding == "cp1252":
+            _refuse_mixed_encodings(data)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -177,6 +209,38 @@ def _decode(data: bytes) -> str:
     if "\x00" in text or len(_CONTROL.findall(text)) * 100 > len(text):
         raise _refuse(_NOT_CSV)
     return text
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """Refuse a file, not UTF-8 as a whole, that has lines of UTF-8 with letters beyond ASCII.
+
+    Names the lines of the smaller group: those are the ones that came from elsewhere.
+    """
+    utf8: list[int] = []
+    ansi: list[int] = []
+    for line, raw in enumerate(_LINE_END.split(data), start=1):
+        if raw.isascii():
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            ansi.append(line)
+        else:
+            utf8.append(line)
+    if not utf8 or not ansi:
+        return
+    utf8_name, ansi_name = "UTF-8", "Windows-1252 (ANSI)"
+    if len(utf8) < len(ansi):
+        odd, odd_name, usual, usual_name = utf8, utf8_name, ansi, ansi_name
+    else:
+        odd, odd_name, usual, usual_name = ansi, ansi_name, utf8, utf8_name
+    others = f"linje {usual[0]}" if len(usual) == 1 else f"{len(usual)} andre linjer, fx linje {usual[0]},"
+    message = (
+        f"Linjen er gemt med tegnsættet {odd_name}, men {others} er gemt med {usual_name}. Filen blander to "
+        "tegnsæt, så nogle bogstaver ville blive forkerte. Gem hele filen i ét tegnsæt, fx som «CSV UTF-8», "
+        "og prøv igen."
+    )
+    raise ImportRefused([FieldProblem(FILE, message, line) for line in odd])
 
 
 def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
@@ -194,6 +258,11 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
     if delimiter in "\r\n\"'":
         raise _refuse(f"Linjen «sep={delimiter}» angiver ikke et brugbart skilletegn.")
 
+    # The csv module refuses a field longer than its limit (128 KiB) with a message
+    # about quotes; no field can be longer than the file, and `_tabulate` says which
+    # field is too long. (The limit is the module's, for the whole process: only raised.)
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     read = 0
@@ -201,13 +270,25 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
         for cells in reader:
             start, read = read + 1, reader.line_num
             if any(_trim(cell) for cell in cells):
+                if len(cells) > MAX_COLUMNS:
+                    cells = _within_columns(cells, start)
                 records.append((start, cells))
                 _check_row_count(len(records))
     except csv.Error:
-        raise _refuse(
-            "Filen kan ikke læses som CSV her; måske mangler et afsluttende anførselstegn.", read + 1
-        ) from None
+        raise _refuse("Filen kan ikke læses som CSV her; måske mangler et anførselstegn.", read + 1) from None
     return records
+
+
+def _within_columns(cells: Sequence[str], line: int) -> list[str]:
+    """The first `MAX_COLUMNS` cells; refused if there is something further out."""
+    for i in range(MAX_COLUMNS, len(cells)):
+        if _trim(cells[i]):
+            raise _refuse(
+                f"Der står noget i kolonne {i + 1}, men der læses højst {MAX_COLUMNS} kolonner. "
+                "Slet det, der står længere ude, og prøv igen.",
+                line,
+            )
+    return list(cells[:MAX_COLUMNS])
 
 
 def _check_row_count(records: int) -> None:
@@ -216,44 +297,26 @@ def _check_row_count(records: int) -> None:
 
 
 def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise _refuse(_NOT_XLSX) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse("Regnearket er for stort, når det pakkes ud. Del det op i mindre filer.")
+    from jobraad import xlsx_reader  # only needed here; keeps CSV imports light
 
-    import openpyxl  # only needed here; keeps CSV imports light
-
+    limits = xlsx_reader.Limits(
+        unpacked_bytes=MAX_UNPACKED_BYTES, rows=MAX_ROWS + 1, columns=MAX_COLUMNS, cells=MAX_CELLS
+    )
     records: list[tuple[int, list[str]]] = []
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it skips; they do not matter here.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheets = workbook.worksheets
-                # The sheet Excel shows when the file is opened; never a chart sheet.
-                sheet = workbook.active if workbook.active in sheets else (sheets[0] if sheets else None)
-                if sheet is None:
-                    raise _refuse("Regnearket har intet ark med rækker.")
-                # Declared dimensions can be wrong (or huge); read the cells that exist.
-                sheet.reset_dimensions()
-                rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
-                for line, values in enumerate(rows, start=1):
-                    cells = [_cell_text(v) for v in values]
-                    if any(_trim(cell) for cell in cells):
-                        records.append((line, cells))
-                        _check_row_count(len(records))
-            finally:
-                workbook.close()
-    except ImportRefused:
-        raise
-    except Exception:
-        # openpyxl raises many kinds of errors for broken files (KeyError,
-        # ValueError, XML errors...). Nothing but reading happens in this block.
+        with xlsx_reader.open_xlsx(data, limits) as book:
+            sheet = book.shown_sheet
+            if sheet is None:
+                raise _refuse("Regnearket har intet ark med rækker.")
+            for line, values in book.rows(sheet):
+                cells = [_cell_text(v) for v in values]
+                if any(_trim(cell) for cell in cells):
+                    records.append((line, cells))
+                    _check_row_count(len(records))
+    except xlsx_reader.XlsxUnreadable:
         raise _refuse(_NOT_XLSX) from None
+    except xlsx_reader.XlsxTooLarge as err:
+        raise _refuse(err.message) from None
     return records
 
 
@@ -275,6 +338,8 @@ def _cell_text(value: object) -> str:
 
 
 def _trim(text: str) -> str:
+    if text.isascii():  # most cells, and much faster
+        return text.strip()
     return _PADDING.sub("", text)
 
 
@@ -288,6 +353,7 @@ def _tabulate(records: list[tuple[int, list[str]]]) -> _Table:
     body = records[1:]
     if not body:
         raise _refuse("Filen har en overskriftslinje, men ingen rækker med borgere.")
+    _check_cells(records, names)
 
     width = max(len(names), *(len(cells) for _, cells in body))
     unnamed_with_data = {
@@ -312,6 +378,43 @@ def _tabulate(records: list[tuple[int, list[str]]]) -> _Table:
 
     rows = [(line, {name: (_trim(cells[i]) if i < len(cells) else "") for i, name in columns}) for line, cells in body]
     return _Table(header_line, [name for _, name in columns], rows)
+
+
+def _check_cells(records: list[tuple[int, list[str]]], names: list[str]) -> None:
+    """Refuse a file with a field that is too long or whose text was encoded twice, naming each."""
+    problems: list[FieldProblem] = []
+    header_line = records[0][0]
+    for line, cells in records:
+        for i, cell in enumerate(cells):
+            if cell.isascii() and len(cell) <= MAX_FIELD_CHARS:
+                continue
+            named = line != header_line and i < len(names) and names[i]
+            column = names[i] if named else f"(kolonne {i + 1})"
+            if len(cell) > MAX_FIELD_CHARS:
+                problems.append(FieldProblem(column, _too_long(cell), line))
+                continue
+            found = _MOJIBAKE.search(cell)
+            if found is not None:
+                problems.append(FieldProblem(column, _encoded_twice(found.group()), line))
+    if problems:
+        raise ImportRefused(problems)
+
+
+def _too_long(cell: str) -> str:
+    message = f"Feltet er for langt: {len(cell)} tegn, hvor der højst kan stå {MAX_FIELD_CHARS}."
+    if "\n" in cell or "\r" in cell:
+        message += " Måske mangler et afsluttende anførselstegn, så resten af filen er kommet med i feltet."
+    return message
+
+
+def _encoded_twice(sequence: str) -> str:
+    raw = bytes(ord(c) if ord(c) < 0x100 else c.encode("cp1252")[0] for c in sequence)
+    meant = raw.decode("utf-8", errors="replace")
+    return (
+        f"Der står «{sequence}», hvor der nok skulle stå «{meant}»: teksten er blevet kodet om to gange "
+        "(UTF-8 læst som Windows-1252). Ret filen i det program, den kommer fra, eller gem den igen som "
+        "«CSV UTF-8», og prøv igen."
+    )
 
 
 def _header_key(text: str) -> str:
@@ -365,9 +468,12 @@ def _map_columns(table: _Table) -> dict[str, str]:
 def _parse_row(values: dict[str, str], line: int) -> tuple[CitizenInput, list[FieldProblem]]:
     """The row as a `CitizenInput`, and the problems of the columns `validate` does not know."""
     problems: list[FieldProblem] = []
-    for column, value in values.items():
-        if _CONTROL_IN_VALUE.search(value):
-            problems.append(FieldProblem(column, "Feltet indeholder linjeskift eller andre styretegn.", line))
+    # The other columns are text of a `CitizenInput`, which `validate` checks.
+    for column in ("gruppe", "forløbsstart", "sigte", "tolk"):
+        problem = hidden_character_problem(column, values.get(column, ""), line)
+        if problem is not None:
+            problems.append(problem)
+            values = {**values, column: ""}  # not parsed: its message would quote the text
 
     group = VisitationGroup.GRUPPE_2
     if values.get("gruppe"):
@@ -455,8 +561,8 @@ def import_citizens(database: Database, path: Path, progress: Callable[[int, int
     total = 2 * len(table.rows)
     step = max(1, len(table.rows) // 100)
 
-    def report(done: int) -> None:
-        if progress is not None and (done % step == 0 or done == total):
+    def report(done: int, *, now: bool = False) -> None:
+        if progress is not None and (now or done % step == 0 or done == total):
             progress(done, total)
 
     report(0)
@@ -491,10 +597,12 @@ def import_citizens(database: Database, path: Path, progress: Callable[[int, int
                 problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} findes allerede i sagsstammen.", line))
         if problems:
             raise ImportRefused(sorted(problems, key=_order))
-        for done, (data, digits) in enumerate(accepted, start=len(accepted) + 1):
-            add_citizen(session, data, digits, flush=False)
+        chunk = 10 * step  # about ten steps of the bar while writing
+        for start in range(0, len(accepted), chunk):
+            add_citizens(session, accepted[start : start + chunk])
+            done = len(accepted) + min(start + chunk, len(accepted))
             if done < total:
-                report(done)
+                report(done, now=True)
         audit.record(session, audit.Action.IMPORT, None, f"{len(accepted)} borgere")
     report(total)
     return ImportResult(created=len(accepted))

@@ -76,7 +76,6 @@ import re
 import secrets
 import statistics
 import uuid
-import zipfile
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -2021,14 +2020,31 @@ def _not_summary(name: str, why: str) -> SummaryFileError:
     return SummaryFileError(f"«{name}» er ikke en teamopgørelse fra jobraad ({why}).")
 
 
+# A summary read back comes from outside (another caseworker's laptop, a mail): it is
+# read within the bounds of the import of citizens. A summary is a few hundred rows;
+# its per-citizen sheet, which merge does not read, has a row per citizen.
+_SUMMARY_MAX_BYTES = 20 * 1024 * 1024
+_SUMMARY_MAX_UNPACKED = 64 * 1024 * 1024
+_SUMMARY_MAX_ROWS = 100_000
+_SUMMARY_MAX_CELLS = 1_000_000
+
+
+def _unreadable(name: str, why: str) -> SummaryFileError:
+    return SummaryFileError(f"«{name}» kan ikke læses som teamopgørelse. {why}")
+
+
 def _read_rows(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str, Any, Any, Any]]]:
     name = path.name
+    limit = _SUMMARY_MAX_BYTES
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
     except FileNotFoundError:
         raise SummaryFileError(f"Filen findes ikke: {name}") from None
     except OSError as err:
         raise SummaryFileError(f"Filen «{name}» kan ikke læses ({err.strerror or err}).") from None
+    if len(data) > limit:
+        raise _unreadable(name, f"Filen fylder mere end {limit // 1024 // 1024} MB; det gør en teamopgørelse ikke.")
     if data.startswith(b"%PDF"):
         raise SummaryFileError(
             f"«{name}» er en PDF. PDF-opgørelser kan ikke lægges sammen; brug XLSX- eller CSV-filen."
@@ -2039,28 +2055,27 @@ def _read_rows(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str, An
 
 
 def _read_xlsx(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, str, str, Any, Any, Any]]]:
-    from openpyxl import load_workbook
+    from jobraad.xlsx_reader import Limits, XlsxRefused, open_xlsx
 
+    # Data has six columns and Metadata two; anything further out is not read.
+    limits = Limits(_SUMMARY_MAX_UNPACKED, _SUMMARY_MAX_ROWS, columns=6, cells=_SUMMARY_MAX_CELLS, refuse_wider=False)
+    meta: dict[str, str] = {}
+    rows: list[tuple[str, str, str, Any, Any, Any]] = []
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise _not_summary(name, f"regnearket kan ikke åbnes: {type(err).__name__}") from None
-    try:
-        if "Metadata" not in wb.sheetnames or "Data" not in wb.sheetnames:
-            raise _not_summary(name, "arkene «Data» og «Metadata» mangler")
-        meta = {}
-        for row in wb["Metadata"].iter_rows(min_row=2, values_only=True):
-            if row and row[0] is not None:
-                meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1]).strip()
-        rows = []
-        for row in wb["Data"].iter_rows(min_row=2, values_only=True):
-            cells = [*row, None, None, None, None, None, None][:6]
-            if cells[1] is None:
-                continue
-            rows.append((str(cells[0] or ""), str(cells[1]), str(cells[2] or ""), cells[3], cells[4], cells[5]))
-        return meta, rows
-    finally:
-        wb.close()
+        with open_xlsx(data, limits) as book:
+            if "Metadata" not in book.sheet_names or "Data" not in book.sheet_names:
+                raise _not_summary(name, "arkene «Data» og «Metadata» mangler")
+            for line, row in book.rows("Metadata"):
+                if line > 1 and row and row[0] is not None:
+                    meta[str(row[0]).strip()] = "" if len(row) < 2 or row[1] is None else str(row[1]).strip()
+            for line, row in book.rows("Data"):
+                cells = [*row, None, None, None, None, None, None][:6]
+                if line == 1 or cells[1] is None:
+                    continue
+                rows.append((str(cells[0] or ""), str(cells[1]), str(cells[2] or ""), cells[3], cells[4], cells[5]))
+    except XlsxRefused as err:
+        raise _unreadable(name, err.message) from None
+    return meta, rows
 
 
 def _read_csv(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, str, str, Any, Any, Any]]]:
@@ -2070,13 +2085,19 @@ def _read_csv(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, s
         text = data.decode("cp1252", errors="replace")  # saved again by Excel as "CSV (semikolonsepareret)"
     meta: dict[str, str] = {}
     rows = []
-    for cells in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
-        cells = [*cells, "", "", "", "", "", ""][:6]
-        key = cells[1].strip()
-        if key.startswith("meta."):
-            meta[key.removeprefix("meta.")] = _unquote(cells[3]).strip()
-        elif key and key != "Nøgle" and not key.startswith("borger."):
-            rows.append((_unquote(cells[0]), key, _unquote(cells[2]), _unquote(cells[3]), cells[4], cells[5]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    try:
+        for cells in reader:
+            if reader.line_num > _SUMMARY_MAX_ROWS:
+                raise _unreadable(name, f"Filen har flere end {_SUMMARY_MAX_ROWS} linjer.")
+            cells = [*cells[:6], "", "", "", "", "", ""][:6]
+            key = cells[1].strip()
+            if key.startswith("meta."):
+                meta[key.removeprefix("meta.")] = _unquote(cells[3]).strip()
+            elif key and key != "Nøgle" and not key.startswith("borger."):
+                rows.append((_unquote(cells[0]), key, _unquote(cells[2]), _unquote(cells[3]), cells[4], cells[5]))
+    except csv.Error:
+        raise _unreadable(name, f"Linje {reader.line_num} kan ikke læses som CSV.") from None
     if not meta:
         raise _not_summary(name, "metadata mangler")
     return meta, rows

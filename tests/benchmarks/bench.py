@@ -2,11 +2,12 @@
 
 Run on its own, not part of the test suite:
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench [--citizens 1000 10000]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench [--citizens 1000 10000] [--import-rows 10000]
 
 For each caseload size it generates a demo caseload (hours, documents, notes,
 attachments) in a temporary folder, then prints a table: each figure, its
-baseline, the ratio and the goal.
+baseline, the ratio and the goal. Then it imports a CSV file of citizens into an
+empty caseload, in a child process, and prints the time and the peak memory.
 """
 
 from __future__ import annotations
@@ -191,6 +192,62 @@ def measure_start(db: Path, repeats: int = 3) -> Start:
     )
 
 
+IMPORT = """
+    import time
+    from pathlib import Path
+    from db.session import create_database
+    from jobraad.importer import import_citizens
+    database = create_database(Path({db!r}), {passphrase!r})
+    hwm = lambda: int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]) / 1024
+    print("before_mb=", hwm())
+    t = time.perf_counter()
+    result = import_citizens(database, Path({path!r}))
+    print("import=", time.perf_counter() - t)
+    print("created=", result.created)
+    print("peak_mb=", hwm())
+    database.close()
+"""
+
+
+def _import_cpr(i: int) -> str:
+    """A distinct valid CPR number for each i below 134,400 (born 1900-1999)."""
+    day, month, year = i % 28 + 1, (i // 28) % 12 + 1, (i // 336) % 100
+    return f"{day:02d}{month:02d}{year:02d}-{(i // 33_600) % 4}{i % 1000:03d}"
+
+
+def measure_import(rows: int, repeats: int = 3) -> list[Row]:
+    """Import `rows` citizens from a CSV file with every column into an empty caseload, each
+    time in a fresh interpreter: the import's own time, and the interpreter's peak memory
+    (VmHWM) against its peak before the import (Python, SQLAlchemy, the open database)."""
+    folder = Path(tempfile.mkdtemp(prefix="jobraad-bench-import-"))
+    path = folder / "borgere.csv"
+    lines = ["cpr;fornavn;efternavn;telefon;email;gruppe;forløbsstart;sigte;sprog;tolk"]
+    lines += [
+        f"{_import_cpr(i)};Fornavn{i};Efternavn{i};12345678;a{i}@example.dk;{i % 4 + 1};01-02-2024;job;arabisk;nej"
+        for i in range(rows)
+    ]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    runs = []
+    for i in range(repeats):
+        code = IMPORT.format(db=str(folder / f"import{i}.jobraad"), passphrase=PASSPHRASE, path=str(path))
+        run = _run_child(code)
+        if run["created"] != rows:
+            raise RuntimeError(f"imported {run['created']} of {rows}")
+        runs.append(run)
+    shutil.rmtree(folder)
+    label = f"{rows:,}".replace(",", ".")
+    return [
+        Row(f"import af {label} borgere (CSV), bedste af {repeats}", min(r["import"] for r in runs), "s", goal="≤ 3 s"),
+        Row(
+            "  højeste hukommelsesforbrug (før importen: baseline)",
+            max(r["peak_mb"] for r in runs),
+            "MB",
+            max(r["before_mb"] for r in runs),
+            "≤ 250 MB",
+        ),
+    ]
+
+
 def measure_in_process(db: Path) -> list[Row]:
 
     from db.session import open_database
@@ -306,11 +363,14 @@ def run(citizens: int) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mål jobraads hastighed mod en baseline.")
-    parser.add_argument("--citizens", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--citizens", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--import-rows", type=int, nargs="*", default=[10000])
     args = parser.parse_args()
-    for n in args.citizens:
-        rows = run(n)
-        print(f"\n{n} borgere")
+    tables = [(f"{n} borgere", lambda n=n: run(n)) for n in args.citizens]
+    tables += [(f"import af {n} borgere", lambda n=n: measure_import(n)) for n in args.import_rows]
+    for title, measure in tables:
+        rows = measure()
+        print(f"\n{title}")
         print(f"{'måling':<52} {'værdi':>12} {'baseline':>12} {'forhold':>8}  mål")
         for r in rows:
             base = f"{r.baseline:.1f} {r.unit}" if r.baseline else ""
