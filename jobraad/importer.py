@@ -97,6 +97,13 @@ _NINE_DIGITS = re.compile(r"\d{9}")
 # Whitespace and the invisible characters that copying from web pages and mails leaves behind.
 _PADDING = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
 
+# The csv module refuses a field longer than its limit (128 KiB) with a message about
+# quotes, and the limit is the module's, for the whole process. It is raised once, here,
+# when the importer is loaded (never switched back and forth while a worker reads): no
+# field can be longer than an accepted file, and `_tabulate` says which field is too long.
+if csv.field_size_limit() < MAX_FILE_BYTES:
+    csv.field_size_limit(MAX_FILE_BYTES)
+
 _NOT_CSV = (
     "Filen er ikke en CSV-fil: den indeholder binære data eller tegn, der ikke kan læses. "
     "Gem regnearket som CSV (semikolonsepareret) eller som .xlsx, og prøv igen."
@@ -258,11 +265,6 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
     if delimiter in "\r\n\"'":
         raise _refuse(f"Linjen «sep={delimiter}» angiver ikke et brugbart skilletegn.")
 
-    # The csv module refuses a field longer than its limit (128 KiB) with a message
-    # about quotes; no field can be longer than the file, and `_tabulate` says which
-    # field is too long. (The limit is the module's, for the whole process: only raised.)
-    if csv.field_size_limit() < MAX_FILE_BYTES:
-        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     read = 0
