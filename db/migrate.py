@@ -13,17 +13,30 @@ import shutil
 import tempfile
 from importlib.resources import files
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 from db.errors import NotADatabaseError, SchemaTooNewError, StorageError
 from db.files import TEMP_SUFFIX, temp_name_prefix
-from db.session import Database
 
 log = logging.getLogger(__name__)
+
+
+class Migratable(Protocol):
+    """What a migration needs of an open database (`db.session.Database` is one): its file and
+    an engine keyed for it. A protocol, so that opening a file (db.session) may migrate it
+    without the two modules importing each other."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def engine(self) -> Engine: ...
 
 
 def alembic_config() -> Config:
@@ -38,12 +51,12 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(database: Database) -> str | None:
+def current_revision(database: Migratable) -> str | None:
     with database.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade_to_head(database: Database, target: str = "head") -> Path | None:
+def upgrade_to_head(database: Migratable, target: str = "head") -> Path | None:
     """Migrate to `target`. Returns the path of the backup taken, if one was needed."""
     cfg = alembic_config()
     script = ScriptDirectory.from_config(cfg)
@@ -71,7 +84,7 @@ def upgrade_to_head(database: Database, target: str = "head") -> Path | None:
     return backup
 
 
-def backup_before_migration(database: Database, revision: str) -> Path:
+def backup_before_migration(database: Migratable, revision: str) -> Path:
     """Copy the whole file aside, after folding the WAL into it."""
     with database.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -7,10 +7,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "jobraad: opretter virtuelt miljø i .venv …" >&2
   python3 -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# The exact versions in constraints.txt, so every machine (and the build) gets what was tested.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   echo "jobraad: installerer afhængigheder …" >&2
-  .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-  .venv/bin/python -m pip install --quiet -e ".${extra}"
+  .venv/bin/python -m pip install --quiet -c constraints.txt --upgrade pip >/dev/null
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e ".${extra}"
   touch "$stamp"
 fi
 # Qt needs a few system libraries; fresh Debian/Ubuntu machines may lack them.

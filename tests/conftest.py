@@ -1,4 +1,5 @@
-"""Shared fixtures: Qt offscreen, and a fresh encrypted database per test."""
+"""Shared fixtures: Qt offscreen, and a fresh encrypted database per test (a copy of one
+made at the start of the run), the user's folders kept out of the way."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import functools
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from db.session import Database, create_database
+from db.session import CipherKey, Database, create_database, open_database
 
 # In CI the fuzz tests replay a fixed set of examples, so a run is repeatable; locally
 # they explore new inputs each time.
@@ -63,10 +65,34 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sagsstamme.jobraad"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _key_derived_once_per_salt() -> Iterator[None]:
+    """SQLCipher's key derivation takes a tenth of a second on purpose, and every test opens a
+    file (most of them a copy of the same template, so with the same salt). It is a pure
+    function of passphrase and salt: in tests each pair is derived once. Programs the tests
+    start as subprocesses derive as usual."""
+    real = CipherKey.derive.__func__  # type: ignore[attr-defined]
+    cached = functools.lru_cache(maxsize=256)(lambda passphrase, salt: real(CipherKey, passphrase, salt))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CipherKey, "derive", classmethod(lambda _cls, passphrase, salt: cached(passphrase, salt)))
+        yield
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new database at the newest schema, made once per run; tests get copies of it."""
+    path = tmp_path_factory.mktemp("skabelon") / "skabelon.jobraad"
+    create_database(path, PASSPHRASE).close()
+    return path
+
+
 @pytest.fixture
-def database(db_path: Path) -> Iterator[Database]:
-    """A new encrypted database at the newest schema."""
-    database = create_database(db_path, PASSPHRASE)
+def database(db_path: Path, template_db: Path) -> Iterator[Database]:
+    """A new encrypted database at the newest schema: a copy of the run's template, opened as
+    the program opens a file (lock, key, checks)."""
+    shutil.copyfile(template_db, db_path)
+    os.chmod(db_path, 0o600)
+    database = open_database(db_path, PASSPHRASE)
     yield database
     if "PySide6.QtCore" in sys.modules:  # as the program does: no worker outlives the database
         from PySide6.QtCore import QThreadPool

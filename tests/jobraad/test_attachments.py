@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
 from db.errors import StorageError
-from db.models import Attachment, AuditEntry, DocumentationItem
+from db.models import Attachment, DocumentationItem
 from db.session import Database
 from jobraad import attachments, audit
 from jobraad.attachments import (
@@ -32,6 +32,7 @@ from jobraad.attachments import (
     remove_attachment,
 )
 from jobraad.citizens import CitizenInput, CitizenNotFound, create_citizen
+from tests.helpers import audit_log
 
 # --- sample files ------------------------------------------------------------------
 
@@ -84,11 +85,6 @@ def new_item(database: Database, citizen_id: int, key: str = "lae265") -> int:
 def stored_count(database: Database) -> int:
     with database.reading() as session:
         return session.scalar(select(func.count()).select_from(Attachment)) or 0
-
-
-def audit_log(database: Database) -> list[tuple[str, int | None, str]]:
-    with database.reading() as session:
-        return [(e.action, e.citizen_id, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
 
 
 # --- the round trip -----------------------------------------------------------------

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from db.enums import ContactKind, HealthNoteKind
-from db.models import AuditEntry, Citizen, HealthNote, PartnerContact
+from db.models import Citizen, HealthNote, PartnerContact
 from db.session import Database
 from jobraad import audit, health
 from jobraad.citizens import CitizenInput, CitizenNotFound, create_citizen
-from jobraad.errors import UserFacingError, ValidationFailed
+from jobraad.errors import UserFacingError
 from jobraad.health import ContactInput, ContactView, HealthNoteInput, HealthNoteView
 from jobraad.records import RecordNotFound
+from tests.helpers import audit_log, fields, new_audit, refused, stored
 
 D = dt.date
 TODAY = dt.date.today()
@@ -48,60 +47,6 @@ def note(
     kind: HealthNoteKind = HK.HELBREDSGENNEMGANG,
 ) -> HealthNoteInput:
     return HealthNoteInput(day, kind, conditions=conditions, skaanehensyn=list(skaane or []))
-
-
-def stored(database: Database) -> dict[str, Any]:
-    """Row counts, every health note and contact row and the audit log, to show that
-    a refusal changed nothing."""
-    with database.reading() as session:
-        return {
-            "counts": (
-                session.scalar(select(func.count()).select_from(HealthNote)),
-                session.scalar(select(func.count()).select_from(PartnerContact)),
-                session.scalar(select(func.count()).select_from(AuditEntry)),
-            ),
-            "health": [
-                (
-                    n.id,
-                    n.citizen_id,
-                    n.note_date,
-                    n.kind,
-                    n.coordinator,
-                    n.conditions,
-                    n.functional_limits,
-                    n.skaanehensyn,
-                    n.recommendations,
-                )
-                for n in session.scalars(select(HealthNote).order_by(HealthNote.id))
-            ],
-            "contact": [
-                (c.id, c.citizen_id, c.kind, c.name, c.unit, c.phone, c.secure_mail)
-                for c in session.scalars(select(PartnerContact).order_by(PartnerContact.id))
-            ],
-            "audit": [(e.id, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))],
-        }
-
-
-def audit_log(database: Database) -> list[tuple[str, int | None, str]]:
-    with database.reading() as session:
-        return [(e.action, e.citizen_id, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-
-
-def new_audit(database: Database, before: int) -> list[tuple[str, int | None, str]]:
-    return audit_log(database)[before:]
-
-
-def refused(database: Database, call: Callable[[], object]) -> ValidationFailed:
-    """Run `call`, expecting a refusal that stored nothing and logged nothing."""
-    before = stored(database)
-    with pytest.raises(ValidationFailed) as info:
-        call()
-    assert stored(database) == before
-    return info.value
-
-
-def fields(err: ValidationFailed) -> list[str]:
-    return [p.field for p in err.problems]
 
 
 def column(database: Database, note_id: int) -> str:
@@ -680,7 +625,7 @@ def test_deleting_the_citizen_deletes_notes_and_contacts(database: Database, cit
         assert row is not None
         session.delete(row)
 
-    assert stored(database)["counts"][:2] == (0, 0)
+    assert stored(database)["health_note"] == [] and stored(database)["partner_contact"] == []
 
 
 # --- one transaction, and the audit log -------------------------------------------------

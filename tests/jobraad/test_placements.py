@@ -13,15 +13,16 @@ import pytest
 from sqlalchemy import event, func, select
 
 from db.enums import AbsenceReason, HealthNoteKind, Outcome, PlacementKind, VisitationGroup
-from db.models import AuditEntry, HoursEntry, Placement
+from db.models import HoursEntry, Placement
 from db.session import Database
 from jobraad import audit, placements
 from jobraad.citizens import CitizenInput, CitizenNotFound, change_group, close_case, create_citizen
-from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.errors import FieldProblem
 from jobraad.health import HealthNoteInput, add_health_note
 from jobraad.placements import HoursInput, PlacementInput, PlacementView, WeekRow
 from jobraad.progression import SignalKind
 from jobraad.records import RecordNotFound
+from tests.helpers import audit_log, fields, new_audit, refused, stored
 
 D = dt.date
 K = PlacementKind
@@ -78,68 +79,6 @@ def praktik(**changes: Any) -> PlacementInput:
 def hours(weeks_from_now: int, attended: float, planned: float = 10.0, **changes: Any) -> HoursInput:
     year, number = week(weeks_from_now)
     return HoursInput(year, number, planned, attended, **changes)
-
-
-def stored(database: Database) -> dict[str, Any]:
-    """Every placement, every week of hours and the audit log, to show that a refusal
-    changed nothing."""
-    with database.reading() as session:
-        return {
-            "placement": [
-                (
-                    p.id,
-                    p.citizen_id,
-                    p.kind,
-                    p.employer_name,
-                    p.employer_cvr,
-                    p.start_date,
-                    p.planned_end,
-                    p.end_date,
-                    p.extension_reason,
-                    p.planned_hours_per_week,
-                    p.skaanehensyn,
-                    p.result,
-                )
-                for p in session.scalars(select(Placement).order_by(Placement.id))
-            ],
-            "hours": [
-                (
-                    h.placement_id,
-                    h.iso_year,
-                    h.iso_week,
-                    h.planned_hours,
-                    h.attended_hours,
-                    h.absence_hours,
-                    h.absence_reason,
-                    h.observation,
-                    h.follow_up,
-                )
-                for h in session.scalars(select(HoursEntry).order_by(HoursEntry.id))
-            ],
-            "audit": [(e.id, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))],
-        }
-
-
-def audit_log(database: Database) -> list[tuple[str, int | None, str]]:
-    with database.reading() as session:
-        return [(e.action, e.citizen_id, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-
-
-def new_audit(database: Database, before: int) -> list[tuple[str, int | None, str]]:
-    return audit_log(database)[before:]
-
-
-def refused(database: Database, call: Callable[[], object]) -> ValidationFailed:
-    """Run `call`, expecting a refusal that stored nothing and logged nothing."""
-    before = stored(database)
-    with pytest.raises(ValidationFailed) as info:
-        call()
-    assert stored(database) == before
-    return info.value
-
-
-def fields(err: ValidationFailed) -> list[str]:
-    return [p.field for p in err.problems]
 
 
 def hours_stored(database: Database, placement_id: int) -> dict[tuple[int, int], tuple[Any, ...]]:

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from db.enums import ActivityKind, JournalKind, MeetingKind, Outcome, VisitationGroup
-from db.models import Activity, AuditEntry, Deadline, Forloeb, GoalProgress, JournalNote, Meeting
+from db.models import Activity, Forloeb, GoalProgress, JournalNote, Meeting
 from db.session import Database
 from jobraad import audit, records, visitation
 from jobraad.caseload import due_items
 from jobraad.citizens import CitizenInput, CitizenNotFound, close_case, create_citizen
-from jobraad.errors import UserFacingError, ValidationFailed
+from jobraad.errors import UserFacingError
 from jobraad.records import (
     ActivityInput,
     ActivityView,
@@ -29,6 +28,7 @@ from jobraad.records import (
     MeetingView,
     RecordNotFound,
 )
+from tests.helpers import audit_log, fields, new_audit, refused, stored
 
 D = dt.date
 T = dt.datetime
@@ -58,55 +58,6 @@ def new_citizen(
 @pytest.fixture
 def citizen(database: Database) -> int:
     return new_citizen(database)
-
-
-def stored(database: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every record row and audit entry, to show that a refusal changed nothing."""
-    with database.reading() as session:
-        return {
-            "activity": [
-                (a.id, a.kind, a.title, a.provider, a.start_date, a.end_date, a.result)
-                for a in session.scalars(select(Activity).order_by(Activity.id))
-            ],
-            "journal": [
-                (n.id, n.written_at, n.kind, n.text)
-                for n in session.scalars(select(JournalNote).order_by(JournalNote.id))
-            ],
-            "meeting": [
-                (m.id, m.kind, m.starts_at, m.location, m.note, m.decided_on)
-                for m in session.scalars(select(Meeting).order_by(Meeting.id))
-            ],
-            "deadline": [
-                (d.id, d.due_on, d.title, d.done_on) for d in session.scalars(select(Deadline).order_by(Deadline.id))
-            ],
-            "goal": [
-                (g.id, g.forloeb_id, g.goal_key, g.reached_on, g.note)
-                for g in session.scalars(select(GoalProgress).order_by(GoalProgress.id))
-            ],
-            "audit": [(e.id, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))],
-        }
-
-
-def audit_log(database: Database) -> list[tuple[str, int | None, str]]:
-    with database.reading() as session:
-        return [(e.action, e.citizen_id, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-
-
-def new_audit(database: Database, before: int) -> list[tuple[str, int | None, str]]:
-    return audit_log(database)[before:]
-
-
-def refused(database: Database, call: Callable[[], object]) -> ValidationFailed:
-    """Run `call`, expecting a refusal that stored nothing and logged nothing."""
-    before = stored(database)
-    with pytest.raises(ValidationFailed) as info:
-        call()
-    assert stored(database) == before
-    return info.value
-
-
-def fields(err: ValidationFailed) -> list[str]:
-    return [p.field for p in err.problems]
 
 
 # --- activities ------------------------------------------------------------------

@@ -41,6 +41,8 @@ def tab(qtbot: QtBot, database: Database) -> PlacementsTab:
     t = PlacementsTab(database, TODAY)
     qtbot.addWidget(t)
     t.show()
+    t.activateWindow()  # keys and focus reach it as they reach a user's window
+    qtbot.waitUntil(t.isActiveWindow)
     t.show_citizen(cid)
     return t
 
@@ -61,8 +63,8 @@ def test_typing_hours_with_tab_and_saving_with_ctrl_s(qtbot: QtBot, tab: Placeme
         for char in hours:  # the first key opens the editor; the rest go to it, as when typing
             qtbot.keyClick(QApplication.focusWidget() or grid, char)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-        # down to the next week's attended cell
-        grid.setCurrentIndex(tab.grid_model.index(grid.currentIndex().row() + 1, WeekGridModel.ATTENDED))
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)  # the cell's editor has closed
+        qtbot.keyClick(grid, Qt.Key.Key_Down)  # down to the next week's attended cell
     assert tab.grid_model.dirty and tab.save_button.isEnabled()
     assert tab.placement_view.model().rowCount() == 1
     qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
