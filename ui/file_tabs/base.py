@@ -49,17 +49,17 @@ class FileTab(QWidget):
             return True
         return False
 
-    def confirm(self, question: str) -> bool:
+    def confirm(self, question: str, title: str = "Bekræft") -> bool:
         answer = QMessageBox.question(
-            self, "Bekræft", question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+            self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def attempt(self, change: Callable[[], object]) -> None:
+    def attempt(self, change: Callable[[], object], title: str = "jobraad") -> None:
         """Run a service call; a refusal is shown calmly and nothing is reloaded."""
         try:
             change()
         except UserFacingError as err:
-            QMessageBox.warning(self, "jobraad", err.message)
+            QMessageBox.warning(self, title, err.message)
             return
         self.saved()

@@ -35,7 +35,7 @@ from db.session import Database
 from jobraad import attachments, documentation
 from jobraad import formatting as fmt
 from jobraad.document_requests import ItemAction, allowed_actions, consent_scope, request_contact
-from jobraad.documentation import Checklist, ChecklistEntry, ConsentView
+from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, ConsentView
 from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 from ui.dialogs.attachment_viewer import AttachmentViewer
@@ -429,23 +429,15 @@ class DocumentationTab(FileTab):
 
     def reset_item(self) -> None:
         entry = self.selected_entry()
-        if entry is None or self.citizen_id is None or ItemAction.RESET not in allowed_actions(entry):
+        citizen_id = self.citizen_id
+        if entry is None or citizen_id is None or ItemAction.RESET not in allowed_actions(entry):
             return
-        answer = QMessageBox.question(
-            self,
-            "Nulstil",
-            f"Sæt «{entry.title}» tilbage til «mangler»? Historikken bevares.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            documentation.set_state(
-                self.database, self.citizen_id, entry.item.id, entry.instance, DocumentState.MANGLER, today=self.today
+        if self.confirm(f"Sæt «{entry.title}» tilbage til «mangler»? Historikken bevares.", "Nulstil"):
+            self.attempt(
+                lambda: documentation.set_state(
+                    self.database, citizen_id, entry.item.id, entry.instance, DocumentState.MANGLER, today=self.today
+                )
             )
-        except UserFacingError as err:
-            QMessageBox.warning(self, "jobraad", err.message)
-        self.saved()
 
     # --- consents ---------------------------------------------------------------------------------
 
@@ -532,7 +524,11 @@ class DocumentationTab(FileTab):
             self.saved()
             self.select_entry(entry.item.id, entry.instance)
 
-    def _pick_attachment(self, entry: ChecklistEntry) -> Any:
+    def _pick_attachment(self) -> AttachmentRef | None:
+        """One of the selected item's attachments: the only one, or the one the user picks."""
+        entry = self.selected_entry()
+        if entry is None or not entry.attachments:
+            return None
         if len(entry.attachments) == 1:
             return entry.attachments[0]
         from PySide6.QtWidgets import QInputDialog
@@ -542,10 +538,7 @@ class DocumentationTab(FileTab):
         return entry.attachments[names.index(name)] if ok else None
 
     def view_attachment(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or not entry.attachments:
-            return
-        ref = self._pick_attachment(entry)
+        ref = self._pick_attachment()
         if ref is None:
             return
         try:
@@ -556,24 +549,11 @@ class DocumentationTab(FileTab):
         AttachmentViewer(view.filename, view.mime_type, data, self).exec()
 
     def remove_attachment(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or not entry.attachments:
-            return
-        ref = self._pick_attachment(entry)
-        if ref is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Fjern bilag",
-            f"Fjern bilaget «{ref.filename}» fra punktet? Det slettes fra databasen.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            try:
-                attachments.remove_attachment(self.database, ref.attachment_id)
-            except UserFacingError as err:
-                QMessageBox.warning(self, "Bilag", err.message)
-            self.saved()
+        ref = self._pick_attachment()
+        if ref is not None and self.confirm(
+            f"Fjern bilaget «{ref.filename}» fra punktet? Det slettes fra databasen.", "Fjern bilag"
+        ):
+            self.attempt(lambda: attachments.remove_attachment(self.database, ref.attachment_id), "Bilag")
 
     # --- request letters --------------------------------------------------------------------------
 

@@ -369,13 +369,8 @@ class PlacementsTab(FileTab):
         self.run_dialog(FormDialog("Virksomhedsplacering", fields, values, save, self, intro=intro))
 
     def _delete_placement(self, placement: PlacementView) -> None:
-        answer = QMessageBox.question(
-            self,
-            "Slet placering",
-            f"Slet placeringen hos {placement.employer_name} og alle dens registrerede timer?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = f"Slet placeringen hos {placement.employer_name} og alle dens registrerede timer?"
+        if not self.confirm(question, "Slet placering"):
             return
         try:
             placements.delete_placement(self.database, placement.placement_id)
