@@ -16,6 +16,7 @@ from db.enums import Aim, ContactKind, DocumentSource, DocumentState, Visitation
 from db.session import Database
 from jobraad import attachments, documentation
 from jobraad.citizens import CitizenInput, create_citizen
+from jobraad.document_requests import ItemAction
 from ui.file_tabs.documentation import DocumentationTab
 from ui.forms import FormDialog
 
@@ -135,11 +136,10 @@ def test_the_buttons_offer_what_the_item_allows(tab: DocumentationTab, tmp_path:
     assert _enabled(tab) == {"requested", "received", "not_relevant", "attach", "letter"}
     good = tmp_path / "lae265.png"
     good.write_bytes(PNG)
-    entry = tab.selected_entry()
-    assert entry is not None
-    tab._attach(entry, [good])
+    with patch("ui.file_tabs.documentation.QFileDialog.getOpenFileNames", return_value=([str(good)], "")):
+        tab.buttons[ItemAction.ATTACH].click()
     with patch.object(FormDialog, "exec", _accepting({})):
-        tab.mark_received()
+        tab.buttons[ItemAction.RECEIVE].click()
     assert _enabled(tab) == {"requested", "received", "not_relevant", "reset", "attach", "view", "remove", "letter"}
 
 
