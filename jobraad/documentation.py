@@ -269,7 +269,7 @@ def load_checklist(database: Database, citizen_id: int, today: dt.date | None = 
 
 
 def consent_covers(consents: Iterable[ConsentView], source: DocumentSource, day: dt.date) -> bool:
-    return any(c.source == source and c.valid_on(day) for c in consents)
+    return covering_consent(consents, source, day) is not None
 
 
 def set_state(
@@ -290,74 +290,105 @@ def set_state(
     a reason is missing, or when a health request has no consent covering its source."""
     today = today or dt.date.today()
     with database.transaction() as session:
-        checklist = read_checklist(session, citizen_id, today)
-        try:
-            entry = checklist.entry(item_id, instance)
-        except KeyError:
-            raise ValidationFailed(
-                [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
-                "Dokumentationen er ikke ændret:",
-            ) from None
-        item = entry.item
-        problems: list[FieldProblem] = []
-        if state in (DocumentState.ANMODET, DocumentState.MODTAGET) and on is None:
-            problems.append(FieldProblem("dato", "Dato skal udfyldes."))
-        if on is not None and on > today:
-            problems.append(FieldProblem("dato", "Datoen ligger i fremtiden."))
-        if state == DocumentState.ANMODET:
-            if not requested_from.strip():
-                problems.append(FieldProblem("hvem", "Skriv hvem der er anmodet (fx lægens navn)."))
-            if expected_by is not None and on is not None and expected_by < on:
-                problems.append(FieldProblem("forventet", "Svarfristen ligger før anmodningen."))
-            if item.health and on is not None and not consent_covers(checklist.consents, item.source, on):
-                problems.append(
-                    FieldProblem(
-                        "samtykke",
-                        f"Der er ikke registreret et gyldigt samtykke fra borgeren til at indhente oplysninger "
-                        f"fra {SOURCE_LABELS[item.source]}. Registrér samtykket først.",
-                    )
-                )
-        if state == DocumentState.IKKE_RELEVANT and not reason.strip():
-            problems.append(FieldProblem("begrundelse", "Skriv hvorfor punktet ikke er relevant."))
-        if problems:
-            raise ValidationFailed(problems, "Dokumentationen er ikke ændret:")
-
-        row = session.get(DocumentationItem, entry.record_id) if entry.record_id else None
-        if row is None:
-            row = DocumentationItem(citizen_id=citizen_id, item_key=item.id, instance=instance, source=item.source)
-            session.add(row)
-        previous = row.state if entry.record_id else None
-        row.state = state
-        if state == DocumentState.MANGLER:
-            row.requested_on = row.expected_by = row.received_on = None
-            row.requested_from = row.not_relevant_reason = ""
-        elif state == DocumentState.ANMODET:
-            assert on is not None
-            row.requested_on = on
-            row.requested_from = requested_from.strip()
-            row.expected_by = expected_by or on + dt.timedelta(days=item.answer_days)
-            row.received_on = None
-            row.not_relevant_reason = ""
-        elif state == DocumentState.MODTAGET:
-            row.received_on = on
-            row.not_relevant_reason = ""
-            if item.consent_for is not None and on is not None:
-                session.add(Consent(citizen_id=citizen_id, source=item.consent_for, scope=item.title, given_on=on))
-        else:
-            row.not_relevant_reason = reason.strip()
-        if note.strip():
-            row.note = note.strip()
-        session.flush()
-        label = DOCUMENT_STATE_LABELS[state]
-        session.add(
-            DocumentEvent(
-                item_id=row.id,
-                from_state=previous,
-                to_state=state,
-                note=note.strip() or reason.strip() or label,
-            )
+        change_state(
+            session,
+            citizen_id,
+            item_id,
+            instance,
+            state,
+            on=on,
+            requested_from=requested_from,
+            expected_by=expected_by,
+            reason=reason,
+            note=note,
+            today=today,
         )
-        audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
+
+
+def change_state(
+    session: Session,
+    citizen_id: int,
+    item_id: str,
+    instance: str,
+    state: DocumentState,
+    *,
+    on: dt.date | None = None,
+    requested_from: str = "",
+    expected_by: dt.date | None = None,
+    reason: str = "",
+    note: str = "",
+    today: dt.date,
+) -> None:
+    """`set_state` inside the caller's transaction, so a state change and what goes with it
+    (a request letter written to disk) are kept or rolled back together."""
+    checklist = read_checklist(session, citizen_id, today)
+    try:
+        entry = checklist.entry(item_id, instance)
+    except KeyError:
+        raise ValidationFailed(
+            [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
+            "Dokumentationen er ikke ændret:",
+        ) from None
+    item = entry.item
+    problems: list[FieldProblem] = []
+    if state in (DocumentState.ANMODET, DocumentState.MODTAGET) and on is None:
+        problems.append(FieldProblem("dato", "Dato skal udfyldes."))
+    if on is not None and on > today:
+        problems.append(FieldProblem("dato", "Datoen ligger i fremtiden."))
+    if state == DocumentState.ANMODET:
+        if not requested_from.strip():
+            problems.append(FieldProblem("hvem", "Skriv hvem der er anmodet (fx lægens navn)."))
+        if expected_by is not None and on is not None and expected_by < on:
+            problems.append(FieldProblem("forventet", "Svarfristen ligger før anmodningen."))
+        if item.health and on is not None and not consent_covers(checklist.consents, item.source, on):
+            problems.append(
+                FieldProblem(
+                    "samtykke",
+                    f"Der er ikke registreret et gyldigt samtykke fra borgeren til at indhente oplysninger "
+                    f"fra {SOURCE_LABELS[item.source]}. Registrér samtykket først.",
+                )
+            )
+    if state == DocumentState.IKKE_RELEVANT and not reason.strip():
+        problems.append(FieldProblem("begrundelse", "Skriv hvorfor punktet ikke er relevant."))
+    if problems:
+        raise ValidationFailed(problems, "Dokumentationen er ikke ændret:")
+
+    row = session.get(DocumentationItem, entry.record_id) if entry.record_id else None
+    if row is None:
+        row = DocumentationItem(citizen_id=citizen_id, item_key=item.id, instance=instance, source=item.source)
+        session.add(row)
+    previous = row.state if entry.record_id else None
+    row.state = state
+    if state == DocumentState.MANGLER:
+        row.requested_on = row.expected_by = row.received_on = None
+        row.requested_from = row.not_relevant_reason = ""
+    elif state == DocumentState.ANMODET:
+        assert on is not None
+        row.requested_on = on
+        row.requested_from = requested_from.strip()
+        row.expected_by = expected_by or answer_due(item, on)
+        row.received_on = None
+        row.not_relevant_reason = ""
+    elif state == DocumentState.MODTAGET:
+        row.received_on = on
+        row.not_relevant_reason = ""
+        if item.consent_for is not None and on is not None:
+            session.add(Consent(citizen_id=citizen_id, source=item.consent_for, scope=item.title, given_on=on))
+    else:
+        row.not_relevant_reason = reason.strip()
+    if note.strip():
+        row.note = note.strip()
+    session.flush()
+    label = DOCUMENT_STATE_LABELS[state]
+    session.add(
+        DocumentEvent(
+            item_id=row.id,
+            from_state=previous,
+            to_state=state,
+            note=note.strip() or reason.strip() or label,
+        )
+    )
+    audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
 
 
 def set_rule_pack(database: Database, citizen_id: int, pack_id: str) -> None:
@@ -663,18 +694,15 @@ def ensure_item(database: Database, citizen_id: int, item_id: str, instance: str
         return row.id
 
 
-@dataclass(frozen=True)
-class LetterSubject:
-    name: str
-    cpr: str
-    address: str
+# --- consents, for the request services (jobraad.document_requests, jobraad.letters) -----------
 
 
-def letter_subject(database: Database, citizen_id: int) -> LetterSubject:
-    """Who a request letter is about; making the letter is recorded in the audit log."""
-    with database.transaction() as session:
-        citizen = session.get(Citizen, citizen_id)
-        if citizen is None:
-            raise CitizenNotFound()
-        audit.record(session, audit.Action.PRINT, citizen_id, "anmodningsbrev")
-        return LetterSubject(citizen.full_name, citizen.cpr, citizen.address)
+def covering_consent(consents: Iterable[ConsentView], source: DocumentSource, day: dt.date) -> ConsentView | None:
+    """The newest consent that lets the jobcenter ask `source` on `day`, or None: the one
+    rule for whether a consent covers a request (`consent_covers` asks it too)."""
+    return next((c for c in reversed(tuple(consents)) if c.source == source and c.valid_on(day)), None)
+
+
+def answer_due(item: RuleItem, requested_on: dt.date) -> dt.date:
+    """When the answer to a request made on `requested_on` is expected: the item's answer time later."""
+    return requested_on + dt.timedelta(days=item.answer_days)

@@ -5,6 +5,9 @@ A request for health or social information needs the citizen's written consent
 covering that source; without a registered consent no letter is made. Legal
 references are deliberately general (the acts, not section numbers): the letter
 must stay correct when the rules are renumbered.
+
+`draft_request_letter` fills the letter form for a checklist item; `make_request_letter`
+writes the letter and marks the item as requested in one transaction.
 """
 
 from __future__ import annotations
@@ -19,29 +22,41 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from db.enums import DocumentSource
-from jobraad import cpr
+from db.enums import DocumentState
+from db.models import Citizen
+from db.session import Database
+from jobraad import audit, cpr
 from jobraad import formatting as fmt
+from jobraad.document_requests import LETTER_RECIPIENTS, case_purpose, request_contact
+from jobraad.documentation import (
+    Checklist,
+    ChecklistEntry,
+    answer_due,
+    change_state,
+    covering_consent,
+    load_checklist,
+    read_checklist,
+)
 from jobraad.errors import UserFacingError
-from jobraad.outputs import OutputRules, write_output
+from jobraad.outputs import OutputRules, check_output, rules_for, write_output
 from jobraad.pdf import MARGINS, PAGE_SIZE, escape, new_document, styles, table_style
+from jobraad.settings import get_settings
+from jobraad.vocab import SOURCE_LABELS
 
 __all__ = [
     "RECIPIENT_KINDS",
+    "LetterDraft",
     "LetterRefused",
     "LetterRequest",
+    "draft_request_letter",
+    "make_request_letter",
     "render_request_letter",
     "save_request_letter",
 ]
 
-# Who the request may go to, and how the letter names that source in the consent sentence.
-RECIPIENT_KINDS: dict[str, str] = {
-    DocumentSource.EGEN_LAEGE.value: "borgerens egen læge",
-    DocumentSource.SPECIALLAEGE.value: "speciallæge",
-    DocumentSource.HOSPITAL.value: "hospitalet",
-    DocumentSource.SOF.value: "Socialforvaltningen (SOF)",
-    DocumentSource.SUF.value: "Sundheds- og Omsorgsforvaltningen (SUF)",
-}
+# Who the request may go to (DocumentSource values), and how the letter names that source
+# in the consent sentence.
+RECIPIENT_KINDS: dict[str, str] = {source.value: r.named for source, r in LETTER_RECIPIENTS.items()}
 
 _CONSENT_LAW = (
     "De indhentes med borgerens skriftlige samtykke efter reglerne i lov om retssikkerhed "
@@ -251,3 +266,130 @@ def save_request_letter(request: LetterRequest, path: Path, *, rules: OutputRule
     refused path, `StorageError` if the disk refuses."""
     digits = _check(request)
     write_output(Path(path), lambda fh: _build(request, digits, fh), rules, replace=replace)
+
+
+# --- a letter for a checklist item ----------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterDraft:
+    """What the caseworker fills in the letter form for a checklist item, pre-filled by
+    `draft_request_letter`; the rest of the letter comes from the case and the settings."""
+
+    recipient_name: str
+    recipient_unit: str
+    recipient_secure_mail: str
+    what: str
+    purpose: str
+    answer_by: dt.date
+    caseworker: str
+    mark_requested: bool  # also mark the item as requested (only an item that still 'mangler')
+
+
+def _entry(checklist: Checklist, item_id: str, instance: str) -> ChecklistEntry:
+    try:
+        entry = checklist.entry(item_id, instance)
+    except KeyError:
+        raise LetterRefused("Brevet er ikke lavet: punktet hører ikke til sagens regelpakke eller sigte.") from None
+    if entry.item.source not in LETTER_RECIPIENTS:
+        raise ValueError(f"no request letter goes to {entry.item.source.value!r}")
+    return entry
+
+
+def _can_mark(entry: ChecklistEntry) -> bool:
+    """A letter marks its item as requested only from 'mangler': an item already requested,
+    received or set aside keeps its state and its history."""
+    return entry.state == DocumentState.MANGLER
+
+
+def draft_request_letter(
+    database: Database, citizen_id: int, item_id: str, instance: str = "", today: dt.date | None = None
+) -> LetterDraft:
+    """The letter form's first values for a checklist item: the registered contact, what
+    the item asks for, the case's purpose, the answer time, the caseworker. Refuses
+    (`LetterRefused`) a health request that no consent covers yet."""
+    today = today or dt.date.today()
+    checklist = load_checklist(database, citizen_id, today)
+    entry = _entry(checklist, item_id, instance)
+    if entry.item.health and covering_consent(checklist.consents, entry.item.source, today) is None:
+        raise LetterRefused(
+            f"Der er ikke registreret et gyldigt samtykke til at indhente oplysninger fra "
+            f"{SOURCE_LABELS[entry.item.source]}. Registrér samtykket først."
+        )
+    contact = request_contact(database, citizen_id, entry.item.source)
+    return LetterDraft(
+        recipient_name=contact.name if contact else "",
+        recipient_unit=contact.unit if contact else "",
+        recipient_secure_mail=contact.secure_mail if contact else "",
+        what=entry.item.title,
+        purpose=case_purpose(checklist.aim) or "afklaring af sagen",
+        answer_by=answer_due(entry.item, today),
+        caseworker=get_settings(database)["caseworker_name"],
+        mark_requested=_can_mark(entry),
+    )
+
+
+def make_request_letter(
+    database: Database,
+    citizen_id: int,
+    item_id: str,
+    instance: str,
+    draft: LetterDraft,
+    path: Path,
+    *,
+    replace: bool = False,
+    today: dt.date | None = None,
+) -> None:
+    """Write the letter for a checklist item at `path` and, with `draft.mark_requested`,
+    mark the item as requested today: one transaction, with the file written last inside
+    it, so a refused letter, a refused state change or a failed write leaves the item, the
+    audit log and the folder as they were. The consent the letter cites is the newest one
+    covering the item's source today. An existing file is replaced only with `replace`
+    (the window's save dialog has asked)."""
+    today = today or dt.date.today()
+    path = Path(path)
+    rules = rules_for(database)
+    check_output(path, rules, replace=replace)
+    conf = get_settings(database)
+    with database.transaction() as session:
+        checklist = read_checklist(session, citizen_id, today)
+        entry = _entry(checklist, item_id, instance)
+        citizen = session.get(Citizen, citizen_id)
+        assert citizen is not None  # read_checklist refuses a citizen who is not there
+        consent = covering_consent(checklist.consents, entry.item.source, today)
+        request = LetterRequest(
+            recipient_kind=entry.item.source.value,
+            recipient_name=draft.recipient_name,
+            recipient_unit=draft.recipient_unit,
+            recipient_secure_mail=draft.recipient_secure_mail,
+            citizen_name=citizen.full_name,
+            citizen_cpr=citizen.cpr,
+            citizen_address=citizen.address,
+            what=draft.what,
+            form=entry.item.form,
+            purpose=draft.purpose,
+            answer_by=draft.answer_by,
+            consent_given_on=consent.given_on if consent else None,
+            caseworker=draft.caseworker,
+            jobcenter=conf["jobcenter_name"],
+            phone=conf["caseworker_phone"],
+            email=conf["caseworker_email"],
+            letter_date=today,
+        )
+        _check(request)  # a refused letter changes nothing
+        if draft.mark_requested and _can_mark(entry):
+            change_state(
+                session,
+                citizen_id,
+                item_id,
+                instance,
+                DocumentState.ANMODET,
+                on=today,
+                requested_from=draft.recipient_name,
+                expected_by=draft.answer_by,
+                note="Anmodningsbrev lavet",
+                today=today,
+            )
+        audit.record(session, audit.Action.PRINT, citizen_id, "anmodningsbrev")
+        # Written last inside the transaction: if writing fails, the state change and the log entry roll back.
+        save_request_letter(request, path, rules=rules, replace=replace)

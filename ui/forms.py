@@ -9,7 +9,7 @@ the save went through, so nothing is half-saved and nothing typed is lost.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,11 @@ from jobraad.dates import InvalidDate, parse_date
 from jobraad.errors import FieldProblem, ValidationFailed
 
 ERROR_STYLE = "color: #b00020;"
+
+
+def choices(labels: Mapping[Any, str]) -> list[tuple[str, Any]]:
+    """A choice field's (label, value) pairs from a vocabulary (value -> Danish label)."""
+    return [(label, key) for key, label in labels.items()]
 
 
 @dataclass

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 from pathlib import Path
 from unittest.mock import patch
 
 import pytest
+from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
-from db.enums import Aim, DocumentSource, DocumentState, VisitationGroup
+from db.enums import Aim, ContactKind, DocumentSource, DocumentState, VisitationGroup
 from db.session import Database
 from jobraad import attachments, documentation
 from jobraad.citizens import CitizenInput, create_citizen
-from ui.documentation_tab import DocumentationTab
+from jobraad.document_requests import ItemAction
+from ui.file_tabs.documentation import DocumentationTab
 from ui.forms import FormDialog
 
 TODAY = dt.date(2026, 3, 2)
@@ -108,7 +112,7 @@ def test_attach_file_to_an_item_and_refuse_a_bad_one(tab: DocumentationTab, tmp_
     tab.select_entry("lae265")
     entry = tab.selected_entry()
     assert entry is not None
-    with patch("ui.documentation_tab.QMessageBox.warning") as warning:
+    with patch("ui.file_tabs.documentation.QMessageBox.warning") as warning:
         tab._attach(entry, [good, bad])
     assert warning.call_count == 1 and "noter.pdf" in warning.call_args.args[2]
     entry = tab.selected_entry()
@@ -116,3 +120,115 @@ def test_attach_file_to_an_item_and_refuse_a_bad_one(tab: DocumentationTab, tmp_
     view, data = attachments.read_attachment(tab.database, entry.attachments[0].attachment_id)
     assert data == PNG and view.mime_type == "image/png"
     assert tab.tree.currentItem().text(3) == "1"
+
+
+# --- what an item offers ------------------------------------------------------------------
+
+
+def _enabled(tab: DocumentationTab) -> set[str]:
+    return {str(action) for action, button in tab.buttons.items() if button.isEnabled()}
+
+
+def test_the_buttons_offer_what_the_item_allows(tab: DocumentationTab, tmp_path: Path) -> None:
+    tab.select_entry("fd_uddannelse_cv")  # written by the jobcenter: no letter to anyone
+    assert _enabled(tab) == {"requested", "received", "not_relevant", "attach"}
+    tab.select_entry("lae265")  # untouched: nothing to reset, no attachment to show
+    assert _enabled(tab) == {"requested", "received", "not_relevant", "attach", "letter"}
+    good = tmp_path / "lae265.png"
+    good.write_bytes(PNG)
+    with patch("ui.file_tabs.documentation.QFileDialog.getOpenFileNames", return_value=([str(good)], "")):
+        tab.buttons[ItemAction.ATTACH].click()
+    with patch.object(FormDialog, "exec", _accepting({})):
+        tab.buttons[ItemAction.RECEIVE].click()
+    assert _enabled(tab) == {"requested", "received", "not_relevant", "reset", "attach", "view", "remove", "letter"}
+
+
+# --- request letters ----------------------------------------------------------------------
+
+
+def _audit_details(database: Database) -> list[str]:
+    from jobraad.audit import audit_rows
+
+    with database.reading() as session:
+        return [f"{label}: {detail}" for _at, label, detail, _who in audit_rows(session, "1505801234")]
+
+
+@pytest.fixture
+def with_consent_and_gp(tab: DocumentationTab) -> DocumentationTab:
+    from jobraad import health, settings
+
+    assert tab.citizen_id is not None
+    documentation.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, TODAY, "LÆ 265")
+    health.add_contact(
+        tab.database, tab.citizen_id, health.ContactInput(ContactKind.EGEN_LAEGE, "Lægerne på Amagerbrogade")
+    )
+    settings.set_settings(tab.database, {"caseworker_name": "Søren Ærø"})
+    tab.reload()
+    tab.select_entry("lae265")
+    return tab
+
+
+def test_letter_is_written_and_the_item_marked_requested(with_consent_and_gp: DocumentationTab, tmp_path: Path) -> None:
+    tab = with_consent_and_gp
+    target = tmp_path / "Anmodning LÆ 265.pdf"
+    runner = _accepting({})
+    with (
+        patch.object(FormDialog, "exec", runner),
+        patch("ui.dialogs.request_letter.QFileDialog.getSaveFileName", return_value=(str(target), "")),
+        patch("ui.file_tabs.documentation.QDesktopServices.openUrl") as opened,
+    ):
+        tab.make_letter()
+    dialog = runner.dialog  # type: ignore[attr-defined]
+    assert dialog.widgets["recipient_name"].text() == "Lægerne på Amagerbrogade"  # the registered GP
+    assert dialog.widgets["caseworker"].text() == "Søren Ærø"
+    assert dialog.result() == FormDialog.DialogCode.Accepted
+    assert opened.call_count == 1
+    text = PdfReader(target).pages[0].extract_text()
+    assert "Łucja Wąsik" in text and "afklaring af ret til førtidspension" in text
+    entry = tab.selected_entry()
+    assert entry is not None and entry.state == DocumentState.ANMODET
+    assert entry.requested_from == "Lægerne på Amagerbrogade" and entry.requested_on == TODAY
+    assert _audit_details(tab.database).count("Udskrift: anmodningsbrev") == 1
+
+
+def test_a_letter_that_cannot_be_saved_changes_nothing(
+    with_consent_and_gp: DocumentationTab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tab = with_consent_and_gp
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    monkeypatch.setattr(os, "replace", disk_full)
+    runner = _accepting({})
+    with (
+        patch.object(FormDialog, "exec", runner),
+        patch("ui.dialogs.request_letter.QFileDialog.getSaveFileName", return_value=(str(folder / "b.pdf"), "")),
+    ):
+        tab.make_letter()
+    dialog = runner.dialog  # type: ignore[attr-defined]
+    assert dialog.result() != FormDialog.DialogCode.Accepted
+    assert "ikke plads nok på disken" in dialog.general_error.text()
+    assert list(folder.iterdir()) == []
+    entry = documentation.load_checklist(tab.database, tab.citizen_id, TODAY).entry("lae265")  # type: ignore[arg-type]
+    assert entry.state == DocumentState.MANGLER and entry.events == ()
+    assert "Udskrift: anmodningsbrev" not in _audit_details(tab.database)
+
+
+def test_a_cancelled_letter_is_not_logged_as_printed(with_consent_and_gp: DocumentationTab) -> None:
+    with patch.object(FormDialog, "exec", return_value=FormDialog.DialogCode.Rejected):
+        with_consent_and_gp.make_letter()
+    assert "Udskrift: anmodningsbrev" not in _audit_details(with_consent_and_gp.database)
+
+
+def test_no_health_letter_form_without_consent(tab: DocumentationTab) -> None:
+    tab.select_entry("lae265")
+    with (
+        patch.object(FormDialog, "exec") as shown,
+        patch("ui.file_tabs.documentation.QMessageBox.warning") as warning,
+    ):
+        tab.make_letter()
+    assert shown.call_count == 0
+    assert "Registrér samtykket først" in warning.call_args.args[2]

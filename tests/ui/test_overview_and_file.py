@@ -6,7 +6,7 @@ import datetime as dt
 from unittest.mock import patch
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
@@ -125,16 +125,18 @@ def test_journal_note_added_searched_and_copied(qtbot: QtBot, window: MainWindow
     assert f.tabs.currentIndex() == TAB_JOURNAL
     notes = records.list_journal(window.database, people["overdue"])
     assert [n.kind for n in notes] == [JournalKind.SAMTALE]
-    assert f.journal.model.rowCount() == 1
+    journal = f.journal.notes
+    assert journal.model.rowCount() == 1
 
-    f.journal_search.setText("netto")
-    assert f.journal.model.rowCount() == 1
-    f.journal_search.setText("fleksjob")
-    assert f.journal.model.rowCount() == 0
-    f.journal_search.clear()
+    f.journal.search.setText("netto")
+    assert journal.model.rowCount() == 1
+    f.journal.search.setText("fleksjob")
+    assert journal.model.rowCount() == 0
+    assert not journal.buttons["copy"].isEnabled()  # nothing to copy
+    f.journal.search.clear()
 
-    f.journal.view.selectRow(0)
-    f.copy_journal_note(f.journal.selected())
+    journal.view.selectRow(0)
+    qtbot.mouseClick(journal.buttons["copy"], Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
     assert "Samtale om praktik hos Netto" in copied
     assert "0101621233" not in copied and "010162-1233" not in copied
@@ -143,12 +145,12 @@ def test_journal_note_added_searched_and_copied(qtbot: QtBot, window: MainWindow
 def test_goal_reached_closes_the_deadline(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
     window.open_citizen(people["overdue"])
     f = window.file
-    goals = f.goals.model
+    goals = f.forloeb.goals.model
     assert goals.rowCount() == 5  # gruppe 1: four 13-week goals and the job goal
     for row in range(4):
-        f.goals.view.selectRow(row)
+        f.forloeb.goals.view.selectRow(row)
         with patch.object(FormDialog, "exec", lambda d: (d.accept(), int(d.result()))[1]):
-            f._edit_goal(f.goals.selected())
+            qtbot.mouseClick(f.forloeb.goals.buttons["edit"], Qt.MouseButton.LeftButton)
     assert all(goals.row_at(r)[2] == TODAY for r in range(4))
     # The list is read again behind the window; the rows stay shown meanwhile.
     assert window.table.isVisibleTo(window) and not window.reading_label.isVisibleTo(window)
@@ -162,13 +164,13 @@ def test_goal_reached_closes_the_deadline(qtbot: QtBot, window: MainWindow, peop
 
 def test_delete_asks_first(qtbot: QtBot, window: MainWindow, people: dict[str, int]) -> None:
     window.open_citizen(people["meeting"], "meetings")
-    f = window.file
-    f.meetings.view.selectRow(0)
+    meetings = window.file.meetings.meetings
+    meetings.view.selectRow(0)
     with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.No):
-        f._delete_meeting(f.meetings.selected())
+        qtbot.mouseClick(meetings.buttons["delete"], Qt.MouseButton.LeftButton)
     assert len(records.list_meetings(window.database, people["meeting"])) == 1
     with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Yes):
-        f._delete_meeting(f.meetings.selected())
+        qtbot.mouseClick(meetings.buttons["delete"], Qt.MouseButton.LeftButton)
     assert records.list_meetings(window.database, people["meeting"]) == []
 
 
@@ -177,7 +179,7 @@ def test_tabs_load_when_shown_and_never_show_the_previous_citizen(
 ) -> None:
     f = window.file
     window.open_citizen(people["meeting"], "meetings")
-    assert f.meetings.model.rowCount() == 1
+    assert f.meetings.meetings.model.rowCount() == 1
     f.tabs.setCurrentIndex(TAB_SUMMARY)
     window.open_citizen(people["overdue"])  # has no meetings; the Møder tab is not in front
     calls: list[int] = []
@@ -186,7 +188,7 @@ def test_tabs_load_when_shown_and_never_show_the_previous_citizen(
         assert calls == []  # not read while the tab is behind
         f.tabs.setCurrentIndex(TAB_MEETINGS)
         assert calls == [people["overdue"]]
-        assert f.meetings.model.rowCount() == 0  # not the first citizen's meeting
+        assert f.meetings.meetings.model.rowCount() == 0  # not the first citizen's meeting
         f.tabs.setCurrentIndex(TAB_SUMMARY)
         f.tabs.setCurrentIndex(TAB_MEETINGS)
         assert calls == [people["overdue"]]  # read once per opening

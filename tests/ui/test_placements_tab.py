@@ -13,8 +13,8 @@ from db.enums import PlacementKind, VisitationGroup
 from db.session import Database
 from jobraad import placements
 from jobraad.citizens import CitizenInput, create_citizen
+from ui.file_tabs.placements import PlacementsTab
 from ui.models.week_grid import WeekGridModel
-from ui.placements_tab import PlacementsTab
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday, ISO week 48
 
@@ -107,7 +107,3 @@ def test_absence_without_reason_is_refused_on_save_and_nothing_saved(tab: Placem
     assert tab.save_weeks()
     stored = [r for r in placements.week_rows(tab.database, p.placement_id, TODAY) if r.stored]
     assert [(r.iso_week, r.attended, r.absence) for r in stored] == [(45, 4.0, 0.0), (46, 2.0, 6.0)]
-
-
-def test_week_grid_model_passes_qtmodeltester(qtmodeltester, tab: PlacementsTab) -> None:  # type: ignore[no-untyped-def]
-    qtmodeltester.check(tab.grid_model)

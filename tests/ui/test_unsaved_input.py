@@ -224,7 +224,16 @@ def test_switching_the_files_tab_keeps_the_hours_as_unsaved(
     _click_tab(qtbot, window, TAB_JOURNAL)
     assert window.file.placements.grid_model.dirty
     # Something else in the file is saved meanwhile; the unsaved hours are still there after.
-    window.file._saved()
+    from ui.forms import FormDialog
+
+    def write_note(dialog: FormDialog) -> int:
+        dialog.widgets["text"].setPlainText("Samtale om praktikken.")  # type: ignore[attr-defined]
+        dialog.accept()
+        return int(dialog.result())
+
+    with patch.object(FormDialog, "exec", write_note):
+        qtbot.mouseClick(window.file.journal.notes.buttons["new"], Qt.MouseButton.LeftButton)
+    assert window.file.journal.notes.model.rowCount() == 1
     _click_tab(qtbot, window, TAB_PLACEMENTS)
     assert window.file.placements.grid_model.dirty and _in_grid(window) == 12.0
     assert _stored(database, people["placement"]) is None
@@ -302,7 +311,7 @@ def test_editing_the_placement_keeps_the_hours_typed(
     _type_hours(qtbot, window, people["citizen"])
     tab = window.file.placements
     with patch.object(FormDialog, "exec", return_value=FormDialog.DialogCode.Accepted):  # saved unchanged
-        qtbot.mouseClick(tab.buttons["edit"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.placement_list.buttons["edit"], Qt.MouseButton.LeftButton)
     assert tab.grid_model.dirty and _in_grid(window) == 12.0
     _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert _stored(database, people["placement"]) == 12.0

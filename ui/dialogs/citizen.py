@@ -12,11 +12,7 @@ from db.session import Database
 from jobraad import citizens
 from jobraad.citizens import CitizenInput
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS, GROUP_LABELS, OUTCOME_LABELS
-from ui.forms import Field, FormDialog
-
-
-def _choices(labels: dict[Any, str]) -> list[tuple[str, Any]]:
-    return [(label, key) for key, label in labels.items()]
+from ui.forms import Field, FormDialog, choices
 
 
 def stamdata_fields(creating: bool) -> list[Field]:
@@ -29,18 +25,18 @@ def stamdata_fields(creating: bool) -> list[Field]:
         Field("address", "Adresse", kind="multiline"),
         Field("language", "Sprog", placeholder="fx arabisk, tyrkisk, dansk"),
         Field("interpreter_needed", "Behov for tolk", kind="bool"),
-        Field("benefit_type", "Ydelse", kind="choice", choices=_choices(BENEFIT_LABELS)),
+        Field("benefit_type", "Ydelse", kind="choice", choices=choices(BENEFIT_LABELS)),
         Field(
             "support_years_last10",
             "Forsørgelsesår (af 10)",
             kind="int",
             problem_names=("forsørgelsesår",),
         ),
-        Field("aim", "Sigte", kind="choice", choices=_choices(AIM_LABELS)),
+        Field("aim", "Sigte", kind="choice", choices=choices(AIM_LABELS)),
     ]
     if creating:
         fields += [
-            Field("group", "Gruppe", kind="choice", choices=_choices(GROUP_LABELS)),
+            Field("group", "Gruppe", kind="choice", choices=choices(GROUP_LABELS)),
             Field("forloeb_start", "Forløbsstart", kind="date", required=True, problem_names=("forløbsstart",)),
         ]
     fields.append(Field("notes", "Noter", kind="multiline"))
@@ -99,11 +95,11 @@ def edit_citizen_dialog(database: Database, citizen_id: int, parent: QWidget | N
 def change_group_dialog(
     database: Database, citizen_id: int, current: VisitationGroup | None, parent: QWidget | None = None
 ) -> FormDialog:
-    choices = [(label, g) for g, label in GROUP_LABELS.items() if g != current]
+    other_groups = [(label, g) for g, label in GROUP_LABELS.items() if g != current]
     return FormDialog(
         "Skift gruppe",
         [
-            Field("group", "Ny gruppe", kind="choice", choices=choices, problem_names=("gruppe",)),
+            Field("group", "Ny gruppe", kind="choice", choices=other_groups, problem_names=("gruppe",)),
             Field("on", "Dato", kind="date", required=True, problem_names=("dato",)),
             Field("reason", "Begrundelse", kind="multiline", required=True, problem_names=("begrundelse",)),
         ],
@@ -118,7 +114,7 @@ def close_case_dialog(database: Database, citizen_id: int, parent: QWidget | Non
     return FormDialog(
         "Luk sag",
         [
-            Field("outcome", "Afslutning", kind="choice", choices=_choices(OUTCOME_LABELS)),
+            Field("outcome", "Afslutning", kind="choice", choices=choices(OUTCOME_LABELS)),
             Field("on", "Dato", kind="date", required=True, problem_names=("dato",)),
             Field("note", "Note", kind="multiline"),
         ],
@@ -133,7 +129,7 @@ def reopen_case_dialog(database: Database, citizen_id: int, parent: QWidget | No
     return FormDialog(
         "Genåbn sag",
         [
-            Field("group", "Gruppe", kind="choice", choices=_choices(GROUP_LABELS)),
+            Field("group", "Gruppe", kind="choice", choices=choices(GROUP_LABELS)),
             Field("on", "Dato", kind="date", required=True, problem_names=("dato",)),
             Field("reason", "Begrundelse", kind="multiline"),
         ],

@@ -19,7 +19,6 @@ from jobraad.vocab import AIM_LABELS, GROUP_DESCRIPTIONS, GROUP_LABELS, GROUP_SH
 Index = QModelIndex | QPersistentModelIndex
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 URGENCY_COLOURS = {
     Urgency.OVERDUE: QColor("#f4c7c3"),
@@ -42,7 +41,6 @@ _ANSWERED_ROLES = frozenset(
         Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.TextAlignmentRole,
         SORT_ROLE,
-        ROW_ROLE,
     }
 )
 
@@ -80,6 +78,11 @@ class CaseloadTableModel(QAbstractTableModel):
 
     def rows(self) -> list[CaseloadRow]:
         return list(self._rows)
+
+    def sort_keys(self, column: int) -> list[Any]:
+        """Each row's key for sorting by `column` (what `SORT_ROLE` answers), in row order:
+        the proxy sorts the whole caseload with one call."""
+        return [self._sort_key(row, column) for row in self._rows]
 
     def row_of(self, citizen_id: int) -> int | None:
         if self._row_of is None:
@@ -122,8 +125,6 @@ class CaseloadTableModel(QAbstractTableModel):
             return self._display(row, col)
         if role == SORT_ROLE:
             return self._sort_key(row, col)
-        if role == ROW_ROLE:
-            return row
         if role == Qt.ItemDataRole.BackgroundRole and col == self.NEXT_DEADLINE:
             u = row.next_urgency(self._today)
             return QBrush(URGENCY_COLOURS[u]) if u in URGENCY_COLOURS else None
@@ -231,9 +232,6 @@ class CaseloadFilterProxy(QAbstractTableModel):
         model.dataChanged.connect(self._source_data_changed)
         self._source_reset()
 
-    def sourceModel(self) -> CaseloadTableModel | None:
-        return self._model
-
     def _source_reset(self) -> None:
         self.beginResetModel()
         self._sorted = self._sort_all()
@@ -248,11 +246,6 @@ class CaseloadFilterProxy(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(0, top_left.column()), self.index(last, bottom_right.column()), list(roles)
             )
-
-    def mapToSource(self, index: Index) -> QModelIndex:
-        if self._model is None or not index.isValid() or not 0 <= index.row() < len(self._shown):
-            return QModelIndex()
-        return self._model.index(self._shown[index.row()], index.column())
 
     def mapFromSource(self, source: Index) -> QModelIndex:
         if not source.isValid():
@@ -306,12 +299,11 @@ class CaseloadFilterProxy(QAbstractTableModel):
     def _sort_all(self) -> list[int]:
         if self._model is None:
             return []
-        rows = self._model._rows
         if self._sort_column < 0:
-            return list(range(len(rows)))
-        keys = [self._model._sort_key(row, self._sort_column) for row in rows]
+            return list(range(self._model.rowCount()))
+        keys = self._model.sort_keys(self._sort_column)
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        return sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)
+        return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
 
     def _filtered(self, within: list[int] | None = None) -> list[int]:
         """The source rows to show, in the sort order; `within` (a sorted subset known to
@@ -319,7 +311,7 @@ class CaseloadFilterProxy(QAbstractTableModel):
         if self._model is None:
             return []
         if self._base is None:
-            rows = self._model._rows
+            rows = self._model.rows()
             self._base = [i for i in self._sorted if self._passes_filters(rows[i])]
             self._texts = [row.search_text for row in rows]
         candidates = self._base if within is None else within

@@ -11,8 +11,6 @@ T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 Column = tuple[str, Callable[[Any], str]]
 
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
-
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
     """Columns are (header, text function) pairs; `set_rows` replaces everything."""
@@ -47,6 +45,4 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         record = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.columns[index.column()][1](record)
-        if role == RECORD_ROLE:
-            return record
         return None

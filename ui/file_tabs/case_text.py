@@ -1,8 +1,11 @@
-"""The forberedende del, the assessment and the recommendation, written section by section."""
+"""The Forberedende del tab: the forberedende del, the assessment and the recommendation,
+written section by section."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import datetime as dt
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,18 +25,15 @@ from db.session import Database
 from jobraad import case_texts
 from jobraad import formatting as fmt
 from jobraad.case_texts import CaseTextView
-from ui.shortcuts import ask_about_unsaved, local_shortcut
+from ui.file_tabs.base import FileTab
+from ui.shortcuts import local_shortcut
 
 
-class CaseTextTab(QWidget):
+class CaseTextTab(FileTab):
     """Signals: changed() after a save. Edits of every section are kept until saved."""
 
-    changed = Signal()
-
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.citizen_id: int | None = None
+    def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(database, today, parent)
         self._views: list[CaseTextView] = []
         self._edits: dict[str, str] = {}
         layout = QVBoxLayout(self)
@@ -72,9 +72,16 @@ class CaseTextTab(QWidget):
         self._loading = False
 
     def show_citizen(self, citizen_id: int) -> None:
-        self.citizen_id = citizen_id
+        """Show the citizen's texts; the same citizen's unsaved edits stay as they are."""
+        if citizen_id == self.citizen_id and self.dirty:
+            return
+        super().show_citizen(citizen_id)
+
+    def reload(self) -> None:
+        if self.citizen_id is None:
+            return
         self._edits = {}
-        self._views = case_texts.list_case_texts(self.database, citizen_id)
+        self._views = case_texts.list_case_texts(self.database, self.citizen_id)
         row = max(self.sections.currentRow(), 0)
         self.sections.blockSignals(True)
         self.sections.clear()
@@ -139,12 +146,8 @@ class CaseTextTab(QWidget):
         except UserFacingError as err:
             QMessageBox.warning(self, "Forberedende del", err.message)
             return False
-        self.show_citizen(self.citizen_id)
-        self.changed.emit()
+        self.saved()
         return True
-
-    def confirm_discard(self) -> bool:
-        return ask_about_unsaved(self, [self])
 
     def unsaved_description(self) -> str | None:
         return "tekst i den forberedende del" if self._edits else None

@@ -1,9 +1,11 @@
-"""The summary of a citizen's file as HTML (the Resumé tab)."""
+"""The Resumé tab: the summary of a citizen's file."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
+
+from PySide6.QtWidgets import QTextBrowser
 
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile
@@ -18,12 +20,26 @@ _URGENCY_STYLE = {
 }
 
 
-def citizen_html(f: CitizenFile, today: dt.date, *, heading: bool = True) -> str:
+class SummaryTab(QTextBrowser):
+    """The case at a glance, shown from the file `ui.citizen_file` reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("summary")
+        self.show_nothing()
+
+    def show_nothing(self) -> None:
+        self.setHtml("<p style='color:#666'>Vælg en borger i listen for at se sagen.</p>")
+
+    def show_file(self, f: CitizenFile, today: dt.date) -> None:
+        self.setHtml(summary_html(f, today))
+
+
+def summary_html(f: CitizenFile, today: dt.date) -> str:
+    """Group and goals, deadlines, contact details, notes and the newest journal notes
+    (the name and CPR are in the file's header)."""
     e = escape
     parts: list[str] = []
-    if heading:
-        parts.append(f"<h2 style='margin-bottom:2px'>{e(f.name)}</h2>")
-        parts.append(f"<p style='color:#444'>CPR {e(fmt.cpr(f.cpr))} · {f.age} år</p>")
     if f.language:
         parts.append(f"<p>Sprog: {e(f.language)}{' · <b>tolk</b>' if f.interpreter_needed else ''}</p>")
     if f.closed_outcome is not None:

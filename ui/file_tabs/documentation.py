@@ -1,5 +1,6 @@
-"""The documentation checklist in a citizen's file: state of every item the rule
-pack asks for, guidance, next steps, consents, attachments and request letters."""
+"""The Dokumentation tab: the state of every item the rule pack asks for, guidance, next
+steps, consents, attachments and request letters. What an item allows, whom a request
+goes to and what a letter says come from `jobraad.document_requests` and `jobraad.letters`."""
 
 from __future__ import annotations
 
@@ -28,15 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.enums import ContactKind, DocumentSource, DocumentState
+from db.enums import DocumentSource, DocumentState
 from db.errors import UserFacingError
 from db.session import Database
-from jobraad import attachments, documentation, health, settings
+from jobraad import attachments, documentation
 from jobraad import formatting as fmt
-from jobraad.documentation import Checklist, ChecklistEntry
+from jobraad.document_requests import ItemAction, allowed_actions, consent_scope, request_contact
+from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, ConsentView
 from jobraad.rulepacks import SECTION_LABELS, builtin_packs
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 from ui.dialogs.attachment_viewer import AttachmentViewer
+from ui.dialogs.request_letter import request_letter_dialog
+from ui.file_tabs.base import FileTab
+from ui.file_tabs.record_list import RecordList, RowAction
 from ui.forms import Field, FormDialog
 from ui.shortcuts import local_shortcut
 
@@ -49,21 +54,6 @@ STATE_COLOURS = {
     DocumentState.IKKE_RELEVANT: QColor("#e9e9e9"),
 }
 OVERDUE_COLOUR = QColor("#f4c7c3")
-
-# Which partner contact a request to a source goes to.
-CONTACT_FOR_SOURCE = {
-    DocumentSource.EGEN_LAEGE: ContactKind.EGEN_LAEGE,
-    DocumentSource.SPECIALLAEGE: ContactKind.SPECIALLAEGE,
-    DocumentSource.SOF: ContactKind.SOF,
-    DocumentSource.SUF: ContactKind.SUF,
-    DocumentSource.HOSPITAL: ContactKind.HOSPITAL,
-}
-AIM_PURPOSE = {
-    "fleksjob": "afklaring af ret til fleksjob",
-    "foertidspension": "afklaring af ret til førtidspension",
-    "ressourceforloeb": "afklaring af ret til ressourceforløb",
-    "jobafklaring": "jobafklaring",
-}
 
 
 class ChecklistTree(QTreeWidget):
@@ -99,16 +89,11 @@ class ChecklistTree(QTreeWidget):
         self.files_dropped.emit(entry, paths)
 
 
-class DocumentationTab(QWidget):
+class DocumentationTab(FileTab):
     """Signals: changed() after anything was saved."""
 
-    changed = Signal()
-
     def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.today = today
-        self.citizen_id: int | None = None
+        super().__init__(database, today, parent)
         self.checklist: Checklist | None = None
         layout = QVBoxLayout(self)
 
@@ -147,22 +132,28 @@ class DocumentationTab(QWidget):
 
         # Two rows (the item's state; its files and letter), so the tab fits a 1366-pixel screen.
         state_row, file_row = QHBoxLayout(), QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, tip, slot in (
-            ("requested", "&Anmodet…", "Markér som anmodet (Ctrl+Shift+A)", self.mark_requested),
-            ("received", "&Modtaget…", "Markér som modtaget (Ctrl+Shift+M)", self.mark_received),
-            ("not_relevant", "&Ikke relevant…", "Kræver en begrundelse", self.mark_not_relevant),
-            ("reset", "Nulstil", "Tilbage til «mangler»", self.reset_item),
-            ("attach", "Tilføj &bilag…", "PDF eller billede; du kan også trække filer ind på punktet", self.add_file),
-            ("view", "&Vis bilag", "Vis punktets bilag", self.view_attachment),
-            ("remove", "Fjern bilag", "Fjern et bilag fra punktet", self.remove_attachment),
-            ("letter", "Anmodnings&brev…", "Lav et udfyldt brev til læge, SOF eller SUF", self.make_letter),
+        self.buttons: dict[ItemAction, QPushButton] = {}
+        for action, text, tip, slot in (
+            (ItemAction.REQUEST, "&Anmodet…", "Markér som anmodet (Ctrl+Shift+A)", self.mark_requested),
+            (ItemAction.RECEIVE, "&Modtaget…", "Markér som modtaget (Ctrl+Shift+M)", self.mark_received),
+            (ItemAction.SET_ASIDE, "&Ikke relevant…", "Kræver en begrundelse", self.mark_not_relevant),
+            (ItemAction.RESET, "Nulstil", "Tilbage til «mangler»", self.reset_item),
+            (
+                ItemAction.ATTACH,
+                "Tilføj &bilag…",
+                "PDF eller billede; du kan også trække filer ind på punktet",
+                self.add_file,
+            ),
+            (ItemAction.VIEW_ATTACHMENT, "&Vis bilag", "Vis punktets bilag", self.view_attachment),
+            (ItemAction.REMOVE_ATTACHMENT, "Fjern bilag", "Fjern et bilag fra punktet", self.remove_attachment),
+            (ItemAction.LETTER, "Anmodnings&brev…", "Lav et udfyldt brev til læge, SOF eller SUF", self.make_letter),
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(slot)
-            self.buttons[key] = button
-            (state_row if key in ("requested", "received", "not_relevant", "reset") else file_row).addWidget(button)
+            self.buttons[action] = button
+            state_actions = (ItemAction.REQUEST, ItemAction.RECEIVE, ItemAction.SET_ASIDE, ItemAction.RESET)
+            (state_row if action in state_actions else file_row).addWidget(button)
         state_row.addStretch(1)
         file_row.addStretch(1)
         holder = QWidget()
@@ -181,23 +172,22 @@ class DocumentationTab(QWidget):
         self.steps.itemActivated.connect(self._step_activated)
         steps_layout.addWidget(self.steps)
         lower.addWidget(steps_box)
-        consent_box = QWidget()
-        consent_layout = QVBoxLayout(consent_box)
-        consent_layout.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
-        head.addWidget(QLabel("<b>Samtykker</b>"))
-        head.addStretch(1)
-        add_consent = QPushButton("Nyt samtykke…")
-        add_consent.clicked.connect(self.add_consent)
-        withdraw = QPushButton("Træk tilbage…")
-        withdraw.clicked.connect(self.withdraw_consent)
-        head.addWidget(add_consent)
-        head.addWidget(withdraw)
-        consent_layout.addLayout(head)
-        self.consents = QListWidget()
-        self.consents.setObjectName("consents")
-        consent_layout.addWidget(self.consents)
-        lower.addWidget(consent_box)
+        self.consents = RecordList(
+            "Samtykker",
+            [
+                ("Fra", lambda c: SOURCE_LABELS[c.source]),
+                ("Givet", lambda c: fmt.date(c.given_on)),
+                ("Status", self._consent_state),
+                ("Omfang", lambda c: c.scope),
+            ],
+            on_add=self.add_consent,
+            on_edit=None,
+            on_delete=None,
+            extra=(RowAction("withdraw", "Træk tilbage…", self.withdraw_consent),),
+            add_text="Nyt samtykke…",
+        )
+        self.consents.view.setObjectName("consents")
+        lower.addWidget(self.consents)
         holder_layout.addWidget(lower)
         splitter.addWidget(holder)
         splitter.setSizes([430, 260])
@@ -206,10 +196,6 @@ class DocumentationTab(QWidget):
         local_shortcut(QKeySequence("Ctrl+Shift+M"), self, self.mark_received)
 
     # --- loading ----------------------------------------------------------------------------------
-
-    def show_citizen(self, citizen_id: int) -> None:
-        self.citizen_id = citizen_id
-        self.reload()
 
     def reload(self) -> None:
         if self.citizen_id is None:
@@ -226,19 +212,13 @@ class DocumentationTab(QWidget):
         self._show_readiness(c)
         self._fill_tree(c, key)
         self._fill_steps(c)
-        self.consents.clear()
-        for consent in reversed(c.consents):
-            state = (
-                f"trukket tilbage {fmt.date(consent.withdrawn_on)}"
-                if consent.withdrawn_on
-                else ("gyldigt" if consent.valid_on(self.today) else "udløbet")
-            )
-            item = QListWidgetItem(
-                f"{SOURCE_LABELS[consent.source]} · givet {fmt.date(consent.given_on)} · {state}\n{consent.scope}"
-            )
-            item.setData(ENTRY_ROLE, consent)
-            self.consents.addItem(item)
+        self.consents.set_rows(list(reversed(c.consents)))
         self._show_selected()
+
+    def _consent_state(self, consent: ConsentView) -> str:
+        if consent.withdrawn_on:
+            return f"trukket tilbage {fmt.date(consent.withdrawn_on)}"
+        return "gyldigt" if consent.valid_on(self.today) else "udløbet"
 
     def _show_readiness(self, c: Checklist) -> None:
         r = c.readiness(self.today)
@@ -332,8 +312,9 @@ class DocumentationTab(QWidget):
 
     def _show_selected(self) -> None:
         e = self.selected_entry()
-        for key, button in self.buttons.items():
-            button.setEnabled(e is not None and (key not in ("view", "remove") or bool(e.attachments)))
+        allowed = allowed_actions(e) if e is not None else frozenset()
+        for action, button in self.buttons.items():
+            button.setEnabled(action in allowed)
         if e is None:
             self.details.setHtml("<p style='color:#666'>Vælg et punkt for at se vejledning og historik.</p>")
             return
@@ -377,10 +358,6 @@ class DocumentationTab(QWidget):
 
     # --- changes ----------------------------------------------------------------------------------
 
-    def _saved(self) -> None:
-        self.reload()
-        self.changed.emit()
-
     def _pack_chosen(self, _index: int) -> None:
         if self.citizen_id is None:
             return
@@ -389,7 +366,7 @@ class DocumentationTab(QWidget):
             documentation.set_rule_pack(self.database, self.citizen_id, pack_id)
         except UserFacingError as err:
             QMessageBox.warning(self, "Regelpakke", err.message)
-        self._saved()
+        self.saved()
 
     def _state_dialog(self, entry: ChecklistEntry, state: DocumentState) -> FormDialog:
         citizen_id = self.citizen_id
@@ -397,12 +374,9 @@ class DocumentationTab(QWidget):
         fields: list[Field] = []
         values: dict[str, Any] = {"on": self.today}
         if state == DocumentState.ANMODET:
-            contact = None
-            kind = CONTACT_FOR_SOURCE.get(entry.item.source)
-            if kind is not None:
-                contact = health.contact_for(self.database, citizen_id, kind)
+            contact = request_contact(self.database, citizen_id, entry.item.source)
             values["who"] = contact.name if contact else ""
-            values["expected"] = self.today + dt.timedelta(days=entry.item.answer_days)
+            values["expected"] = documentation.answer_due(entry.item, self.today)
             fields = [
                 Field("on", "Anmodet den", kind="date", required=True, problem_names=("dato",)),
                 Field("who", "Hos hvem", required=True, problem_names=("hvem",)),
@@ -436,16 +410,13 @@ class DocumentationTab(QWidget):
             return None
 
         title = f"{DOCUMENT_STATE_LABELS[state]}: {entry.title}"
-        dialog = FormDialog(title, fields, values, save, self, intro=entry.item.guidance)
-        # The consent rule is reported under "samtykke"; show it in the dialog's general line.
-        return dialog
+        # The consent rule is reported under "samtykke", which no field has: the dialog's general line shows it.
+        return FormDialog(title, fields, values, save, self, intro=entry.item.guidance)
 
     def _change(self, state: DocumentState) -> None:
         entry = self.selected_entry()
-        if entry is None:
-            return
-        if self._state_dialog(entry, state).exec() == FormDialog.DialogCode.Accepted:
-            self._saved()
+        if entry is not None:
+            self.run_dialog(self._state_dialog(entry, state))
 
     def mark_requested(self) -> None:
         self._change(DocumentState.ANMODET)
@@ -458,23 +429,15 @@ class DocumentationTab(QWidget):
 
     def reset_item(self) -> None:
         entry = self.selected_entry()
-        if entry is None or self.citizen_id is None or entry.state == DocumentState.MANGLER:
+        citizen_id = self.citizen_id
+        if entry is None or citizen_id is None or ItemAction.RESET not in allowed_actions(entry):
             return
-        answer = QMessageBox.question(
-            self,
-            "Nulstil",
-            f"Sæt «{entry.title}» tilbage til «mangler»? Historikken bevares.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            documentation.set_state(
-                self.database, self.citizen_id, entry.item.id, entry.instance, DocumentState.MANGLER, today=self.today
+        if self.confirm(f"Sæt «{entry.title}» tilbage til «mangler»? Historikken bevares.", "Nulstil"):
+            self.attempt(
+                lambda: documentation.set_state(
+                    self.database, citizen_id, entry.item.id, entry.instance, DocumentState.MANGLER, today=self.today
+                )
             )
-        except UserFacingError as err:
-            QMessageBox.warning(self, "jobraad", err.message)
-        self._saved()
 
     # --- consents ---------------------------------------------------------------------------------
 
@@ -493,10 +456,9 @@ class DocumentationTab(QWidget):
             Field("scope", "Omfang", kind="multiline", required=True, problem_names=("omfang",)),
             Field("expires_on", "Udløber", kind="date", problem_names=("udløber",)),
         ]
-        aim = self.checklist.aim.value if self.checklist else ""
         values = {
             "given_on": self.today,
-            "scope": f"Helbredsoplysninger til brug for {AIM_PURPOSE.get(aim, 'sagen')}.",
+            "scope": consent_scope(self.checklist.aim) if self.checklist else "",
         }
         dialog = FormDialog(
             "Samtykke",
@@ -508,14 +470,9 @@ class DocumentationTab(QWidget):
             self,
             intro="Samtykket skal være skriftligt og konkret: hvilke oplysninger, fra hvem, til hvilken sag.",
         )
-        if dialog.exec() == FormDialog.DialogCode.Accepted:
-            self._saved()
+        self.run_dialog(dialog)
 
-    def withdraw_consent(self) -> None:
-        item = self.consents.currentItem()
-        if item is None:
-            return
-        consent = item.data(ENTRY_ROLE)
+    def withdraw_consent(self, consent: ConsentView) -> None:
         dialog = FormDialog(
             "Træk samtykke tilbage",
             [Field("on", "Trukket tilbage den", kind="date", required=True, problem_names=("dato",))],
@@ -523,8 +480,7 @@ class DocumentationTab(QWidget):
             lambda v: documentation.withdraw_consent(self.database, consent.consent_id, v["on"]),
             self,
         )
-        if dialog.exec() == FormDialog.DialogCode.Accepted:
-            self._saved()
+        self.run_dialog(dialog)
 
     # --- attachments ------------------------------------------------------------------------------
 
@@ -565,10 +521,14 @@ class DocumentationTab(QWidget):
         if problems:
             QMessageBox.warning(self, "Bilag", "\n".join(problems))
         if added:
-            self._saved()
+            self.saved()
             self.select_entry(entry.item.id, entry.instance)
 
-    def _pick_attachment(self, entry: ChecklistEntry) -> Any:
+    def _pick_attachment(self) -> AttachmentRef | None:
+        """One of the selected item's attachments: the only one, or the one the user picks."""
+        entry = self.selected_entry()
+        if entry is None or not entry.attachments:
+            return None
         if len(entry.attachments) == 1:
             return entry.attachments[0]
         from PySide6.QtWidgets import QInputDialog
@@ -578,10 +538,7 @@ class DocumentationTab(QWidget):
         return entry.attachments[names.index(name)] if ok else None
 
     def view_attachment(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or not entry.attachments:
-            return
-        ref = self._pick_attachment(entry)
+        ref = self._pick_attachment()
         if ref is None:
             return
         try:
@@ -592,114 +549,25 @@ class DocumentationTab(QWidget):
         AttachmentViewer(view.filename, view.mime_type, data, self).exec()
 
     def remove_attachment(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or not entry.attachments:
-            return
-        ref = self._pick_attachment(entry)
-        if ref is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Fjern bilag",
-            f"Fjern bilaget «{ref.filename}» fra punktet? Det slettes fra databasen.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            try:
-                attachments.remove_attachment(self.database, ref.attachment_id)
-            except UserFacingError as err:
-                QMessageBox.warning(self, "Bilag", err.message)
-            self._saved()
+        ref = self._pick_attachment()
+        if ref is not None and self.confirm(
+            f"Fjern bilaget «{ref.filename}» fra punktet? Det slettes fra databasen.", "Fjern bilag"
+        ):
+            self.attempt(lambda: attachments.remove_attachment(self.database, ref.attachment_id), "Bilag")
 
     # --- request letters --------------------------------------------------------------------------
 
     def make_letter(self) -> None:
+        """The letter form for the selected item; the letter is written (and the item marked
+        as requested, if chosen) in one step when the form is saved, then opened."""
         entry = self.selected_entry()
         citizen_id = self.citizen_id
-        if entry is None or citizen_id is None or self.checklist is None:
+        if entry is None or citizen_id is None or ItemAction.LETTER not in allowed_actions(entry):
             return
-        consent = next(
-            (c for c in reversed(self.checklist.consents) if c.source == entry.item.source and c.valid_on(self.today)),
-            None,
-        )
-        if entry.item.health and consent is None:
-            QMessageBox.warning(
-                self,
-                "Anmodningsbrev",
-                f"Der er ikke registreret et gyldigt samtykke til at indhente oplysninger fra "
-                f"{SOURCE_LABELS[entry.item.source]}. Registrér samtykket først.",
-            )
+        try:
+            dialog = request_letter_dialog(self.database, citizen_id, entry.item.id, entry.instance, self.today, self)
+        except UserFacingError as err:
+            QMessageBox.warning(self, "Anmodningsbrev", err.message)
             return
-        kind = CONTACT_FOR_SOURCE.get(entry.item.source)
-        contact = health.contact_for(self.database, citizen_id, kind) if kind else None
-        conf = settings.get_settings(self.database)
-        fields = [
-            Field("recipient_name", "Modtager", required=True),
-            Field("recipient_unit", "Enhed / adresse"),
-            Field("recipient_secure_mail", "Modtagers sikre mail"),
-            Field("what", "Der anmodes om", kind="multiline", required=True),
-            Field("purpose", "Formål", required=True),
-            Field("answer_by", "Svar senest", kind="date", required=True),
-            Field("caseworker", "Jobrådgiver", required=True),
-            Field("mark", "Markér punktet som anmodet i dag", kind="bool"),
-        ]
-        values = {
-            "recipient_name": contact.name if contact else "",
-            "recipient_unit": contact.unit if contact else "",
-            "recipient_secure_mail": contact.secure_mail if contact else "",
-            "what": entry.item.title,
-            "purpose": AIM_PURPOSE.get(self.checklist.aim.value, "afklaring af sagen"),
-            "answer_by": self.today + dt.timedelta(days=entry.item.answer_days),
-            "caseworker": conf["caseworker_name"],
-            "mark": entry.state == DocumentState.MANGLER,
-        }
-        from jobraad.letters import LetterRequest, save_request_letter  # ReportLab: imported when used
-        from jobraad.outputs import rules_for
-
-        file = documentation.letter_subject(self.database, citizen_id)
-
-        def save(v: dict[str, Any]) -> object:
-            request = LetterRequest(
-                recipient_kind=entry.item.source.value,
-                recipient_name=v["recipient_name"],
-                recipient_unit=v["recipient_unit"],
-                recipient_secure_mail=v["recipient_secure_mail"],
-                citizen_name=file.name,
-                citizen_cpr=file.cpr,
-                citizen_address=file.address,
-                what=v["what"],
-                form=entry.item.form,
-                purpose=v["purpose"],
-                answer_by=v["answer_by"],
-                consent_given_on=consent.given_on if consent else None,
-                caseworker=v["caseworker"],
-                jobcenter=conf["jobcenter_name"],
-                phone=conf["caseworker_phone"],
-                email=conf["caseworker_email"],
-                letter_date=self.today,
-            )
-            default = Path.home() / f"Anmodning {entry.item.id} {self.today:%Y-%m-%d}.pdf"
-            target, _ = QFileDialog.getSaveFileName(self, "Gem anmodningsbrev", str(default), "PDF (*.pdf)")
-            if not target:
-                raise UserFacingError("Brevet er ikke gemt (ingen fil valgt).")
-            # Qt's save dialog has asked before replacing an existing file.
-            save_request_letter(request, Path(target), rules=rules_for(self.database), replace=True)
-            if v["mark"] and entry.state == DocumentState.MANGLER:
-                documentation.set_state(
-                    self.database,
-                    citizen_id,
-                    entry.item.id,
-                    entry.instance,
-                    DocumentState.ANMODET,
-                    on=self.today,
-                    requested_from=v["recipient_name"],
-                    expected_by=v["answer_by"],
-                    note="Anmodningsbrev lavet",
-                    today=self.today,
-                )
-            return Path(target)
-
-        dialog = FormDialog("Anmodningsbrev", fields, values, save, self)
-        if dialog.exec() == FormDialog.DialogCode.Accepted and isinstance(dialog.result_value, Path):
-            self._saved()
+        if self.run_dialog(dialog) and isinstance(dialog.result_value, Path):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(dialog.result_value)))

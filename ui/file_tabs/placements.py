@@ -1,4 +1,4 @@
-"""Virksomhedspraktik in the citizen's file: placements, the week grid, progression."""
+"""The Praktik tab: virksomhedspraktik placements, the week grid of hours, progression."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +32,9 @@ from jobraad import placements
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.placements import PlacementProgress, PlacementView
 from jobraad.vocab import PLACEMENT_LABELS
-from ui.forms import Field, FormDialog
+from ui.file_tabs.base import FileTab
+from ui.file_tabs.record_list import RecordList
+from ui.forms import Field, FormDialog, choices
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
@@ -68,60 +70,36 @@ def _end_text(p: PlacementView) -> str:
     return f"plan: {fmt.date(p.planned_end)}" if p.planned_end else ""
 
 
-class PlacementsTab(QWidget):
+class PlacementsTab(FileTab):
     """Signals: changed() after anything was saved."""
 
-    changed = Signal()
-
     def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.today = today
-        self.citizen_id: int | None = None
+        super().__init__(database, today, parent)
         self.progress: PlacementProgress | None = None
         self._grid_placement_id: int | None = None  # the placement whose weeks the grid holds
         layout = QVBoxLayout(self)
 
-        head = QHBoxLayout()
-        head.addWidget(QLabel("<b>Virksomhedsplaceringer</b>"))
-        head.addStretch(1)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("new", "Ny placering…", lambda: self._placement_dialog(None)),
-            ("edit", "Redigér…", lambda: self._with_selected(self._placement_dialog)),
-            ("delete", "Slet", lambda: self._with_selected(self._delete_placement)),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            self.buttons[key] = button
-            head.addWidget(button)
-        layout.addLayout(head)
-
-        self.placement_model: RecordTableModel[PlacementView] = RecordTableModel(
+        self.placement_list = RecordList(
+            "Virksomhedsplaceringer",
             [
                 ("Type", lambda p: PLACEMENT_LABELS[p.kind]),
                 ("Arbejdsgiver", lambda p: p.employer_name),
                 ("Start", lambda p: fmt.date(p.start_date)),
-                (
-                    "Slut",
-                    lambda p: fmt.date(p.end_date) or (f"plan: {fmt.date(p.planned_end)}" if p.planned_end else ""),
-                ),
+                ("Slut", _end_text),
                 ("Timer/uge", lambda p: fmt.hours(p.planned_hours_per_week)),
                 ("Længde", lambda p: p.length_text),
             ],
-            self,
+            on_add=lambda: self._placement_dialog(None),
+            on_edit=self._placement_dialog,
+            on_delete=self._delete_placement,
+            add_text="Ny placering…",
         )
-        self.placement_view = QTableView()
+        self.placement_model: RecordTableModel[PlacementView] = self.placement_list.model
+        self.placement_view = self.placement_list.view
         self.placement_view.setObjectName("placements")
-        self.placement_view.setModel(self.placement_model)
-        self.placement_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.placement_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.placement_view.verticalHeader().hide()
-        self.placement_view.horizontalHeader().setStretchLastSection(True)
-        self.placement_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.placement_view.setMaximumHeight(130)
-        self.placement_view.selectionModel().selectionChanged.connect(lambda *_: self._placement_selected())
-        layout.addWidget(self.placement_view)
+        self.placement_list.selection_changed.connect(self._placement_selected)
+        layout.addWidget(self.placement_list)
 
         self.summary = QLabel()
         self.summary.setObjectName("progressSummary")
@@ -183,8 +161,7 @@ class PlacementsTab(QWidget):
     def show_citizen(self, citizen_id: int) -> None:
         if self.citizen_id != citizen_id and not self.confirm_discard():
             return
-        self.citizen_id = citizen_id
-        self.reload()
+        super().show_citizen(citizen_id)
 
     def reload(self) -> None:
         """Read the placements again; hours typed and not saved stay in the grid."""
@@ -206,18 +183,11 @@ class PlacementsTab(QWidget):
             self._placement_selected()
 
     def selected_placement(self) -> PlacementView | None:
-        rows = self.placement_view.selectionModel().selectedRows()
-        return self.placement_model.row_at(rows[0].row()) if rows else None
-
-    def _with_selected(self, fn: Any) -> None:
-        p = self.selected_placement()
-        if p is not None:
-            fn(p)
+        placement: PlacementView | None = self.placement_list.selected()
+        return placement
 
     def _placement_selected(self) -> None:
         p = self.selected_placement()
-        for key in ("edit", "delete"):
-            self.buttons[key].setEnabled(p is not None)
         if p is not None and p.placement_id == self._grid_placement_id and self.grid_model.dirty:
             # Read again (something else was saved, the placement was edited): the hours
             # typed and not yet saved stay in the grid; the progress shows what is stored.
@@ -334,9 +304,8 @@ class PlacementsTab(QWidget):
         citizen_id = self.citizen_id
         if citizen_id is None:
             return
-        kinds = [(label, kind) for kind, label in PLACEMENT_LABELS.items()]
         fields = [
-            Field("kind", "Type", kind="choice", choices=kinds),
+            Field("kind", "Type", kind="choice", choices=choices(PLACEMENT_LABELS)),
             Field("employer_name", "Arbejdsgiver", required=True, problem_names=("arbejdsgiver",)),
             Field("employer_cvr", "CVR", problem_names=("cvr",)),
             Field("contact_person", "Kontaktperson", problem_names=("kontaktperson",)),
@@ -397,19 +366,11 @@ class PlacementsTab(QWidget):
             f"Virksomhedspraktik for aktivitetsparate varer højst {placements.LEGAL_WEEKS} uger; "
             "en forlængelse kræver en begrundelse."
         )
-        dialog = FormDialog("Virksomhedsplacering", fields, values, save, self, intro=intro)
-        if dialog.exec() == FormDialog.DialogCode.Accepted:
-            self.reload()
-            self.changed.emit()
+        self.run_dialog(FormDialog("Virksomhedsplacering", fields, values, save, self, intro=intro))
 
     def _delete_placement(self, placement: PlacementView) -> None:
-        answer = QMessageBox.question(
-            self,
-            "Slet placering",
-            f"Slet placeringen hos {placement.employer_name} og alle dens registrerede timer?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = f"Slet placeringen hos {placement.employer_name} og alle dens registrerede timer?"
+        if not self.confirm(question, "Slet placering"):
             return
         try:
             placements.delete_placement(self.database, placement.placement_id)
@@ -418,5 +379,4 @@ class PlacementsTab(QWidget):
         else:
             if placement.placement_id == self._grid_placement_id:
                 self.grid_model.set_rows([])  # its hours went with it, as the question said
-        self.reload()
-        self.changed.emit()
+        self.saved()
