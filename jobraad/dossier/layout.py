@@ -120,21 +120,24 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 class _Para(Paragraph):
-    """A paragraph that keeps its lines for the width it was last wrapped to. A table
+    """A paragraph that keeps its size for the width it was last wrapped to. A table
     measures each cell to size its rows, again after a split, and once more to draw
-    it (`Table._listCellGeom`); the lines for one width are always the same, so they
-    are broken once per width instead of three to five times."""
+    it; the lines for one width are always the same, so they are broken once per
+    width instead of three to five times. A split may take the lines away (when the
+    paragraph must move on whole), so after one it is measured anew."""
 
-    _wrapped: tuple[float, tuple[float, float], Any] | None = None  # width, size, the lines
+    _wrapped: tuple[float, tuple[float, float]] | None = None  # width, size
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        wrapped = self._wrapped
-        # `split` drops the lines when the paragraph must move on whole: then break them anew.
-        if wrapped is not None and wrapped[0] == availWidth and getattr(self, "blPara", None) is wrapped[2]:
-            return wrapped[1]
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            return self._wrapped[1]
         size = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, size, getattr(self, "blPara", None))
+        self._wrapped = (availWidth, size)
         return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._wrapped = None
+        return super().split(availWidth, availHeight)
 
 
 class _Heading(_Para):
