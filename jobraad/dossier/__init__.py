@@ -105,7 +105,7 @@ def build_dossier(
 
     step()
     document = compose(data, appendices)
-    bilag = [(a.label, a.pages) for a in appendices]
+    bilag = [(a.file.label, a.pages) for a in appendices]
     layout = lay_out(document, bilag, partial(draw_appendix_pages, appendices, document))
     step()
     pdf = assemble(layout, appendices, step)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import logging
 import warnings
@@ -52,30 +51,6 @@ class Appendix:
     reader: PdfReader | None = None
     image: ImageReader | None = None
     problem: str = ""
-
-    @property
-    def number(self) -> int:
-        return self.file.number
-
-    @property
-    def title(self) -> str:
-        return self.file.title
-
-    @property
-    def label(self) -> str:
-        return self.file.label
-
-    @property
-    def filename(self) -> str:
-        return self.file.filename
-
-    @property
-    def attachment_id(self) -> int:
-        return self.file.attachment_id
-
-    @property
-    def received_on(self) -> dt.date | None:
-        return self.file.received_on
 
     @property
     def pages(self) -> int:
@@ -134,7 +109,7 @@ def draw_appendix_pages(
             of = f" (side {index + 1} af {a.pages})" if a.pages > 1 else ""
             if a.kind == "pdf":
                 canvas.setPageSize((w, h))
-                _stamp(canvas, w, h, f"{a.label}{of}", document.stamp, page_no, total)
+                _stamp(canvas, w, h, f"{a.file.label}{of}", document.stamp, page_no, total)
             else:
                 canvas.setPageSize(A4)
                 draw_furniture(canvas, left, right, page_no, total)
@@ -169,10 +144,10 @@ def _sheet(canvas: Canvas, a: Appendix) -> None:
     canvas.saveState()
     canvas.setFont(FONT_BOLD, 10)
     caption_y = bottom + height - 10
-    canvas.drawString(left, caption_y, fit(a.label, width, FONT_BOLD, 10))
+    canvas.drawString(left, caption_y, fit(a.file.label, width, FONT_BOLD, 10))
     canvas.setFont(FONT, 8)
     received = f" · modtaget {fmt.date(a.file.received_on)}" if a.file.received_on else ""
-    canvas.drawString(left, caption_y - 12, fit(f"{a.filename}{received}", width, FONT, 8))
+    canvas.drawString(left, caption_y - 12, fit(f"{a.file.filename}{received}", width, FONT, 8))
     box_top = caption_y - 20
     if a.kind == "image" and a.image is not None:
         iw, ih = a.image.getSize()

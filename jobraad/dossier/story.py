@@ -194,7 +194,7 @@ class _Composer:
     def __init__(self, data: CaseData, appendices: Sequence[Appendix]) -> None:
         self.data = data
         self.appendices = appendices
-        self.appendix_of = {a.attachment_id: a for a in appendices}
+        self.appendix_of = {a.file.attachment_id: a for a in appendices}
         self.out: list[Element] = []
 
     # building blocks
@@ -708,7 +708,7 @@ class _Composer:
             name = f"<font size=7.5>{escape(ref.filename)}</font>"
             appendix = self.appendix_of.get(ref.attachment_id)
             if appendix is not None:
-                parts.append(f"<b>Bilag {appendix.number}</b><br/>{name}")
+                parts.append(f"<b>Bilag {appendix.file.number}</b><br/>{name}")
             elif e.state != DocumentState.MODTAGET:
                 parts.append(f"{name}<br/><font size=7.5>(ikke vedlagt: ikke modtaget)</font>")
             else:
@@ -736,11 +736,11 @@ class _Composer:
             self.para("Modtagne dokumenter, vedlagt i denne rækkefølge efter denne side.")
             rows = [
                 [
-                    f"<b>Bilag {a.number}</b>",
-                    escape(a.title),
-                    f"<font size=7.5>{escape(a.filename)}</font>"
+                    f"<b>Bilag {a.file.number}</b>",
+                    escape(a.file.title),
+                    f"<font size=7.5>{escape(a.file.filename)}</font>"
                     + ("" if a.readable else "<br/><b>kunne ikke læses</b>"),
-                    fmt.date(a.received_on) or "—",
+                    fmt.date(a.file.received_on) or "—",
                     str(a.pages) if a.readable else "—",
                 ]
                 for a in self.appendices
