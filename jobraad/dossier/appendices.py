@@ -6,9 +6,9 @@
    or an unreadable file becomes a page of its own; a PDF page gets a page of its size
    with only a thin stamp (bilag, name, "Side X af Y"), in the main part's fonts.
 3. pypdf puts the pages in the order of the file (`Layout.page_order`), each original
-   PDF page with its stamp merged on top (`PageObject.merge_transformed_page`: the page
-   keeps its size, content, fonts and form fields), and writes the bookmarks for every
-   section and every bilag.
+   PDF page with its stamp on top as a form XObject (`_overlay`: the page keeps its
+   size, content, fonts and form fields), and writes the bookmarks for every section
+   and every bilag.
 """
 
 from __future__ import annotations

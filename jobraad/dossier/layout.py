@@ -10,13 +10,15 @@ The main part is laid out once (`build`), with ReportLab's public API only:
 - The lines of the contents are known before the layout (the headings and the bilag),
   so the contents take their final space in the one pass, but their page numbers are
   not. The contents (and their heading) are laid out in place and drawn only when the
-  layout is done, on pages of their own at the end of the canvas; `appendices`
-  puts those pages in the place of the ones they were laid out on (`Layout.page_order`).
+  layout is done, on pages of their own at the end of the canvas (the dots and the
+  numbers by ReportLab's own `drawPageNumbers`, from each line's `onDraw` callback);
+  `appendices` puts those pages in the place of the ones they were laid out on
+  (`Layout.page_order`).
 - After the main part the canvas gets the pages of the bilag (`draw_appendices`, from
   `appendices`), so they are in the main part's fonts and need no second PDF.
 
 Tables draw a cell of plain text as a string rather than a paragraph (`_plain_lines`),
-and a paragraph keeps its lines for the width it was wrapped to (`_Para`): the same
+and a paragraph keeps its size for the width it was wrapped to (`_Para`): the same
 output at a fraction of the cost.
 """
 
