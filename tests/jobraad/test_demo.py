@@ -15,15 +15,21 @@ from sqlalchemy.orm import Session
 
 from db.enums import DocumentState, MeetingKind, Outcome, VisitationGroup
 from db.models import (
+    Activity,
     Attachment,
+    CaseOutcome,
     Citizen,
     Consent,
+    Deadline,
     DocumentationItem,
+    DocumentEvent,
     Forloeb,
     GoalProgress,
+    HealthNote,
     HoursEntry,
     JournalNote,
     Meeting,
+    PartnerContact,
     Placement,
 )
 from db.session import Database, create_database
@@ -414,6 +420,37 @@ def test_same_seed_and_day_give_the_same_caseload(tmp_path: Path) -> None:
     finally:
         for database in (a, b, c):
             database.close()
+
+
+# The rows per table of the 40-citizen demo for seed 1 on TODAY, as the one-module demo
+# (before it became a package by topic) stored them.
+SEED_1_ROWS = {
+    Citizen: 40,
+    Forloeb: 62,
+    GoalProgress: 120,
+    CaseOutcome: 4,
+    Placement: 41,
+    HoursEntry: 463,
+    Activity: 88,
+    HealthNote: 21,
+    PartnerContact: 51,
+    Meeting: 155,
+    JournalNote: 155,
+    Deadline: 26,
+    DocumentationItem: 251,
+    DocumentEvent: 334,
+    Consent: 47,
+    Attachment: 7,
+}
+
+
+def test_seed_1_stores_the_same_rows_as_before(demo: Session) -> None:
+    """Moving the demo's code around must not move a random draw: the same tables fill
+    with as many rows, and the weeks add up to the same hours."""
+    counts = {model: demo.scalar(select(func.count()).select_from(model)) for model in SEED_1_ROWS}
+    assert counts == SEED_1_ROWS
+    hours = select(func.sum(HoursEntry.planned_hours), func.sum(HoursEntry.attended_hours))
+    assert tuple(demo.execute(hours).one()) == (4874.0, 4218.0)
 
 
 def test_a_second_demo_avoids_the_first_ones_cpr_numbers(database: Database) -> None:

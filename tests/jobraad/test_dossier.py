@@ -42,13 +42,8 @@ from jobraad.attachments import add_attachment_bytes
 from jobraad.case_texts import SECTION_TITLES, save_case_texts
 from jobraad.citizens import CitizenInput, CitizenNotFound, create_citizen
 from jobraad.cli import PASSPHRASE_ENV, main
-from jobraad.dossier import (
-    NO_PLACEMENTS,
-    NOT_DESCRIBED,
-    DossierOptions,
-    build_dossier,
-    find_citizen_by_cpr,
-)
+from jobraad.dossier import DossierOptions, build_dossier, find_citizen_by_cpr
+from jobraad.dossier.story import NO_PLACEMENTS, NOT_DESCRIBED
 from jobraad.errors import UserFacingError
 from jobraad.health import ContactInput, HealthNoteInput, add_contact, add_health_note
 from jobraad.placements import HoursInput, PlacementInput, add_placement, save_weeks

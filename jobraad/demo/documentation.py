@@ -1,0 +1,438 @@
+"""The documentation of the demo's cases: checklist rows for most items of each case's
+rule pack, their history, the consents and the PDFs of some received documents.
+
+Built after the citizens are stored (an employer statement names its placement by id),
+each case from its own random stream, so a case's documentation does not depend on
+the cases after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.enums import ContactKind, DocumentSource, DocumentState
+from jobraad.demo.attachments import pdf_attachment
+from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
+from jobraad.documentation import STATEMENT_PLACEMENTS, pack_for
+from jobraad.rulepacks import RuleItem
+from jobraad.vocab import AIM_LABELS, SOURCE_LABELS
+
+# Documentation: sources whose consent is asked for only when a case turns out to need them
+# (and how often it does); the others a case needs are asked for together, early on.
+_OCCASIONAL_SOURCES: dict[DocumentSource, float] = {DocumentSource.SPECIALLAEGE: 0.4, DocumentSource.HOSPITAL: 0.3}
+# How often a request is still unanswered (and so, in time, overdue), by source.
+_SLOW_SOURCES: dict[DocumentSource, float] = {DocumentSource.SPECIALLAEGE: 0.3, DocumentSource.HOSPITAL: 0.25}
+_SLOW_DEFAULT = 0.1
+# A request overdue by more than this many days has been chased and answered.
+_CHASED_AFTER_DAYS = 45
+# Received documents that sometimes come with a PDF: item id -> (share, title, file name).
+_PDF_ITEMS: dict[str, tuple[float, str, str]] = {
+    "lae265": (0.35, "LÆ 265 - lægeattest (demo)", "LAE265"),
+    "speciallaegeerklaering": (0.5, "Speciallægeerklæring (demo)", "Speciallaegeerklaering"),
+    "praktik_udtalelse": (0.2, "Udtalelse fra praktikstedet (demo)", "Praktikudtalelse"),
+}
+
+
+@dataclass
+class _DocStage:
+    """How far the documentation of a case has come."""
+
+    level: float  # 0 just begun .. 1 as far as it gets before a meeting is near
+    complete: bool  # every required item is received or set aside with a reason
+    settled: bool  # decided or closed: nothing is awaited any more
+    low: dt.date  # the documentation began
+    high: dt.date  # the last day anything was done
+    ready_by: dt.date | None  # a week before a coming rehabiliteringsteam meeting
+
+
+@dataclass
+class _Doc:
+    """One stored checklist item while it is built."""
+
+    item: RuleItem
+    instance: str = ""
+    state: DocumentState = DocumentState.MANGLER
+    requested_on: dt.date | None = None
+    requested_from: str = ""
+    expected_by: dt.date | None = None
+    received_on: dt.date | None = None
+    not_relevant_reason: str = ""
+    note: str = ""
+    noted_on: dt.date | None = None  # set aside, or the note written, on this day
+
+
+@dataclass
+class Tables:
+    """Documentation rows as values for bulk inserts; items get their ids here."""
+
+    next_id: int
+    items: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    consents: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _source_name(source: DocumentSource) -> str:
+    """The source's label inside a sentence: 'egen læge', but 'SOF'."""
+    label = SOURCE_LABELS[source]
+    return label if label[:3].isupper() else label[0].lower() + label[1:]
+
+
+class _Checklist:
+    """The stored documentation of one case: rows for most items of its rule pack.
+
+    Consents come first: an item asking for health information is requested only on or
+    after the day the consent covering its source was given, as the program demands.
+    """
+
+    def __init__(self, builder: Builder, case: Case, tables: Tables) -> None:
+        self.b = builder
+        self.case = case
+        self.tables = tables
+        self.texts: dict[str, Any] = builder.texts["documentation"]
+        self.docs: list[_Doc] = []
+        self.consents: dict[DocumentSource, dt.date] = {}  # source -> the day consent was given
+        self.senders: dict[DocumentSource, str] = {}
+        self.citizen_id = case.citizen.id if case.citizen is not None else 0
+        # The first citizen, whose meeting is being prepared, also shows a request to chase.
+        self.show_overdue = case.index == 0
+
+    def build(self) -> None:
+        case, b = self.case, self.b
+        pack, _ = pack_for("", case.forloeb_start, b.today)
+        items = pack.items_for(case.aim)
+        if not items or not self.citizen_id:
+            return
+        self.stage = stage = _doc_stage(b, case)
+        self.must_arrive = stage.complete or stage.settled
+        self.wanted = self.wanted_sources()
+        # The citizen is asked for the consents at one of the first conversations.
+        self.consent_talk = clamp(stage.low + dt.timedelta(days=b.rng.randint(3, 21)), stage.low, stage.high)
+        self.signed = stage.complete or b.chance(min(0.97, 0.55 + 0.45 * stage.level))
+        for item in [i for i in items if i.consent_for] + [i for i in items if not i.consent_for]:
+            if item.consent_for is not None:
+                self.consent(item, item.consent_for)
+            elif item.per_placement:
+                self.statements(item)
+            elif item.health:
+                self.health(item)
+            else:
+                self.written(item)
+        self.store()
+
+    # -- what the case needs ---------------------------------------------------------------
+
+    def wanted_sources(self) -> set[DocumentSource]:
+        """The sources this case needs information from (membership only: no order)."""
+        wanted = {
+            DocumentSource.EGEN_LAEGE,
+            DocumentSource.SUNDHEDSKOORDINATOR,
+            DocumentSource.JOBCENTER,
+            DocumentSource.BORGER,
+            DocumentSource.VIRKSOMHED,
+        }
+        if ContactKind.SOF in self.case.contacts:
+            wanted.add(DocumentSource.SOF)
+        if ContactKind.SUF in self.case.contacts:
+            wanted.add(DocumentSource.SUF)
+        for source, share in _OCCASIONAL_SOURCES.items():
+            if self.b.chance(share):
+                wanted.add(source)
+        return wanted
+
+    def sender(self, source: DocumentSource) -> str:
+        """Who is asked for information from a source (the same one throughout a case)."""
+        if source not in self.senders:
+            case, b, texts = self.case, self.b, self.texts
+            contact = {
+                DocumentSource.EGEN_LAEGE: ContactKind.EGEN_LAEGE,
+                DocumentSource.SOF: ContactKind.SOF,
+                DocumentSource.SUF: ContactKind.SUF,
+            }.get(source)
+            if contact is not None and contact in case.contacts:
+                name = case.contacts[contact].unit
+            elif source is DocumentSource.SUNDHEDSKOORDINATOR and case.health is not None:
+                name = case.health.coordinator
+            elif source is DocumentSource.SUNDHEDSKOORDINATOR:
+                health = b.texts["health"]
+                name = f"{b.pick(health['coordinators'])}, {health['coordinator_unit']}"
+            elif source is DocumentSource.SPECIALLAEGE:
+                name = b.pick(texts["specialists"])
+            elif source is DocumentSource.HOSPITAL:
+                name = b.pick(texts["hospitals"])
+            elif source is DocumentSource.BORGER:
+                name = texts["citizen"]
+            else:
+                name = SOURCE_LABELS[source]
+            self.senders[source] = name
+        return self.senders[source]
+
+    # -- states ----------------------------------------------------------------------------
+
+    def new(self, item: RuleItem, instance: str = "") -> _Doc:
+        doc = _Doc(item, instance)
+        self.docs.append(doc)
+        return doc
+
+    def request(self, doc: _Doc, on: dt.date, high: dt.date, sender: str, arrives: dt.date | None = None) -> None:
+        """Requested on `on` (at the latest `high`); received if it has arrived by `high`."""
+        rng, stage = self.b.rng, self.stage
+        on = min(on, high)
+        days = doc.item.answer_days
+        doc.state, doc.requested_on, doc.requested_from = DocumentState.ANMODET, on, sender
+        doc.expected_by = on + dt.timedelta(days=days)
+        if arrives is None:
+            arrives = on + dt.timedelta(days=rng.randint(days // 2, max(1, days * 2)))
+        if stage.ready_by is not None and (self.must_arrive or rng.random() < 0.8):
+            arrives = min(arrives, stage.ready_by)  # chased before the meeting
+        arrives = max(arrives, on)
+        stuck = rng.random() < _SLOW_SOURCES.get(doc.item.source, _SLOW_DEFAULT)
+        # Long overdue requests were chased and answered; those still awaited are recent.
+        if self.must_arrive or (high - doc.expected_by).days > _CHASED_AFTER_DAYS:
+            arrives, stuck = min(arrives, high), False
+        elif self.show_overdue and doc.expected_by < self.b.today:
+            stuck, self.show_overdue = True, False
+        if arrives <= high and not stuck:
+            doc.state, doc.received_on = DocumentState.MODTAGET, arrives
+
+    def receive(self, doc: _Doc, on: dt.date) -> None:
+        doc.state, doc.received_on = DocumentState.MODTAGET, on
+
+    def set_aside(self, doc: _Doc, reason: str) -> None:
+        stage = self.stage
+        doc.state, doc.not_relevant_reason = DocumentState.IKKE_RELEVANT, reason
+        doc.noted_on = self.b.day_between(stage.low, min(stage.low + in_weeks(3), stage.high))
+
+    def note(self, doc: _Doc, text: str) -> None:
+        """Still missing, with a note on why."""
+        stage = self.stage
+        doc.note = text
+        doc.noted_on = self.b.day_between(max(stage.low, stage.high - in_weeks(4)), stage.high)
+
+    def reason(self, source: DocumentSource, *, consent: bool = False) -> str:
+        table: dict[str, list[str]] = self.texts["not_relevant"]
+        if consent:
+            return self.b.pick(table["consent"]).format(source=_source_name(source))
+        return self.b.pick(table.get(source.value, table["other"]))
+
+    # -- the kinds of items ----------------------------------------------------------------
+
+    def consent(self, item: RuleItem, source: DocumentSource) -> None:
+        b, stage = self.b, self.stage
+        if source not in self.wanted:
+            if item.required or b.chance(0.6):
+                self.set_aside(self.new(item), self.reason(source, consent=True))
+            return
+        day = self.consent_talk
+        if source in _OCCASIONAL_SOURCES:  # asked when the case turned out to need it
+            day += dt.timedelta(days=b.rng.randint(7, 42))
+            if stage.complete:
+                day = min(day, stage.high)
+        if self.signed and day <= stage.high:
+            doc = self.new(item)
+            if b.chance(0.5):  # sent by Digital Post, signed and returned
+                doc.requested_on = max(stage.low, day - dt.timedelta(days=b.rng.randint(1, 7)))
+                doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+            doc.requested_from = self.sender(DocumentSource.BORGER)
+            self.receive(doc, day)
+            self.consents[source] = day
+            aim = AIM_LABELS[self.case.aim].lower()
+            self.tables.consents.append(
+                {
+                    "citizen_id": self.citizen_id,
+                    "source": source,
+                    "scope": self.texts["consent_scope"].format(aim=aim),
+                    "given_on": day,
+                    "expires_on": day + dt.timedelta(days=365),
+                    "withdrawn_on": None,
+                }
+            )
+        elif not stage.settled and b.chance(0.6):
+            doc = self.new(item)
+            doc.state = DocumentState.ANMODET
+            doc.requested_on = b.day_between(max(min(day, stage.high), stage.high - in_weeks(6)), stage.high)
+            doc.requested_from = self.sender(DocumentSource.BORGER)
+            doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+        elif b.chance(0.3):
+            self.note(self.new(item), b.pick(self.texts["not_yet"]))
+
+    def health(self, item: RuleItem) -> None:
+        b, stage, case = self.b, self.stage, self.case
+        source = item.source
+        needed = source in self.wanted and (
+            item.required or source in _OCCASIONAL_SOURCES or b.chance(0.3)  # an extra certificate
+        )
+        if not needed:
+            if item.required or b.chance(0.45):
+                self.set_aside(self.new(item), self.reason(source))
+            elif b.chance(0.15):
+                self.note(self.new(item), b.pick(self.texts["not_yet_health"]))
+            return
+        given = self.consents.get(source)
+        if given is None:  # may not be asked for yet
+            if b.chance(0.3):
+                self.note(self.new(item), b.pick(self.texts["waiting_for_consent"]))
+            return
+        on = given + dt.timedelta(days=b.rng.randint(0, 14))
+        arrives = None
+        health = case.health
+        if source is DocumentSource.SUNDHEDSKOORDINATOR and health is not None and health.note_date >= given:
+            # The advice follows the coordinator's health review.
+            on = max(given, health.note_date - dt.timedelta(days=b.rng.randint(7, 14)))
+            arrives = health.note_date + dt.timedelta(days=b.rng.randint(0, 7))
+        if self.must_arrive or (on <= stage.high and b.chance(0.45 + 0.55 * stage.level)):
+            self.request(self.new(item), on, stage.high, self.sender(source), arrives)
+
+    def statements(self, item: RuleItem) -> None:
+        """One statement per placement the employer can describe; set aside when there is none."""
+        b, stage, case = self.b, self.stage, self.case
+        places = [p for p in case.placements if p.kind in STATEMENT_PLACEMENTS]
+        if not places:
+            if stage.complete or b.chance(0.4 + 0.6 * stage.level):
+                self.set_aside(self.new(item), self.reason(item.source))
+            return
+        for p in places:
+            weeks = len(p.hours)
+            on = p.start_date + in_weeks(max(1, weeks - 2)) + dt.timedelta(days=b.rng.randint(0, 3))
+            on = clamp(on, p.start_date, case.horizon)
+            if self.must_arrive or (weeks >= 6 and b.chance(0.85)):
+                self.request(self.new(item, f"placement-{p.id}"), on, case.horizon, p.employer_name)
+            elif weeks >= 4 and b.chance(0.3):
+                self.note(self.new(item, f"placement-{p.id}"), b.pick(self.texts["not_yet_statement"]))
+
+    def written(self, item: RuleItem) -> None:
+        """Written by the jobcenter (the forberedende del, the assessments) or by the citizen."""
+        b, stage = self.b, self.stage
+        level, section = stage.level, item.section
+        if stage.complete:
+            share = 1.0 if item.required else 0.8
+        elif section == "forberedende_del":
+            share = 0.1 + 0.85 * level
+        elif section == "indsatser":
+            share = 0.85 if level >= 0.75 else 0.15 * level
+        elif section == "afklaring":
+            share = 0.6 if stage.ready_by else (0.3 if level >= 0.9 else 0.0)
+        else:
+            share = 0.6 * level
+        if not item.required and not stage.complete:
+            share *= 0.8
+        top = min(stage.ready_by or stage.high, stage.high)
+        by_citizen = item.source is not DocumentSource.JOBCENTER
+        if b.chance(share):
+            # The forberedende del grows through the forløb; the assessments come last.
+            first = stage.low + in_weeks(1) if section == "forberedende_del" else top - in_weeks(6)
+            day = clamp(b.day_between(first, top), stage.low, top)
+            doc = self.new(item)
+            if by_citizen:
+                doc.requested_on = max(stage.low, day - dt.timedelta(days=b.rng.randint(7, 14)))
+                doc.requested_from = self.sender(item.source)
+                doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+            self.receive(doc, day)
+        elif not item.required and (stage.complete or level > 0.5) and b.chance(0.4):
+            self.set_aside(self.new(item), self.reason(item.source))
+        elif by_citizen and not stage.settled and level > 0.2 and b.chance(0.4):
+            doc = self.new(item)
+            doc.state = DocumentState.ANMODET
+            doc.requested_on = b.day_between(max(stage.low, stage.high - in_weeks(4)), stage.high)
+            doc.requested_from = self.sender(item.source)
+            doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def store(self) -> None:
+        b, tables, citizen_id = self.b, self.tables, self.citizen_id
+        for doc in self.docs:
+            item_id = tables.next_id
+            tables.next_id += 1
+            tables.items.append(
+                {
+                    "id": item_id,
+                    "citizen_id": citizen_id,
+                    "item_key": doc.item.id,
+                    "instance": doc.instance,
+                    "state": doc.state,
+                    "source": doc.item.source,
+                    "requested_on": doc.requested_on,
+                    "requested_from": doc.requested_from,
+                    "expected_by": doc.expected_by,
+                    "received_on": doc.received_on,
+                    "not_relevant_reason": doc.not_relevant_reason,
+                    "note": doc.note,
+                }
+            )
+            self.events(doc, item_id)
+            pdf = _PDF_ITEMS.get(doc.item.id)
+            if pdf is not None and doc.state is DocumentState.MODTAGET and b.chance(pdf[0]):
+                attachment = pdf_attachment(b, pdf[1], pdf[2], doc.received_on, doc.requested_from)
+                attachment.update(citizen_id=citizen_id, item_id=item_id)
+                tables.attachments.append(attachment)
+
+    def events(self, doc: _Doc, item_id: int) -> None:
+        """The item's history, as the program records it, oldest first."""
+        b = self.b
+        steps: list[tuple[dt.date, DocumentState | None, DocumentState, str]] = []
+        if doc.requested_on is not None:
+            note = f"Anmodet hos {doc.requested_from}" if doc.requested_from else ""
+            steps.append((doc.requested_on, DocumentState.MANGLER, DocumentState.ANMODET, note))
+        if doc.state is DocumentState.MODTAGET and doc.received_on is not None:
+            before: DocumentState | None = DocumentState.ANMODET if doc.requested_on else DocumentState.MANGLER
+            steps.append((doc.received_on, before, DocumentState.MODTAGET, ""))
+        if doc.noted_on is not None:
+            before = None if doc.state is DocumentState.MANGLER else DocumentState.MANGLER
+            steps.append((doc.noted_on, before, doc.state, doc.not_relevant_reason or doc.note))
+        previous: dt.datetime | None = None
+        for day, before, after, note in steps:
+            at = b.at(day)
+            if previous is not None and at <= previous:  # the same day: after the step before it
+                at = previous + dt.timedelta(minutes=30)
+            previous = at
+            self.tables.events.append(
+                {"item_id": item_id, "at": at, "from_state": before, "to_state": after, "note": note}
+            )
+
+
+def documentation(b: Builder, first_id: int) -> Tables:
+    """The checklist rows of every case whose aim its rule pack has items for.
+
+    Each case draws from its own random stream (seeded while the case was built),
+    so its documentation does not depend on the cases after it.
+    """
+    tables = Tables(next_id=first_id)
+    main = b.rng
+    try:
+        for case in b.cases:
+            b.rng = random.Random(case.doc_seed)
+            _Checklist(b, case, tables).build()
+    finally:
+        b.rng = main
+    return tables
+
+
+def _doc_stage(b: Builder, case: Case) -> _DocStage:
+    """How far the documentation of a case has come, and the days it was gathered in."""
+    start, horizon = case.forloeb_start, case.horizon
+    closed = case.closed_outcome is not None
+    if case.group is G3 and case.rehab_decided is not None and case.rehab_meeting is not None:
+        # Presented to the rehabiliteringsteam: everything required was there.
+        high = min(case.rehab_meeting - dt.timedelta(days=2), horizon)
+        return _DocStage(1.0, True, True, min(start, high - in_weeks(6)), high, None)
+    if case.group is G3:
+        level = min(1.0, max(0.1, case.weeks_in / 18))
+        ready_by = None
+        if case.rehab_meeting is not None:  # a meeting in the coming two weeks
+            level = max(level, 0.8)
+            ready_by = case.rehab_meeting - in_weeks(1)
+            # The first citizen always shows a meeting still being prepared.
+            complete = case.index != 0 and b.chance(0.25)
+        else:
+            complete = level >= 1 and b.chance(0.12)
+        return _DocStage(level, complete, closed, start, horizon, ready_by)
+    if case.group is FLEKS:
+        # Visitated to fleksjob: the documentation was complete before this forløb began.
+        high = min(start, horizon)
+        return _DocStage(1.0, True, True, high - in_weeks(b.rng.randint(10, 20)), high, None)
+    # Others with such an aim (gruppe 4 on its way to a ressourceforløb): the first steps.
+    return _DocStage(b.rng.uniform(0.0, 0.35), False, closed, start, horizon, None)
