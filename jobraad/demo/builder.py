@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from db.enums import Aim, ContactKind, Outcome, VisitationGroup
 from db.models import Citizen, HealthNote, PartnerContact, Placement
+from jobraad import formatting as fmt
 
 T = TypeVar("T")
 
@@ -54,11 +55,6 @@ def workday(day: dt.date, forward: bool = True) -> dt.date:
 def half_hours(x: float) -> float:
     """Hours as whole or half hours, never negative."""
     return max(0.0, round(x * 2) / 2)
-
-
-def danish_number(x: float) -> str:
-    """A number the Danish way: 7,5."""
-    return f"{x:g}".replace(".", ",")
 
 
 def fold_ascii(text: str) -> str:
@@ -164,7 +160,7 @@ class Builder:
         story = case.story
         values = {
             "employer": story.placement.employer_name if story else "",
-            "hours": danish_number(story.last_hours) if story else "",
+            "hours": fmt.decimal(story.last_hours) if story else "",
             "language": case.language,
             "coordinator": case.health.coordinator if case.health else "",
             "district": case.district["name"],

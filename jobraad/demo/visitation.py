@@ -8,7 +8,8 @@ import datetime as dt
 
 from db.enums import Outcome, PlacementKind, VisitationGroup
 from db.models import Forloeb, GoalProgress
-from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, _monday, clamp, danish_number, in_weeks
+from jobraad import formatting as fmt
+from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, _monday, clamp, in_weeks
 from jobraad.demo.placements import hours_in_week
 from jobraad.visitation import GROUP_DEADLINES, GROUP_GOALS
 
@@ -75,20 +76,20 @@ def earlier_forloeb(b: Builder, case: Case, current: Forloeb) -> list[Forloeb]:
         if case.group is G1 and story.trend == "rise" and at_change >= story.first_hours + 2:
             previous = G2
             reason = (
-                f"Progression i timetal i praktik hos {employer}: fra {danish_number(story.first_hours)} "
-                f"til {danish_number(at_change)} timer om ugen."
+                f"Progression i timetal i praktik hos {employer}: fra {fmt.decimal(story.first_hours)} "
+                f"til {fmt.decimal(at_change)} timer om ugen."
             )
         elif case.group is G3 and story.trend == "stall":
             previous = b.pick((G1, G2))
             reason = (
-                f"Stabilt lavt timetal i praktik hos {employer} (ca. {danish_number(story.mean_hours)} timer om "
+                f"Stabilt lavt timetal i praktik hos {employer} (ca. {fmt.decimal(story.mean_hours)} timer om "
                 "ugen) trods støtte; afklaring til fleksjob."
             )
         elif case.group is G3 and story.trend == "fall":
             previous = b.pick((G1, G2))
             reason = (
-                f"Faldende timetal i praktik hos {employer} ({danish_number(story.first_hours)} → "
-                f"{danish_number(story.last_hours)} timer) pga. helbred; afklaring til særlig ordning."
+                f"Faldende timetal i praktik hos {employer} ({fmt.decimal(story.first_hours)} → "
+                f"{fmt.decimal(story.last_hours)} timer) pga. helbred; afklaring til særlig ordning."
             )
     if previous is None and (case.group is FLEKS or b.chance(0.3)):
         previous = b.pick(_PREVIOUS_GROUPS[case.group])
