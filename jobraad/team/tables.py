@@ -97,7 +97,7 @@ def readiness_states(
 def breakdown_tables(
     caseload: Caseload,
     base: set[int],
-    exits: Mapping[int, Outcome],
+    exited: Mapping[int, Outcome],
     trends: Mapping[int, str],
     ready_states: Mapping[int, str],
 ) -> tuple[Table, ...]:
@@ -123,7 +123,7 @@ def breakdown_tables(
             "afslutning",
             "Afslutninger i perioden",
             [(o.value, label) for o, label in OUTCOME_LABELS.items()],
-            _tally(exits.values()),
+            _tally(exited.values()),
             "Afsluttet i alt",
         ),
         _table("alder", "Alder", [(k, label) for k, label, _, _ in AGE_BANDS], age_counts, "I alt"),
