@@ -51,9 +51,9 @@ def hours_trends(
         .where(week_key >= _week_key(start), week_key <= _week_key(cutoff))
         .order_by(HoursEntry.placement_id, HoursEntry.iso_year, HoursEntry.iso_week)  # the order of an index
     )
-    # A citizen's weeks are counted as soon as all their placements are read, and let go: the
-    # caseload's hundred thousand weeks are never all held at once, nor kept long enough for the
-    # garbage collector to go through them again and again.
+    # A citizen is counted as soon as all their placements are read, and their lists of weeks let
+    # go: the caseload's lists are never all held at once, nor kept long enough for the garbage
+    # collector to go through them again and again.
     unread = Counter(cid for cid, _, _ in placed.values())
     known: dict[tuple[Any, ...], WeekHours | None] = {}
     series_of: dict[int, list[list[WeekHours]]] = defaultdict(list)
