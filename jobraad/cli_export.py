@@ -17,7 +17,7 @@ from typing import Any
 
 from jobraad.cli import EXIT_OK, db_option, force_option, open_db
 
-#: The values of `team_export.ExportFormat`, here so that building the parser (also when the
+#: The values of `jobraad.team.export.ExportFormat`, here so that building the parser (also when the
 #: window starts) does not import the export; a test keeps the two equal.
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -59,7 +59,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from jobraad.team_export import ExportFormat, export_summary, format_for_path, period_from_texts
+    from jobraad.team.export import ExportFormat, export_summary, format_for_path
+    from jobraad.team.model import period_from_texts
 
     fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
     period = period_from_texts(args.date_from, args.date_to)
@@ -74,7 +75,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from jobraad.outputs import check_output, clean_leftovers, rules_for
-    from jobraad.team_export import ExportFormat, format_for_path, merge_summaries, write_summary
+    from jobraad.team.export import ExportFormat, format_for_path, write_summary
+    from jobraad.team.merge import merge_summaries
 
     fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
     clean_leftovers()

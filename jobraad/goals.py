@@ -24,7 +24,8 @@ The schema (every other key is refused):
         exited_to                     outcomes (list); optional placements (list), window ("in_period")
         gruppe3_decided_within_weeks  weeks (int 1-260)
 
-Rules, populations and windows (what they count) are described in `jobraad.team_export`.
+Rules, populations and windows (what they count) are described in `jobraad.team.population` and
+`jobraad.team.goal_evaluation`.
 """
 
 from __future__ import annotations

@@ -252,7 +252,7 @@ def measure_in_process(db: Path) -> list[Row]:
 
     from db.session import open_database
     from jobraad.dossier import build_dossier, find_citizen_by_cpr
-    from jobraad.team_export import export_summary
+    from jobraad.team.export import export_summary
     from tests.jobraad.test_dossier import _bare_document
     from ui.app import make_app
     from ui.citizen_file import TAB_PLACEMENTS, TAB_SUMMARY

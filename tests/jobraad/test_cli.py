@@ -125,7 +125,7 @@ def test_no_gui_available_headless(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_export_formats_offered_on_the_command_line_are_the_export_formats() -> None:
     from jobraad.cli_export import FORMATS
-    from jobraad.team_export import ExportFormat
+    from jobraad.team.export import ExportFormat
 
     assert tuple(f.value for f in ExportFormat) == FORMATS
 

@@ -17,7 +17,7 @@ import pytest
 
 from db.session import create_database
 from jobraad.cli import main
-from jobraad.team_export import export_summary
+from jobraad.team.export import export_summary
 from tests.conftest import PASSPHRASE
 from tests.jobraad import hostile_files as hostile
 

@@ -91,7 +91,7 @@ def test_team_export_onto_the_database_is_refused(
 
 
 def test_merged_summary_onto_one_of_its_files_is_refused(window: MainWindow, tmp_path: Path) -> None:
-    from jobraad.team_export import export_summary
+    from jobraad.team.export import export_summary
     from ui.dialogs.team_export import merge_dialog
 
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"

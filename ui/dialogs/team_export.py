@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
 from db.errors import UserFacingError
 from db.session import Database
 from jobraad import formatting as fmt
-from jobraad import goals, outputs, team_export
+from jobraad import goals, outputs
+from jobraad.team.export import export_summary, write_summary
+from jobraad.team.merge import merge_summaries
+from jobraad.team.model import period_from_texts
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, Task, run_with_progress
 
@@ -34,7 +37,7 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
     chosen: dict[str, Any] = {}
 
     def accept(v: dict[str, Any]) -> object:
-        period = team_export.period_from_texts(
+        period = period_from_texts(
             fmt.date(v["start"]) if v["start"] else None,
             fmt.date(v["end"]) if v["end"] else None,
         )
@@ -81,7 +84,7 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
 
     def work(progress: Progress) -> Path:
         progress(0, 1)
-        team_export.export_summary(database, path, kind, period, per_citizen=chosen["per_citizen"], replace=True)
+        export_summary(database, path, kind, period, per_citizen=chosen["per_citizen"], replace=True)
         progress(1, 1)
         return path
 
@@ -112,8 +115,8 @@ def merge_dialog(parent: QWidget) -> None:
         # The files being merged are never replaced; Qt's dialog asked before replacing another file.
         rules = outputs.rules_for(None, inputs=[Path(f) for f in files])
         outputs.check_output(Path(target), rules, replace=True)
-        merged = team_export.merge_summaries([Path(f) for f in files])
-        team_export.write_summary(merged, Path(target), rules=rules, replace=True)
+        merged = merge_summaries([Path(f) for f in files])
+        write_summary(merged, Path(target), rules=rules, replace=True)
     except UserFacingError as err:
         QMessageBox.warning(parent, "Saml opgørelser", err.message)
         return
