@@ -271,9 +271,9 @@ def test_a_reload_wins_over_an_older_background_read(
 
     from PySide6.QtCore import QThreadPool
 
-    import ui.main_window as main_window
+    import ui.caseload_loader as caseload_loader
 
-    read = main_window.load_caseload
+    read = caseload_loader.load_caseload
     release = threading.Event()
 
     def slow_in_worker(database: Database, today: dt.date) -> list[object]:
@@ -282,7 +282,7 @@ def test_a_reload_wins_over_an_older_background_read(
             release.wait(5)  # the start read holds the three rows it read
         return rows
 
-    monkeypatch.setattr(main_window, "load_caseload", slow_in_worker)
+    monkeypatch.setattr(caseload_loader, "load_caseload", slow_in_worker)
     w = MainWindow(caseload, today=TODAY, load_in_background=True)
     qtbot.addWidget(w)
     qtbot.wait(200)  # the worker has read

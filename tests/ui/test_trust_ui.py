@@ -18,7 +18,6 @@ from jobraad import backup
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
-from ui import trust_actions
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
 
@@ -30,7 +29,8 @@ def test_backup_taken_at_start(qtbot: QtBot, database: Database) -> None:
     w.start_background_work()
     folder = backup.backup_folder(database)
     qtbot.waitUntil(lambda: bool(backup.list_backups(folder, database.path)), timeout=15_000)
-    w._backup_timer.stop()
+    assert w.upkeep.backups_scheduled()  # and a check every 15 minutes after that
+    w.upkeep.stop()
 
 
 def test_closed_case_past_retention_deleted_after_confirmation(qtbot: QtBot, database: Database) -> None:
@@ -39,7 +39,7 @@ def test_closed_case_past_retention_deleted_after_confirmation(qtbot: QtBot, dat
     close_case(database, old, Outcome.FLEKSJOB, dt.date.today() - dt.timedelta(days=400))
     w = MainWindow(database)
     qtbot.addWidget(w)
-    dialog = trust_actions.RetentionDialog(w)
+    dialog = w.trust.retention_dialog()
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and "Wąsik" in dialog.list.item(0).text()
     dialog.list.item(0).setCheckState(Qt.CheckState.Checked)
@@ -70,7 +70,7 @@ def test_change_passphrase_from_the_menu(qtbot: QtBot, database: Database, db_pa
         return int(dialog.result())
 
     with patch.object(FormDialog, "exec", fill):
-        trust_actions.change_passphrase_dialog(w)
+        w.trust.change_passphrase()
     database.close()
     reopened = open_database(db_path, new)
     reopened.close()
