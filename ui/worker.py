@@ -62,7 +62,9 @@ def _start(task: Task) -> Task:
 
     task.signals.finished.connect(release)
     task.signals.failed.connect(release)
-    QThreadPool.globalInstance().start(task)
+    # Its `run` is started, not the task itself: PySide 6.11 now and then keeps the Python
+    # side of a QRunnable the pool has deleted (with all its closure holds) for ever.
+    QThreadPool.globalInstance().start(task.run)
     return task
 
 

@@ -336,3 +336,56 @@ def test_a_reload_on_the_spot_wins_over_a_read_behind_the_window(qtbot: QtBot, d
     w.reload_in_background(quiet=True)  # and reads behind the window still start after that
     assert w.loading.isVisibleTo(w)
     qtbot.waitUntil(lambda: not w.loading.isVisibleTo(w))
+
+
+def test_finished_background_reads_are_let_go(
+    qtbot: QtBot, caseload: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each read behind the window (one after every save) was once kept by the window for as
+    # long as it was open.
+    import gc
+    import weakref
+
+    from ui import worker
+
+    made: list[weakref.ref[worker.Task]] = []
+    build = worker.Task.__init__
+
+    def remember(task: worker.Task, fn: object) -> None:
+        build(task, fn)  # type: ignore[arg-type]
+        made.append(weakref.ref(task))
+
+    monkeypatch.setattr(worker.Task, "__init__", remember)
+    w = MainWindow(caseload, today=TODAY)
+    qtbot.addWidget(w)
+    for _ in range(5):
+        with qtbot.waitSignal(w.caseload_reloaded, timeout=5000):
+            w.reload_in_background(quiet=True)
+    assert len(made) == 5
+
+    def all_gone() -> bool:
+        gc.collect()
+        return all(ref() is None for ref in made)
+
+    qtbot.waitUntil(all_gone, timeout=5000)
+
+
+def test_the_lock_holds_the_next_try_after_repeated_wrong_passphrases(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.lock import LockDialog
+
+    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 1.0 if failures >= 2 else 0.0)
+    dialog = LockDialog(lambda typed: typed == "rigtig")
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText("forkert")
+    dialog.try_unlock()
+    assert dialog.error.text() == "Forkert adgangskode." and dialog.passphrase.isEnabled()
+    dialog.passphrase.setText("forkert igen")
+    dialog.try_unlock()
+    assert dialog.error.text() == "Forkert adgangskode. Vent 1 sekunder."
+    assert not dialog.passphrase.isEnabled() and not dialog.button.isEnabled()
+    qtbot.waitUntil(dialog.passphrase.isEnabled, timeout=5000)
+    dialog.passphrase.setText("rigtig")
+    dialog.try_unlock()
+    assert dialog.result() == dialog.DialogCode.Accepted

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from db.enums import Outcome
-from db.models import Citizen
+from db.models import AuditEntry, Citizen
 from db.session import Database, open_database
 from jobraad import backup
 from jobraad.citizens import CitizenInput, close_case, create_citizen
@@ -139,5 +139,61 @@ def test_damaged_file_found_behind_the_window_can_be_restored_at_once(
     try:
         with restored.reading() as session:
             assert session.scalar(select(func.count()).select_from(Citizen)) == 30
+    finally:
+        restored.close()
+
+
+# --- the rest of the Sikkerhed menu --------------------------------------------------------------
+
+
+def test_checking_the_log_from_the_menu(qtbot: QtBot, database: Database) -> None:
+    create_citizen(database, CitizenInput("A", "B", "0101621233"))
+    w = MainWindow(database)
+    qtbot.addWidget(w)
+    told: list[str] = []
+    with patch.object(QMessageBox, "information", side_effect=lambda _p, _t, text: told.append(text)):
+        w.trust.verify_log()
+    with database.transaction() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
+        assert entry is not None
+        entry.detail = "ændret bagefter"
+        changed = entry.id
+    with patch.object(QMessageBox, "warning", side_effect=lambda _p, _t, text: told.append(text)):
+        w.trust.verify_log()
+    assert told[0].startswith("Loggen er hel:")
+    assert told[1] == f"Loggen er ændret eller beskadiget ved post nr. {changed}."
+
+
+def test_a_backup_restored_from_the_menu_replaces_the_file_and_the_program_ends(
+    qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path
+) -> None:
+    create_citizen(database, CitizenInput("A", "B", "0101621233"))
+    copy = backup.make_backup(database, tmp_path / "kopi.jobraad")
+    create_citizen(database, CitizenInput("Kommer", "Efter", "1505801234"))  # not in the backup
+    w = MainWindow(database)
+    qtbot.addWidget(w)
+    w.show()
+    asked: list[str] = []
+    told: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    with (
+        patch.object(QMessageBox, "question", question),
+        patch.object(QMessageBox, "information", side_effect=lambda _p, _t, text: told.append(text)),
+        patch("ui.trust_actions.QFileDialog.getOpenFileName", return_value=(str(copy), "")),
+        patch("ui.trust_actions.PassphraseDialog.exec", return_value=1),
+        patch("ui.trust_actions.PassphraseDialog.value", return_value=PASSPHRASE),
+    ):
+        w.trust.restore_backup()
+    qtbot.waitUntil(lambda: not w.isVisible())
+    assert len(asked) == 1 and "erstattes af sikkerhedskopien" in asked[0]
+    assert told == ["Sikkerhedskopien er gendannet. Start jobraad igen."]
+    restored = open_database(db_path, PASSPHRASE)
+    try:
+        with restored.reading() as session:
+            assert session.scalar(select(func.count()).select_from(Citizen)) == 1
     finally:
         restored.close()
