@@ -38,7 +38,7 @@ from jobraad import __version__, audit
 from jobraad import formatting as fmt
 from jobraad.caseload import CaseloadRow
 from jobraad.overview import Overview
-from jobraad.settings import get_setting
+from jobraad.settings import SPECS, get_setting
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
@@ -65,7 +65,6 @@ class MainWindow(QMainWindow):
         *,
         today: dt.date | None = None,
         title_suffix: str = "",
-        idle_minutes: float = 10,
         load_in_background: bool = False,
         defer_reading: bool = False,
     ) -> None:
@@ -130,7 +129,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.locked = False
         self.lock_dialog: LockDialog | None = None
-        self.idle = IdleWatcher(idle_minutes, self)
+        # Until the settings are read (`apply_settings`): the setting's default.
+        self.idle = IdleWatcher(float(SPECS["idle_lock_minutes"].default), self)
         self.idle.idle_timeout.connect(self.lock)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):

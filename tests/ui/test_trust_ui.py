@@ -87,6 +87,16 @@ def _damage(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _citizens_in(db_path: Path) -> int:
+    """How many citizens the file holds, opened afresh (after a restore)."""
+    restored = open_database(db_path, PASSPHRASE)
+    try:
+        with restored.reading() as session:
+            return session.scalar(select(func.count()).select_from(Citizen)) or 0
+    finally:
+        restored.close()
+
+
 def _damaged_window(qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path) -> tuple[MainWindow, Path]:
     generate_demo(database, citizens=30, seed=3)
     copy = backup.make_backup(database, tmp_path / "god kopi.jobraad")
@@ -135,12 +145,7 @@ def test_damaged_file_found_behind_the_window_can_be_restored_at_once(
         w.start_background_work()
         qtbot.waitUntil(lambda: not w.isVisible(), timeout=15_000)
     assert told and "gendannet" in told[0]
-    restored = open_database(db_path, PASSPHRASE)
-    try:
-        with restored.reading() as session:
-            assert session.scalar(select(func.count()).select_from(Citizen)) == 30
-    finally:
-        restored.close()
+    assert _citizens_in(db_path) == 30
 
 
 # --- the rest of the Sikkerhed menu --------------------------------------------------------------
@@ -191,9 +196,4 @@ def test_a_backup_restored_from_the_menu_replaces_the_file_and_the_program_ends(
     qtbot.waitUntil(lambda: not w.isVisible())
     assert len(asked) == 1 and "erstattes af sikkerhedskopien" in asked[0]
     assert told == ["Sikkerhedskopien er gendannet. Start jobraad igen."]
-    restored = open_database(db_path, PASSPHRASE)
-    try:
-        with restored.reading() as session:
-            assert session.scalar(select(func.count()).select_from(Citizen)) == 1
-    finally:
-        restored.close()
+    assert _citizens_in(db_path) == 1
