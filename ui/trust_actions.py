@@ -147,10 +147,11 @@ class TrustActions:
 
     def _restore(self, *, confirm: bool) -> bool:
         """The restore flow for the open file; True once the file was let go of."""
-        released: list[bool] = []
+        released = False
 
         def release() -> None:
-            released.append(True)
+            nonlocal released
+            released = True
             QThreadPool.globalInstance().waitForDone()  # no read or backup may be running on the file
             self.database.close()
 
@@ -160,7 +161,7 @@ class TrustActions:
             folder = self.database.path.parent
         if restore_backup(self.window, self.database.path, folder, confirm=confirm, release=release) is not None:
             QMessageBox.information(self.window, RESTORE_TITLE, "Sikkerhedskopien er gendannet. Start jobraad igen.")
-        return bool(released)
+        return released
 
     def change_passphrase(self) -> None:
         database = self.database
