@@ -279,3 +279,19 @@ def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None,
     with database.transaction() as session:
         record(session, Action.EXPORT, citizen_id, "logbog om borgeren" if citizen_id is not None else "logbog")
     return len(rows)
+
+
+# --- for the window and the command line -------------------------------------------------------
+
+
+def log_action(database: Database, action: str, citizen_id: int | None = None, detail: str = "") -> None:
+    """Log one action in a transaction of its own (a search in the window, the caseload listed
+    on the command line). `detail` must hold no personal data."""
+    with database.transaction() as session:
+        record(session, action, citizen_id, detail)
+
+
+def verify_log(database: Database) -> ChainReport:
+    """`verify_chain` over the whole log, read on its own."""
+    with database.reading() as session:
+        return verify_chain(session)

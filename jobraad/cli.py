@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from db.errors import UserFacingError
 from jobraad import __version__, logs
 from jobraad import formatting as fmt
+from jobraad import passphrase as passphrases
 from jobraad.paths import default_db_path
 
 if TYPE_CHECKING:
     from db.session import Database
 
 PASSPHRASE_ENV = "JOBRAAD_PASSPHRASE"
-MIN_PASSPHRASE_LENGTH = 8
 _NOT_TEXT = "Adgangskoden er ikke gyldig UTF-8-tekst. Skriv den i en terminal, der bruger UTF-8. Intet er ændret."
 
 EXIT_OK = 0
@@ -148,21 +148,10 @@ def read_passphrase(*, confirm: bool = False, stdin: TextIO | None = None) -> st
     return first
 
 
-def is_readable_passphrase(passphrase: str) -> bool:
-    """False if the text holds characters that are not text: bytes that were not UTF-8
-    (Python keeps them as lone surrogates) cannot make a key, and would not be typed the
-    same way again."""
-    try:
-        passphrase.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def passphrase_from_env(name: str) -> str:
     """The passphrase in environment variable `name`; empty if it is not set (or empty)."""
     value = os.environ.get(name, "")
-    if not is_readable_passphrase(value):
+    if not passphrases.is_readable(value):
         raise UserFacingError(
             f"Adgangskoden i {name} er ikke gyldig UTF-8-tekst. Sæt den igen fra en terminal, der bruger UTF-8. "
             "Intet er ændret."
@@ -194,16 +183,9 @@ def ask_passphrase(prompt: str, stdin: TextIO | None = None, *, env: str = PASSP
         raise UserFacingError(
             f"Ingen adgangskode: sæt {env}, eller kør kommandoen i en terminal og skriv den. Intet er ændret."
         ) from None
-    if not is_readable_passphrase(text):
+    if not passphrases.is_readable(text):
         raise UserFacingError(_NOT_TEXT)
     return text
-
-
-def check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise UserFacingError(
-            f"Adgangskoden skal være mindst {MIN_PASSPHRASE_LENGTH} tegn. Brug gerne en sætning, du kan huske."
-        )
 
 
 def open_db(path: Path) -> Database:
@@ -220,7 +202,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from db.session import create_database
 
     passphrase = read_passphrase(confirm=True)
-    check_new_passphrase(passphrase)
+    passphrases.check_new(passphrase)
     create_database(args.db, passphrase).close()
     print(f"Databasen er oprettet: {args.db}")
     return EXIT_OK
@@ -236,7 +218,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         database = open_db(args.db)
     else:
         passphrase = read_passphrase(confirm=True)
-        check_new_passphrase(passphrase)
+        passphrases.check_new(passphrase)
         database = create_database(args.db, passphrase)
     try:
         created = generate_demo(database, citizens=args.citizens, seed=args.seed)
@@ -270,8 +252,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     database = open_db(args.db)
     try:
         rows = load_caseload(database)
-        with database.transaction() as session:
-            audit.record(session, audit.Action.LIST, None, "kommandolinje")
+        audit.log_action(database, audit.Action.LIST, None, "kommandolinje")
     finally:
         database.close()
     if args.json:

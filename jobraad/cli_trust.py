@@ -1,42 +1,27 @@
 """Command-line commands for the trust feature (registered by jobraad.cli):
-`passphrase`, `backup`, `restore` and `audit`; and `change_passphrase()`, the
-service the change-passphrase dialog calls too.
+`passphrase`, `backup`, `restore` and `audit`.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from db.errors import UserFacingError
 from jobraad.cli import (
     EXIT_OK,
     EXIT_REFUSED,
     ask_passphrase,
-    check_new_passphrase,
     db_option,
     force_option,
     open_db,
     passphrase_from_env,
     read_passphrase,
 )
-
-if TYPE_CHECKING:
-    from db.session import Database
+from jobraad.passphrase import change_passphrase
 
 NEW_PASSPHRASE_ENV = "JOBRAAD_NEW_PASSPHRASE"
-
-
-def change_passphrase(database: Database, old: str, new: str) -> None:
-    """Re-encrypt the open database with `new` after checking `old` and the strength rule
-    (a `UserFacingError` with a Danish message when refused; nothing changed then). Logged.
-    Backups made before keep the passphrase they were made with."""
-    from jobraad import audit
-
-    database.change_passphrase(old, new, check_new=check_new_passphrase)
-    with database.transaction() as session:
-        audit.record(session, audit.Action.CHANGE, None, "adgangskode skiftet")
 
 
 def register(sub: Any) -> None:
@@ -150,8 +135,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     database = open_db(args.db)
     try:
         if args.verify:
-            with database.reading() as session:
-                report = audit.verify_chain(session)
+            report = audit.verify_log(database)
             if report.ok:
                 print(f"Logbogen er i orden: {report.entries} poster kontrolleret.")
             else:

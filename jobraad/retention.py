@@ -111,3 +111,20 @@ def vacuum(database: Database) -> bool:
     finally:
         raw.close()
     return True
+
+
+class ClosedCase(NamedTuple):
+    """A line of the list the user checks before deleting: `DueForDeletion` with the name."""
+
+    citizen_id: int
+    name: str
+    closed_on: dt.date
+
+
+def deletion_list(database: Database, today: dt.date | None = None) -> list[ClosedCase]:
+    """`closed_cases_due_for_deletion` with each citizen's name, in the same order."""
+    due = closed_cases_due_for_deletion(database, today)
+    with database.reading() as session:
+        citizens = session.scalars(select(Citizen).where(Citizen.id.in_([d.citizen_id for d in due])))
+        names = {citizen.id: citizen.full_name for citizen in citizens}
+    return [ClosedCase(d.citizen_id, names[d.citizen_id], d.closed_on) for d in due]

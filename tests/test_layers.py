@@ -1,4 +1,6 @@
-"""The import contract: db → jobraad → ui, and no Qt below ui."""
+"""The import contract: db → jobraad → ui, and no Qt below ui; and what can be checked of
+"a widget never opens a session or writes SQL": nothing under ui/ imports SQLAlchemy or a
+session, or calls `.reading()`, `.transaction()` or `select(`."""
 
 from __future__ import annotations
 
@@ -14,6 +16,15 @@ FORBIDDEN = {
     "jobraad": ("PySide6", "shiboken6", "ui"),
 }
 
+#: What ui/ may take from db.session: the database as a type to pass to services, and
+#: opening or creating the file at start (with the wait after wrong passphrases and the
+#: error a damaged file raises). Nothing that hands out a session or an engine.
+UI_FROM_DB_SESSION = {"Database", "DatabaseDamagedError", "create_database", "open_database", "unlock_delay"}
+#: Calls that open a session (`database.reading()`) or build a query (SQLAlchemy's
+#: `select(...)`; a selection model's `.select(...)` is Qt's): services do that.
+UI_FORBIDDEN_METHODS = {"reading", "transaction"}
+UI_FORBIDDEN_FUNCTIONS = {"select"}
+
 
 def _imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -24,6 +35,37 @@ def _imports(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.append(node.module)
     return names
+
+
+def _database_work(path: Path) -> list[str]:
+    """What in a ui/ module reaches the database past the services, as "line: what"."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [
+                f"{node.lineno}: import {alias.name}"
+                for alias in node.names
+                if alias.name.split(".")[0] == "sqlalchemy" or alias.name == "db.session"
+            ]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] == "sqlalchemy":
+                found.append(f"{node.lineno}: from {node.module} import …")
+            elif node.module == "db.session":
+                found += [
+                    f"{node.lineno}: from db.session import {alias.name}"
+                    for alias in node.names
+                    if alias.name not in UI_FROM_DB_SESSION
+                ]
+            elif node.module == "db":
+                found += [f"{node.lineno}: from db import session" for alias in node.names if alias.name == "session"]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in UI_FORBIDDEN_METHODS:
+                found.append(f"{node.lineno}: .{func.attr}(…)")
+            elif isinstance(func, ast.Name) and func.id in UI_FORBIDDEN_FUNCTIONS:
+                found.append(f"{node.lineno}: {func.id}(…)")
+    return found
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
@@ -43,3 +85,36 @@ def test_the_contract_check_catches_an_offence(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from PySide6.QtWidgets import QWidget\nimport ui.app\n", encoding="utf-8")
     assert _imports(bad) == ["PySide6.QtWidgets", "ui.app"]
+
+
+def test_widgets_open_no_sessions_and_build_no_queries() -> None:
+    files = sorted((ROOT / "ui").rglob("*.py"))
+    assert files
+    offences = [f"{path.relative_to(ROOT)}:{what}" for path in files for what in _database_work(path)]
+    assert offences == []
+
+
+def test_the_session_check_catches_each_offence(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from db.session import Database, Session, open_database\n"
+        "from db import session\n"
+        "import sqlalchemy.orm\n"
+        "from sqlalchemy import func\n"
+        "def read(database: Database) -> None:\n"
+        "    with database.reading() as s:\n"
+        "        s.scalars(select(Citizen))\n"
+        "    with database.transaction() as s:\n"
+        "        pass\n"
+        "view.selectionModel().select(index, flags)\n",  # Qt's, allowed
+        encoding="utf-8",
+    )
+    assert sorted(_database_work(bad)) == [
+        "1: from db.session import Session",
+        "2: from db import session",
+        "3: import sqlalchemy.orm",
+        "4: from sqlalchemy import …",
+        "6: .reading(…)",
+        "7: select(…)",
+        "8: .transaction(…)",
+    ]

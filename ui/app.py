@@ -9,7 +9,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
-from db.errors import UserFacingError, WrongPassphraseError
+from db.errors import DatabaseDamagedError, UserFacingError, WrongPassphraseError
 from jobraad.paths import default_db_path
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
@@ -58,11 +57,9 @@ def start_warm_up() -> threading.Thread:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
         with contextlib.suppress(Exception):
-            # SQLAlchemy sets up the models' mappers at their first query (about 25 ms);
-            # it needs no database, so not after the passphrase.
-            from sqlalchemy.orm import configure_mappers
+            from jobraad.warm_up import prepare_models
 
-            configure_mappers()
+            prepare_models()  # needs no database, so not after the passphrase
 
     thread = threading.Thread(target=work, name="jobraad-warm-up", daemon=True)
     thread.start()
@@ -94,14 +91,14 @@ def unlock(
     discard: Callable[[], None] | None = None,
 ) -> Database | None:
     """Ask for the passphrase until it opens the file, or the user gives up. Repeated
-    wrong passphrases wait longer each time; a damaged file offers a restore.
+    wrong passphrases wait longer each time (the dialog holds the next try meanwhile);
+    a damaged file offers a restore.
 
     `meanwhile(database)` builds (not shows) the main window while the key is derived;
     `discard()` throws that away when the passphrase turns out wrong."""
     dialog = PassphraseDialog(parent, file_label=str(path))
-    from db.session import DatabaseDamagedError, open_database, unlock_delay  # after the window is up
+    from db.session import open_database  # after the window is up
 
-    failures = 0
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
             try:
@@ -112,42 +109,30 @@ def unlock(
                     discard()
                 raise
         except WrongPassphraseError as err:
-            failures += 1
-            wait = unlock_delay(failures)
-            dialog.show_error(err.message + (f" Vent {wait:.0f} sekunder." if wait >= 1 else ""))
-            if wait > 0:
-                time.sleep(wait)
+            dialog.refused(err.message)
         except DatabaseDamagedError as err:
-            return offer_restore(path, dialog.value(), err.message, parent)
+            return _restore_damaged(path, err.message, parent)
         except UserFacingError as err:
             QMessageBox.critical(parent, "jobraad", err.message)
             return None
     return None
 
 
-def offer_restore(path: Path, passphrase: str, message: str, parent: QWidget | None) -> Database | None:
-    """The file failed its integrity check: offer to restore a backup, then open that."""
+def _restore_damaged(path: Path, message: str, parent: QWidget | None) -> Database | None:
+    """The file failed its integrity check as it was opened: offer to restore a backup,
+    then open that."""
     from db.session import open_database
-    from jobraad import backup
+    from ui.trust_actions import RESTORE_TITLE, ask_to_restore, restore_backup
 
-    answer = QMessageBox.critical(
-        parent,
-        "Databasen er beskadiget",
-        message + "\n\nVil du gendanne en sikkerhedskopi nu?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    if not ask_to_restore(parent, message):
         return None
-    chosen, _ = QFileDialog.getOpenFileName(
-        parent, "Gendan sikkerhedskopi", str(path.parent), "Sikkerhedskopi (*.jobraad *.bak *.backup);;Alle filer (*)"
-    )
-    if not chosen:
+    passphrase = restore_backup(parent, path, path.parent, confirm=False)
+    if passphrase is None:
         return None
     try:
-        backup.restore(Path(chosen), path, passphrase)
         return open_database(path, passphrase)
     except UserFacingError as err:
-        QMessageBox.critical(parent, "Gendan sikkerhedskopi", err.message)
+        QMessageBox.critical(parent, RESTORE_TITLE, err.message)
         return None
 
 
@@ -210,27 +195,18 @@ class StartWindow:
     def show(self, database: Database) -> MainWindow:
         """What follows the passphrase: the main window, shown at once; the caseload is read
         and the file checked behind it, and then the backup at start is taken."""
-        from sqlalchemy.exc import DatabaseError
-
-        from jobraad.settings import get_settings
-
         if self.window is None or self.window.database is not database:
             self.build(database)
         assert self.window is not None
         window = self.window
         try:
-            window.idle.minutes = float(get_settings(database).get("idle_lock_minutes", 10))
-        except (DatabaseError, UserFacingError):  # a damaged page: the check behind the window offers the restore
+            window.apply_settings()
+        except UserFacingError:  # a damaged page: the check behind the window offers the restore
             log.info("settings could not be read at start; the idle lock keeps its default")
         window.reload_in_background()
         window.show()
         window.start_background_work()
         return window
-
-
-def show_main_window(database: Database, title: str = "") -> MainWindow:
-    """The main window for a file that is already open (the demo, a new file)."""
-    return StartWindow(title).show(database)
 
 
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:

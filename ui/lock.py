@@ -5,7 +5,7 @@ closed, so unsaved edits survive; the passphrase opens it again."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -44,6 +44,10 @@ class IdleWatcher(QObject):
     def touch(self) -> None:
         self._last = time.monotonic()
 
+    def stop(self) -> None:
+        """No more checks (the window is closing)."""
+        self._timer.stop()
+
     def idle_seconds(self) -> float:
         return time.monotonic() - self._last
 
@@ -53,19 +57,63 @@ class IdleWatcher(QObject):
             self.idle_timeout.emit()
 
 
+def unlock_delay(failed_attempts: int) -> float:
+    """`db.session.unlock_delay`, imported when first needed: the passphrase window shows
+    before the database layer (SQLAlchemy) is imported."""
+    from db.session import unlock_delay as delay
+
+    return delay(failed_attempts)
+
+
+class BackOff(QObject):
+    """The wait after wrong passphrases (`db.session.unlock_delay`), held with a timer: the
+    `inputs` are disabled until it has passed, and the window stays responsive meanwhile.
+    Signals: ready() when the inputs are enabled again."""
+
+    ready = Signal()
+
+    def __init__(self, inputs: Sequence[QWidget], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.inputs = list(inputs)
+        self.failures = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._release)
+
+    def refused(self, message: str) -> str:
+        """Count a wrong passphrase and hold the inputs for the wait it costs; returns
+        `message` with the wait added ("Vent 4 sekunder.") when there is one."""
+        self.failures += 1
+        wait = unlock_delay(self.failures)
+        if wait <= 0:
+            return message
+        for widget in self.inputs:
+            widget.setEnabled(False)
+        self._timer.start(int(wait * 1000))
+        return message + (f" Vent {wait:.0f} sekunder." if wait >= 1 else "")
+
+    def waiting(self) -> bool:
+        return self._timer.isActive()
+
+    def passed(self) -> None:
+        """The right passphrase: the count starts again."""
+        self.failures = 0
+
+    def _release(self) -> None:
+        for widget in self.inputs:
+            widget.setEnabled(True)
+        self.ready.emit()
+
+
 class LockDialog(QDialog):
     """Asks for the passphrase on top of everything; cannot be dismissed without it.
     Signals: unlocked()."""
 
     unlocked = Signal()
 
-    def __init__(
-        self, check: Callable[[str], bool], delay: Callable[[int], float], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, check: Callable[[str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._check = check
-        self._delay = delay
-        self.failures = 0
         self.setWindowTitle("jobraad er låst")
         self.setModal(True)
         self.setMinimumWidth(440)
@@ -90,31 +138,24 @@ class LockDialog(QDialog):
         self.error.setObjectName("unlockError")
         self.error.setStyleSheet("color: #b00020;")
         layout.addWidget(self.error)
+        self.back_off = BackOff([self.passphrase, self.button], self)
+        self.back_off.ready.connect(self.passphrase.setFocus)
 
     def reject(self) -> None:  # Esc does not unlock
         return
 
-    def reset(self) -> None:
-        self.button.setEnabled(True)
-        self.passphrase.setEnabled(True)
-        self.passphrase.setFocus()
-
     def try_unlock(self) -> None:
+        if self.back_off.waiting():
+            return
         if self._check(self.passphrase.text()):
-            self.failures = 0
+            self.back_off.passed()
             self.passphrase.clear()
             self.error.clear()
             self.unlocked.emit()
             self.accept()
             return
-        self.failures += 1
-        wait = self._delay(self.failures)
         self.passphrase.clear()
-        self.error.setText("Forkert adgangskode." + (f" Vent {wait:.0f} sekunder." if wait >= 1 else ""))
-        if wait > 0:
-            self.passphrase.setEnabled(False)
-            self.button.setEnabled(False)
-            QTimer.singleShot(int(wait * 1000), self.reset)
+        self.error.setText(self.back_off.refused("Forkert adgangskode."))
 
 
 def cover_open_dialogs(exclude: QWidget | None = None) -> list[QWidget]:

@@ -3,15 +3,12 @@ citizen beside it."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,38 +33,24 @@ from PySide6.QtWidgets import (
 
 from db.enums import Aim, VisitationGroup
 from db.errors import UserFacingError
-from db.session import Database, unlock_delay
+from db.session import Database
 from jobraad import __version__, audit
 from jobraad import formatting as fmt
-from jobraad.caseload import CaseloadRow, load_caseload
-from jobraad.overview import Overview, load_overview
+from jobraad.caseload import CaseloadRow
+from jobraad.overview import Overview
+from jobraad.settings import SPECS, get_setting
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
+from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
 from ui.dialogs.citizen import new_citizen_dialog
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
-from ui.worker import Progress, Task, run_with_progress
+from ui.trust_actions import TrustActions
+from ui.upkeep import Upkeep
+from ui.worker import Progress, run_with_progress
 
 CLIPBOARD_CLEAR_MS = 30_000
-WARM_UP_PRINTING_MS = 1_000
-
-
-def _warm_up_printing() -> None:
-    """Import ReportLab, pypdf and XlsxWriter and read the embedded font in a thread, once
-    the caseload is shown: the first dossier, letter or export is then as quick as the next
-    (see the benchmark's "første" row). A failure here shows again when used."""
-
-    def work() -> None:
-        with contextlib.suppress(Exception):
-            from jobraad import dossier  # noqa: F401  (ReportLab, pypdf)
-            from jobraad.pdf import register_fonts
-
-            register_fonts()
-        with contextlib.suppress(Exception):
-            import xlsxwriter  # type: ignore[import-untyped]  # noqa: F401  (the team export's XLSX writer)
-
-    threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
 
 
 class MainWindow(QMainWindow):
@@ -82,7 +65,6 @@ class MainWindow(QMainWindow):
         *,
         today: dt.date | None = None,
         title_suffix: str = "",
-        idle_minutes: float = 10,
         load_in_background: bool = False,
         defer_reading: bool = False,
     ) -> None:
@@ -93,7 +75,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.database = database
         self.today = today or dt.date.today()
-        self._tasks: list[Task] = []
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
         screen = QGuiApplication.primaryScreen()
         room = screen.availableGeometry().size() if screen is not None else None
@@ -148,7 +129,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.locked = False
         self.lock_dialog: LockDialog | None = None
-        self.idle = IdleWatcher(idle_minutes, self)
+        # Until the settings are read (`apply_settings`): the setting's default.
+        self.idle = IdleWatcher(float(SPECS["idle_lock_minutes"].default), self)
         self.idle.idle_timeout.connect(self.lock)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
@@ -157,6 +139,17 @@ class MainWindow(QMainWindow):
         self._clipboard_timer.setSingleShot(True)
         self._clipboard_timer.timeout.connect(self._clear_clipboard)
         self._copied_cpr = ""
+        self.trust = TrustActions(
+            self, database, self.today, selected=self.selected_row, reload=self.reload, quit_program=self.force_quit
+        )
+        self.upkeep = Upkeep(database, self)
+        self.upkeep.damaged.connect(self.trust.file_damaged)
+        self.upkeep.backed_up.connect(
+            lambda path: self.statusBar().showMessage(f"Automatisk sikkerhedskopi gemt ({path.parent}).", 6000)
+        )
+        self.upkeep.backup_failed.connect(
+            lambda message: self.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {message}", 15000)
+        )
         self._build_menus()
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
@@ -167,18 +160,18 @@ class MainWindow(QMainWindow):
         self._search_audit.setInterval(1500)
         self._search_audit.timeout.connect(self._log_search)
 
-        self._generation = 0  # a background read is shown only if nothing was read since
-        self._reading = False
-        self._quiet_reading = False  # a read after a save is running
-        self._read_again = False  # and another save came meanwhile
-        self._printing_warmed = False
+        self._reading = False  # the list is replaced by "Indlæser sagsstammen…"
         self.loading = QProgressBar()
         self.loading.setRange(0, 0)  # busy
         self.loading.setMaximumWidth(160)
         self.loading.hide()
         self.statusBar().addWidget(self.loading)
+        self.loader = CaseloadLoader(database, self.today, self)
+        self.loader.loaded.connect(self._show_caseload)
+        self.loader.reading_started.connect(lambda quiet: self._set_reading(True, quiet=quiet))
+        self.loader.failed.connect(self._reading_failed)
         if load_in_background and defer_reading:
-            self._set_reading(True)
+            self.loader.expect_reading()
         elif load_in_background:
             self.reload_in_background()
         else:
@@ -324,20 +317,16 @@ class MainWindow(QMainWindow):
             citizen_menu.addAction(action)
 
         security = self.menuBar().addMenu("&Sikkerhed")
-        from ui import trust_actions
-
-        security_actions: tuple[tuple[str, str, Callable[[], object]], ...] = (
-            ("Tag &sikkerhedskopi nu", "", lambda: trust_actions.backup_now(self)),
-            ("&Gendan sikkerhedskopi…", "", lambda: trust_actions.restore_backup(self)),
-            ("Skift &adgangskode…", "", lambda: trust_actions.change_passphrase_dialog(self)),
-            ("&Lukkede sager til sletning…", "", lambda: trust_actions.RetentionDialog(self).exec()),
-            ("&Eksportér log…", "", lambda: trust_actions.export_audit_dialog(self)),
-            ("&Kontrollér loggen", "", lambda: trust_actions.verify_audit(self)),
+        security_actions: tuple[tuple[str, Callable[[], None]], ...] = (
+            ("Tag &sikkerhedskopi nu", self.trust.backup_now),
+            ("&Gendan sikkerhedskopi…", self.trust.restore_backup),
+            ("Skift &adgangskode…", self.trust.change_passphrase),
+            ("&Lukkede sager til sletning…", self.trust.delete_closed_cases),
+            ("&Eksportér log…", self.trust.export_log),
+            ("&Kontrollér loggen", self.trust.verify_log),
         )
-        for text, shortcut, run in security_actions:
+        for text, run in security_actions:
             action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(run)
             security.addAction(action)
 
@@ -382,65 +371,19 @@ class MainWindow(QMainWindow):
     # --- behaviour ------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._generation += 1  # a background read still running is not shown after this
-        self._quiet_reading = self._read_again = False
-        rows = load_caseload(self.database, self.today)
-        self._show_caseload(rows, load_overview(self.database, self.today, rows))
+        """Read the caseload and the Overblik again, on the spot."""
+        self.loader.read_now()
 
     def reload_in_background(self, *, quiet: bool = False) -> None:
-        """Read the caseload and the Overblik in a worker thread; the window stays usable
-        and shows that it is reading. A reload in the meantime wins over this one.
-        `quiet`: the rows already shown stay while the new ones are read (after a save);
-        only the status line shows that it is reading. Saves in quick succession start
-        one read at a time: one more follows the running read, with all of them in it."""
-        if quiet and self._quiet_reading:
-            self._read_again = True
-            return
-        self._generation += 1
-        generation = self._generation
-        self._quiet_reading = quiet
-        database, today = self.database, self.today
+        """Read the caseload and the Overblik in a worker thread; the window stays usable and
+        shows that it is reading (`quiet`: in the status line only; see `CaseloadLoader`)."""
+        self.loader.read_in_background(quiet=quiet)
 
-        def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview] | None:
-            try:
-                rows = load_caseload(database, today)
-                return rows, load_overview(database, today, rows)
-            except Exception:
-                if database.wait_until_checked() is False:
-                    return None  # a damaged file: the integrity check says so, and offers a restore
-                raise
-
-        def done(result: object) -> None:
-            if generation != self._generation:  # a newer read, or the window was closed
-                return
-            self._quiet_reading = False
-            if result is None:
-                self._set_reading(False)
-                self.count_label.setText("Sagsstammen kunne ikke indlæses.")
-            else:
-                rows, overview = cast(tuple[list[CaseloadRow], Overview], result)
-                self._show_caseload(rows, overview, keep_scroll=quiet)
-            if self._read_again:
-                self._read_again = False
-                self.reload_in_background(quiet=True)
-            if not self._printing_warmed:
-                self._printing_warmed = True
-                QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
-
-        def failed(message: str, _is_bug: bool) -> None:
-            if generation != self._generation:
-                return
-            self._quiet_reading = self._read_again = False
-            self._set_reading(False)
-            self.count_label.setText("Sagsstammen kunne ikke indlæses.")
+    def _reading_failed(self, message: str) -> None:
+        self._set_reading(False)
+        self.count_label.setText("Sagsstammen kunne ikke indlæses.")
+        if message:  # none for a damaged file: the integrity check tells the user
             QMessageBox.critical(self, "jobraad", message)
-
-        self._set_reading(True, quiet=quiet and not self._reading)
-        task = Task(work)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed)
-        self._tasks.append(task)
-        QThreadPool.globalInstance().start(task)
 
     def _set_reading(self, reading: bool, *, quiet: bool = False) -> None:
         """While the caseload is read: say so in the list's place and in the status line
@@ -451,7 +394,7 @@ class MainWindow(QMainWindow):
         self.table.setVisible(not self._reading)
         self._update_count()
 
-    def _show_caseload(self, rows: list[CaseloadRow], overview: Overview, *, keep_scroll: bool = False) -> None:
+    def _show_caseload(self, rows: list[CaseloadRow], overview: Overview, keep_scroll: bool = False) -> None:
         """`keep_scroll`: the list stays where the user has scrolled it (a reload behind
         the window, which may come while the user is aiming at a row)."""
         selected = self.selected_citizen_id()
@@ -506,8 +449,7 @@ class MainWindow(QMainWindow):
             self._search_audit.start()
 
     def _log_search(self) -> None:
-        with self.database.transaction() as session:
-            audit.record(session, audit.Action.SEARCH, None, "sagsstamme")
+        audit.log_action(self.database, audit.Action.SEARCH, None, "sagsstamme")
 
     def _filters_changed(self) -> None:
         selected = self.selected_citizen_id()
@@ -638,7 +580,7 @@ class MainWindow(QMainWindow):
             box = QMessageBox.critical if is_bug else QMessageBox.warning
             box(self, "Import", message)
 
-        self._tasks.append(run_with_progress(self, f"Importerer {path.name}…", work, done, failed))
+        run_with_progress(self, f"Importerer {path.name}…", work, done, failed)
 
     # --- privacy: CPR in lists, clipboard, lock -----------------------------------------------------
 
@@ -678,7 +620,7 @@ class MainWindow(QMainWindow):
         focus = self.focusWidget()
         self.stack.setCurrentWidget(self.locked_page)
         self.menuBar().setEnabled(False)
-        dialog = LockDialog(self.database.check_passphrase, unlock_delay, self)
+        dialog = LockDialog(self.database.check_passphrase, self)
         covers = cover_open_dialogs(exclude=dialog)
         self.lock_dialog = dialog
         dialog.exec()
@@ -695,7 +637,7 @@ class MainWindow(QMainWindow):
     def export_team_summary(self) -> None:
         from ui.dialogs.team_export import export_dialog
 
-        export_dialog(self.database, self, self._tasks)
+        export_dialog(self.database, self, [])  # ui.worker keeps the task until it is done
 
     def merge_team_summaries(self) -> None:
         from ui.dialogs.team_export import merge_dialog
@@ -713,58 +655,19 @@ class MainWindow(QMainWindow):
 
         dialog = settings_dialog(self.database, self)
         if dialog.exec() == dialog.DialogCode.Accepted:
-            from jobraad.settings import get_settings
-
-            self.idle.minutes = float(get_settings(self.database).get("idle_lock_minutes", self.idle.minutes))
+            self.apply_settings()
             self.reload()
             self.statusBar().showMessage("Indstillingerne er gemt.", 5000)
+
+    def apply_settings(self) -> None:
+        """What the window itself takes from the settings: the idle time before it locks."""
+        self.idle.minutes = float(get_setting(self.database, "idle_lock_minutes"))
 
     def start_background_work(self) -> None:
         """At start, once the file has passed its integrity check (which may still run behind
         the window): prune the audit log, take a backup; then a backup check every 15
         minutes. A file that failed the check is offered a restore instead."""
-        self._check_timer = QTimer(self)
-        self._check_timer.setInterval(20)
-        self._check_timer.timeout.connect(self._poll_integrity_check)
-        self._check_timer.start()  # first poll from the event loop, never before it runs
-
-    def _poll_integrity_check(self) -> None:
-        # Polled, so no pool thread is held waiting while the check runs.
-        passed = self.database.wait_until_checked(timeout=0)
-        if passed is None:
-            return
-        self._check_timer.stop()
-        if passed:
-            self._start_upkeep()
-        else:
-            self._file_damaged()
-
-    def _start_upkeep(self) -> None:
-        from ui import trust_actions
-
-        trust_actions.background_backup(self, force=True, prune_audit=True)
-        self._backup_timer = QTimer(self)
-        self._backup_timer.setInterval(15 * 60 * 1000)
-        self._backup_timer.timeout.connect(lambda: trust_actions.background_backup(self, force=False))
-        self._backup_timer.start()
-
-    def _file_damaged(self) -> None:
-        """The file failed SQLite's integrity check: nothing is written to it (the database
-        refuses), the user may restore a backup, and the program closes either way."""
-        from db.session import DatabaseDamagedError
-        from ui import trust_actions
-
-        answer = QMessageBox.critical(
-            self,
-            "Databasen er beskadiget",
-            DatabaseDamagedError(self.database.path).message + "\n\nVil du gendanne en sikkerhedskopi nu?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        try:
-            if answer == QMessageBox.StandardButton.Yes:
-                trust_actions.restore_backup(self, confirm=False)
-        finally:
-            self.force_quit()
+        self.upkeep.start()
 
     def force_quit(self) -> None:
         """Close without asking (after a restore the open file is gone)."""
@@ -782,13 +685,10 @@ class MainWindow(QMainWindow):
             return
         # Nothing may touch the database after the window is gone (it is closed next),
         # and no read still running may be shown in it.
-        self._generation += 1
+        self.loader.cancel()
         self._search_audit.stop()
-        self.idle._timer.stop()
-        for name in ("_backup_timer", "_check_timer"):
-            timer = getattr(self, name, None)
-            if timer is not None:
-                timer.stop()
+        self.idle.stop()
+        self.upkeep.stop()
         super().closeEvent(event)
 
     def _about(self) -> None:
@@ -797,6 +697,3 @@ class MainWindow(QMainWindow):
             "Om jobraad",
             f"<b>jobraad {__version__}</b><br>Jobrådgiverens arbejdsredskab.<br><br>Database: {self.database.path}",
         )
-
-    def current_index(self) -> QModelIndex:
-        return self.table.currentIndex()

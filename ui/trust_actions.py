@@ -1,157 +1,256 @@
-"""Backups, restore, passphrase, retention and the audit log, from the Sikkerhed menu."""
+"""Backups, restore, passphrase, retention and the audit log: the Sikkerhed menu
+(`TrustActions`, one per window), and the one restore flow, which the start of the
+program uses too when the file turns out to be damaged."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMessageBox,
     QVBoxLayout,
+    QWidget,
 )
 
-from db.errors import UserFacingError
+from db.errors import DatabaseDamagedError, UserFacingError
+from db.session import Database
 from jobraad import audit, backup, retention
 from jobraad import formatting as fmt
-from jobraad.cli_trust import change_passphrase
+from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.passphrase import change_passphrase
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from jobraad.caseload import CaseloadRow
+
+RESTORE_TITLE = "Gendan sikkerhedskopi"
+BACKUP_FILES = "Sikkerhedskopi (*.jobraad *.bak *.backup);;Alle filer (*)"
 
 
-def backup_now(window: MainWindow) -> None:
-    def work(progress: Progress) -> object:
-        return backup.automatic_backup(window.database, force=True, progress=progress)
-
-    def done(path: object) -> None:
-        name = path.name if isinstance(path, Path) else ""
-        window.statusBar().showMessage(f"Sikkerhedskopien er gemt: {name}", 8000)
-
-    def failed(message: str, is_bug: bool) -> None:
-        (QMessageBox.critical if is_bug else QMessageBox.warning)(window, "Sikkerhedskopi", message)
-
-    window._tasks.append(run_with_progress(window, "Tager sikkerhedskopi…", work, done, failed))
-
-
-def background_backup(window: MainWindow, *, force: bool, prune_audit: bool = False) -> None:
-    """At start (force, after pruning the audit log) and every so often: quietly, in a
-    worker, reported in the status bar."""
-    database = window.database
-
-    def work(progress: Progress) -> object:
-        if prune_audit:
-            audit.apply_audit_retention(database)
-        return backup.automatic_backup(database, force=force)
-
-    def done(path: object) -> None:
-        if isinstance(path, Path):
-            window.statusBar().showMessage(f"Automatisk sikkerhedskopi gemt ({path.parent}).", 6000)
-
-    def failed(message: str, is_bug: bool) -> None:
-        window.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {message}", 15000)
-
-    from ui.worker import Task
-
-    task = Task(work)
-    task.signals.finished.connect(done)
-    task.signals.failed.connect(failed)
-    window._tasks.append(task)
-    from PySide6.QtCore import QThreadPool
-
-    QThreadPool.globalInstance().start(task)
-
-
-def restore_backup(window: MainWindow, *, confirm: bool = True) -> None:
-    """Replace the open file by a backup the user picks. `confirm=False` when the open
-    file is damaged and the user has already said yes to a restore."""
-    folder = backup.backup_folder(window.database)
-    chosen, _ = QFileDialog.getOpenFileName(
-        window, "Gendan sikkerhedskopi", str(folder), "Sikkerhedskopi (*.jobraad *.bak *.backup);;Alle filer (*)"
+def ask_to_restore(parent: QWidget | None, message: str) -> bool:
+    """The file is damaged (`message` says so): does the user want to restore a backup now?"""
+    answer = QMessageBox.critical(
+        parent,
+        "Databasen er beskadiget",
+        message + "\n\nVil du gendanne en sikkerhedskopi nu?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
     )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def restore_backup(
+    parent: QWidget | None,
+    db_path: Path,
+    folder: Path,
+    *,
+    confirm: bool,
+    release: Callable[[], None] | None = None,
+) -> str | None:
+    """Replace the file at `db_path` by a backup the user picks (the dialog opens in
+    `folder`) and whose passphrase the user gives. `confirm`: ask first (not when the user
+    has just said yes to restoring a damaged file). `release()` lets go of the open file
+    just before it is replaced. Returns the restored file's passphrase; None when nothing
+    was restored (given up, or refused: the user was told why)."""
+    chosen, _ = QFileDialog.getOpenFileName(parent, RESTORE_TITLE, str(folder), BACKUP_FILES)
     if not chosen:
-        return
-    answer = QMessageBox.StandardButton.Yes
+        return None
     if confirm:
         answer = QMessageBox.question(
-            window,
-            "Gendan sikkerhedskopi",
+            parent,
+            RESTORE_TITLE,
             "Den nuværende database erstattes af sikkerhedskopien. Den nuværende fil gemmes ved siden af, så intet "
             "går tabt. jobraad lukker bagefter og skal startes igen. Fortsæt?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
-    if answer != QMessageBox.StandardButton.Yes:
-        return
-    ask = PassphraseDialog(window, file_label=f"Sikkerhedskopi: {Path(chosen).name}")
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+    ask = PassphraseDialog(parent, file_label=f"Sikkerhedskopi: {Path(chosen).name}")
     ask.setWindowTitle("Adgangskode til sikkerhedskopien")
     if ask.exec() != QDialog.DialogCode.Accepted:
-        return
-    db_path = window.database.path
-    from PySide6.QtCore import QThreadPool
-
-    QThreadPool.globalInstance().waitForDone()  # no read or backup may be running on the file
-    window.database.close()
-    try:
-        backup.restore(Path(chosen), db_path, ask.value())
-    except UserFacingError as err:
-        QMessageBox.warning(window, "Gendan sikkerhedskopi", err.message + "\n\njobraad lukker nu; start det igen.")
-    else:
-        QMessageBox.information(window, "Gendan sikkerhedskopi", "Sikkerhedskopien er gendannet. Start jobraad igen.")
-    window.force_quit()
-
-
-def change_passphrase_dialog(window: MainWindow) -> None:
-    def save(v: dict[str, object]) -> object:
-        if v["new"] != v["repeat"]:
-            from jobraad.errors import FieldProblem, ValidationFailed
-
-            raise ValidationFailed([FieldProblem("repeat", "De to nye adgangskoder er ikke ens.")], "Ikke skiftet:")
-        change_passphrase(window.database, str(v["old"]), str(v["new"]))
         return None
+    passphrase = ask.value()
+    if release is not None:
+        release()
+    try:
+        backup.restore(Path(chosen), db_path, passphrase)
+    except UserFacingError as err:
+        QMessageBox.warning(parent, RESTORE_TITLE, err.message + "\n\njobraad lukker nu; start det igen.")
+        return None
+    return passphrase
 
-    dialog = FormDialog(
-        "Skift adgangskode",
-        [
-            Field("old", "Nuværende adgangskode", required=True),
-            Field("new", "Ny adgangskode", required=True),
-            Field("repeat", "Gentag ny adgangskode", required=True),
-        ],
-        {},
-        save,
-        window,
-        intro="Filen krypteres om med den nye adgangskode. Sikkerhedskopier har stadig den gamle.",
-    )
-    from PySide6.QtWidgets import QLineEdit
 
-    for key in ("old", "new", "repeat"):
-        widget = dialog.widgets[key]
-        assert isinstance(widget, QLineEdit)
-        widget.setEchoMode(QLineEdit.EchoMode.Password)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        window.statusBar().showMessage("Adgangskoden er skiftet.", 8000)
+class TrustActions:
+    """The Sikkerhed menu of one window. `selected()` is the citizen selected in the list,
+    `reload()` reads the caseload again, `quit_program()` ends the program without asking."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        database: Database,
+        today: dt.date,
+        *,
+        selected: Callable[[], CaseloadRow | None],
+        reload: Callable[[], None],
+        quit_program: Callable[[], None],
+    ) -> None:
+        self.window = window
+        self.database = database
+        self.today = today
+        self.selected = selected
+        self.reload = reload
+        self.quit_program = quit_program
+
+    def _tell(self, message: str, ms: int = 8000) -> None:
+        self.window.statusBar().showMessage(message, ms)
+
+    def backup_now(self) -> None:
+        database = self.database
+
+        def work(progress: Progress) -> Path | None:
+            return backup.automatic_backup(database, force=True, progress=progress)
+
+        def done(path: object) -> None:
+            self._tell(f"Sikkerhedskopien er gemt: {path.name if isinstance(path, Path) else ''}")
+
+        def failed(message: str, is_bug: bool) -> None:
+            (QMessageBox.critical if is_bug else QMessageBox.warning)(self.window, "Sikkerhedskopi", message)
+
+        run_with_progress(self.window, "Tager sikkerhedskopi…", work, done, failed)
+
+    def restore_backup(self) -> None:
+        """From the menu: after a restore (or a failed one) the open file is gone, so the program ends."""
+        if self._restore(confirm=True):
+            self.quit_program()
+
+    def file_damaged(self) -> None:
+        """The file failed its integrity check behind the window: nothing is written to it (the
+        database refuses), the user may restore a backup, and the program ends either way."""
+        try:
+            if ask_to_restore(self.window, DatabaseDamagedError(self.database.path).message):
+                self._restore(confirm=False)
+        finally:
+            self.quit_program()
+
+    def _restore(self, *, confirm: bool) -> bool:
+        """The restore flow for the open file; True once the file was let go of."""
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            released = True
+            QThreadPool.globalInstance().waitForDone()  # no read or backup may be running on the file
+            self.database.close()
+
+        try:
+            folder = backup.backup_folder(self.database)
+        except UserFacingError:  # the settings are in the damaged part of the file
+            folder = self.database.path.parent
+        if restore_backup(self.window, self.database.path, folder, confirm=confirm, release=release) is not None:
+            QMessageBox.information(self.window, RESTORE_TITLE, "Sikkerhedskopien er gendannet. Start jobraad igen.")
+        return released
+
+    def change_passphrase(self) -> None:
+        database = self.database
+
+        def save(v: dict[str, object]) -> object:
+            if v["new"] != v["repeat"]:
+                raise ValidationFailed([FieldProblem("repeat", "De to nye adgangskoder er ikke ens.")], "Ikke skiftet:")
+            change_passphrase(database, str(v["old"]), str(v["new"]))
+            return None
+
+        dialog = FormDialog(
+            "Skift adgangskode",
+            [
+                Field("old", "Nuværende adgangskode", required=True),
+                Field("new", "Ny adgangskode", required=True),
+                Field("repeat", "Gentag ny adgangskode", required=True),
+            ],
+            {},
+            save,
+            self.window,
+            intro="Filen krypteres om med den nye adgangskode. Sikkerhedskopier har stadig den gamle.",
+        )
+        for key in ("old", "new", "repeat"):
+            widget = dialog.widgets[key]
+            assert isinstance(widget, QLineEdit)
+            widget.setEchoMode(QLineEdit.EchoMode.Password)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._tell("Adgangskoden er skiftet.")
+
+    def delete_closed_cases(self) -> None:
+        self.retention_dialog().exec()
+
+    def retention_dialog(self) -> RetentionDialog:
+        def deleted(count: int) -> None:
+            self.reload()
+            self._tell(f"{count} lukkede sager er slettet.")
+
+        return RetentionDialog(self.window, self.database, self.today, deleted)
+
+    def export_log(self) -> None:
+        row = self.selected()
+        choices = [("Hele loggen", "")]
+        if row is not None:
+            choices.insert(0, (f"Kun om {row.name}", row.cpr))
+        chosen: dict[str, object] = {}
+        dialog = FormDialog(
+            "Eksportér log",
+            [Field("who", "Hvad", kind="choice", choices=choices)],
+            {"who": choices[0][1]},
+            lambda v: chosen.update(v),
+            self.window,
+            intro="Loggen viser, hvornår sager er læst, søgt, ændret, eksporteret og slettet – aldrig indholdet.",
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        default = Path.home() / f"jobraad-log {dt.date.today():%Y-%m-%d}.csv"
+        target, _ = QFileDialog.getSaveFileName(self.window, "Gem log", str(default), "CSV (*.csv)")
+        if not target:
+            return
+        try:
+            # Qt's save dialog has asked before replacing an existing file.
+            count = audit.export_audit(self.database, Path(target), str(chosen["who"]) or None, replace=True)
+        except UserFacingError as err:
+            QMessageBox.warning(self.window, "Log", err.message)
+            return
+        self._tell(f"{count} logposter er gemt i {Path(target).name}.")
+
+    def verify_log(self) -> None:
+        report = audit.verify_log(self.database)
+        if report.ok:
+            QMessageBox.information(self.window, "Log", f"Loggen er hel: {report.entries} poster er kontrolleret.")
+        else:
+            QMessageBox.warning(
+                self.window, "Log", f"Loggen er ændret eller beskadiget ved post nr. {report.broken_at}."
+            )
 
 
 class RetentionDialog(QDialog):
-    """Closed cases past the retention period, to delete after confirmation."""
+    """Closed cases past the retention period, to delete after confirmation;
+    `on_deleted(count)` after a deletion."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, parent: QWidget, database: Database, today: dt.date, on_deleted: Callable[[int], None]) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.on_deleted = on_deleted
         self.setWindowTitle("Lukkede sager til sletning")
         self.resize(560, 460)
         layout = QVBoxLayout(self)
-        due = retention.closed_cases_due_for_deletion(window.database, window.today)
-        names = {r.citizen_id: r.name for r in window.model.rows()}
+        due = retention.deletion_list(database, today)
         intro = QLabel(
             "Sager, der har været lukket længere end opbevaringsperioden (indstilling). Kommunens fagsystem "
             "har stadig sagen. Sletning fjerner alt om borgeren her, også bilag, og kan ikke fortrydes."
@@ -160,9 +259,9 @@ class RetentionDialog(QDialog):
         layout.addWidget(intro)
         self.list = QListWidget()
         self.list.setObjectName("dueForDeletion")
-        for d in due:
-            item = QListWidgetItem(f"{names.get(d.citizen_id, 'Borger')} – lukket {fmt.date(d.closed_on)}")
-            item.setData(Qt.ItemDataRole.UserRole, d.citizen_id)
+        for case in due:
+            item = QListWidgetItem(f"{case.name} – lukket {fmt.date(case.closed_on)}")
+            item.setData(Qt.ItemDataRole.UserRole, case.citizen_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
@@ -198,55 +297,16 @@ class RetentionDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        database = self.window_.database
+        database = self.database
 
         def work(progress: Progress) -> object:
             return retention.delete_citizens(database, ids)
 
         def done(_result: object) -> None:
-            self.window_.reload()
             self.accept()
-            self.window_.statusBar().showMessage(f"{len(ids)} lukkede sager er slettet.", 8000)
+            self.on_deleted(len(ids))
 
         def failed(message: str, is_bug: bool) -> None:
             (QMessageBox.critical if is_bug else QMessageBox.warning)(self, "Slet sager", message)
 
-        self.window_._tasks.append(run_with_progress(self, "Sletter og rydder op…", work, done, failed))
-
-
-def export_audit_dialog(window: MainWindow) -> None:
-    row = window.selected_row()
-    choices = [("Hele loggen", "")]
-    if row is not None:
-        choices.insert(0, (f"Kun om {row.name}", row.cpr))
-    chosen: dict[str, object] = {}
-    dialog = FormDialog(
-        "Eksportér log",
-        [Field("who", "Hvad", kind="choice", choices=choices)],
-        {"who": choices[0][1]},
-        lambda v: chosen.update(v),
-        window,
-        intro="Loggen viser, hvornår sager er læst, søgt, ændret, eksporteret og slettet – aldrig indholdet.",
-    )
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return
-    default = Path.home() / f"jobraad-log {dt.date.today():%Y-%m-%d}.csv"
-    target, _ = QFileDialog.getSaveFileName(window, "Gem log", str(default), "CSV (*.csv)")
-    if not target:
-        return
-    try:
-        # Qt's save dialog has asked before replacing an existing file.
-        count = audit.export_audit(window.database, Path(target), str(chosen["who"]) or None, replace=True)
-    except UserFacingError as err:
-        QMessageBox.warning(window, "Log", err.message)
-        return
-    window.statusBar().showMessage(f"{count} logposter er gemt i {Path(target).name}.", 8000)
-
-
-def verify_audit(window: MainWindow) -> None:
-    with window.database.reading() as session:
-        report = audit.verify_chain(session)
-    if report.ok:
-        QMessageBox.information(window, "Log", f"Loggen er hel: {report.entries} poster er kontrolleret.")
-    else:
-        QMessageBox.warning(window, "Log", f"Loggen er ændret eller beskadiget ved post nr. {report.broken_at}.")
+        run_with_progress(self, "Sletter og rydder op…", work, done, failed)

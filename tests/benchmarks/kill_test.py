@@ -188,7 +188,7 @@ def child(kind: str, db_path: Path, arg: str) -> None:
     print(READY, flush=True)
     started = time.perf_counter()
     if kind == "rekey":
-        from jobraad.cli_trust import change_passphrase
+        from jobraad.passphrase import change_passphrase
 
         change_passphrase(database, passphrase, OTHER_PASSPHRASE if passphrase == PASSPHRASE else PASSPHRASE)
     elif kind == "import":

@@ -23,7 +23,7 @@ from db.lockfile import FileLock
 from db.models import AuditEntry, Citizen
 from db.session import Database, PassphraseNotChangedError, create_database, open_database, unlock_delay
 from jobraad.citizens import CitizenInput, create_citizen
-from jobraad.cli_trust import change_passphrase
+from jobraad.passphrase import change_passphrase
 from tests.conftest import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]

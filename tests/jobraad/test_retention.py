@@ -19,10 +19,12 @@ from jobraad.citizens import CitizenInput, CitizenNotFound, close_case, create_c
 from jobraad.demo import generate_demo
 from jobraad.retention import (
     CaseNotClosedError,
+    ClosedCase,
     DueForDeletion,
     closed_cases_due_for_deletion,
     delete_citizen,
     delete_citizens,
+    deletion_list,
     months_before,
 )
 from jobraad.settings import set_settings
@@ -190,3 +192,16 @@ def test_passphrase_still_opens_after_vacuum(database: Database, db_path: Path) 
         assert reopened.integrity_check()
     finally:
         reopened.close()
+
+
+def test_the_list_to_delete_from_names_each_citizen(database: Database) -> None:
+    today = dt.date(2025, 3, 10)
+    _citizen(database, 1)  # open
+    later = create_citizen(database, CitizenInput("Łucja", "Wąsik", "1505801234", forloeb_start=dt.date(2023, 1, 1)))
+    close_case(database, later, Outcome.FLEKSJOB, dt.date(2024, 9, 1))
+    first = _citizen(database, 2, dt.date(2024, 1, 31))
+    assert deletion_list(database, today) == [
+        ClosedCase(first, "Borger Nr2", dt.date(2024, 1, 31)),
+        ClosedCase(later, "Łucja Wąsik", dt.date(2024, 9, 1)),
+    ]
+    assert deletion_list(database, dt.date(2024, 3, 1)) == []

@@ -15,6 +15,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from db.errors import WrongPassphraseError
 from db.session import Database
 from tests.conftest import PASSPHRASE
 from ui import app
@@ -142,3 +143,92 @@ def test_a_damaged_file_at_start_offers_a_restore_and_the_program_ends(
     assert out.returncode == 0, out.stdout + out.stderr[-2000:]
     assert out.stdout.split() == ["0", "Databasen", "er", "beskadiget"]  # that dialog, and only that one
     assert not path.with_name(path.name + ".lock").exists()  # the file was closed and let go
+
+
+def test_after_wrong_passphrases_the_dialog_holds_the_next_try_and_stays_responsive(
+    monkeypatch: pytest.MonkeyPatch, database: Database, qtbot: QtBot
+) -> None:
+    # The wait after wrong passphrases once slept on the GUI thread (up to 30 s with a
+    # frozen window); now the dialog shows it and holds its input meanwhile.
+    path = database.path
+    database.close()
+    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 1.0)
+    seen: list[dict[str, object]] = []
+    tries: list[str] = []
+
+    def exec_(dialog: PassphraseDialog) -> int:
+        tries.append("")
+        if len(tries) == 1:
+            dialog.passphrase.setText("forkert adgangskode")
+            return QDialog.DialogCode.Accepted
+        seen.append({"input": dialog.passphrase.isEnabled(), "error": dialog.error.text()})
+        dialog.accept()  # Enter while it waits does nothing
+        seen.append({"accepted": dialog.result() == QDialog.DialogCode.Accepted})
+        qtbot.waitUntil(dialog.passphrase.isEnabled, timeout=5000)  # the event loop runs meanwhile
+        dialog.passphrase.setText(PASSPHRASE)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PassphraseDialog, "exec", exec_)
+    opened = app.unlock(Path(path))
+    assert opened is not None
+    opened.close()
+    assert seen == [
+        {"input": False, "error": WrongPassphraseError().message + " Vent 1 sekunder."},
+        {"accepted": False},
+    ]
+
+
+def test_the_new_file_dialog_and_the_command_line_refuse_a_short_passphrase_alike(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jobraad.cli import PASSPHRASE_ENV, main
+
+    short = "æøå 123"  # seven characters
+    dialog = PassphraseDialog(confirm=True)
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText(short)
+    dialog.repeat.setText(short)
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    monkeypatch.setenv(PASSPHRASE_ENV, short)
+    assert main(["init", "--db", str(tmp_path / "ny.jobraad")]) == 2
+    assert capsys.readouterr().err == f"jobraad: {dialog.error.text()}\n"
+    assert "mindst 8 tegn" in dialog.error.text()
+    assert list(tmp_path.glob("ny.jobraad*")) == []
+
+
+def test_a_file_found_damaged_at_start_is_restored_with_the_backups_own_passphrase(
+    monkeypatch: pytest.MonkeyPatch, database: Database, tmp_path: Path, qtbot: QtBot
+) -> None:
+    # The backup was taken before the passphrase was changed: it opens with the old one,
+    # which the start now asks for (it once tried the file's passphrase and failed).
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from sqlalchemy import func, select
+
+    from db.models import Citizen
+    from jobraad import backup
+    from jobraad.demo import generate_demo
+
+    new = "en helt anden lang sætning"
+    generate_demo(database, citizens=20, seed=3)
+    copy = backup.make_backup(database, tmp_path / "kopi fra i går.jobraad")
+    database.change_passphrase(PASSPHRASE, new)
+    path = database.path
+    database.close()
+    data = bytearray(path.read_bytes())
+    data[4096 + 100 : 4096 + 108] = bytes(8)  # page 2: the file is found damaged as it is opened
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    # The user types the file's passphrase to open it, and the backup's where that is asked.
+    monkeypatch.setattr(
+        PassphraseDialog, "value", lambda self: PASSPHRASE if "sikkerhedskopi" in self.windowTitle() else new
+    )
+    monkeypatch.setattr(QMessageBox, "critical", lambda *_args: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_args: (str(copy), ""))
+    opened = app.unlock(Path(path))
+    assert opened is not None
+    try:
+        with opened.reading() as session:
+            assert session.scalar(select(func.count()).select_from(Citizen)) == 20
+    finally:
+        opened.close()

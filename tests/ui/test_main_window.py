@@ -271,9 +271,9 @@ def test_a_reload_wins_over_an_older_background_read(
 
     from PySide6.QtCore import QThreadPool
 
-    import ui.main_window as main_window
+    import ui.caseload_loader as caseload_loader
 
-    read = main_window.load_caseload
+    read = caseload_loader.load_caseload
     release = threading.Event()
 
     def slow_in_worker(database: Database, today: dt.date) -> list[object]:
@@ -282,7 +282,7 @@ def test_a_reload_wins_over_an_older_background_read(
             release.wait(5)  # the start read holds the three rows it read
         return rows
 
-    monkeypatch.setattr(main_window, "load_caseload", slow_in_worker)
+    monkeypatch.setattr(caseload_loader, "load_caseload", slow_in_worker)
     w = MainWindow(caseload, today=TODAY, load_in_background=True)
     qtbot.addWidget(w)
     qtbot.wait(200)  # the worker has read
@@ -336,3 +336,44 @@ def test_a_reload_on_the_spot_wins_over_a_read_behind_the_window(qtbot: QtBot, d
     w.reload_in_background(quiet=True)  # and reads behind the window still start after that
     assert w.loading.isVisibleTo(w)
     qtbot.waitUntil(lambda: not w.loading.isVisibleTo(w))
+
+
+def test_finished_background_reads_are_let_go(qtbot: QtBot, caseload: Database) -> None:
+    # Each read behind the window (one after every save) was once kept in a list on the
+    # window for as long as it was open.
+    from ui import worker
+
+    w = MainWindow(caseload, today=TODAY)
+    qtbot.addWidget(w)
+    for _ in range(5):
+        with qtbot.waitSignal(w.caseload_reloaded, timeout=5000):
+            w.reload_in_background(quiet=True)
+    held = [
+        name
+        for name, value in vars(w).items()
+        if isinstance(value, list | tuple | set | dict)
+        and any(isinstance(item, worker.Task) for item in (value.values() if isinstance(value, dict) else value))
+    ]
+    assert held == []
+    qtbot.waitUntil(lambda: worker.running_tasks() == 0)  # nor kept anywhere once delivered
+
+
+def test_the_lock_holds_the_next_try_after_repeated_wrong_passphrases(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.lock import LockDialog
+
+    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 1.0 if failures >= 2 else 0.0)
+    dialog = LockDialog(lambda typed: typed == "rigtig")
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText("forkert")
+    dialog.try_unlock()
+    assert dialog.error.text() == "Forkert adgangskode." and dialog.passphrase.isEnabled()
+    dialog.passphrase.setText("forkert igen")
+    dialog.try_unlock()
+    assert dialog.error.text() == "Forkert adgangskode. Vent 1 sekunder."
+    assert not dialog.passphrase.isEnabled() and not dialog.button.isEnabled()
+    qtbot.waitUntil(dialog.passphrase.isEnabled, timeout=5000)
+    dialog.passphrase.setText("rigtig")
+    dialog.try_unlock()
+    assert dialog.result() == dialog.DialogCode.Accepted

@@ -14,7 +14,6 @@ from pytestqt.qtbot import QtBot
 from db.session import Database, open_database
 from jobraad.citizens import CitizenInput, create_citizen
 from tests.conftest import PASSPHRASE
-from ui import trust_actions
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
 
@@ -52,7 +51,7 @@ def test_audit_export_onto_the_database_is_refused(window: MainWindow, database:
         patch.object(QFileDialog, "getSaveFileName", return_value=(str(db_path), "")),
         patch.object(QMessageBox, "warning") as warning,
     ):
-        trust_actions.export_audit_dialog(window)
+        window.trust.export_log()
     assert REFUSED in _warned(warning)
     _still_whole(db_path, before, database)
 

@@ -12,13 +12,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from db.enums import Outcome
-from db.models import Citizen
+from db.models import AuditEntry, Citizen
 from db.session import Database, open_database
 from jobraad import backup
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
-from ui import trust_actions
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
 
@@ -30,7 +29,8 @@ def test_backup_taken_at_start(qtbot: QtBot, database: Database) -> None:
     w.start_background_work()
     folder = backup.backup_folder(database)
     qtbot.waitUntil(lambda: bool(backup.list_backups(folder, database.path)), timeout=15_000)
-    w._backup_timer.stop()
+    assert w.upkeep.backups_scheduled()  # and a check every 15 minutes after that
+    w.upkeep.stop()
 
 
 def test_closed_case_past_retention_deleted_after_confirmation(qtbot: QtBot, database: Database) -> None:
@@ -39,7 +39,7 @@ def test_closed_case_past_retention_deleted_after_confirmation(qtbot: QtBot, dat
     close_case(database, old, Outcome.FLEKSJOB, dt.date.today() - dt.timedelta(days=400))
     w = MainWindow(database)
     qtbot.addWidget(w)
-    dialog = trust_actions.RetentionDialog(w)
+    dialog = w.trust.retention_dialog()
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and "Wąsik" in dialog.list.item(0).text()
     dialog.list.item(0).setCheckState(Qt.CheckState.Checked)
@@ -70,7 +70,7 @@ def test_change_passphrase_from_the_menu(qtbot: QtBot, database: Database, db_pa
         return int(dialog.result())
 
     with patch.object(FormDialog, "exec", fill):
-        trust_actions.change_passphrase_dialog(w)
+        w.trust.change_passphrase()
     database.close()
     reopened = open_database(db_path, new)
     reopened.close()
@@ -85,6 +85,16 @@ def _damage(path: Path) -> None:
     offset = (len(data) // 4096 - 2) * 4096 + 100
     data[offset : offset + 8] = bytes(8)
     path.write_bytes(bytes(data))
+
+
+def _citizens_in(db_path: Path) -> int:
+    """How many citizens the file holds, opened afresh (after a restore)."""
+    restored = open_database(db_path, PASSPHRASE)
+    try:
+        with restored.reading() as session:
+            return session.scalar(select(func.count()).select_from(Citizen)) or 0
+    finally:
+        restored.close()
 
 
 def _damaged_window(qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path) -> tuple[MainWindow, Path]:
@@ -135,9 +145,55 @@ def test_damaged_file_found_behind_the_window_can_be_restored_at_once(
         w.start_background_work()
         qtbot.waitUntil(lambda: not w.isVisible(), timeout=15_000)
     assert told and "gendannet" in told[0]
-    restored = open_database(db_path, PASSPHRASE)
-    try:
-        with restored.reading() as session:
-            assert session.scalar(select(func.count()).select_from(Citizen)) == 30
-    finally:
-        restored.close()
+    assert _citizens_in(db_path) == 30
+
+
+# --- the rest of the Sikkerhed menu --------------------------------------------------------------
+
+
+def test_checking_the_log_from_the_menu(qtbot: QtBot, database: Database) -> None:
+    create_citizen(database, CitizenInput("A", "B", "0101621233"))
+    w = MainWindow(database)
+    qtbot.addWidget(w)
+    told: list[str] = []
+    with patch.object(QMessageBox, "information", side_effect=lambda _p, _t, text: told.append(text)):
+        w.trust.verify_log()
+    with database.transaction() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
+        assert entry is not None
+        entry.detail = "ændret bagefter"
+        changed = entry.id
+    with patch.object(QMessageBox, "warning", side_effect=lambda _p, _t, text: told.append(text)):
+        w.trust.verify_log()
+    assert told[0].startswith("Loggen er hel:")
+    assert told[1] == f"Loggen er ændret eller beskadiget ved post nr. {changed}."
+
+
+def test_a_backup_restored_from_the_menu_replaces_the_file_and_the_program_ends(
+    qtbot: QtBot, database: Database, db_path: Path, tmp_path: Path
+) -> None:
+    create_citizen(database, CitizenInput("A", "B", "0101621233"))
+    copy = backup.make_backup(database, tmp_path / "kopi.jobraad")
+    create_citizen(database, CitizenInput("Kommer", "Efter", "1505801234"))  # not in the backup
+    w = MainWindow(database)
+    qtbot.addWidget(w)
+    w.show()
+    asked: list[str] = []
+    told: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    with (
+        patch.object(QMessageBox, "question", question),
+        patch.object(QMessageBox, "information", side_effect=lambda _p, _t, text: told.append(text)),
+        patch("ui.trust_actions.QFileDialog.getOpenFileName", return_value=(str(copy), "")),
+        patch("ui.trust_actions.PassphraseDialog.exec", return_value=1),
+        patch("ui.trust_actions.PassphraseDialog.value", return_value=PASSPHRASE),
+    ):
+        w.trust.restore_backup()
+    qtbot.waitUntil(lambda: not w.isVisible())
+    assert len(asked) == 1 and "erstattes af sikkerhedskopien" in asked[0]
+    assert told == ["Sikkerhedskopien er gendannet. Start jobraad igen."]
+    assert _citizens_in(db_path) == 1

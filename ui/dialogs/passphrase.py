@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jobraad.cli import MIN_PASSPHRASE_LENGTH, is_readable_passphrase
+from jobraad import passphrase as passphrases
+from ui.lock import BackOff
 
 
 class PassphraseDialog(QDialog):
     """Asks for a passphrase. With `confirm=True` (a new database) it asks twice and
-    checks the minimum length before it accepts."""
+    checks it against the passphrase rule (`jobraad.passphrase`) before it accepts."""
 
     def __init__(self, parent: QWidget | None = None, *, confirm: bool = False, file_label: str = "") -> None:
         super().__init__(parent)
@@ -57,6 +58,8 @@ class PassphraseDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.back_off = BackOff([self.passphrase, buttons.button(QDialogButtonBox.StandardButton.Ok)], self)
+        self.back_off.ready.connect(self.passphrase.setFocus)
         self.passphrase.setFocus()
 
     def show_error(self, message: str) -> None:
@@ -65,16 +68,25 @@ class PassphraseDialog(QDialog):
         self.passphrase.selectAll()
         self.passphrase.setFocus()
 
+    def refused(self, message: str) -> None:
+        """The passphrase did not open the file: say so, and hold the next try for the wait
+        that repeated wrong passphrases cost (the dialog stays responsive meanwhile)."""
+        self.show_error(self.back_off.refused(message))
+
     def value(self) -> str:
         return self.passphrase.text()
 
     def accept(self) -> None:
-        if not is_readable_passphrase(self.passphrase.text()):
+        if self.back_off.waiting():
+            return
+        if not passphrases.is_readable(self.passphrase.text()):
             self.show_error("Adgangskoden indeholder et tegn, der ikke kan bruges. Skriv den igen.")
             return
         if self.confirm:
-            if len(self.passphrase.text()) < MIN_PASSPHRASE_LENGTH:
-                self.show_error(f"Adgangskoden skal være mindst {MIN_PASSPHRASE_LENGTH} tegn.")
+            try:
+                passphrases.check_new(self.passphrase.text())
+            except passphrases.PassphraseRefusedError as err:
+                self.show_error(err.message)
                 return
             if self.passphrase.text() != self.repeat.text():
                 self.show_error("De to adgangskoder er ikke ens.")

@@ -1,0 +1,118 @@
+"""Reading the caseload and the Overblik for the main window: on the spot, or in a worker
+thread while the window stays usable. The newest read wins: a read that ends after a
+newer one was started (or after the window closed) is never shown."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from db.session import Database
+from jobraad import warm_up
+from jobraad.caseload import CaseloadRow, load_caseload
+from jobraad.overview import Overview, load_overview
+from ui.worker import Progress, start_task
+
+WARM_UP_PRINTING_MS = 1_000
+
+
+def _warm_up_printing() -> None:
+    """Prepare printing and spreadsheets in a thread, once the caseload is shown: the first
+    dossier, letter or export is then as quick as the next."""
+
+    def work() -> None:
+        for step in (warm_up.prepare_printing, warm_up.prepare_spreadsheets):
+            with contextlib.suppress(Exception):
+                step()
+
+    threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
+
+
+class CaseloadLoader(QObject):
+    """Signals: loaded(rows, overview, keep_scroll) when a read is to be shown;
+    reading_started(quiet) when a read behind the window begins (`quiet`: the rows shown
+    stay, only the status line says it is reading); failed(message) when a read behind the
+    window failed ("" for a damaged file: its integrity check tells the user)."""
+
+    loaded = Signal(object, object, bool)
+    reading_started = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, database: Database, today: dt.date, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.today = today
+        self._generation = 0  # a read behind the window is shown only if nothing was read since
+        self._list_hidden = False  # the list is replaced by "Indlæser…" until a read is shown
+        self._quiet_reading = False  # a quiet read (after a save) is running
+        self._read_again = False  # and another save came meanwhile
+        self._printing_warmed = False
+
+    def expect_reading(self) -> None:
+        """Show the window as reading before any read is started (the file is still being
+        opened); `read_in_background()` follows."""
+        self._list_hidden = True
+        self.reading_started.emit(False)
+
+    def read_now(self) -> None:
+        """Read on the GUI thread and show it; a read behind the window still running is not
+        shown after this."""
+        self._generation += 1
+        self._quiet_reading = self._read_again = False
+        self._list_hidden = False
+        rows = load_caseload(self.database, self.today)
+        self.loaded.emit(rows, load_overview(self.database, self.today, rows), False)
+
+    def read_in_background(self, *, quiet: bool = False) -> None:
+        """Read in a worker thread; a later read wins over this one. `quiet`: the rows
+        shown stay while the new ones are read (after a save). Saves in quick succession
+        start one read at a time: one more follows the running read, with all of them in it."""
+        if quiet and self._quiet_reading:
+            self._read_again = True
+            return
+        self._generation += 1
+        generation = self._generation
+        self._quiet_reading = quiet
+        database, today = self.database, self.today
+
+        def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview] | None:
+            try:
+                rows = load_caseload(database, today)
+                return rows, load_overview(database, today, rows)
+            except Exception:
+                if database.wait_until_checked() is False:
+                    return None  # a damaged file: the integrity check says so, and offers a restore
+                raise
+
+        def done(result: tuple[list[CaseloadRow], Overview] | None) -> None:
+            if generation != self._generation:  # a newer read, or the window was closed
+                return
+            self._quiet_reading = self._list_hidden = False
+            if result is None:
+                self.failed.emit("")
+            else:
+                self.loaded.emit(result[0], result[1], quiet)
+            if self._read_again:
+                self._read_again = False
+                self.read_in_background(quiet=True)
+            if not self._printing_warmed:
+                self._printing_warmed = True
+                QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
+
+        def failed(message: str, _is_bug: bool) -> None:
+            if generation != self._generation:
+                return
+            self._quiet_reading = self._read_again = self._list_hidden = False
+            self.failed.emit(message)
+
+        quiet_here = quiet and not self._list_hidden
+        self._list_hidden = not quiet_here
+        self.reading_started.emit(quiet_here)
+        start_task(work, done, failed)
+
+    def cancel(self) -> None:
+        """No read still running is shown (the window is closing)."""
+        self._generation += 1
