@@ -32,7 +32,7 @@ from ui.file_tabs.stamdata import StamdataTab
 from ui.file_tabs.summary import SummaryTab
 from ui.forms import FormDialog
 from ui.shortcuts import ask_about_unsaved, commit_typed_input
-from ui.worker import Progress, Task, run_with_progress
+from ui.worker import Progress, run_with_progress
 
 (
     TAB_SUMMARY,
@@ -132,7 +132,6 @@ class CitizenFileWidget(QWidget):
         # Ctrl+E, Ctrl+J, Ctrl+D are menu actions of the main window (Borger menu).
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._tab_changed)
-        self._tasks: list[Task] = []
         self.setEnabled(False)
         self._show_nothing()
 
@@ -250,7 +249,7 @@ class CitizenFileWidget(QWidget):
         def failed(message: str, is_bug: bool) -> None:
             (QMessageBox.critical if is_bug else QMessageBox.warning)(self, "Dossier", message)
 
-        self._tasks.append(run_with_progress(self, "Laver sagen til rehabiliteringsteamet…", work, done, failed))
+        run_with_progress(self, "Laver sagen til rehabiliteringsteamet…", work, done, failed)
 
     # --- stamdata, group, closing, journal ------------------------------------------------------
 

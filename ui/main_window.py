@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
     def export_team_summary(self) -> None:
         from ui.dialogs.team_export import export_dialog
 
-        export_dialog(self.database, self, [])  # ui.worker keeps the task until it is done
+        export_dialog(self.database, self)  # ui.worker keeps the task until it is done
 
     def merge_team_summaries(self) -> None:
         from ui.dialogs.team_export import merge_dialog

@@ -16,6 +16,7 @@ from jobraad.citizens import CitizenInput, create_citizen
 from tests.conftest import PASSPHRASE
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
+from ui.worker import running_tasks
 
 REFUSED = "er selve databasen"
 
@@ -75,14 +76,13 @@ def test_team_export_onto_the_database_is_refused(
     link = db_path.with_name("opgørelse.xlsx")  # the database under an export's name
     os.link(db_path, link)
     before = db_path.read_bytes()
-    tasks: list = []  # type: ignore[type-arg]
     with (
         patch.object(FormDialog, "exec", lambda d: _accept(d)),
         patch.object(QFileDialog, "getSaveFileName", return_value=(str(link), "")),
         patch.object(QMessageBox, "warning") as warning,
         patch.object(QMessageBox, "information") as information,
     ):
-        export_dialog(database, window, tasks)
+        export_dialog(database, window)
         qtbot.waitUntil(lambda: warning.called or information.called, timeout=10_000)
     assert REFUSED in _warned(warning)
     assert not information.called
@@ -133,7 +133,6 @@ def test_team_export_asks_before_replacing_a_file_whose_name_it_completed(
     typed = tmp_path / "rapport"  # Qt asked about "rapport"; the export goes to "rapport.xlsx"
     existing = tmp_path / "rapport.xlsx"
     existing.write_bytes(b"last year's report")
-    tasks: list = []  # type: ignore[type-arg]
     for answer in (QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes):
         with (
             patch.object(FormDialog, "exec", lambda d: _accept(d)),
@@ -142,9 +141,9 @@ def test_team_export_asks_before_replacing_a_file_whose_name_it_completed(
             patch.object(QMessageBox, "information") as information,
             patch.object(QMessageBox, "warning") as warning,
         ):
-            started = len(tasks)
-            export_dialog(database, window, tasks)
-            exported = len(tasks) > started
+            started = running_tasks()
+            export_dialog(database, window)
+            exported = running_tasks() > started
             if exported:
                 qtbot.waitUntil(lambda: information.called or warning.called, timeout=10_000)
         assert question.called and "rapport.xlsx findes allerede" in question.call_args.args[2]

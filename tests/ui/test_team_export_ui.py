@@ -19,13 +19,12 @@ from ui.forms import FormDialog
 def test_export_writes_an_anonymous_xlsx(qtbot: QtBot, database: Database, tmp_path: Path) -> None:
     create_citizen(database, CitizenInput("Łucja", "Wąsik", "1505801234"))
     target = tmp_path / "opgørelse.xlsx"
-    tasks: list = []  # type: ignore[type-arg]
     with (
         patch.object(FormDialog, "exec", lambda d: (d.accept(), int(d.result()))[1]),
         patch.object(QFileDialog, "getSaveFileName", return_value=(str(target), "")),
         patch.object(QMessageBox, "information") as info,
     ):
-        export_dialog(database, None, tasks)  # type: ignore[arg-type]
+        export_dialog(database, None)  # type: ignore[arg-type]
         qtbot.waitUntil(lambda: info.called, timeout=10_000)
     assert target.exists()
     book = openpyxl.load_workbook(target)

@@ -26,12 +26,12 @@ from jobraad.team.export import export_summary, write_summary
 from jobraad.team.merge import merge_summaries
 from jobraad.team.model import period_from_texts
 from ui.forms import Field, FormDialog
-from ui.worker import Progress, Task, run_with_progress
+from ui.worker import Progress, run_with_progress
 
 FORMATS = [("Excel (XLSX)", "xlsx"), ("CSV (semikolon, til dansk Excel)", "csv"), ("PDF (én side med diagram)", "pdf")]
 
 
-def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> None:
+def export_dialog(database: Database, parent: QWidget) -> None:
     """Ask for period, format and the per-citizen option; then the file; then export in a worker."""
     today = dt.date.today()
     chosen: dict[str, Any] = {}
@@ -94,7 +94,7 @@ def export_dialog(database: Database, parent: QWidget, tasks: list[Task]) -> Non
     def failed(message: str, is_bug: bool) -> None:
         (QMessageBox.critical if is_bug else QMessageBox.warning)(parent, "Opgørelse", message)
 
-    tasks.append(run_with_progress(parent, "Laver opgørelsen…", work, done, failed))
+    run_with_progress(parent, "Laver opgørelsen…", work, done, failed)
 
 
 def merge_dialog(parent: QWidget) -> None:
