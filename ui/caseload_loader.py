@@ -48,7 +48,10 @@ class CaseloadLoader(QObject):
         self._generation = 0  # a read behind the window is shown only if nothing was read since
         self._list_hidden = False  # the list is replaced by "Indlæser…" until a read is shown
         self._quiet_reading = False  # a quiet read (after a save) is running
-        self._read_again = False  # and another save came meanwhile
+        # Saves reported so far. A read notes, as it begins, how many it will include; when it
+        # is done, one more read follows only if a save was reported after that (one that the
+        # read may have missed), not merely while the read was waiting to start.
+        self._changes = 0
         self._printing_warmed = False
 
     def expect_reading(self) -> None:
@@ -61,7 +64,7 @@ class CaseloadLoader(QObject):
         """Read on the GUI thread and show it; a read behind the window still running is not
         shown after this."""
         self._generation += 1
-        self._quiet_reading = self._read_again = False
+        self._quiet_reading = False
         self._list_hidden = False
         rows = load_caseload(self.database, self.today)
         self.loaded.emit(rows, load_overview(self.database, self.today, rows), False)
@@ -69,16 +72,25 @@ class CaseloadLoader(QObject):
     def read_in_background(self, *, quiet: bool = False) -> None:
         """Read in a worker thread; a later read wins over this one. `quiet`: the rows
         shown stay while the new ones are read (after a save). Saves in quick succession
-        start one read at a time: one more follows the running read, with all of them in it."""
-        if quiet and self._quiet_reading:
-            self._read_again = True
-            return
+        start one read at a time: one more follows the running read if a save came after
+        it began, with all of them in it."""
+        if quiet:
+            self._changes += 1
+            if self._quiet_reading:
+                return
+        self._start(quiet=quiet)
+
+    def _start(self, *, quiet: bool) -> None:
         self._generation += 1
         generation = self._generation
         self._quiet_reading = quiet
         database, today = self.database, self.today
+        included = [self._changes]
 
         def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview] | None:
+            # Every save reported by now was committed before this read's first query
+            # (a save is reported after its commit), so the read includes it.
+            included[0] = self._changes
             try:
                 rows = load_caseload(database, today)
                 return rows, load_overview(database, today, rows)
@@ -95,9 +107,8 @@ class CaseloadLoader(QObject):
                 self.failed.emit("")
             else:
                 self.loaded.emit(result[0], result[1], quiet)
-            if self._read_again:
-                self._read_again = False
-                self.read_in_background(quiet=True)
+            if self._changes > included[0]:
+                self._start(quiet=True)
             if not self._printing_warmed:
                 self._printing_warmed = True
                 QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
@@ -105,7 +116,7 @@ class CaseloadLoader(QObject):
         def failed(message: str, _is_bug: bool) -> None:
             if generation != self._generation:
                 return
-            self._quiet_reading = self._read_again = self._list_hidden = False
+            self._quiet_reading = self._list_hidden = False
             self.failed.emit(message)
 
         quiet_here = quiet and not self._list_hidden

@@ -670,6 +670,7 @@ def _bare_document(pages: int) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # a timing, printed for the record; tests/benchmarks/bench.py is where speed is judged
 def test_speed_against_a_bare_reportlab_document(database: Database, capsys: pytest.CaptureFixture[str]) -> None:
     cid = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH, weeks=30, received=5)
     make(database, cid)  # warm up: fonts, the rule pack, the first connection

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from db.enums import Aim, Outcome, VisitationGroup
 from db.session import Database
 from jobraad.citizens import CitizenInput, close_case, create_citizen
+from tests.ui.conftest import HeldReads
 from ui.main_window import MainWindow
 from ui.models.caseload import CaseloadTableModel
 
@@ -242,16 +243,17 @@ def test_pending_search_log_does_not_outlive_the_window(qtbot: QtBot, window: Ma
     assert not window._search_audit.isActive()
 
 
-def test_reads_the_caseload_in_the_background_at_start(qtbot: QtBot, caseload: Database) -> None:
+def test_reads_the_caseload_in_the_background_at_start(qtbot: QtBot, caseload: Database, held_reads: HeldReads) -> None:
     w = MainWindow(caseload, today=TODAY, load_in_background=True)
     qtbot.addWidget(w)
     w.show()
-    if w.proxy.rowCount() == 0:  # the worker may already be done; if not, the user is told
-        assert w.count_label.text() == "Indlæser sagsstammen…"
-        assert w.loading.isVisible() and not w.reading_label.isHidden() and w.table.isHidden()  # on Sagsstamme
+    w.pages.setCurrentIndex(1)
+    # Until the read is done, the user is told, where the list will be and in the status line.
+    assert w.count_label.text() == "Indlæser sagsstammen…"
+    assert w.loading.isVisible() and not w.reading_label.isHidden() and w.table.isHidden()
     qtbot.keyClicks(w.search, "wasik")  # typing while it reads is kept
     with qtbot.waitSignal(w.caseload_reloaded, timeout=5000):
-        pass
+        held_reads.run(0)
     assert _visible_names(w) == ["Łucja Wąsik"]
     assert "Viser 1 af 3 borgere" in w.count_label.text()
     assert not w.loading.isVisible() and w.reading_label.isHidden() and not w.table.isHidden()
@@ -264,38 +266,21 @@ def test_the_window_fits_a_small_laptop_screen(window: MainWindow) -> None:
     assert hint.width() <= 1280 and hint.height() <= 700
 
 
-def test_a_reload_wins_over_an_older_background_read(
-    qtbot: QtBot, caseload: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import threading
-
-    from PySide6.QtCore import QThreadPool
-
-    import ui.caseload_loader as caseload_loader
-
-    read = caseload_loader.load_caseload
-    release = threading.Event()
-
-    def slow_in_worker(database: Database, today: dt.date) -> list[object]:
-        rows = read(database, today)
-        if threading.current_thread() is not threading.main_thread():
-            release.wait(5)  # the start read holds the three rows it read
-        return rows
-
-    monkeypatch.setattr(caseload_loader, "load_caseload", slow_in_worker)
+def test_a_reload_wins_over_an_older_background_read(qtbot: QtBot, caseload: Database, held_reads: HeldReads) -> None:
     w = MainWindow(caseload, today=TODAY, load_in_background=True)
     qtbot.addWidget(w)
-    qtbot.wait(200)  # the worker has read
+    fn, on_done = held_reads.started[0]
+    start_read = fn(lambda _done, _total: None)  # the read at start has read three citizens…
     create_citizen(caseload, CitizenInput("Ahmed", "Nielsen", "0303901231", forloeb_start=TODAY))
-    w.reload()  # e.g. after the user created a citizen while the start read ran
+    w.reload()  # …when the user creates a fourth, and the list is read on the spot
     assert len(w.model.rows()) == 4
-    release.set()
-    assert QThreadPool.globalInstance().waitForDone(5000)
-    qtbot.wait(50)  # deliver the worker's result
-    assert len(w.model.rows()) == 4  # the older read was not shown over the newer one
+    on_done(start_read)  # the older read's result arrives now
+    assert len(w.model.rows()) == 4  # and is not shown over the newer one
 
 
-def test_the_list_read_again_after_a_save_stays_where_the_user_scrolled(qtbot: QtBot, database: Database) -> None:
+def test_the_list_read_again_after_a_save_stays_where_the_user_scrolled(
+    qtbot: QtBot, database: Database, held_reads: HeldReads
+) -> None:
     # The read behind the window may end while the user aims at another row: the row
     # under the pointer must not change under it (a click there opens a file, logged).
     from jobraad.demo import generate_demo
@@ -314,28 +299,32 @@ def test_the_list_read_again_after_a_save_stays_where_the_user_scrolled(qtbot: Q
     reads: list[int] = []
     w.caseload_reloaded.connect(reads.append)
     w.reload_in_background(quiet=True)
-    w.reload_in_background(quiet=True)  # saves in quick succession: one more read, not many
+    w.reload_in_background(quiet=True)  # saves in quick succession: one read, not many
     w.reload_in_background(quiet=True)
-    qtbot.waitUntil(lambda: len(reads) == 2 and not w.loading.isVisible(), timeout=15_000)
-    qtbot.wait(200)
-    assert len(reads) == 2
+    assert len(held_reads.started) == 1
+    held_reads.run(0)
+    assert len(reads) == 1 and len(held_reads.started) == 1 and not w.loading.isVisible()
     assert bar.value() == before and w.table.rowAt(100) == row_under
     assert w.selected_citizen_id() is not None  # still selected, though scrolled out of view
 
 
-def test_a_reload_on_the_spot_wins_over_a_read_behind_the_window(qtbot: QtBot, database: Database) -> None:
+def test_a_reload_on_the_spot_wins_over_a_read_behind_the_window(
+    qtbot: QtBot, database: Database, held_reads: HeldReads
+) -> None:
     w = MainWindow(database)
     qtbot.addWidget(w)
-    w.reload_in_background(quiet=True)  # reads an empty caseload…
+    w.reload_in_background(quiet=True)
+    fn, on_done = held_reads.started[0]
+    empty = fn(lambda _done, _total: None)  # reads an empty caseload…
     create_citizen(database, CitizenInput("Ny", "Borger", "0101621233"))
     w.reload()  # …while this one, later, reads the new citizen
     assert len(w.model.rows()) == 1
-    assert QThreadPool.globalInstance().waitForDone(15_000)
-    qtbot.wait(100)  # the older read's result arrives, and is not shown
+    on_done(empty)  # the older read's result arrives, and is not shown
     assert len(w.model.rows()) == 1 and not w.loading.isVisible()
     w.reload_in_background(quiet=True)  # and reads behind the window still start after that
-    assert w.loading.isVisibleTo(w)
-    qtbot.waitUntil(lambda: not w.loading.isVisibleTo(w))
+    assert w.loading.isVisibleTo(w) and len(held_reads.started) == 2
+    held_reads.run(1)
+    assert not w.loading.isVisibleTo(w)
 
 
 def test_finished_background_reads_are_let_go(qtbot: QtBot, caseload: Database) -> None:

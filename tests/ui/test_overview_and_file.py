@@ -17,6 +17,7 @@ from jobraad import records
 from jobraad.caseload import load_caseload
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.overview import load_overview
+from tests.ui.conftest import settle
 from ui.citizen_file import TAB_FORLOEB, TAB_JOURNAL, TAB_MEETINGS, TAB_SUMMARY
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
@@ -258,7 +259,7 @@ def test_an_overview_deleted_while_it_is_filled_stops_filling(
     page.show_overview(load_overview(database, TODAY, load_caseload(database, TODAY)))
     assert not page.filled()
     shiboken6.delete(page)
-    qtbot.wait(100)  # a turn that touched the deleted tree would raise here (pytest-qt reports it)
+    settle()  # a turn that touched the deleted tree would raise here (pytest-qt reports it)
 
 
 def test_a_hidden_overview_waits_to_be_filled_until_it_is_shown(
@@ -271,7 +272,7 @@ def test_a_hidden_overview_waits_to_be_filled_until_it_is_shown(
     monkeypatch.setattr(overview_page, "FILL_SLICE", 1)
     window.overview.show_overview(load_overview(window.database, TODAY, window.model.rows()))
     window.pages.setCurrentIndex(1)
-    qtbot.wait(200)
+    settle()
     assert not window.overview.filled()
     window.pages.setCurrentIndex(0)
     qtbot.waitUntil(window.overview.filled)

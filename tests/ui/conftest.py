@@ -1,0 +1,43 @@
+"""Fixtures for the window tests: reads behind the window that the test starts, and the event
+loop run until it has nothing left to do (instead of waiting a number of milliseconds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+import ui.caseload_loader
+
+
+class HeldReads:
+    """Stands in for the caseload loader's `start_task`: keeps each read's work until the test
+    runs it with `run(i)`, so "the read began after…" and "the result arrived after…" are
+    decided by the test, not by the thread pool's timing."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[Callable[[Any], Any], Callable[[Any], None]]] = []
+
+    def __call__(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None], _on_error: object) -> None:
+        self.started.append((fn, on_done))
+
+    def run(self, index: int) -> None:
+        fn, on_done = self.started[index]
+        on_done(fn(lambda _done, _total: None))
+
+
+@pytest.fixture
+def held_reads(monkeypatch: pytest.MonkeyPatch) -> HeldReads:
+    held = HeldReads()
+    monkeypatch.setattr(ui.caseload_loader, "start_task", held)
+    return held
+
+
+def settle(turns: int = 50) -> None:
+    """Run the event loop until nothing posted or timed for now is left (a few turns more than
+    any slice of work the window schedules): to show that something did NOT happen."""
+    for _ in range(turns):
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
