@@ -326,7 +326,7 @@ def _gather(database: Database, citizen_id: int, today: dt.date, options: Dossie
         today=today,
         file=file,
         checklist=checklist,
-        readiness=checklist.readiness(today),
+        readiness=checklist.readiness,
         texts=texts,
         placements=placements,
         activities=list_activities(database, citizen_id),

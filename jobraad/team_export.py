@@ -104,7 +104,6 @@ from db.models import (
 from db.session import Database
 from jobraad import __version__, audit, cpr
 from jobraad import formatting as fmt
-from jobraad.caseload import gc_paused
 from jobraad.dates import InvalidDate, parse_date
 from jobraad.documentation import readiness_by_citizen
 from jobraad.errors import UserFacingError
@@ -1135,7 +1134,7 @@ def _build(
     as_of = as_of or dt.date.today()
     period = period or calendar_year(as_of.year)
     opener = database.transaction if per_citizen else database.reading
-    with opener() as session, gc_paused():
+    with opener() as session:
         goal_set = goals or load_goals_in(session)
         summary, ids = _summary_in(session, goal_set, period, as_of, per_citizen)
     return (suppress(summary) if anonymous else summary), ids

@@ -241,7 +241,7 @@ class DocumentationTab(QWidget):
         self._show_selected()
 
     def _show_readiness(self, c: Checklist) -> None:
-        r = c.readiness(self.today)
+        r = c.readiness
         aim = AIM_LABELS[c.aim]
         if r.required == 0:
             self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
