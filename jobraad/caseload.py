@@ -17,11 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import Aim, MeetingKind, Outcome, VisitationGroup
-from db.models import CaseOutcome, Citizen, Deadline, Forloeb, GoalProgress, Meeting
+from db.models import CaseOutcome, Citizen, Deadline, GoalProgress, Meeting
 from db.session import Database
 from jobraad import cpr
 from jobraad import formatting as fmt
-from jobraad.documentation import Readiness, overdue_requests, plain_rows, readiness_by_citizen
+from jobraad.documentation import (
+    CurrentForloeb,
+    Readiness,
+    current_forloeb,
+    overdue_requests,
+    plain_rows,
+    readiness_by_citizen,
+)
 from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import (
     DueItem,
@@ -73,29 +80,6 @@ class CaseloadRow:
         return sum(1 for d in self.due if d.due_on < today)
 
 
-@dataclass(frozen=True)
-class _Current:
-    """Each citizen's current forløb (the latest open one), a dict per column: an object per
-    citizen, alive through the whole read, would have Python's cyclic garbage collector walk
-    them all again and again."""
-
-    forloeb_id: dict[int, int] = field(default_factory=dict)
-    group: dict[int, VisitationGroup] = field(default_factory=dict)
-    start: dict[int, dt.date] = field(default_factory=dict)
-
-
-def _current_forloeb(session: Session, ids: Iterable[int] | None) -> _Current:
-    stmt = select(Forloeb.citizen_id, Forloeb.id, Forloeb.group, Forloeb.start_date).where(Forloeb.end_date.is_(None))
-    if ids is not None:
-        stmt = stmt.where(Forloeb.citizen_id.in_(list(ids)))
-    current = _Current()
-    for citizen_id, forloeb_id, group, start in plain_rows(session, stmt.order_by(Forloeb.start_date, Forloeb.id)):
-        current.forloeb_id[citizen_id] = forloeb_id  # the latest wins
-        current.group[citizen_id] = group
-        current.start[citizen_id] = start
-    return current
-
-
 def due_items(
     session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None
 ) -> dict[int, tuple[DueItem, ...]]:
@@ -103,8 +87,9 @@ def due_items(
     001), coming meetings, the caseworker's own reminders and overdue documentation
     requests. Citizens with none are left out."""
     ids = list(citizen_ids) if citizen_ids is not None else None
-    overdue = overdue_requests(session, today, ids)
-    return _due_items(session, today, ids, _closed(session, ids), _current_forloeb(session, ids), overdue)
+    current = current_forloeb(session, ids)
+    overdue = overdue_requests(session, today, ids, current)
+    return _due_items(session, today, ids, _closed(session, ids), current, overdue)
 
 
 _CITIZEN = operator.attrgetter("citizen_id")
@@ -116,7 +101,7 @@ def _due_items(
     today: dt.date,
     ids: list[int] | None,
     closed: Mapping[int, Outcome],
-    current: _Current,
+    current: CurrentForloeb,
     overdue: Iterable[DueItem],
 ) -> dict[int, tuple[DueItem, ...]]:
     """`due_items`, given what the caseload has read already: the closed cases, the
@@ -196,12 +181,12 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
     ).order_by(Citizen.last_name, Citizen.first_name)
     if ids is not None:
         stmt = stmt.where(Citizen.id.in_(ids))
-    readiness = readiness_by_citizen(session, today, ids)
+    current = current_forloeb(session, ids)
+    readiness = readiness_by_citizen(session, today, ids, current)
     # Both read the documentation table; right one after the other, most of its pages are
     # still in SQLCipher's page cache, decrypted (34 → 19 ms for this read at 10,000 citizens).
-    overdue = overdue_requests(session, today, ids)
+    overdue = overdue_requests(session, today, ids, current)
     closed = _closed(session, ids)
-    current = _current_forloeb(session, ids)
     due = _due_items(session, today, ids, closed, current, overdue)
     rows: list[CaseloadRow] = []
     for citizen_id, digits, first, last, phone, notes, aim, support_years in plain_rows(session, stmt):

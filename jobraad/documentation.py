@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.enums import Aim, DocumentSource, DocumentState, PlacementKind
+from db.enums import Aim, DocumentSource, DocumentState, PlacementKind, VisitationGroup
 from db.models import Attachment, Citizen, Consent, DocumentationItem, DocumentEvent, Forloeb, Placement
 from db.session import Database
 from jobraad import audit
@@ -245,14 +245,6 @@ def _entries(
     return out
 
 
-def _current_start(session: Session, citizen_id: int) -> dt.date | None:
-    return session.scalars(
-        select(Forloeb.start_date)
-        .where(Forloeb.citizen_id == citizen_id, Forloeb.end_date.is_(None))
-        .order_by(Forloeb.start_date.desc(), Forloeb.id.desc())
-    ).first()
-
-
 def _consents(session: Session, citizen_id: int) -> list[ConsentView]:
     rows = session.scalars(select(Consent).where(Consent.citizen_id == citizen_id).order_by(Consent.given_on))
     return [ConsentView(c.id, c.source, c.scope, c.given_on, c.expires_on, c.withdrawn_on) for c in rows]
@@ -262,7 +254,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
         raise CitizenNotFound()
-    pack, chosen = pack_for(citizen.rule_pack, _current_start(session, citizen_id), today)
+    pack, chosen = pack_for(citizen.rule_pack, current_forloeb(session, [citizen_id]).start.get(citizen_id), today)
     placements = session.scalars(
         select(Placement).where(Placement.citizen_id == citizen_id).order_by(Placement.start_date, Placement.id)
     )
@@ -523,6 +515,31 @@ def plain_rows(session: Session, stmt: Any) -> Any:
     return session.connection().execute(stmt, execution_options={"yield_per": 1000})
 
 
+@dataclass(frozen=True)
+class CurrentForloeb:
+    """Each citizen's current forløb: the latest open one (by start, then as entered), as in
+    `citizens.current_forloeb`. A dict per column rather than an object per citizen: objects
+    alive through a read of the whole caseload make Python's cyclic garbage collector walk
+    the heap again and again."""
+
+    forloeb_id: dict[int, int] = field(default_factory=dict)
+    group: dict[int, VisitationGroup] = field(default_factory=dict)
+    start: dict[int, dt.date] = field(default_factory=dict)
+
+
+def current_forloeb(session: Session, citizen_ids: Iterable[int] | None = None) -> CurrentForloeb:
+    """The current forløb of every citizen (or of `citizen_ids`) that has one."""
+    stmt = select(Forloeb.citizen_id, Forloeb.id, Forloeb.group, Forloeb.start_date).where(Forloeb.end_date.is_(None))
+    if citizen_ids is not None:
+        stmt = stmt.where(Forloeb.citizen_id.in_(list(citizen_ids)))
+    current = CurrentForloeb()
+    for citizen_id, forloeb_id, group, start in plain_rows(session, stmt.order_by(Forloeb.start_date, Forloeb.id)):
+        current.forloeb_id[citizen_id] = forloeb_id  # the latest wins
+        current.group[citizen_id] = group
+        current.start[citizen_id] = start
+    return current
+
+
 # What readiness needs of a checklist line: done, overdue, or neither (as if missing).
 _OPEN, _DONE, _OVERDUE = 0, 1, 2
 
@@ -555,14 +572,14 @@ def _readiness(lines: Iterable[_Line], stored: Mapping[tuple[str, str], int]) ->
 
 
 def readiness_by_citizen(
-    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None
+    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None, current: CurrentForloeb | None = None
 ) -> dict[int, Readiness]:
     """The documentation readiness of each citizen (all, or `citizen_ids`), with a few
     queries whatever their number: the one place readiness is worked out, for the caseload,
-    the team export and a single checklist alike. A citizen who is not there is left out."""
+    the team export and a single checklist alike. A citizen who is not there is left out.
+    `current`: their current forløb (`current_forloeb`), when the caller has read it."""
     ids = list(citizen_ids) if citizen_ids is not None else None
     cstmt = select(Citizen.id, Citizen.aim, Citizen.rule_pack)
-    fstmt = select(Forloeb.citizen_id, Forloeb.start_date).where(Forloeb.end_date.is_(None))
     # Plain rows, not ORM objects: this runs for the whole caseload on every reload.
     pstmt = select(Placement.id, Placement.citizen_id, Placement.kind, Placement.employer_name, Placement.start_date)
     dstmt = select(
@@ -574,15 +591,11 @@ def readiness_by_citizen(
     )
     if ids is not None:
         cstmt = cstmt.where(Citizen.id.in_(ids))
-        fstmt = fstmt.where(Forloeb.citizen_id.in_(ids))
         pstmt = pstmt.where(Placement.citizen_id.in_(ids))
         dstmt = dstmt.where(DocumentationItem.citizen_id.in_(ids))
     # Into a few dicts and lists rather than an object per citizen: objects alive through
     # the whole read make Python's cyclic garbage collector walk the heap again.
-    starts: dict[int, dt.date] = {}
-    for citizen_id, start in plain_rows(session, fstmt):
-        if citizen_id not in starts or start > starts[citizen_id]:
-            starts[citizen_id] = start  # the latest open forløb's start, as in the checklist
+    starts = (current or current_forloeb(session, ids)).start
     # Before the documentation, which the caseload reads again next (its pages stay in the cache).
     cases: dict[tuple[str, Aim], list[int]] = defaultdict(list)
     for citizen_id, aim, rule_pack in plain_rows(session, cstmt):
@@ -621,8 +634,11 @@ def readiness_by_citizen(
     return out
 
 
-def overdue_requests(session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None) -> list[DueItem]:
-    """Requests whose answer is overdue, as deadlines for the Overblik and the caseload."""
+def overdue_requests(
+    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None, current: CurrentForloeb | None = None
+) -> list[DueItem]:
+    """Requests whose answer is overdue, as deadlines for the Overblik and the caseload.
+    `current`: the citizens' current forløb (`current_forloeb`), when the caller has read it."""
     # The same statement as selecting the entity (so the same rows in the same order),
     # read as plain rows.
     stmt = select(*DocumentationItem.__table__.c).where(
@@ -638,14 +654,7 @@ def overdue_requests(session: Session, today: dt.date, citizen_ids: Iterable[int
             session, select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows}))
         ).all()
     )
-    starts = dict(
-        plain_rows(
-            session,
-            select(Forloeb.citizen_id, Forloeb.start_date).where(
-                Forloeb.end_date.is_(None), Forloeb.citizen_id.in_({r.citizen_id for r in rows})
-            ),
-        ).all()
-    )
+    starts = (current or current_forloeb(session, {r.citizen_id for r in rows})).start
     items: list[DueItem] = []
     for r in rows:
         pack, _ = pack_for(pack_of.get(r.citizen_id, ""), starts.get(r.citizen_id), today)

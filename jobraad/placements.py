@@ -44,13 +44,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import AbsenceReason, PlacementKind, VisitationGroup
-from db.models import CaseOutcome, Citizen, Forloeb, HoursEntry, Placement, Setting
+from db.models import CaseOutcome, Citizen, HoursEntry, Placement, Setting
 from db.session import Database
 from jobraad import audit
 from jobraad import formatting as fmt
 from jobraad.citizens import _PHONE, CitizenNotFound
 from jobraad.dates import iso_monday, monday_of
-from jobraad.documentation import plain_rows
+from jobraad.documentation import current_forloeb, plain_rows
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.progression import (
     ChartSeries,
@@ -717,16 +717,6 @@ def _thresholds(session: Session) -> Thresholds:
     return Thresholds.from_settings(values)
 
 
-def _current_groups(session: Session, citizen_ids: list[int] | None) -> dict[int, VisitationGroup]:
-    stmt = select(Forloeb.citizen_id, Forloeb.group).where(Forloeb.end_date.is_(None))
-    if citizen_ids is not None:
-        stmt = stmt.where(Forloeb.citizen_id.in_(citizen_ids))
-    groups: dict[int, VisitationGroup] = {}
-    for citizen_id, group in plain_rows(session, stmt.order_by(Forloeb.start_date, Forloeb.id)):
-        groups[citizen_id] = group  # the latest open forløb wins
-    return groups
-
-
 def _progress(
     view: PlacementView, weeks: list[WeekHours], thresholds: Thresholds, group: VisitationGroup | None
 ) -> PlacementProgress:
@@ -747,7 +737,7 @@ def _citizen_placements_progress(
         return []
     thresholds = _thresholds(session)
     citizen_id = placements[0].citizen_id
-    group = _current_groups(session, [citizen_id]).get(citizen_id)
+    group = current_forloeb(session, [citizen_id]).group.get(citizen_id)
     by_placement: dict[int, list[WeekHours]] = defaultdict(list)
     rows = session.execute(select(*_HOURS_COLUMNS).where(HoursEntry.placement_id.in_([p.id for p in placements])))
     for row in rows:
@@ -824,7 +814,7 @@ def signals_by_citizen(
         if row[0] in wanted:
             values[row[0]].extend(row[1:])
     # For the whole caseload, every citizen's group: quicker to read than naming thousands.
-    groups = _current_groups(session, list(active) if ids is not None else None)
+    groups = current_forloeb(session, list(active) if ids is not None else None).group
 
     result: dict[int, list[Signal]] = {}
     for citizen_id in active:
