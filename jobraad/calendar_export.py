@@ -25,7 +25,7 @@ from db.session import Database
 from jobraad import audit
 from jobraad.caseload import due_items
 from jobraad.outputs import check_output, rules_for, write_output
-from jobraad.visitation import GROUP_DEADLINES, DeadlineRule, DueItem
+from jobraad.visitation import GROUP_DEADLINES, DeadlineRule, DueItem, DueKind
 from jobraad.vocab import MEETING_LABELS
 
 __all__ = ["MEETING_LENGTH", "PRODID", "TZID", "export_ics", "initials"]
@@ -38,8 +38,8 @@ _TZ = ZoneInfo(TZID)
 # A CPR number typed into a free-text field (a reminder title, a meeting place).
 _CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 
-_PREFIX = {"gruppe": "Frist", "påmindelse": "Påmindelse", "dokumentation": "Dokumentation"}
-_UID_KIND = {"gruppe": "gruppe", "påmindelse": "paamindelse", "dokumentation": "dokumentation"}
+_PREFIX = {DueKind.GRUPPE: "Frist", DueKind.PAAMINDELSE: "Påmindelse", DueKind.DOKUMENTATION: "Dokumentation"}
+_UID_KIND = {DueKind.GRUPPE: "gruppe", DueKind.PAAMINDELSE: "paamindelse", DueKind.DOKUMENTATION: "dokumentation"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _computed_entry(item: DueItem, citizen_id: int, who: str) -> _Entry:
     """An all-day entry for a deadline that follows from the rules (not stored)."""
     prefix = _PREFIX.get(item.kind, "Frist")
     kind = _UID_KIND.get(item.kind, "frist")
-    rule = _rule_for(item.title) if item.kind == "gruppe" else None
+    rule = _rule_for(item.title) if item.kind == DueKind.GRUPPE else None
     if rule is not None:
         rest = item.title[len(rule.label) :].lstrip(": ")
         return _Entry(
@@ -110,7 +110,7 @@ def _entries(session: Session, today: dt.date, names: bool) -> tuple[list[_Entry
         for item in due[cid]:
             # Meetings and reminders are read from their own rows below (for their
             # ids and times); due_items is the authority on which citizens are active.
-            if item.kind not in ("møde", "påmindelse"):
+            if item.kind not in (DueKind.MOEDE, DueKind.PAAMINDELSE):
                 entries.append(_computed_entry(item, cid, who[cid]))
 
     meetings = select(Meeting).where(

@@ -6,30 +6,37 @@ list stays instant at 1,000 citizens and more.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import Aim, MeetingKind, Outcome, VisitationGroup
-from db.models import CaseOutcome, Citizen, Deadline, Forloeb, GoalProgress, Meeting
+from db.models import CaseOutcome, Citizen, Deadline, GoalProgress, Meeting
 from db.session import Database
 from jobraad import cpr
 from jobraad import formatting as fmt
-from jobraad.documentation import Readiness, overdue_requests, plain_rows, readiness_by_citizen
+from jobraad.documentation import (
+    CurrentForloeb,
+    Readiness,
+    current_forloeb,
+    overdue_requests,
+    plain_rows,
+    readiness_by_citizen,
+)
 from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import (
     DueItem,
+    DueKind,
+    DueTarget,
     Urgency,
     group_deadlines,
     in_target_group_2024,
-    known_due_item,
     urgency,
     weeks_in_forloeb,
 )
@@ -73,32 +80,20 @@ class CaseloadRow:
         return sum(1 for d in self.due if d.due_on < today)
 
 
-@dataclass(frozen=True)
-class _Current:
-    forloeb_id: int
-    group: VisitationGroup
-    start: dt.date
-
-
-def _current_forloeb(session: Session, ids: Iterable[int] | None) -> dict[int, _Current]:
-    stmt = select(Forloeb.citizen_id, Forloeb.id, Forloeb.group, Forloeb.start_date).where(Forloeb.end_date.is_(None))
-    if ids is not None:
-        stmt = stmt.where(Forloeb.citizen_id.in_(list(ids)))
-    current: dict[int, _Current] = {}
-    for citizen_id, forloeb_id, group, start in plain_rows(session, stmt.order_by(Forloeb.start_date, Forloeb.id)):
-        current[citizen_id] = _Current(forloeb_id, group, start)  # the latest wins
-    return current
-
-
-def due_items(session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None) -> dict[int, list[DueItem]]:
+def due_items(
+    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None
+) -> dict[int, tuple[DueItem, ...]]:
     """Every open deadline per active citizen, soonest first: group deadlines (seed
-    001), coming meetings and the caseworker's own reminders."""
+    001), coming meetings, the caseworker's own reminders and overdue documentation
+    requests. Citizens with none are left out."""
     ids = list(citizen_ids) if citizen_ids is not None else None
-    overdue = overdue_requests(session, today, ids)
-    return _due_items(session, today, ids, _closed(session, ids), _current_forloeb(session, ids), overdue)
+    current = current_forloeb(session, ids)
+    overdue = overdue_requests(session, today, ids, current)
+    return _due_items(session, today, ids, _closed(session, ids), current, overdue)
 
 
-_DUE_ON = operator.attrgetter("due_on")
+_CITIZEN = operator.attrgetter("citizen_id")
+_CITIZEN_AND_DATE = operator.attrgetter("citizen_id", "due_on")
 
 
 def _due_items(
@@ -106,37 +101,38 @@ def _due_items(
     today: dt.date,
     ids: list[int] | None,
     closed: Mapping[int, Outcome],
-    current: Mapping[int, _Current],
+    current: CurrentForloeb,
     overdue: Iterable[DueItem],
-) -> dict[int, list[DueItem]]:
+) -> dict[int, tuple[DueItem, ...]]:
     """`due_items`, given what the caseload has read already: the closed cases, the
     current forløb and the overdue requests (`documentation.overdue_requests`)."""
     goals: dict[int, dict[str, dt.date]] = defaultdict(dict)
     goal_stmt = select(GoalProgress.forloeb_id, GoalProgress.goal_key, GoalProgress.reached_on)
     if ids is not None:
-        goal_stmt = goal_stmt.where(GoalProgress.forloeb_id.in_([c.forloeb_id for c in current.values()]))
+        goal_stmt = goal_stmt.where(GoalProgress.forloeb_id.in_(list(current.forloeb_id.values())))
     # else every goal: only those of the current forløb are looked up, and reading them all
     # is quicker than naming the current forløb (9,000 at 10,000 citizens) in the query.
     for forloeb_id, key, reached in plain_rows(session, goal_stmt):
         goals[forloeb_id][key] = reached
 
-    result: dict[int, list[DueItem]] = defaultdict(list)
+    # All in one list, sorted by citizen and date at the end: not a list per citizen, which
+    # would live through the whole read and have Python's cyclic garbage collector walk the
+    # heap once more.
+    items: list[DueItem] = []
     # The open deadlines depend only on the group, the start and which goals are reached,
     # and many citizens share those: work each combination out once.
     no_goals: dict[str, dt.date] = {}
     deadlines: dict[tuple[VisitationGroup, dt.date, frozenset[str]], list[DueItem]] = {}
-    for citizen_id, cur in current.items():
+    for citizen_id, forloeb_id in current.forloeb_id.items():
         if citizen_id in closed:
             continue
-        reached = goals.get(cur.forloeb_id, no_goals)
-        key = (cur.group, cur.start, frozenset(reached))
+        group, start = current.group[citizen_id], current.start[citizen_id]
+        reached = goals.get(forloeb_id, no_goals)
+        key = (group, start, frozenset(reached))
         open_deadlines = deadlines.get(key)
         if open_deadlines is None:
-            open_deadlines = deadlines[key] = group_deadlines(cur.group, cur.start, reached)
-        if open_deadlines:
-            result[citizen_id].extend(
-                known_due_item(item.due_on, item.title, item.kind, item.target, citizen_id) for item in open_deadlines
-            )
+            open_deadlines = deadlines[key] = group_deadlines(group, start, reached)
+        items.extend(DueItem(d.due_on, d.title, d.kind, d.target, citizen_id) for d in open_deadlines)
 
     meeting_stmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.kind).where(
         Meeting.starts_at >= dt.datetime.combine(today, dt.time.min)
@@ -148,16 +144,13 @@ def _due_items(
     for citizen_id, starts_at, kind in plain_rows(session, meeting_stmt):
         if citizen_id not in closed:
             title = f"{MEETING_LABELS[MeetingKind(kind)]} kl. {fmt.time(starts_at)}"
-            result[citizen_id].append(known_due_item(starts_at.date(), title, "møde", "meetings", citizen_id))
+            items.append(DueItem(starts_at.date(), title, DueKind.MOEDE, DueTarget.MEETINGS, citizen_id))
     for citizen_id, due_on, title in plain_rows(session, deadline_stmt):
         if citizen_id not in closed:
-            result[citizen_id].append(known_due_item(due_on, title, "påmindelse", "deadlines", citizen_id))
-    for item in overdue:
-        if item.citizen_id is not None and item.citizen_id not in closed:
-            result[item.citizen_id].append(item)
-    for items in result.values():
-        items.sort(key=_DUE_ON)
-    return result
+            items.append(DueItem(due_on, title, DueKind.PAAMINDELSE, DueTarget.DEADLINES, citizen_id))
+    items.extend(item for item in overdue if item.citizen_id is not None and item.citizen_id not in closed)
+    items.sort(key=_CITIZEN_AND_DATE)  # stable: items due on the same day keep the order above
+    return {citizen_id: tuple(same) for citizen_id, same in groupby(items, key=_CITIZEN)}
 
 
 def _closed(session: Session, ids: list[int] | None) -> dict[int, Outcome]:
@@ -167,32 +160,10 @@ def _closed(session: Session, ids: list[int] | None) -> dict[int, Outcome]:
     return {citizen_id: outcome for citizen_id, outcome in plain_rows(session, stmt)}
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold back Python's cyclic garbage collector while the whole caseload is read.
-
-    The read makes several hundred thousand small objects that live on until it ends
-    (rows, due items, weeks of hours), and each collection walks all of them again: at
-    10,000 citizens the collections made `load_caseload` take 590 ms instead of 500, and
-    `load_overview` 690 ms instead of 500. What they read is not cyclic garbage (reference
-    counting still frees memory as usual); what little there is is collected once the
-    collector is back on.
-
-    It is switched back on afterwards if it was on before: nested or overlapping reads
-    (the window reads in a worker thread) never leave it switched off."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_caseload(database: Database, today: dt.date | None = None) -> list[CaseloadRow]:
     """All citizens, active and closed, sorted by last name."""
     today = today or dt.date.today()
-    with gc_paused(), database.reading() as session:
+    with database.reading() as session:
         return caseload_rows(session, today)
 
 
@@ -210,18 +181,18 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
     ).order_by(Citizen.last_name, Citizen.first_name)
     if ids is not None:
         stmt = stmt.where(Citizen.id.in_(ids))
-    readiness = readiness_by_citizen(session, today, ids)
+    current = current_forloeb(session, ids)
+    readiness = readiness_by_citizen(session, today, ids, current)
     # Both read the documentation table; right one after the other, most of its pages are
     # still in SQLCipher's page cache, decrypted (34 → 19 ms for this read at 10,000 citizens).
-    overdue = overdue_requests(session, today, ids)
+    overdue = overdue_requests(session, today, ids, current)
     closed = _closed(session, ids)
-    current = _current_forloeb(session, ids)
     due = _due_items(session, today, ids, closed, current, overdue)
     rows: list[CaseloadRow] = []
     for citizen_id, digits, first, last, phone, notes, aim, support_years in plain_rows(session, stmt):
         age = cpr.age_on(digits, today)
-        cur = current.get(citizen_id)
         active = citizen_id not in closed
+        start = current.start.get(citizen_id) if active else None
         search = " ".join((first, last, digits, fmt.cpr(digits), phone, phone.replace(" ", ""), notes))
         rows.append(
             CaseloadRow(
@@ -231,14 +202,14 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
                 last_name=last,
                 phone=phone,
                 age=age,
-                group=cur.group if cur and active else None,
+                group=current.group.get(citizen_id) if active else None,
                 aim=aim,
-                forloeb_start=cur.start if cur and active else None,
-                weeks_in_forloeb=weeks_in_forloeb(cur.start, today) if cur and active else None,
+                forloeb_start=start,
+                weeks_in_forloeb=weeks_in_forloeb(start, today) if start is not None else None,
                 active=active,
                 outcome=closed.get(citizen_id),
                 in_target_group=in_target_group_2024(age, support_years),
-                due=tuple(due.get(citizen_id, ())),
+                due=due.get(citizen_id, ()),
                 readiness=readiness.get(citizen_id) if active else None,
                 search_text=fold_for_search(search),
                 sort_name=danish_sort_key(f"{last} {first}"),

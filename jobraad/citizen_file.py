@@ -81,7 +81,7 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
         raise CitizenNotFound()
     current = current_forloeb(citizen)
     closing = open_outcome(citizen)
-    due = due_items(session, today, [citizen_id]).get(citizen_id, [])
+    due = due_items(session, today, [citizen_id]).get(citizen_id, ())
     return CitizenFile(
         citizen_id=citizen.id,
         cpr=citizen.cpr,
@@ -102,7 +102,7 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
         weeks_in_forloeb=weeks_in_forloeb(current.start_date, today) if current and not closing else None,
         closed_outcome=closing.outcome if closing else None,
         closed_on=closing.closed_on if closing else None,
-        due=tuple(due),
+        due=due,
         journal=tuple(
             JournalView(n.id, n.written_at, n.kind, n.text)
             for n in sorted(citizen.journal, key=lambda n: n.written_at, reverse=True)

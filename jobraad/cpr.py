@@ -1,7 +1,8 @@
-"""CPR numbers: validation, formatting, age, masking.
+"""CPR numbers: validation, birth date, age.
 
-Validation uses python-stdnum (format, a real birth date, the century rule of
-the 7th digit). No modulus-11 check: it stopped holding in 2007.
+A CPR number is DDMMÅÅ-SSSS: the birth date with a two-digit year, then four digits
+whose first (the 7th of the number) gives the century (`birth_date`). No modulus-11
+check: it stopped holding in 2007. Showing one is `jobraad.formatting.cpr`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from jobraad import formatting as fmt
 
@@ -23,21 +23,18 @@ def normalise(text: str) -> str:
     raw = text.strip()
     if not raw:
         raise InvalidCpr("CPR-nummer mangler.")
+    digits = stdnum_cpr.compact(raw)  # without spaces and hyphens
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidCpr(f"CPR-nummeret må kun indeholde cifre og én bindestreg: «{raw}».")
+    if len(digits) != 10:
+        raise InvalidCpr(f"CPR-nummeret skal have 10 cifre (DDMMÅÅ-SSSS), ikke «{raw}».")
     try:
-        return str(stdnum_cpr.validate(raw))
-    except InvalidLength:
-        raise InvalidCpr(f"CPR-nummeret skal have 10 cifre (DDMMÅÅ-SSSS), ikke «{raw}».") from None
-    except InvalidFormat:
-        raise InvalidCpr(f"CPR-nummeret må kun indeholde cifre og én bindestreg: «{raw}».") from None
-    except InvalidComponent:
-        digits = stdnum_cpr.compact(raw)
-        try:
-            born = stdnum_cpr.get_birth_date(digits)
-        except InvalidComponent:
-            raise InvalidCpr(f"CPR-nummeret indeholder ikke en gyldig fødselsdato: «{raw}».") from None
-        raise InvalidCpr(f"CPR-nummerets fødselsdato {fmt.date(born)} ligger i fremtiden.") from None
-    except ValidationError:
-        raise InvalidCpr(f"Ugyldigt CPR-nummer: «{raw}».") from None
+        born = birth_date(digits)
+    except InvalidCpr:
+        raise InvalidCpr(f"CPR-nummeret indeholder ikke en gyldig fødselsdato: «{raw}».") from None
+    if born > dt.date.today():
+        raise InvalidCpr(f"CPR-nummerets fødselsdato {fmt.date(born)} ligger i fremtiden.")
+    return digits
 
 
 def is_valid(text: str) -> bool:
@@ -49,31 +46,23 @@ def is_valid(text: str) -> bool:
 
 
 def birth_date(digits: str) -> dt.date:
-    """The birth date in a CPR number, by python-stdnum's rule (the 7th digit gives the
-    century). Ten ASCII digits, as stored, are read directly (python-stdnum first cleans
-    the text, which is most of its time over a whole caseload); anything else goes to
-    python-stdnum. Both raise python-stdnum's `InvalidComponent` for an impossible date;
-    tests/jobraad/test_caseload_bulk.py checks that they agree for any ten digits."""
-    if len(digits) == 10 and digits.isascii() and digits.isdigit():
-        return _birth_date_of_digits(digits)
-    born: dt.date = stdnum_cpr.get_birth_date(digits)
-    return born
+    """The birth date in a CPR number of ten digits (as stored, or from `normalise`).
 
-
-def _birth_date_of_digits(digits: str) -> dt.date:
-    """python-stdnum's `get_birth_date` for ten ASCII digits."""
+    The 7th digit and the two-digit year give the century (the CPR office's table):
+    0–3: 1900–1999; 4 and 9: 2000–2036 for years 00–36, else 1937–1999; 5–8: 2000–2057
+    for years 00–57, else 1858–1899. `InvalidCpr` if the date does not exist."""
     year = int(digits[4:6])
     seventh = digits[6]
-    if seventh in "5678" and year >= 58:
-        year += 1800
-    elif seventh in "0123" or (seventh in "49" and year >= 37):
+    if seventh in "0123" or (seventh in "49" and year >= 37):
         year += 1900
+    elif seventh in "5678" and year >= 58:
+        year += 1800
     else:
         year += 2000
     try:
         return dt.date(year, int(digits[2:4]), int(digits[0:2]))
     except ValueError:
-        raise InvalidComponent("The number does not contain valid birth date information.") from None
+        raise InvalidCpr("CPR-nummeret indeholder ikke en gyldig fødselsdato.") from None
 
 
 def age_on(digits: str, on: dt.date) -> int:

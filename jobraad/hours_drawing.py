@@ -1,6 +1,7 @@
 """The hours chart as a ReportLab drawing, for the dossier.
 
-It draws the same `chart_series()` as the chart on screen (`ui/hours_chart.py`).
+It draws the lines and marks of the same `ChartSeries` as the chart on screen
+(`ui/hours_chart.py`).
 Kept apart from `jobraad.progression` so that computing progression (at start,
 for every citizen) does not import ReportLab."""
 
@@ -37,22 +38,6 @@ def _axis_top(vmax: float) -> tuple[float, float]:
     return math.ceil(vmax / step - _EPS) * step, step
 
 
-def _runs(values: Sequence[float | None]) -> list[list[int]]:
-    """Indices of the stretches without `None`."""
-    runs: list[list[int]] = []
-    current: list[int] = []
-    for i, v in enumerate(values):
-        if v is None:
-            if current:
-                runs.append(current)
-            current = []
-        else:
-            current.append(i)
-    if current:
-        runs.append(current)
-    return runs
-
-
 def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, title: str = "") -> Drawing:
     """The hours chart as a ReportLab drawing for the dossier: planned hours
     dashed, attended hours solid with markers, the trend dotted, sickness weeks
@@ -84,12 +69,12 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
         )
         return drawing
 
-    sick = series.sick if len(series.sick) == n else [False] * n
+    sick_points = series.sick_points()
 
     # Legend in one row above the plot.
     legend_y = top - 8
     items: list[tuple[str, str]] = [("planned", "Planlagt"), ("attended", "Fremmøde"), ("trend", "Tendens")]
-    if any(sick):
+    if sick_points:
         items.append(("sick", "Sygdom"))
     x = 30.0
     for kind, text in items:
@@ -167,39 +152,30 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
 
     # Trend first, so the data lie on top of it. It is a straight line: draw it
     # between its ends, cut where it would go below zero.
-    trend_idx = [i for i, v in enumerate(series.trend) if v is not None]
-    if len(trend_idx) >= 2:
-        i0, i1 = trend_idx[0], trend_idx[-1]
-        segment = _clip_at_zero(x_of(i0), series.trend[i0] or 0.0, x_of(i1), series.trend[i1] or 0.0)
-        if segment is not None:
-            (xa, va), (xb, vb) = segment
-            drawing.add(_line(xa, y_of(va), xb, y_of(vb), _TREND_COLOUR, 1.4, _TREND_DASH))
+    for trend in series.trend_segments():
+        if len(trend) >= 2:
+            (i0, v0), (i1, v1) = trend[0], trend[-1]
+            segment = _clip_at_zero(x_of(i0), v0, x_of(i1), v1)
+            if segment is not None:
+                (xa, va), (xb, vb) = segment
+                drawing.add(_line(xa, y_of(va), xb, y_of(vb), _TREND_COLOUR, 1.4, _TREND_DASH))
 
     # Planned hours are a plan per week: a step across each week's width.
     half = plot_w / n / 2
-    for run in _runs(series.planned):
+    for planned in series.planned_segments():
         steps = []
-        for i in run:
-            y = y_of(series.planned[i] or 0.0)
-            steps += [(x_of(i) - half, y), (x_of(i) + half, y)]
+        for i, v in planned:
+            steps += [(x_of(i) - half, y_of(v)), (x_of(i) + half, y_of(v))]
         drawing.add(_polyline(steps, _PLANNED_COLOUR, 1.2, _PLANNED_DASH))
-    # Attended hours: the line joins neighbouring weeks only; a gap or a sickness
-    # week breaks it, so neither reads as a drop in hours.
-    attended_points: list[float | None] = [None if sick[i] else v for i, v in enumerate(series.attended)]
-    for run in _runs(attended_points):
-        if len(run) > 1:
-            points = [(x_of(i), y_of(attended_points[i] or 0.0)) for i in run]
-            drawing.add(_polyline(points, _ATTENDED_COLOUR, 1.8))
+    # A week alone between gaps or sickness weeks is its marker, no line.
+    for attended in series.attended_segments():
+        if len(attended) > 1:
+            drawing.add(_polyline([(x_of(i), y_of(v)) for i, v in attended], _ATTENDED_COLOUR, 1.8))
     radius = min(2.4, plot_w / n / 3)
-    for i, v in enumerate(series.attended):
-        if v is None:
-            continue
-        if sick[i]:
-            drawing.add(_sick_marker(x_of(i), y_of(v), radius + 0.2))
-        else:
-            drawing.add(
-                Circle(x_of(i), y_of(v), radius, fillColor=_ATTENDED_COLOUR, strokeColor=white, strokeWidth=0.5)
-            )
+    for i, v in series.attended_points():
+        drawing.add(Circle(x_of(i), y_of(v), radius, fillColor=_ATTENDED_COLOUR, strokeColor=white, strokeWidth=0.5))
+    for i, v in sick_points:
+        drawing.add(_sick_marker(x_of(i), y_of(v), radius + 0.2))
     return drawing
 
 

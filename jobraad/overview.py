@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from db.enums import VisitationGroup
 from db.session import Database
-from jobraad.caseload import CaseloadRow, caseload_rows, gc_paused
+from jobraad.caseload import CaseloadRow, caseload_rows
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Signal
-from jobraad.visitation import DueItem, Urgency, urgency_on
+from jobraad.visitation import DueItem, Urgency, urgency
 
 
 @dataclass(frozen=True)
@@ -52,18 +52,16 @@ def load_overview(
 ) -> Overview:
     """The Overblik; pass the caseload `rows` when they are loaded already (the window does)."""
     today = today or dt.date.today()
-    with gc_paused():
-        with database.reading() as session:
-            if rows is None:
-                rows = caseload_rows(session, today)
-            signals = signals_by_citizen(session, today)
-        return _overview(today, rows, signals)
+    with database.reading() as session:
+        if rows is None:
+            rows = caseload_rows(session, today)
+        signals = signals_by_citizen(session, today)
+    return _overview(today, rows, signals)
 
 
 def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int, Sequence[Signal]]) -> Overview:
     buckets: dict[Urgency, list[CitizenDue]] = {s: [] for s in SECTIONS}
     groups: Counter[VisitationGroup] = Counter()
-    urgency_of = urgency_on(today)
     active = 0
     for row in rows:
         if not row.active:
@@ -76,7 +74,7 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
             continue
         per_section: dict[Urgency, list[DueItem]] = {}
         for item in row.due:
-            per_section.setdefault(urgency_of(item.due_on), []).append(item)
+            per_section.setdefault(urgency(item.due_on, today), []).append(item)
         name = row.name
         for section in SECTIONS:
             items = per_section.get(section)

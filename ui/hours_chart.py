@@ -1,5 +1,5 @@
-"""The hours chart in the citizen's file (QtCharts), drawn from the same
-`ChartSeries` the dossier's ReportLab drawing uses."""
+"""The hours chart in the citizen's file (QtCharts): the lines and marks of the same
+`ChartSeries` the dossier's ReportLab drawing draws (`jobraad.hours_drawing`)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,6 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from jobraad.progression import ChartSeries
-
-
-def _segments(values: list[float | None]) -> list[list[QPointF]]:
-    """Consecutive runs of values; a gap (None) breaks the line instead of bridging it."""
-    runs: list[list[QPointF]] = []
-    current: list[QPointF] = []
-    for x, y in enumerate(values):
-        if y is None:
-            if current:
-                runs.append(current)
-            current = []
-        else:
-            current.append(QPointF(x, y))
-    if current:
-        runs.append(current)
-    return runs
 
 
 class HoursChart(QChartView):
@@ -47,21 +31,18 @@ class HoursChart(QChartView):
             chart.setTitle(title or "Ingen timer registreret")
             self.setChart(chart)
             return
-        sick = series.sick or [False] * len(series.labels)
-        # A sickness week breaks the line instead of showing as a drop to zero (as on paper).
-        attended = [None if is_sick else v for v, is_sick in zip(series.attended, sick, strict=True)]
         styles = (
-            ("Planlagt", series.planned, QPen(QColor("#555555"), 2, Qt.PenStyle.DashLine)),
-            ("Fremmøde", attended, QPen(QColor("#1f5fa8"), 3, Qt.PenStyle.SolidLine)),
-            ("Tendens", series.trend, QPen(QColor("#b05a00"), 2, Qt.PenStyle.DotLine)),
+            ("Planlagt", series.planned_segments(), QPen(QColor("#555555"), 2, Qt.PenStyle.DashLine)),
+            ("Fremmøde", series.attended_segments(), QPen(QColor("#1f5fa8"), 3, Qt.PenStyle.SolidLine)),
+            ("Tendens", series.trend_segments(), QPen(QColor("#b05a00"), 2, Qt.PenStyle.DotLine)),
         )
         all_series: list[QLineSeries | QScatterSeries] = []
-        for name, values, pen in styles:
-            for i, run in enumerate(_segments(values)):
+        for name, segments, pen in styles:
+            for i, segment in enumerate(segments):
                 line = QLineSeries()
                 line.setName(name)
                 line.setPen(pen)
-                line.append(run)
+                line.append([QPointF(x, y) for x, y in segment])
                 chart.addSeries(line)
                 all_series.append(line)
                 if i > 0:
@@ -70,23 +51,22 @@ class HoursChart(QChartView):
         points.setName("Uger med fremmøde")
         points.setMarkerSize(7)
         points.setColor(QColor("#1f5fa8"))
-        for x, y in enumerate(attended):
-            if y is not None:
-                points.append(x, y)
+        for x, y in series.attended_points():
+            points.append(x, y)
         self.points_shown = points.count()
         chart.addSeries(points)
         chart.legend().markers(points)[0].setVisible(False)
         all_series.append(points)
-        if any(sick):
+        sick = series.sick_points()
+        if sick:
             sick_points = QScatterSeries()
             sick_points.setName("Sygdom")
             sick_points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
             sick_points.setMarkerSize(9)
             sick_points.setColor(QColor("#ffffff"))
             sick_points.setBorderColor(QColor("#333333"))
-            for x, is_sick in enumerate(sick):
-                if is_sick:
-                    sick_points.append(x, 0)
+            for x, y in sick:
+                sick_points.append(x, y)
             chart.addSeries(sick_points)
             all_series.append(sick_points)
 

@@ -30,10 +30,6 @@ _ASCII_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ł": "l", "ı"
 # --- small helpers -------------------------------------------------------------------
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def in_weeks(n: float) -> dt.timedelta:
     return dt.timedelta(weeks=n)
 

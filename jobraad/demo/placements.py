@@ -7,7 +7,8 @@ import datetime as dt
 
 from db.enums import AbsenceReason, PlacementKind
 from db.models import HoursEntry, Placement
-from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, PlacementStory, _monday, half_hours, in_weeks
+from jobraad.dates import monday_of
+from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, PlacementStory, half_hours, in_weeks
 
 
 def case_placements(b: Builder, case: Case) -> list[Placement]:
@@ -65,11 +66,11 @@ def _placement(
     rng = b.rng
     if end is None:
         # Hours are logged up to last week; for some, this week is logged too.
-        last_monday = _monday(case.horizon)
+        last_monday = monday_of(case.horizon)
         if case.closed_outcome is None and not b.chance(0.3):
             last_monday -= in_weeks(1)
     else:
-        last_monday = _monday(end)
+        last_monday = monday_of(end)
     first_monday = last_monday - in_weeks(weeks - 1)
     start = first_monday + dt.timedelta(days=rng.choice((0, 0, 0, 1, 2)))
 

@@ -9,7 +9,8 @@ import datetime as dt
 from db.enums import Outcome, PlacementKind, VisitationGroup
 from db.models import Forloeb, GoalProgress
 from jobraad import formatting as fmt
-from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, _monday, clamp, in_weeks
+from jobraad.dates import monday_of
+from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, clamp, in_weeks
 from jobraad.demo.placements import hours_in_week
 from jobraad.visitation import GROUP_DEADLINES, GROUP_GOALS
 
@@ -51,7 +52,7 @@ def current_forloeb(b: Builder, case: Case) -> list[Forloeb]:
         deadline = horizon - dt.timedelta(days=b.rng.randint(3, 42))
     elif when == "this_week":
         # From today to Friday (to Sunday at the weekend), so it is not yet overdue.
-        monday = _monday(horizon)
+        monday = monday_of(horizon)
         deadline = b.day_between(horizon, monday + dt.timedelta(days=4 if horizon.weekday() < 5 else 6))
     elif when == "soon":
         deadline = horizon + dt.timedelta(days=b.rng.randint(7, 28))

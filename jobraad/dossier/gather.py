@@ -128,7 +128,7 @@ def gather(
         today=today,
         file=file,
         checklist=checklist,
-        readiness=checklist.readiness(today),
+        readiness=checklist.readiness,
         texts=texts,
         placements=placements,
         activities=list_activities(database, citizen_id),

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, select
 
 from db.enums import AbsenceReason
 from db.models import HoursEntry
+from jobraad.dates import iso_monday
 from jobraad.progression import NEW_HIGH_MARGIN, RECENT_WEEKS, WeekHours, clip_to_placement, combined
 from jobraad.team.model import EPS
 from jobraad.team.population import PlacementRow, stream
@@ -98,9 +99,10 @@ def _week(
     iso_year: int, iso_week: int, planned: float, attended: float, reason: AbsenceReason | None
 ) -> WeekHours | None:
     try:
-        return WeekHours(iso_year, iso_week, planned, attended, absence_reason=reason)
+        iso_monday(iso_year, iso_week)
     except ValueError:
         return None  # no such week (week 53 of a year that has 52): nothing to count
+    return WeekHours(iso_year, iso_week, planned, attended, absence_reason=reason)
 
 
 def _week_key(day: dt.date) -> int:

@@ -306,12 +306,12 @@ def test_no_health_information_is_asked_for_without_consent(gruppe_3_checklists:
 def test_some_checklists_are_ready_and_some_requests_overdue(
     demo: Session, gruppe_3_checklists: dict[int, Checklist]
 ) -> None:
-    readiness = {citizen_id: c.readiness(TODAY) for citizen_id, c in gruppe_3_checklists.items()}
+    readiness = {citizen_id: c.readiness for citizen_id, c in gruppe_3_checklists.items()}
     assert any(r.ready for r in readiness.values())
     assert any(not r.ready and r.done < r.required for r in readiness.values())
     assert any(r.overdue for r in readiness.values())
     for checklist in gruppe_3_checklists.values():
-        if checklist.readiness(TODAY).ready:
+        if checklist.readiness.ready:
             for entry in checklist.entries:
                 if entry.item.required and entry.state is DocumentState.IKKE_RELEVANT:
                     assert entry.not_relevant_reason

@@ -4,24 +4,23 @@ next steps, and readiness at its edges."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.enums import Aim, DocumentSource, DocumentState, PlacementKind, VisitationGroup
-from db.models import AuditEntry, Consent, DocumentationItem, DocumentEvent, Placement
+from db.models import AuditEntry, Consent, DocumentationItem, DocumentEvent, Forloeb, Placement
 from db.session import Database
 from jobraad import documentation as doc
 from jobraad.caseload import caseload_rows
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.errors import ValidationFailed
-from jobraad.rulepacks import RulePack, builtin_packs, get_pack
+from jobraad.rulepacks import get_pack
+from jobraad.visitation import DueKind
 
 TODAY = dt.date(2026, 3, 2)  # inside the BEK 2408/2021 pack's period
 START = dt.date(2026, 1, 5)
+JULY = dt.date(2026, 7, 6)  # the 2025 reform's rule pack applies from 1 July 2026
 
 
 @pytest.fixture
@@ -143,19 +142,19 @@ def _complete_all_but(database: Database, citizen: int, keep: set[str]) -> None:
 def test_readiness_at_its_edges(database: Database, citizen: int) -> None:
     checklist = doc.load_checklist(database, citizen, TODAY)
     required = sum(1 for e in checklist.entries if e.item.required)
-    r = checklist.readiness(TODAY)
+    r = checklist.readiness
     assert (r.required, r.done, r.ready) == (required, 0, False)
     assert r.label == f"0/{required}"
 
     _complete_all_but(database, citizen, {"lae265"})
-    r = doc.load_checklist(database, citizen, TODAY).readiness(TODAY)
+    r = doc.load_checklist(database, citizen, TODAY).readiness
     assert not r.ready
     assert len(r.missing) == 1 and r.missing[0].startswith("Lægeattest LÆ 265")
     assert r.label == f"{required - 1}/{required}"
 
     # Set aside with a reason counts as done; recommended items never block.
     _set(database, citizen, "lae265", DocumentState.IKKE_RELEVANT, reason="Nyere speciallægeerklæring dækker")
-    r = doc.load_checklist(database, citizen, TODAY).readiness(TODAY)
+    r = doc.load_checklist(database, citizen, TODAY).readiness
     assert r.ready and r.label == "klar" and r.missing == ()
     steps = doc.next_steps(doc.load_checklist(database, citizen, TODAY), TODAY)
     assert steps[-1].priority == 5
@@ -166,7 +165,7 @@ def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database
     asked = TODAY - dt.timedelta(days=30)
     _set(database, citizen, "lae265", DocumentState.ANMODET, on=asked, requested_from="Læge Hansen")
     checklist = doc.load_checklist(database, citizen, TODAY)
-    r = checklist.readiness(TODAY)
+    r = checklist.readiness
     assert r.overdue == 1 and r.label.endswith(", 1 forsinket")
     steps = doc.next_steps(checklist, TODAY)
     overdue_steps = [s for s in steps if s.priority == 2]
@@ -176,7 +175,7 @@ def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database
     with database.reading() as session:
         row = caseload_rows(session, TODAY)[0]
     assert row.readiness is not None and row.readiness.overdue == 1
-    assert any(d.kind == "dokumentation" and d.title.startswith("Svar mangler: Lægeattest") for d in row.due)
+    assert any(d.kind is DueKind.DOKUMENTATION and d.title.startswith("Svar mangler: Lægeattest") for d in row.due)
 
 
 def test_next_steps_put_consent_first_and_list_parallel_requests(database: Database, citizen: int) -> None:
@@ -216,94 +215,78 @@ def test_aim_without_requirements_has_no_readiness_label(database: Database) -> 
     cid = create_citizen(database, CitizenInput("A", "B", "0202701234", aim=Aim.JOB, forloeb_start=START))
     checklist = doc.load_checklist(database, cid, TODAY)
     assert checklist.entries == ()
-    assert checklist.readiness(TODAY).label == ""
+    assert checklist.readiness.label == ""
 
 
-# --- the caseload's bulk readiness ----------------------------------------------------------------
+# --- readiness, one rule for the checklist, the caseload and the team export ------------------------
 
 
-@st.composite
-def _case(draw: st.DrawFn) -> tuple[RulePack, Aim, list[SimpleNamespace], dict[tuple[str, str], SimpleNamespace]]:
-    """A pack, an aim, placements and stored items as the database could hold them: items
-    of the pack and of no pack, per placement or not, for placements of any kind."""
-    pack = draw(st.sampled_from(builtin_packs()))
-    aim = draw(st.sampled_from(list(Aim)))
-    day = st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31))
-    placements = [
-        SimpleNamespace(
-            id=pid, kind=draw(st.sampled_from(list(PlacementKind))), employer_name=name, start_date=draw(day)
-        )
-        for pid, name in enumerate(draw(st.lists(st.sampled_from(["Føtex", "Netto", ""]), max_size=4)), start=1)
-    ]
-    repeated = [item.id for item in pack.items if item.per_placement]
-    keys = st.sampled_from(
-        [(item.id, "") for item in pack.items]
-        + [(item_id, f"placement-{p.id}") for item_id in repeated for p in placements]
-        + [("ukendt_punkt", ""), (pack.items[0].id, "placement-9")]
-    )
-    stored = {
-        key: SimpleNamespace(
-            id=n,
-            state=draw(st.sampled_from(list(DocumentState))),
-            expected_by=draw(st.none() | day),
-            requested_on=None,
-            requested_from="",
-            received_on=None,
-            not_relevant_reason="",
-            note="",
-        )
-        for n, key in enumerate(draw(st.lists(keys, max_size=40, unique=True)))
-    }
-    return pack, aim, placements, stored
+def _readiness_everywhere(database: Database, cid: int) -> doc.Readiness:
+    """The readiness the checklist shows, after checking that the caseload shows the same."""
+    checklist = doc.load_checklist(database, cid, TODAY)
+    with database.reading() as session:
+        (row,) = caseload_rows(session, TODAY, [cid])
+    assert row.readiness == checklist.readiness
+    return checklist.readiness
 
 
-@given(case=_case(), today=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)))
-def test_bulk_readiness_is_the_checklists_readiness(
-    case: tuple[RulePack, Aim, list[SimpleNamespace], dict[tuple[str, str], SimpleNamespace]], today: dt.date
-) -> None:
-    pack, aim, placements, stored = case
-    expected = doc._readiness(doc._entries(pack, aim, placements, stored, {}, {}), today)
-
-    places = [(f"placement-{p.id}", doc._placement_label(p)) for p in placements if p.kind in doc.STATEMENT_PLACEMENTS]
-    codes = {key: doc._state_code(row.state, row.expected_by, today) for key, row in stored.items()}
-    plan = doc._plan(pack, aim)
-    assert doc._quick_readiness(plan.items, places, codes) == expected
-    if not places and not stored:
-        assert plan.nothing_stored == expected
-
-
-def test_bulk_readiness_of_statements_per_placement() -> None:
-    def row(state: DocumentState, expected_by: dt.date | None = None) -> SimpleNamespace:
-        return SimpleNamespace(
-            id=0,
-            state=state,
-            expected_by=expected_by,
-            requested_on=None,
-            requested_from="",
-            received_on=None,
-            not_relevant_reason="",
-            note="",
-        )
-
+def test_readiness_of_statements_per_placement(database: Database, citizen: int) -> None:
     pack = get_pack("bek2408_2021")
-    placements = [
-        SimpleNamespace(id=1, kind=PlacementKind.VIRKSOMHEDSPRAKTIK, employer_name="Føtex", start_date=START),
-        SimpleNamespace(id=2, kind=PlacementKind.SNUSEPRAKTIK, employer_name="Netto", start_date=START),
-        SimpleNamespace(id=3, kind=PlacementKind.LOENTILSKUD, employer_name="Bageriet", start_date=TODAY),
-    ]
+    statement = pack.item("praktik_udtalelse").title
     late = TODAY - dt.timedelta(days=1)
-    stored = {
-        ("praktik_udtalelse", "placement-1"): row(DocumentState.ANMODET, late),
-        ("praktik_udtalelse", "placement-2"): row(DocumentState.MODTAGET),  # snusepraktik: no statement
-        ("praktik_udtalelse", "placement-3"): row(DocumentState.MODTAGET),
-        ("praktik_udtalelse", ""): row(DocumentState.MODTAGET),  # not used while there are placements
-        ("lae265", ""): row(DocumentState.ANMODET, late),
-        ("samtykke_egen_laege", ""): row(DocumentState.IKKE_RELEVANT),
-    }
-    expected = doc._readiness(doc._entries(pack, Aim.FLEKSJOB, placements, stored, {}, {}), TODAY)
-    statements = [title for title in expected.missing if title.startswith(pack.item("praktik_udtalelse").title)]
-    assert expected.overdue == 2 and statements == [f"{pack.item('praktik_udtalelse').title} – Føtex (fra 05-01-2026)"]
+    with database.transaction() as session:
+        places = {
+            name: Placement(citizen_id=citizen, kind=kind, employer_name=name, start_date=start)
+            for name, kind, start in (
+                ("Føtex", PlacementKind.VIRKSOMHEDSPRAKTIK, START),
+                ("Netto", PlacementKind.SNUSEPRAKTIK, START),  # no statement after a snusepraktik
+                ("Bageriet", PlacementKind.LOENTILSKUD, TODAY),
+            )
+        }
+        session.add_all(places.values())
+        session.flush()
 
-    places = [(f"placement-{p.id}", doc._placement_label(p)) for p in placements if p.kind in doc.STATEMENT_PLACEMENTS]
-    codes = {key: doc._state_code(r.state, r.expected_by, TODAY) for key, r in stored.items()}
-    assert doc._quick_readiness(doc._plan(pack, Aim.FLEKSJOB).items, places, codes) == expected
+        def stored(key: str, instance: str, state: DocumentState, expected_by: dt.date | None = None) -> None:
+            item = DocumentationItem(citizen_id=citizen, item_key=key, instance=instance, state=state)
+            item.expected_by = expected_by
+            session.add(item)
+
+        stored("praktik_udtalelse", f"placement-{places['Føtex'].id}", DocumentState.ANMODET, late)
+        stored("praktik_udtalelse", f"placement-{places['Netto'].id}", DocumentState.MODTAGET)
+        stored("praktik_udtalelse", f"placement-{places['Bageriet'].id}", DocumentState.MODTAGET)
+        stored("praktik_udtalelse", "", DocumentState.MODTAGET)  # not a line while there are placements
+        stored("lae265", "", DocumentState.ANMODET, late)
+        stored("samtykke_egen_laege", "", DocumentState.IKKE_RELEVANT)
+    r = _readiness_everywhere(database, citizen)
+    # 19 required lines for fleksjob; the statement, one of them, twice (Føtex, Bageriet).
+    assert (r.required, r.done, r.overdue) == (20, 2, 2)
+    assert r.label == "2/20, 2 forsinket"
+    assert f"{statement} – Føtex (fra 05-01-2026)" in r.missing
+    assert not any("Bageriet" in title or "Netto" in title for title in r.missing)
+
+
+def test_readiness_follows_the_latest_open_forloeb(database: Database) -> None:
+    # Two open forløb: the one entered first starts later, in the 2025 reform's period; the
+    # checklist and the caseload both follow it (12 required lines for fleksjob, not 19).
+    cid = create_citizen(
+        database,
+        CitizenInput("A", "B", "0202701234", aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=JULY),
+    )
+    with database.transaction() as session:
+        session.add(Forloeb(citizen_id=cid, group=VisitationGroup.GRUPPE_3, start_date=START))
+    assert doc.load_checklist(database, cid, TODAY).pack.id == "reform_2025"
+    assert _readiness_everywhere(database, cid).required == 12
+
+
+def test_readiness_lists_placements_of_one_day_in_the_order_entered(database: Database, citizen: int) -> None:
+    with database.transaction() as session:
+        for name in ("Zoologisk Have", "Aldi", "Magasin"):
+            session.add(
+                Placement(
+                    citizen_id=citizen, kind=PlacementKind.VIRKSOMHEDSPRAKTIK, employer_name=name, start_date=START
+                )
+            )
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    statements = [e.title for e in checklist.entries if e.item.id == "praktik_udtalelse"]
+    assert [t.split(" – ")[1].split(" (")[0] for t in statements] == ["Zoologisk Have", "Aldi", "Magasin"]
+    assert [t for t in _readiness_everywhere(database, citizen).missing if t in statements] == statements

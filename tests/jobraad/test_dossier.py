@@ -304,7 +304,7 @@ def test_cover_says_who_when_and_whether_ready(database: Database, anh: int) -> 
     assert "Rehabiliteringsteam – BEK 2408/2021" in cover
     assert "Jobcenter København" in cover
     assert "tolk nødvendig" in cover
-    missing = doc.load_checklist(database, anh, TODAY).readiness(TODAY).missing
+    missing = doc.load_checklist(database, anh, TODAY).readiness.missing
     assert missing
     assert f"Ikke klar: {len(missing)} krævede punkter mangler" in cover
 

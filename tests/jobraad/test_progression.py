@@ -4,7 +4,6 @@ it prints (read back with pypdf, and rendered to a picture)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -23,7 +22,6 @@ from reportlab.platypus import Paragraph
 
 from db.enums import AbsenceReason, VisitationGroup
 from jobraad import pdf
-from jobraad import progression as progression_module
 from jobraad.hours_drawing import hours_drawing
 from jobraad.progression import (
     NEW_HIGH_MARGIN,
@@ -39,7 +37,6 @@ from jobraad.progression import (
     progression,
     progression_signals,
     signals,
-    stored_week,
 )
 from jobraad.settings import SPECS
 
@@ -86,9 +83,23 @@ def test_week_monday_and_label() -> None:
     assert wk(2026, 53, 0).monday == dt.date(2026, 12, 28)  # 2026 has 53 ISO weeks
 
 
-def test_week_that_does_not_exist_is_refused() -> None:
-    with pytest.raises(ValueError, match="2025-W53"):
-        wk(2025, 53, 0)  # 2025 has 52
+def test_week_that_does_not_exist_has_no_monday_and_no_progression() -> None:
+    week = wk(2025, 53, 0)  # 2025 has 52; hours are checked where they are typed (placements.save_weeks)
+    with pytest.raises(ValueError, match="no ISO week 2025-W53"):
+        _ = week.monday
+    with pytest.raises(ValueError, match="no ISO week 2025-W53"):
+        progression([wk(2025, 52, 4), week])
+    with pytest.raises(ValueError, match="no ISO week 2025-W53"):
+        chart_series([week])
+
+
+def test_a_week_is_a_value() -> None:
+    week = wk(2026, 12, 5, observation="god uge")
+    assert week == wk(2026, 12, 5, observation="god uge") and hash(week) == hash(wk(2026, 12, 5, observation="god uge"))
+    assert week != wk(2026, 12, 5)
+    with pytest.raises(AttributeError):
+        week.attended = 6  # type: ignore[misc]
+    assert repr(week).startswith("WeekHours(iso_year=2026, iso_week=12, planned=10.0, attended=5")
 
 
 def test_thresholds_from_setting_defaults_equal_class_defaults() -> None:
@@ -158,6 +169,35 @@ def test_one_week() -> None:
     series = chart_series(weeks)
     assert series.labels == ["uge 12"]
     assert series.trend == [None]
+
+
+def test_figures_worked_by_hand() -> None:
+    weeks = [
+        wk(2026, 10, 4),
+        wk(2026, 11, 6),
+        # uge 12: not logged
+        wk(2026, 13, 8),
+        wk(2026, 14, 0, absence=10, absence_reason=SICK),
+        wk(2026, 15, 10),
+        wk(2026, 16, 0, planned=0),  # nothing planned: logged, but no point
+    ]
+    p = progression(list(reversed(weeks)))
+    # Points (10, 4), (11, 6), (13, 8), (15, 10): mean x 12.25, mean y 7;
+    # Sxy = 2.25·3 + 1.25·1 + 0.75·1 + 2.75·3 = 17, Sxx = 5.0625 + 1.5625 + 0.5625 + 7.5625 = 14.75.
+    assert p == Progression(
+        weeks_logged=6,
+        attendance_rate=pytest.approx(28 / 50),  # the sick week planned 10 and attended 0
+        slope_4=pytest.approx(17 / 14.75),
+        slope_8=pytest.approx(17 / 14.75),
+        highest_stable=4,  # the only four-week run is 4, 6, 8, 10
+        weeks_without_progression=0,  # each point at least NEW_HIGH_MARGIN above the one before
+        latest_attended=10,
+        mean_last_4=7,
+    )
+    assert progression(weeks, Thresholds(stable_weeks=2)).highest_stable == 8  # runs: 4–6, 6–8, 8–10
+    flat = progression([*weeks, wk(2026, 17, 10.4), wk(2026, 18, 9)])  # 10.4 is no new high over 10
+    assert flat.weeks_without_progression == 2
+    assert flat.latest_attended == 9 and flat.mean_last_4 == pytest.approx((8 + 10 + 10.4 + 9) / 4)
 
 
 def test_slope_uses_real_week_distance_across_a_gap() -> None:
@@ -464,6 +504,28 @@ def test_chart_series_lengths_and_point_counts() -> None:
     assert series.trend == pytest.approx([6.4 + slope * (x - 3.2) for x in range(8)])
 
 
+def test_chart_lines_break_at_gaps_and_sickness_weeks() -> None:
+    weeks = [
+        wk(2026, 10, 4, planned=6),
+        wk(2026, 11, 5, planned=6),
+        wk(2026, 12, 0, planned=6, absence=6, absence_reason=SICK),
+        wk(2026, 13, 6, planned=8),
+        # uge 14: not logged
+        wk(2026, 15, 7, planned=8),
+    ]
+    series = chart_series(weeks)
+    assert series.planned_segments() == [[(0, 6), (1, 6), (2, 6), (3, 8)], [(5, 8)]]
+    assert series.attended_segments() == [[(0, 4), (1, 5)], [(3, 6)], [(5, 7)]]
+    assert series.attended_points() == [(0, 4), (1, 5), (3, 6), (5, 7)]
+    assert series.sick_points() == [(2, 0)]
+    # The trend through (10, 4), (11, 5), (13, 6), (15, 7), evaluated at every week: one segment.
+    (trend,) = series.trend_segments()
+    assert [i for i, _ in trend] == list(range(6))
+    assert [v for _, v in trend] == pytest.approx(series.trend)
+    assert chart_series([]).planned_segments() == chart_series([]).trend_segments() == []
+    assert chart_series([wk(2026, 10, 4)]).trend_segments() == []  # one point makes no line
+
+
 def _strings(node: Any) -> list[String]:
     found: list[String] = []
     for item in node.contents:
@@ -576,10 +638,7 @@ def test_twenty_weeks_render_to_a_picture(tmp_path: Path) -> None:
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-# --- the Overblik's shortcuts ---------------------------------------------------------------------
-# signals_by_citizen reads a hundred thousand weeks: they are made with `stored_week`, put in
-# order once (`progression_signals`), and an already ordered series is not merged again. Each
-# shortcut must give exactly what the plain path gives.
+# --- progression_signals: the Overblik's way to ask for both ------------------------------------
 
 _reasons = st.sampled_from([None, SICK, OTHER])
 _hours = st.sampled_from([0.0, 0.5, 2.0, 7.5, 10.0, 12.25, 20.0]) | st.floats(0, 80, allow_nan=False)
@@ -609,151 +668,9 @@ _thresholds = st.builds(
 )
 
 
-@given(
-    year=st.integers(1, 9999) | st.sampled_from([2020, 2026, 2027]),
-    week=st.integers(-1, 54),
-    planned=_hours,
-    attended=_hours,
-    absence=_hours,
-    reason=_reasons,
-    follow_up=st.booleans(),
-    observation=st.text(max_size=5),
-)
-def test_stored_week_is_a_checked_week(
-    year: int,
-    week: int,
-    planned: float,
-    attended: float,
-    absence: float,
-    reason: AbsenceReason | None,
-    follow_up: bool,
-    observation: str,
-) -> None:
-    args = (year, week, planned, attended, absence, reason, follow_up, observation)
-    try:
-        checked: WeekHours | str = WeekHours(*args)
-    except ValueError as exc:
-        checked = str(exc)
-    try:
-        fast: WeekHours | str = stored_week(*args)
-    except ValueError as exc:
-        fast = str(exc)
-    assert fast == checked
-    if isinstance(fast, WeekHours):
-        assert repr(fast) == repr(checked) and hash(fast) == hash(checked)
-        assert list(vars(fast)) == [f.name for f in dataclasses.fields(WeekHours)]
-        assert fast.monday == dt.date.fromisocalendar(year, week, 1)
-
-
-def test_a_week_that_does_not_exist_is_refused_by_both() -> None:
-    for make in (WeekHours, stored_week):
-        with pytest.raises(ValueError, match="no ISO week 2026-W54"):
-            make(2026, 54, 1.0, 1.0, 0.0, None, False, "")
-        with pytest.raises(ValueError, match="no ISO week 2025-W53"):  # 2025 has 52 weeks
-            make(2025, 53, 1.0, 1.0, 0.0, None, False, "")
-
-
-def _reference_normalise(weeks: list[WeekHours]) -> list[WeekHours]:
-    by_key: dict[tuple[int, int], list[WeekHours]] = {}
-    for w in weeks:
-        by_key.setdefault(w.key, []).append(w)
-    return [progression_module._merge(by_key[k]) for k in sorted(by_key)]
-
-
-def _reference_weeks_without_progression(values: list[float]) -> int:
-    since_high = 0
-    best: float | None = None
-    for v in values:
-        if best is not None and v >= best + NEW_HIGH_MARGIN - 1e-9:
-            since_high = 0
-        else:
-            since_high += 1
-        best = v if best is None else max(best, v)
-    return since_high
-
-
-@given(st.lists(_week, max_size=14), st.booleans())
-def test_normalise_of_ordered_or_unordered_weeks(weeks: list[WeekHours], in_order: bool) -> None:
-    if in_order:
-        weeks = sorted({w.key: w for w in weeks}.values(), key=lambda w: w.key)
-    assert progression_module._normalise(weeks) == _reference_normalise(weeks)
-    assert progression_module._normalise(iter(weeks)) == _reference_normalise(weeks)
-
-
-@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | _hours, max_size=12))
-def test_weeks_without_progression_as_defined(values: list[float]) -> None:
-    assert progression_module._weeks_without_progression(values) == _reference_weeks_without_progression(values)
-
-
 @given(st.lists(_week, max_size=16), _thresholds, st.sampled_from([None, *VisitationGroup]))
 def test_progression_signals_are_the_signals_of_the_progression(
     weeks: list[WeekHours], thresholds: Thresholds, group: VisitationGroup | None
 ) -> None:
     expected = signals(progression(weeks, thresholds), weeks, thresholds, group)
     assert progression_signals(weeks, thresholds, group) == expected
-    ordered = sorted({w.key: w for w in weeks}.values(), key=lambda w: w.key)
-    assert progression_signals(ordered, thresholds, group) == signals(
-        progression(ordered, thresholds), ordered, thresholds, group
-    )
-
-
-def _reference_clip(weeks: list[WeekHours], start: dt.date, end: dt.date | None) -> list[WeekHours]:
-    kept = []
-    for w in weeks:
-        monday = dt.date.fromisocalendar(w.iso_year, w.iso_week, 1)
-        if monday + dt.timedelta(days=6) < start or (end is not None and monday > end):
-            continue
-        kept.append(w)
-    return sorted(kept, key=lambda w: w.key)
-
-
-_days = st.dates(dt.date(2019, 12, 1), dt.date(2027, 1, 31))
-
-
-@given(st.lists(_week, max_size=14), _days, st.none() | _days)
-def test_clip_to_placement_as_defined_by_dates(weeks: list[WeekHours], start: dt.date, end: dt.date | None) -> None:
-    assert clip_to_placement(weeks, start, end) == _reference_clip(weeks, start, end)
-
-
-def _reference_progression(weeks: list[WeekHours], thresholds: Thresholds) -> Progression:
-    """`progression` as first written, sums over generators and all."""
-    ordered = _reference_normalise(weeks)
-
-    def week_index(w: WeekHours) -> int:
-        return dt.date.fromisocalendar(w.iso_year, w.iso_week, 1).toordinal() // 7
-
-    def slope(points: list[tuple[int, float]]) -> float | None:
-        if len(points) < 2:
-            return None
-        n = len(points)
-        mean_x = sum(x for x, _ in points) / n
-        mean_y = sum(y for _, y in points) / n
-        return sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
-
-    def attendance(weeks: list[WeekHours]) -> float | None:
-        with_plan = [w for w in weeks if w.planned > 0]
-        if not with_plan:
-            return None
-        return sum(w.attended for w in with_plan) / sum(w.planned for w in with_plan)
-
-    points = [(week_index(w), w.attended) for w in ordered if w.counts_for_progression]
-    values = [y for _, y in points]
-    window = thresholds.stable_weeks
-    recent = values[-4:]
-    return Progression(
-        weeks_logged=len(ordered),
-        attendance_rate=attendance(ordered),
-        slope_4=slope(points[-4:]),
-        slope_8=slope(points[-8:]),
-        highest_stable=(
-            None if len(values) < window else max(min(values[i : i + window]) for i in range(len(values) - window + 1))
-        ),
-        weeks_without_progression=_reference_weeks_without_progression(values),
-        latest_attended=values[-1] if values else None,
-        mean_last_4=sum(recent) / len(recent) if recent else None,
-    )
-
-
-@given(st.lists(_week, max_size=16), _thresholds)
-def test_progression_as_first_written(weeks: list[WeekHours], thresholds: Thresholds) -> None:
-    assert progression(weeks, thresholds) == _reference_progression(weeks, thresholds)

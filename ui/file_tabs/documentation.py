@@ -221,7 +221,7 @@ class DocumentationTab(FileTab):
         return "gyldigt" if consent.valid_on(self.today) else "udløbet"
 
     def _show_readiness(self, c: Checklist) -> None:
-        r = c.readiness(self.today)
+        r = c.readiness
         aim = AIM_LABELS[c.aim]
         if r.required == 0:
             self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
