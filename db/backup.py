@@ -48,6 +48,7 @@ from db.files import (
     SQLITE_SIDE_SUFFIXES,
     TEMP_SUFFIX,
     OutputRules,
+    fsync_file,
     fsync_folder,
     remove_with_journals,
     staged,
@@ -267,7 +268,7 @@ def _copy_beside(source: Path, db_path: Path) -> Path:
     tmp = Path(tmp_name)
     try:
         shutil.copyfile(source, tmp)
-        _fsync(tmp)
+        fsync_file(tmp)
     except OSError as err:
         _remove_with_journals(tmp)
         raise StorageError(_storage_message(err)) from None
@@ -292,7 +293,7 @@ def _keep_aside(db_path: Path, now: dt.datetime) -> Path | None:
     except OSError:  # no hard links here (FAT, some network drives): a whole copy instead
         shutil.copyfile(db_path, kept)
         os.chmod(kept, 0o600)
-        _fsync(kept)
+        fsync_file(kept)
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists():
         os.replace(wal, kept.with_name(kept.name + "-wal"))
@@ -315,14 +316,6 @@ def _sqlite_message(err: BaseException, path: Path) -> str:
     if translated is not None:
         return translated.message
     return f"Sikkerhedskopien kunne ikke skrives (SQLite-fejl {sqlite_code(err)}). Intet er ændret."
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # One implementation each, in db.files; the names stay for the restore above.

@@ -67,6 +67,7 @@ __all__ = [
     "ProtectedFileError",
     "check_target",
     "clean_leftovers",
+    "fsync_file",
     "fsync_folder",
     "remove_with_journals",
     "staged",
@@ -240,7 +241,7 @@ def staged(
         try:
             record(tmp)
             yield tmp
-            _fsync(tmp)
+            fsync_file(tmp)
             check_target(path, rules, replace=replace)
             os.replace(tmp, path)
             fsync_folder(path.parent)
@@ -268,7 +269,8 @@ def storage_message(err: OSError, what: str = "Filen kunne ikke gemmes") -> str:
     return f"{what}{reason}. Intet er ændret."
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
+    """Make a file's content durable before it is renamed into place."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

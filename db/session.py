@@ -69,7 +69,6 @@ __all__ = [
     "open_locked",
     "quote_passphrase",
     "storage_error",
-    "unlock_delay",
 ]
 
 log = logging.getLogger(__name__)
@@ -151,18 +150,6 @@ def quote_passphrase(secret: str) -> str:
     connection made without SQLAlchemy (backup, restore)."""
     quoted: str = SQLiteDialect_pysqlcipher().identifier_preparer.quote_identifier(secret)
     return quoted
-
-
-def unlock_delay(failed_attempts: int) -> float:
-    """Seconds to wait before the next passphrase attempt after `failed_attempts` wrong ones.
-
-    The first three mistakes cost nothing (typos); then the wait doubles from one
-    second up to half a minute, which makes guessing by hand hopeless without
-    punishing the user who mistyped.
-    """
-    if failed_attempts < 3:
-        return 0.0
-    return float(min(30, 2 ** (failed_attempts - 3)))
 
 
 BUSY_REKEY = (

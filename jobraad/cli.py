@@ -189,37 +189,27 @@ def ask_passphrase(prompt: str, stdin: TextIO | None = None, *, env: str = PASSP
 
 
 def open_db(path: Path) -> Database:
-    """Open the file with the passphrase from the environment or the terminal (after removing
-    what a killed export or backup left behind: `jobraad.outputs.clean_leftovers`)."""
-    from db.session import open_database  # SQLAlchemy: imported by the commands, not before the window
-    from jobraad.outputs import clean_leftovers
+    """Open the file with the passphrase from the environment or the terminal."""
+    from jobraad.store import open_caseload  # SQLAlchemy: imported by the commands, not before the window
 
-    clean_leftovers()
-    return open_database(path, read_passphrase())
+    return open_caseload(path, read_passphrase())
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from db.session import create_database
+    from jobraad.store import create_caseload
 
-    passphrase = read_passphrase(confirm=True)
-    passphrases.check_new(passphrase)
-    create_database(args.db, passphrase).close()
+    create_caseload(args.db, read_passphrase(confirm=True)).close()
     print(f"Databasen er oprettet: {args.db}")
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from db.session import create_database
     from jobraad.demo import generate_demo
+    from jobraad.store import create_caseload
 
     if args.citizens < 1 or args.citizens > 100_000:
         raise UserFacingError("Antal borgere skal være mellem 1 og 100.000.")
-    if args.db.exists():
-        database = open_db(args.db)
-    else:
-        passphrase = read_passphrase(confirm=True)
-        passphrases.check_new(passphrase)
-        database = create_database(args.db, passphrase)
+    database = open_db(args.db) if args.db.exists() else create_caseload(args.db, read_passphrase(confirm=True))
     try:
         created = generate_demo(database, citizens=args.citizens, seed=args.seed)
     finally:

@@ -50,3 +50,15 @@ def change_passphrase(database: Database, old: str, new: str) -> None:
 
     database.change_passphrase(old, new, check_new=check_new)
     audit.log_action(database, audit.Action.CHANGE, None, "adgangskode skiftet")
+
+
+def unlock_delay(failed_attempts: int) -> float:
+    """Seconds to wait before the next passphrase attempt after `failed_attempts` wrong ones.
+
+    The first three mistakes cost nothing (typos); then the wait doubles from one
+    second up to half a minute, which makes guessing by hand hopeless without
+    punishing the user who mistyped.
+    """
+    if failed_attempts < 3:
+        return 0.0
+    return float(min(30, 2 ** (failed_attempts - 3)))

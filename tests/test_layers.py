@@ -1,6 +1,7 @@
-"""The import contract: db → jobraad → ui, and no Qt below ui; and what can be checked of
-"a widget never opens a session or writes SQL": nothing under ui/ imports SQLAlchemy or a
-session, or calls `.reading()`, `.transaction()` or `select(`."""
+"""The import contract: db → jobraad → ui, and no Qt below ui; ui takes from db only its
+models, enums and errors (DESIGN.md), and the Database only as a type; and what can be
+checked of "a widget never opens a session or writes SQL": nothing under ui/ imports
+SQLAlchemy or a session, or calls `.reading()`, `.transaction()` or `select(`."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ FORBIDDEN = {
     "jobraad": ("PySide6", "shiboken6", "ui"),
 }
 
-#: What ui/ may take from db.session: the database as a type to pass to services, and
-#: opening or creating the file at start (with the wait after wrong passphrases and the
-#: error a damaged file raises). Nothing that hands out a session or an engine.
-UI_FROM_DB_SESSION = {"Database", "DatabaseDamagedError", "create_database", "open_database", "unlock_delay"}
+#: The modules of db/ that ui/ may import: data types. Opening and creating the file go
+#: through jobraad.store; the Database is passed to services, named in ui/ only as a type.
+UI_FROM_DB = {"db.models", "db.enums", "db.errors"}
+#: What ui/ may take from db.session, in an `if TYPE_CHECKING:` block only.
+UI_FROM_DB_SESSION = {"Database"}
 #: Calls that open a session (`database.reading()`) or build a query (SQLAlchemy's
 #: `select(...)`; a selection model's `.select(...)` is Qt's): services do that.
 UI_FORBIDDEN_METHODS = {"reading", "transaction"}
@@ -37,16 +39,26 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
+def _type_checking_imports(tree: ast.AST) -> set[int]:
+    """The ids of the import statements inside `if TYPE_CHECKING:` blocks."""
+    ids: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            ids.update(id(inner) for inner in ast.walk(node) if isinstance(inner, ast.ImportFrom | ast.Import))
+    return ids
+
+
 def _database_work(path: Path) -> list[str]:
     """What in a ui/ module reaches the database past the services, as "line: what"."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = _type_checking_imports(tree)
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [
                 f"{node.lineno}: import {alias.name}"
                 for alias in node.names
-                if alias.name.split(".")[0] == "sqlalchemy" or alias.name == "db.session"
+                if alias.name.split(".")[0] in ("sqlalchemy", "db") and alias.name not in UI_FROM_DB
             ]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.split(".")[0] == "sqlalchemy":
@@ -55,10 +67,12 @@ def _database_work(path: Path) -> list[str]:
                 found += [
                     f"{node.lineno}: from db.session import {alias.name}"
                     for alias in node.names
-                    if alias.name not in UI_FROM_DB_SESSION
+                    if alias.name not in UI_FROM_DB_SESSION or id(node) not in typing_only
                 ]
             elif node.module == "db":
-                found += [f"{node.lineno}: from db import session" for alias in node.names if alias.name == "session"]
+                found += [f"{node.lineno}: from db import {alias.name}" for alias in node.names]
+            elif node.module.split(".")[0] == "db" and node.module not in UI_FROM_DB:
+                found.append(f"{node.lineno}: from {node.module} import …")
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in UI_FORBIDDEN_METHODS:
@@ -106,11 +120,18 @@ def test_the_session_check_catches_each_offence(tmp_path: Path) -> None:
         "        s.scalars(select(Citizen))\n"
         "    with database.transaction() as s:\n"
         "        pass\n"
-        "view.selectionModel().select(index, flags)\n",  # Qt's, allowed
+        "view.selectionModel().select(index, flags)\n"  # Qt's, allowed
+        "from db.backup import backup_to\n"
+        "from db.models import Citizen\n"  # allowed
+        "if TYPE_CHECKING:\n"
+        "    from db.session import Database\n",  # allowed
         encoding="utf-8",
     )
     assert sorted(_database_work(bad)) == [
+        "11: from db.backup import …",
+        "1: from db.session import Database",
         "1: from db.session import Session",
+        "1: from db.session import open_database",
         "2: from db import session",
         "3: import sqlalchemy.orm",
         "4: from sqlalchemy import …",

@@ -97,13 +97,13 @@ def unlock(
     `meanwhile(database)` builds (not shows) the main window while the key is derived;
     `discard()` throws that away when the passphrase turns out wrong."""
     dialog = PassphraseDialog(parent, file_label=str(path))
-    from db.session import open_database  # after the window is up
+    from jobraad.store import open_caseload  # after the window is up
 
     while dialog.exec() == QDialog.DialogCode.Accepted:
         try:
             try:
                 # The integrity check runs behind the main window; writes wait for it.
-                return open_database(path, dialog.value(), check_later=True, meanwhile=meanwhile)
+                return open_caseload(path, dialog.value(), check_later=True, meanwhile=meanwhile)
             except BaseException:
                 if discard is not None:
                     discard()
@@ -121,7 +121,7 @@ def unlock(
 def _restore_damaged(path: Path, message: str, parent: QWidget | None) -> Database | None:
     """The file failed its integrity check as it was opened: offer to restore a backup,
     then open that."""
-    from db.session import open_database
+    from jobraad.store import open_caseload
     from ui.trust_actions import RESTORE_TITLE, ask_to_restore, restore_backup
 
     if not ask_to_restore(parent, message):
@@ -130,7 +130,7 @@ def _restore_damaged(path: Path, message: str, parent: QWidget | None) -> Databa
     if passphrase is None:
         return None
     try:
-        return open_database(path, passphrase)
+        return open_caseload(path, passphrase)
     except UserFacingError as err:
         QMessageBox.critical(parent, RESTORE_TITLE, err.message)
         return None
@@ -140,10 +140,10 @@ def create_with_dialog(path: Path, parent: QWidget | None = None) -> Database | 
     dialog = PassphraseDialog(parent, confirm=True, file_label=str(path))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    from db.session import create_database
+    from jobraad.store import create_caseload
 
     try:
-        return create_database(path, dialog.value())
+        return create_caseload(path, dialog.value())
     except UserFacingError as err:
         QMessageBox.critical(parent, "jobraad", err.message)
         return None
@@ -155,11 +155,11 @@ class DemoSession:
     def __init__(self, citizens: int = DEMO_CITIZENS) -> None:
         import secrets
 
-        from db.session import create_database
         from jobraad.demo import generate_demo
+        from jobraad.store import create_caseload
 
         self.folder = Path(tempfile.mkdtemp(prefix="jobraad-demo-"))
-        self.database = create_database(self.folder / "demo.jobraad", secrets.token_urlsafe(24))
+        self.database = create_caseload(self.folder / "demo.jobraad", secrets.token_urlsafe(24))
         generate_demo(self.database, citizens=citizens, seed=1)
         from jobraad.settings import set_settings
 
@@ -216,7 +216,7 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     install_error_handlers()
     from jobraad.outputs import clean_leftovers  # light: platformdirs and the standard library
 
-    clean_leftovers()  # temporary files that a killed export or backup left behind
+    clean_leftovers()  # plaintext a killed export left behind goes, even if no file is opened
     # Once the first window is up (the timer fires when its event loop runs), not before:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)

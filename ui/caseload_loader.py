@@ -7,14 +7,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from db.session import Database
 from jobraad import warm_up
 from jobraad.caseload import CaseloadRow, load_caseload
 from jobraad.overview import Overview, load_overview
 from ui.worker import Progress, start_task
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 WARM_UP_PRINTING_MS = 1_000
 

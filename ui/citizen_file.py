@@ -9,12 +9,12 @@ import datetime as dt
 import io
 from functools import partial
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile, open_citizen_file
 from jobraad.vocab import GROUP_LABELS, OUTCOME_LABELS
@@ -33,6 +33,9 @@ from ui.file_tabs.summary import SummaryTab
 from ui.forms import FormDialog
 from ui.shortcuts import ask_about_unsaved, commit_typed_input
 from ui.worker import Progress, run_with_progress
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 (
     TAB_SUMMARY,

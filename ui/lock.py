@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from jobraad.passphrase import unlock_delay
+
 _ACTIVITY_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -57,16 +59,8 @@ class IdleWatcher(QObject):
             self.idle_timeout.emit()
 
 
-def unlock_delay(failed_attempts: int) -> float:
-    """`db.session.unlock_delay`, imported when first needed: the passphrase window shows
-    before the database layer (SQLAlchemy) is imported."""
-    from db.session import unlock_delay as delay
-
-    return delay(failed_attempts)
-
-
 class BackOff(QObject):
-    """The wait after wrong passphrases (`db.session.unlock_delay`), held with a timer: the
+    """The wait after wrong passphrases (`jobraad.passphrase.unlock_delay`), held with a timer: the
     `inputs` are disabled until it has passed, and the window stays responsive meanwhile.
     Signals: ready() when the inputs are enabled again."""
 

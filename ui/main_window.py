@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, QTimer, Signal
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from db.enums import Aim, VisitationGroup
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad import __version__, audit
 from jobraad import formatting as fmt
 from jobraad.caseload import CaseloadRow
@@ -49,6 +49,9 @@ from ui.overview_page import OverviewPage
 from ui.trust_actions import TrustActions
 from ui.upkeep import Upkeep
 from ui.worker import Progress, run_with_progress
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 CLIPBOARD_CLEAR_MS = 30_000
 

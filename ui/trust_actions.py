@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import DatabaseDamagedError, UserFacingError
-from db.session import Database
 from jobraad import audit, backup, retention
 from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, ValidationFailed
@@ -35,6 +34,7 @@ from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
 
 if TYPE_CHECKING:
+    from db.session import Database
     from jobraad.caseload import CaseloadRow
 
 RESTORE_TITLE = "Gendan sikkerhedskopi"

@@ -5,12 +5,15 @@ every 15 minutes after that. Nothing is written to a file that failed its check.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from db.session import Database
 from jobraad import audit, backup
 from ui.worker import Progress, start_task
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 #: How often the integrity check is asked whether it is done (polled, so no pool thread
 #: is held waiting while it runs).

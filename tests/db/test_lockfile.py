@@ -21,9 +21,9 @@ import db.lockfile
 from db.errors import DatabaseLockedError, StorageError, UserFacingError, WrongPassphraseError
 from db.lockfile import FileLock
 from db.models import AuditEntry, Citizen
-from db.session import Database, PassphraseNotChangedError, create_database, open_database, unlock_delay
+from db.session import Database, PassphraseNotChangedError, create_database, open_database
 from jobraad.citizens import CitizenInput, create_citizen
-from jobraad.passphrase import change_passphrase
+from jobraad.passphrase import change_passphrase, unlock_delay
 from tests.conftest import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]

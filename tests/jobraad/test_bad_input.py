@@ -27,7 +27,7 @@ import db.migrate
 from db.backup import backup_to
 from db.errors import StorageError
 from db.models import Attachment, AuditEntry, Citizen
-from db.session import Database, create_database, open_database, unlock_delay
+from db.session import Database, create_database, open_database
 from jobraad import dates
 from jobraad.attachments import MAX_ATTACHMENT_BYTES, AttachmentRefused, add_attachment
 from jobraad.citizens import CitizenInput, create_citizen
@@ -35,6 +35,7 @@ from jobraad.cli import PASSPHRASE_ENV, main
 from jobraad.cli_trust import NEW_PASSPHRASE_ENV
 from jobraad.errors import ValidationFailed
 from jobraad.importer import MAX_FILE_BYTES, ImportRefused, import_citizens
+from jobraad.passphrase import unlock_delay
 from jobraad.rulepacks import RulePackError, load_pack
 from tests.conftest import PASSPHRASE
 

@@ -49,7 +49,7 @@ def test_unlock_asks_again_after_a_wrong_passphrase(
     monkeypatch.setattr(PassphraseDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(PassphraseDialog, "value", lambda self: next(answers))
     monkeypatch.setattr(PassphraseDialog, "show_error", lambda self, message: errors.append(message))
-    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 0)
+    monkeypatch.setattr("ui.lock.unlock_delay", lambda failures: 0)
     opened = app.unlock(Path(path))
     assert opened is not None
     try:
@@ -152,7 +152,7 @@ def test_after_wrong_passphrases_the_dialog_holds_the_next_try_and_stays_respons
     # frozen window); now the dialog shows it and holds its input meanwhile.
     path = database.path
     database.close()
-    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 1.0)
+    monkeypatch.setattr("ui.lock.unlock_delay", lambda failures: 1.0)
     seen: list[dict[str, object]] = []
     tries: list[str] = []
 

@@ -352,7 +352,7 @@ def test_the_lock_holds_the_next_try_after_repeated_wrong_passphrases(
 ) -> None:
     from ui.lock import LockDialog
 
-    monkeypatch.setattr("db.session.unlock_delay", lambda failures: 1.0 if failures >= 2 else 0.0)
+    monkeypatch.setattr("ui.lock.unlock_delay", lambda failures: 1.0 if failures >= 2 else 0.0)
     dialog = LockDialog(lambda typed: typed == "rigtig")
     qtbot.addWidget(dialog)
     dialog.passphrase.setText("forkert")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
 from db.enums import Aim, BenefitType, Outcome, VisitationGroup
-from db.session import Database
 from jobraad import citizens
 from jobraad.citizens import CitizenInput
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS, GROUP_LABELS, OUTCOME_LABELS
 from ui.forms import Field, FormDialog, choices
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 def stamdata_fields(creating: bool) -> list[Field]:

@@ -4,6 +4,7 @@ where the caseworker chooses (and open it in the system's PDF viewer)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
@@ -13,8 +14,10 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad.outputs import rules_for, write_output
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class DossierPreview(QDialog):

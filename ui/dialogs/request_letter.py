@@ -6,13 +6,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from db.errors import UserFacingError
-from db.session import Database
 from ui.forms import Field, FormDialog
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 FIELDS = [
     Field("recipient_name", "Modtager", required=True),

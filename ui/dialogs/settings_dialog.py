@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import settings
 from jobraad.errors import FieldProblem, ValidationFailed
 from ui.forms import Field, FormDialog
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDialog:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import goals, outputs
 from jobraad.team.export import export_summary, write_summary
@@ -27,6 +26,9 @@ from jobraad.team.merge import merge_summaries
 from jobraad.team.model import period_from_texts
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 FORMATS = [("Excel (XLSX)", "xlsx"), ("CSV (semikolon, til dansk Excel)", "csv"), ("PDF (én side med diagram)", "pdf")]
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from db.enums import ActivityKind
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import records
 from jobraad.vocab import ACTIVITY_LABELS
 from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList
 from ui.forms import Field, FormDialog, choices
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class ActivitiesTab(FileTab):

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.errors import UserFacingError
-from db.session import Database
 from ui.forms import FormDialog
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class FileTab(QWidget):

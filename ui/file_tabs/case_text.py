@@ -4,6 +4,7 @@ written section by section."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad import case_texts
 from jobraad import formatting as fmt
 from jobraad.case_texts import CaseTextView
 from ui.file_tabs.base import FileTab
 from ui.shortcuts import local_shortcut
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class CaseTextTab(FileTab):

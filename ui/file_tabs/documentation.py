@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from db.enums import DocumentSource, DocumentState
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad import attachments, documentation
 from jobraad import formatting as fmt
 from jobraad.document_requests import ItemAction, allowed_actions, consent_scope, request_contact
@@ -44,6 +43,9 @@ from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList, RowAction
 from ui.forms import Field, FormDialog
 from ui.shortcuts import local_shortcut
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -4,12 +4,11 @@ history of visitations."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import records
 from jobraad.citizen_file import CitizenFile
@@ -19,6 +18,9 @@ from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList, record_table
 from ui.forms import Field, FormDialog
 from ui.models.records import RecordTableModel
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 Goal = tuple[str, str, dt.date | None]  # key, label, reached on
 

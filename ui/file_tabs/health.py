@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from db.enums import ContactKind, HealthNoteKind
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import health
 from jobraad.vocab import CONTACT_LABELS, HEALTH_NOTE_LABELS
 from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList
 from ui.forms import Field, FormDialog, choices
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class HealthTab(FileTab):

@@ -4,14 +4,13 @@ text for the official case system."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from db.enums import JournalKind
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import records
 from jobraad.citizen_file import JournalView
@@ -20,6 +19,9 @@ from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList, RowAction
 from ui.forms import Field, FormDialog, choices
 from ui.shortcuts import local_shortcut
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class JournalTab(FileTab):

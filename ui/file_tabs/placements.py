@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt
 from PySide6.QtGui import QKeySequence
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from db.enums import PlacementKind
 from db.errors import UserFacingError
-from db.session import Database
 from jobraad import formatting as fmt
 from jobraad import placements
 from jobraad.errors import FieldProblem, ValidationFailed
@@ -39,6 +38,9 @@ from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
 from ui.shortcuts import ask_about_unsaved, commit_typed_input, local_shortcut
+
+if TYPE_CHECKING:
+    from db.session import Database
 
 
 class ReasonDelegate(QStyledItemDelegate):

@@ -1,0 +1,42 @@
+"""The caseload file as the window and the command line open and create it: their one door to
+`db.session`. Opening or creating also removes what a killed export or backup left behind
+(`jobraad.outputs.clean_leftovers`), and a new file's passphrase must pass the passphrase rule.
+
+Imported before the passphrase window shows: SQLAlchemy only inside the functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jobraad import passphrase as passphrases
+from jobraad.outputs import clean_leftovers
+
+if TYPE_CHECKING:
+    from db.session import Database
+
+
+def open_caseload(
+    path: Path,
+    passphrase: str,
+    *,
+    check_later: bool = False,
+    meanwhile: Callable[[Database], None] | None = None,
+) -> Database:
+    """Open an existing caseload file (see `db.session.open_database`)."""
+    from db.session import open_database
+
+    clean_leftovers()
+    return open_database(path, passphrase, check_later=check_later, meanwhile=meanwhile)
+
+
+def create_caseload(path: Path, passphrase: str) -> Database:
+    """Create a new, empty, encrypted caseload file; the passphrase must pass the rule
+    (`PassphraseRefusedError` otherwise, nothing created)."""
+    from db.session import create_database
+
+    passphrases.check_new(passphrase)
+    clean_leftovers()
+    return create_database(path, passphrase)
