@@ -19,14 +19,11 @@ from sqlalchemy.orm import Session
 from db.enums import Aim, MeetingKind, Outcome, VisitationGroup
 from db.models import CaseOutcome, Citizen, Deadline, GoalProgress, Meeting
 from db.session import Database
-from jobraad import cpr
+from jobraad import bulk, cpr
 from jobraad import formatting as fmt
 from jobraad.documentation import (
-    CurrentForloeb,
     Readiness,
-    current_forloeb,
     overdue_requests,
-    plain_rows,
     readiness_by_citizen,
 )
 from jobraad.text import danish_sort_key, fold_for_search
@@ -87,7 +84,7 @@ def due_items(
     001), coming meetings, the caseworker's own reminders and overdue documentation
     requests. Citizens with none are left out."""
     ids = list(citizen_ids) if citizen_ids is not None else None
-    current = current_forloeb(session, ids)
+    current = bulk.current_forloeb(session, ids)
     overdue = overdue_requests(session, today, ids, current)
     return _due_items(session, today, ids, _closed(session, ids), current, overdue)
 
@@ -101,7 +98,7 @@ def _due_items(
     today: dt.date,
     ids: list[int] | None,
     closed: Mapping[int, Outcome],
-    current: CurrentForloeb,
+    current: bulk.CurrentForloeb,
     overdue: Iterable[DueItem],
 ) -> dict[int, tuple[DueItem, ...]]:
     """`due_items`, given what the caseload has read already: the closed cases, the
@@ -112,7 +109,7 @@ def _due_items(
         goal_stmt = goal_stmt.where(GoalProgress.forloeb_id.in_(list(current.forloeb_id.values())))
     # else every goal: only those of the current forløb are looked up, and reading them all
     # is quicker than naming the current forløb (9,000 at 10,000 citizens) in the query.
-    for forloeb_id, key, reached in plain_rows(session, goal_stmt):
+    for forloeb_id, key, reached in bulk.rows(session, goal_stmt):
         goals[forloeb_id][key] = reached
 
     # All in one list, sorted by citizen and date at the end: not a list per citizen, which
@@ -141,11 +138,11 @@ def _due_items(
     if ids is not None:
         meeting_stmt = meeting_stmt.where(Meeting.citizen_id.in_(ids))
         deadline_stmt = deadline_stmt.where(Deadline.citizen_id.in_(ids))
-    for citizen_id, starts_at, kind in plain_rows(session, meeting_stmt):
+    for citizen_id, starts_at, kind in bulk.rows(session, meeting_stmt):
         if citizen_id not in closed:
             title = f"{MEETING_LABELS[MeetingKind(kind)]} kl. {fmt.time(starts_at)}"
             items.append(DueItem(starts_at.date(), title, DueKind.MOEDE, DueTarget.MEETINGS, citizen_id))
-    for citizen_id, due_on, title in plain_rows(session, deadline_stmt):
+    for citizen_id, due_on, title in bulk.rows(session, deadline_stmt):
         if citizen_id not in closed:
             items.append(DueItem(due_on, title, DueKind.PAAMINDELSE, DueTarget.DEADLINES, citizen_id))
     items.extend(item for item in overdue if item.citizen_id is not None and item.citizen_id not in closed)
@@ -157,7 +154,7 @@ def _closed(session: Session, ids: list[int] | None) -> dict[int, Outcome]:
     stmt = select(CaseOutcome.citizen_id, CaseOutcome.outcome).where(CaseOutcome.reopened_on.is_(None))
     if ids is not None:
         stmt = stmt.where(CaseOutcome.citizen_id.in_(ids))
-    return {citizen_id: outcome for citizen_id, outcome in plain_rows(session, stmt)}
+    return {citizen_id: outcome for citizen_id, outcome in bulk.rows(session, stmt)}
 
 
 def load_caseload(database: Database, today: dt.date | None = None) -> list[CaseloadRow]:
@@ -181,7 +178,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
     ).order_by(Citizen.last_name, Citizen.first_name)
     if ids is not None:
         stmt = stmt.where(Citizen.id.in_(ids))
-    current = current_forloeb(session, ids)
+    current = bulk.current_forloeb(session, ids)
     readiness = readiness_by_citizen(session, today, ids, current)
     # Both read the documentation table; right one after the other, most of its pages are
     # still in SQLCipher's page cache, decrypted (34 → 19 ms for this read at 10,000 citizens).
@@ -189,7 +186,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
     closed = _closed(session, ids)
     due = _due_items(session, today, ids, closed, current, overdue)
     rows: list[CaseloadRow] = []
-    for citizen_id, digits, first, last, phone, notes, aim, support_years in plain_rows(session, stmt):
+    for citizen_id, digits, first, last, phone, notes, aim, support_years in bulk.rows(session, stmt):
         age = cpr.age_on(digits, today)
         active = citizen_id not in closed
         start = current.start.get(citizen_id) if active else None

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from db.enums import Aim, BenefitType, Outcome, VisitationGroup
 from db.models import CaseOutcome, Citizen, Forloeb
 from db.session import Database
-from jobraad import audit, cpr
+from jobraad import audit, bulk, cpr
 from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
 
@@ -245,8 +245,13 @@ def input_from(citizen: Citizen) -> CitizenInput:
 
 
 def current_forloeb(citizen: Citizen) -> Forloeb | None:
-    open_ = [f for f in citizen.forloeb if f.end_date is None]
-    return max(open_, key=lambda f: (f.start_date, f.id or 0)) if open_ else None
+    """The citizen's current forløb, as a stored object to change (the rule is
+    `jobraad.bulk.current_forloeb`, the one the caseload and the checklist read by)."""
+    session = object_session(citizen)
+    if session is None:
+        raise ValueError("the citizen is not in a session")
+    forloeb_id = bulk.current_forloeb(session, [citizen.id]).forloeb_id.get(citizen.id)
+    return session.get(Forloeb, forloeb_id) if forloeb_id is not None else None
 
 
 def change_group(database: Database, citizen_id: int, group: VisitationGroup, on: dt.date, reason: str) -> None:

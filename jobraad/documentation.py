@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.enums import Aim, DocumentSource, DocumentState, PlacementKind, VisitationGroup
-from db.models import Attachment, Citizen, Consent, DocumentationItem, DocumentEvent, Forloeb, Placement
+from db.enums import Aim, DocumentSource, DocumentState, PlacementKind
+from db.models import Attachment, Citizen, Consent, DocumentationItem, DocumentEvent, Placement
 from db.session import Database
-from jobraad import audit
+from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
@@ -254,7 +254,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
         raise CitizenNotFound()
-    pack, chosen = pack_for(citizen.rule_pack, current_forloeb(session, [citizen_id]).start.get(citizen_id), today)
+    pack, chosen = pack_for(citizen.rule_pack, bulk.current_forloeb(session, [citizen_id]).start.get(citizen_id), today)
     placements = session.scalars(
         select(Placement).where(Placement.citizen_id == citizen_id).order_by(Placement.start_date, Placement.id)
     )
@@ -534,43 +534,6 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
 # --- bulk, for the caseload and the Overblik --------------------------------------------------
 
 
-def plain_rows(session: Session, stmt: Any) -> Any:
-    """Run `stmt` for plain Core rows, without the ORM's per-row loading (reading the
-    80,000 documentation rows of a 10,000-citizen caseload: 214 ms through the ORM,
-    131 ms as plain rows), fetched a thousand at a time: quicker than one by one (75 ms
-    against 91 for those rows), and never all at once, so that a read of the whole
-    caseload does not hold a hundred thousand rows for the garbage collector to walk.
-    Flushes first, as the ORM would."""
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(stmt, execution_options={"yield_per": 1000})
-
-
-@dataclass(frozen=True)
-class CurrentForloeb:
-    """Each citizen's current forløb: the latest open one (by start, then as entered), as in
-    `citizens.current_forloeb`. A dict per column rather than an object per citizen: objects
-    alive through a read of the whole caseload make Python's cyclic garbage collector walk
-    the heap again and again."""
-
-    forloeb_id: dict[int, int] = field(default_factory=dict)
-    group: dict[int, VisitationGroup] = field(default_factory=dict)
-    start: dict[int, dt.date] = field(default_factory=dict)
-
-
-def current_forloeb(session: Session, citizen_ids: Iterable[int] | None = None) -> CurrentForloeb:
-    """The current forløb of every citizen (or of `citizen_ids`) that has one."""
-    stmt = select(Forloeb.citizen_id, Forloeb.id, Forloeb.group, Forloeb.start_date).where(Forloeb.end_date.is_(None))
-    if citizen_ids is not None:
-        stmt = stmt.where(Forloeb.citizen_id.in_(list(citizen_ids)))
-    current = CurrentForloeb()
-    for citizen_id, forloeb_id, group, start in plain_rows(session, stmt.order_by(Forloeb.start_date, Forloeb.id)):
-        current.forloeb_id[citizen_id] = forloeb_id  # the latest wins
-        current.group[citizen_id] = group
-        current.start[citizen_id] = start
-    return current
-
-
 # What readiness needs of a checklist line: done, overdue, or neither (as if missing).
 _OPEN, _DONE, _OVERDUE = 0, 1, 2
 
@@ -603,7 +566,10 @@ def _readiness(lines: Iterable[_Line], stored: Mapping[tuple[str, str], int]) ->
 
 
 def readiness_by_citizen(
-    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None, current: CurrentForloeb | None = None
+    session: Session,
+    today: dt.date,
+    citizen_ids: Iterable[int] | None = None,
+    current: bulk.CurrentForloeb | None = None,
 ) -> dict[int, Readiness]:
     """The documentation readiness of each citizen (all, or `citizen_ids`), with a few
     queries whatever their number: the one place readiness is worked out, for the caseload,
@@ -626,17 +592,17 @@ def readiness_by_citizen(
         dstmt = dstmt.where(DocumentationItem.citizen_id.in_(ids))
     # Into a few dicts and lists rather than an object per citizen: objects alive through
     # the whole read make Python's cyclic garbage collector walk the heap again.
-    starts = (current or current_forloeb(session, ids)).start
+    starts = (current or bulk.current_forloeb(session, ids)).start
     # Before the documentation, which the caseload reads again next (its pages stay in the cache).
     cases: dict[tuple[str, Aim], list[int]] = defaultdict(list)
-    for citizen_id, aim, rule_pack in plain_rows(session, cstmt):
+    for citizen_id, aim, rule_pack in bulk.rows(session, cstmt):
         cases[(rule_pack, aim)].append(citizen_id)
     places: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for p in plain_rows(session, pstmt.order_by(Placement.start_date, Placement.id)):
+    for p in bulk.rows(session, pstmt.order_by(Placement.start_date, Placement.id)):
         if p.kind in STATEMENT_PLACEMENTS:
             places[p.citizen_id].append(_statement_place(p))
     stored: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    for citizen_id, item_key, instance, state, expected_by in plain_rows(session, dstmt):
+    for citizen_id, item_key, instance, state, expected_by in bulk.rows(session, dstmt):
         stored[citizen_id][(item_key, instance)] = _state_code(state, expected_by, today)
     # Each pack, its items for an aim, and the readiness of a case with nothing stored, once
     # rather than once per citizen; equal readiness (many cases are alike) as one object.
@@ -666,7 +632,10 @@ def readiness_by_citizen(
 
 
 def overdue_requests(
-    session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None, current: CurrentForloeb | None = None
+    session: Session,
+    today: dt.date,
+    citizen_ids: Iterable[int] | None = None,
+    current: bulk.CurrentForloeb | None = None,
 ) -> list[DueItem]:
     """Requests whose answer is overdue, as deadlines for the Overblik and the caseload.
     `current`: the citizens' current forløb (`current_forloeb`), when the caller has read it."""
@@ -677,15 +646,15 @@ def overdue_requests(
     )
     if citizen_ids is not None:
         stmt = stmt.where(DocumentationItem.citizen_id.in_(list(citizen_ids)))
-    rows = plain_rows(session, stmt).all()
+    rows = bulk.rows(session, stmt).all()
     if not rows:
         return []
     pack_of = dict(
-        plain_rows(
+        bulk.rows(
             session, select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows}))
         ).all()
     )
-    starts = (current or current_forloeb(session, {r.citizen_id for r in rows})).start
+    starts = (current or bulk.current_forloeb(session, {r.citizen_id for r in rows})).start
     items: list[DueItem] = []
     for r in rows:
         pack, _ = pack_for(pack_of.get(r.citizen_id, ""), starts.get(r.citizen_id), today)

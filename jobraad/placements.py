@@ -46,11 +46,10 @@ from sqlalchemy.orm import Session
 from db.enums import AbsenceReason, PlacementKind, VisitationGroup
 from db.models import CaseOutcome, Citizen, HoursEntry, Placement, Setting
 from db.session import Database
-from jobraad import audit
+from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import _PHONE, CitizenNotFound
 from jobraad.dates import iso_monday, monday_of
-from jobraad.documentation import current_forloeb, plain_rows
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.progression import (
     ChartSeries,
@@ -711,7 +710,7 @@ def placement_weeks(session: Session, placement_id: int, until: dt.date | None =
 def _thresholds(session: Session) -> Thresholds:
     """The signal thresholds from the settings, read in the caller's session."""
     values = {key: spec.default for key, spec in SPECS.items()}
-    for key, raw in plain_rows(session, select(Setting.key, Setting.value)).all():
+    for key, raw in bulk.rows(session, select(Setting.key, Setting.value)).all():
         if key in SPECS:
             values[key] = json.loads(raw)
     return Thresholds.from_settings(values)
@@ -737,7 +736,7 @@ def _citizen_placements_progress(
         return []
     thresholds = _thresholds(session)
     citizen_id = placements[0].citizen_id
-    group = current_forloeb(session, [citizen_id]).group.get(citizen_id)
+    group = bulk.current_forloeb(session, [citizen_id]).group.get(citizen_id)
     by_placement: dict[int, list[WeekHours]] = defaultdict(list)
     rows = session.execute(select(*_HOURS_COLUMNS).where(HoursEntry.placement_id.in_([p.id for p in placements])))
     for row in rows:
@@ -785,14 +784,14 @@ def signals_by_citizen(
         closed_stmt = closed_stmt.where(CaseOutcome.citizen_id.in_(ids))
         placement_stmt = placement_stmt.where(Placement.citizen_id.in_(ids))
         hours_stmt = hours_stmt.where(Placement.citizen_id.in_(ids))
-    closed = set(plain_rows(session, closed_stmt).scalars().all())
+    closed = set(bulk.rows(session, closed_stmt).scalars().all())
 
     # Row by row into a few dicts, sets and lists, not an object per row: objects alive through
     # the whole read make Python's cyclic garbage collector walk them all again and again.
     periods: dict[int, tuple[dt.date, dt.date | None]] = {}
     by_citizen: dict[int, list[int]] = defaultdict(list)
     active: dict[int, None] = {}  # the citizens with a placement active today, in order (a set keeps none)
-    for placement_id, citizen_id, start, planned_end, end_date in plain_rows(session, placement_stmt):
+    for placement_id, citizen_id, start, planned_end, end_date in bulk.rows(session, placement_stmt):
         if citizen_id in closed:
             continue
         end = end_date or planned_end
@@ -810,11 +809,11 @@ def signals_by_citizen(
     # Overblik half as slow again).
     wanted = {pid for citizen_id in active for pid in by_citizen[citizen_id]}
     values: dict[int, list[Any]] = defaultdict(list)
-    for row in plain_rows(session, hours_stmt):  # row by row: a hundred thousand rows held at once cost more
+    for row in bulk.rows(session, hours_stmt):  # row by row: a hundred thousand rows held at once cost more
         if row[0] in wanted:
             values[row[0]].extend(row[1:])
     # For the whole caseload, every citizen's group: quicker to read than naming thousands.
-    groups = current_forloeb(session, list(active) if ids is not None else None).group
+    groups = bulk.current_forloeb(session, list(active) if ids is not None else None).group
 
     result: dict[int, list[Signal]] = {}
     for citizen_id in active:

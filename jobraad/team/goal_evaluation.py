@@ -23,9 +23,10 @@ from sqlalchemy import Connection, or_, select
 
 from db.enums import MeetingKind, VisitationGroup
 from db.models import Activity, GoalProgress, Meeting
+from jobraad import bulk
 from jobraad.goals import POPULATION_LABELS, Goal, GoalSet, Population, RuleKind, Window
 from jobraad.team.model import Count, GoalResult, Median
-from jobraad.team.population import Caseload, active_on, stream
+from jobraad.team.population import Caseload, active_on
 from jobraad.visitation import GROUP_DEADLINES
 
 __all__ = ["Gruppe3Forloeb", "decision_median", "evaluate_goals", "gruppe3_forloeb"]
@@ -46,13 +47,13 @@ class Gruppe3Forloeb(NamedTuple):
 def gruppe3_forloeb(conn: Connection, caseload: Caseload) -> list[Gruppe3Forloeb]:
     """The gruppe 3 forløb of the people, each citizen's in order, with their decisions (two queries)."""
     decided_goal: dict[int, dt.date] = {}
-    for fid, reached in stream(
+    for fid, reached in bulk.rows(
         conn,
         select(GoalProgress.forloeb_id, GoalProgress.reached_on).where(GoalProgress.goal_key.in_(_DECIDED_GOAL_KEYS)),
     ):
         decided_goal[fid] = min(reached, decided_goal.get(fid, reached))
     meetings: dict[int, list[dt.date]] = defaultdict(list)
-    for cid, decided_on in stream(
+    for cid, decided_on in bulk.rows(
         conn,
         select(Meeting.citizen_id, Meeting.decided_on).where(
             Meeting.kind == MeetingKind.REHABILITERINGSTEAM, Meeting.decided_on.is_not(None)

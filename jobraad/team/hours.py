@@ -23,10 +23,11 @@ from sqlalchemy import Connection, select
 
 from db.enums import AbsenceReason
 from db.models import HoursEntry
+from jobraad import bulk
 from jobraad.dates import iso_monday
 from jobraad.progression import NEW_HIGH_MARGIN, RECENT_WEEKS, WeekHours, clip_to_placement, combined
 from jobraad.team.model import EPS
-from jobraad.team.population import PlacementRow, stream
+from jobraad.team.population import PlacementRow
 
 __all__ = ["hours_trends"]
 
@@ -65,7 +66,7 @@ def hours_trends(
         if trend is not None:
             trends[cid] = trend
 
-    for pid, rows in groupby(stream(conn, entries), key=itemgetter(0)):
+    for pid, rows in groupby(bulk.rows(conn, entries), key=itemgetter(0)):
         if pid in placed:
             cid, p_start, p_end = placed[pid]
             series_of[cid].append(clip_to_placement(_weeks(rows, known), p_start, p_end))

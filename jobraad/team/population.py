@@ -18,21 +18,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
-from typing import Any
 
 from sqlalchemy import Connection, select
 
 from db.enums import Aim, Outcome, PlacementKind, VisitationGroup
 from db.models import CaseOutcome, Citizen, Forloeb, Placement
-from jobraad import cpr
+from jobraad import bulk, cpr
 from jobraad.goals import Population
 from jobraad.team.model import Period
 from jobraad.visitation import in_target_group_2024
 
-__all__ = ["Caseload", "Closing", "ForloebRow", "Person", "PlacementRow", "active_on", "read_caseload", "stream"]
+__all__ = ["Caseload", "Closing", "ForloebRow", "Person", "PlacementRow", "active_on", "read_caseload"]
 
 # [start, end) of a stretch in the indsats; end None: still in it
 Span = tuple[dt.date, dt.date | None]
@@ -84,16 +82,10 @@ class Caseload:
         return found
 
 
-def stream(conn: Connection, stmt: Any) -> Iterator[Any]:
-    """The rows of a query, fetched from the driver a thousand at a time (a call per row makes the
-    bigger queries about a tenth slower)."""
-    return chain.from_iterable(conn.execute(stmt).partitions(1000))
-
-
 def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload:
     """Four queries, each of only the columns needed, whatever the size of the caseload."""
     forloeb: dict[int, list[ForloebRow]] = defaultdict(list)
-    for cid, fid, group, start, end in stream(
+    for cid, fid, group, start, end in bulk.rows(
         conn,
         select(Forloeb.citizen_id, Forloeb.id, Forloeb.group, Forloeb.start_date, Forloeb.end_date).order_by(
             Forloeb.start_date, Forloeb.id
@@ -101,7 +93,7 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
     ):
         forloeb[cid].append((fid, group, start, end))
     closings: dict[int, list[Closing]] = defaultdict(list)
-    for cid, outcome, closed_on, reopened_on in stream(
+    for cid, outcome, closed_on, reopened_on in bulk.rows(
         conn,
         select(CaseOutcome.citizen_id, CaseOutcome.outcome, CaseOutcome.closed_on, CaseOutcome.reopened_on).order_by(
             CaseOutcome.closed_on, CaseOutcome.id
@@ -110,7 +102,7 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
         closings[cid].append((closed_on, reopened_on, outcome))
 
     people: dict[int, Person] = {}
-    for cid, digits, support_years, aim, created_at in stream(
+    for cid, digits, support_years, aim, created_at in bulk.rows(
         conn, select(Citizen.id, Citizen.cpr, Citizen.support_years_last10, Citizen.aim, Citizen.created_at)
     ):
         own = forloeb.get(cid, [])
@@ -136,7 +128,7 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
         )
 
     placements: list[PlacementRow] = []
-    for pid, cid, kind, start, planned_end, end_date in stream(
+    for pid, cid, kind, start, planned_end, end_date in bulk.rows(
         conn,
         select(
             Placement.id,
