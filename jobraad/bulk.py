@@ -11,8 +11,9 @@ Python's cyclic garbage collector to walk again and again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -27,14 +28,15 @@ __all__ = ["CurrentForloeb", "current_forloeb", "rows"]
 CURRENT_ORDER = (Forloeb.start_date, Forloeb.id)
 
 
-def rows(source: Session | Connection, stmt: Any) -> Any:
-    """The plain rows of `stmt` (a Result: iterate, or `.all()`, `.scalars()`), fetched a thousand at a
-    time. A session is flushed first, as the ORM would before a query."""
+def rows(source: Session | Connection, stmt: Any) -> Iterator[Any]:
+    """The plain rows of `stmt`, fetched a thousand at a time and handed out from each batch
+    (iterating a result row by row costs a driver call per row: a third more over the
+    hours of a caseload). A session is flushed first, as the ORM would before a query."""
     if isinstance(source, Session):
         if source.autoflush:
             source.flush()
         source = source.connection()
-    return source.execute(stmt, execution_options={"yield_per": 1000})
+    return chain.from_iterable(source.execute(stmt, execution_options={"yield_per": 1000}).partitions())
 
 
 @dataclass(frozen=True)

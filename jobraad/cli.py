@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from db.errors import UserFacingError
-from jobraad import __version__, logs
+from jobraad import __version__, logs, runtime
 from jobraad import formatting as fmt
 from jobraad import passphrase as passphrases
 from jobraad.paths import default_db_path
@@ -286,6 +286,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None) -> int:
     """Run the command; 0 done, 2 refused with a Danish message, 1 a bug: the user reads
     that calmly, in Danish, and the traceback goes to the log file (without personal data)."""
+    runtime.configure()
     logs.setup_logging()
     try:
         args = build_parser().parse_args(argv)

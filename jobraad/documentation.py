@@ -646,13 +646,11 @@ def overdue_requests(
     )
     if citizen_ids is not None:
         stmt = stmt.where(DocumentationItem.citizen_id.in_(list(citizen_ids)))
-    rows = bulk.rows(session, stmt).all()
+    rows = list(bulk.rows(session, stmt))
     if not rows:
         return []
-    pack_of = dict(
-        bulk.rows(
-            session, select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows}))
-        ).all()
+    pack_of: dict[int, str] = dict(
+        bulk.rows(session, select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows})))
     )
     starts = (current or bulk.current_forloeb(session, {r.citizen_id for r in rows})).start
     items: list[DueItem] = []

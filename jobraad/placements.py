@@ -710,7 +710,7 @@ def placement_weeks(session: Session, placement_id: int, until: dt.date | None =
 def _thresholds(session: Session) -> Thresholds:
     """The signal thresholds from the settings, read in the caller's session."""
     values = {key: spec.default for key, spec in SPECS.items()}
-    for key, raw in bulk.rows(session, select(Setting.key, Setting.value)).all():
+    for key, raw in bulk.rows(session, select(Setting.key, Setting.value)):
         if key in SPECS:
             values[key] = json.loads(raw)
     return Thresholds.from_settings(values)
@@ -784,7 +784,7 @@ def signals_by_citizen(
         closed_stmt = closed_stmt.where(CaseOutcome.citizen_id.in_(ids))
         placement_stmt = placement_stmt.where(Placement.citizen_id.in_(ids))
         hours_stmt = hours_stmt.where(Placement.citizen_id.in_(ids))
-    closed = set(bulk.rows(session, closed_stmt).scalars().all())
+    closed = {row[0] for row in bulk.rows(session, closed_stmt)}
 
     # Row by row into a few dicts, sets and lists, not an object per row: objects alive through
     # the whole read make Python's cyclic garbage collector walk them all again and again.

@@ -106,6 +106,8 @@ JOBRAAD_WINDOW = """
     t0 = time.perf_counter()
     from pathlib import Path
     import ui.main  # the console script, as the program starts
+    from jobraad import runtime
+    runtime.configure()  # as jobraad.cli.main does first
     from ui.app import StartWindow, make_app, start_warm_up
     from PySide6.QtCore import QElapsedTimer, QThreadPool, QTimer
     app = make_app()
@@ -251,6 +253,7 @@ def measure_import(rows: int, repeats: int = 3) -> list[Row]:
 def measure_in_process(db: Path) -> list[Row]:
 
     from db.session import open_database
+    from jobraad import runtime
     from jobraad.dossier import build_dossier, find_citizen_by_cpr
     from jobraad.team.export import export_summary
     from tests.jobraad.test_dossier import _bare_document
@@ -258,6 +261,7 @@ def measure_in_process(db: Path) -> list[Row]:
     from ui.citizen_file import TAB_PLACEMENTS, TAB_SUMMARY
     from ui.main_window import MainWindow
 
+    runtime.configure()  # as jobraad.cli.main does first
     app = make_app()
     database = open_database(db, PASSPHRASE)
     window = MainWindow(database)
