@@ -28,7 +28,7 @@ from db.session import Database
 from jobraad import audit
 from jobraad import formatting as fmt
 from jobraad.outputs import rules_for
-from jobraad.settings import get_settings
+from jobraad.settings import backup_folder, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +45,6 @@ _STALE_TEMP = dt.timedelta(hours=1)
 class RestoreOutcome:
     kept: Path | None  # the replaced file, kept beside the database
     restored_from: Path
-
-
-def backup_folder(database: Database) -> Path:
-    """The folder for automatic backups (setting `backup_folder`, default "backup" beside the database)."""
-    configured = str(get_settings(database)["backup_folder"] or "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    return database.path.parent / "backup"
 
 
 def backup_name(db_path: Path, at: dt.datetime) -> str:

@@ -54,7 +54,7 @@ def rules_for(database: Database | None, inputs: Sequence[Path | str] = ()) -> O
     its backup folder, and the `inputs` an output is made from."""
     backup_folder = None
     if database is not None:
-        from jobraad.backup import backup_folder as folder_of  # reads the settings: only with a database
+        from jobraad.settings import backup_folder as folder_of  # reads the settings: only with a database
 
         backup_folder = folder_of(database)
     return OutputRules(

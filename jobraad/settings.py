@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -69,3 +70,11 @@ def set_settings(database: Database, changes: dict[str, Any]) -> None:
                 session.add(Setting(key=key, value=json.dumps(value)))
             else:
                 row.value = json.dumps(value)
+
+
+def backup_folder(database: Database) -> Path:
+    """The folder for automatic backups (setting `backup_folder`, default "backup" beside the database)."""
+    configured = str(get_settings(database)["backup_folder"] or "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return database.path.parent / "backup"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import DatabaseDamagedError, UserFacingError
-from jobraad import audit, backup, retention
+from jobraad import audit, backup, retention, settings
 from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.passphrase import change_passphrase
@@ -156,7 +156,7 @@ class TrustActions:
             self.database.close()
 
         try:
-            folder = backup.backup_folder(self.database)
+            folder = settings.backup_folder(self.database)
         except UserFacingError:  # the settings are in the damaged part of the file
             folder = self.database.path.parent
         if restore_backup(self.window, self.database.path, folder, confirm=confirm, release=release) is not None:

@@ -14,13 +14,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from db.enums import ActivityKind, ContactKind, DocumentState
 from jobraad import formatting as fmt
 from jobraad.case_texts import SECTION_TITLES, SECTIONS
 from jobraad.documentation import ChecklistEntry
-from jobraad.dossier.gather import CaseData
+from jobraad.dossier.gather import AppendixFile, CaseData
 from jobraad.pdf import MARGINS, PAGE_SIZE, escape
 from jobraad.progression import ChartSeries
 from jobraad.records import ActivityView
@@ -38,8 +38,23 @@ from jobraad.vocab import (
     SOURCE_LABELS,
 )
 
-if TYPE_CHECKING:  # appendices sets the bilag with ReportLab; the story only names them
-    from jobraad.dossier.appendices import Appendix
+
+class Appendix(Protocol):
+    """What the story says of a bilag (`jobraad.dossier.appendices` reads and sets them with
+    ReportLab and pypdf; the story only names them)."""
+
+    @property
+    def file(self) -> AppendixFile: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def pages(self) -> int: ...
+
+    @property
+    def readable(self) -> bool: ...
+
 
 __all__ = [
     "NOT_DESCRIBED",

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from db.enums import Outcome
 from db.models import AuditEntry, Citizen
 from db.session import Database, open_database
-from jobraad import backup
+from jobraad import backup, settings
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
@@ -27,7 +27,7 @@ def test_backup_taken_at_start(qtbot: QtBot, database: Database) -> None:
     w = MainWindow(database)
     qtbot.addWidget(w)
     w.start_background_work()
-    folder = backup.backup_folder(database)
+    folder = settings.backup_folder(database)
     qtbot.waitUntil(lambda: bool(backup.list_backups(folder, database.path)), timeout=15_000)
     assert w.upkeep.backups_scheduled()  # and a check every 15 minutes after that
     w.upkeep.stop()
@@ -124,7 +124,7 @@ def test_damaged_file_found_behind_the_window_is_not_written_and_the_program_clo
         w.start_background_work()
         qtbot.waitUntil(lambda: not w.isVisible(), timeout=15_000)
     assert len(shown) == 1 and "beskadiget" in shown[0] and "gendanne en sikkerhedskopi" in shown[0]
-    assert not backup.list_backups(backup.backup_folder(w.database), db_path)  # no backup of a damaged file
+    assert not backup.list_backups(settings.backup_folder(w.database), db_path)  # no backup of a damaged file
     w.database.close()
     assert db_path.read_bytes() == before
 
