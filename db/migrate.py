@@ -77,9 +77,28 @@ def upgrade_to_head(database: Migratable, target: str = "head") -> Path | None:
         if current not in known:
             raise SchemaTooNewError(current)
         backup = backup_before_migration(database, current)
-    with database.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    with database.engine.connect() as conn:
+        # SQLite cannot ALTER most things, so a migration copies a table into a new one and
+        # drops the old (Alembic's batch mode). With foreign keys on, that DROP deletes every
+        # row that refers to the table, cascading: the consents, hours and notes of every
+        # citizen would go with a change to `citizen`. So they are off while migrating (the
+        # pragma has no effect inside a transaction: it is set on the driver's connection
+        # before one begins), and the result is checked before it is committed.
+        driver = conn.connection.driver_connection
+        assert driver is not None  # an open connection has one
+        driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, target)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise NotADatabaseError(
+                        f"{database.path.name} kan ikke opdateres: {len(broken)} rækker peger på noget, der ikke "
+                        "findes. Databasen er ikke ændret; kontakt support med sikkerhedskopien."
+                    )
+        finally:
+            driver.execute("PRAGMA foreign_keys = ON")
     log.info("database schema upgraded from %s to %s", current, target)
     return backup
 

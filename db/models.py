@@ -96,8 +96,13 @@ class Citizen(Base):
     # 2024 target group (seed 000: "ledighed de seneste 8 ud af 10 år").
     support_years_last10: Mapped[int] = mapped_column(Integer, default=0)
     aim: Mapped[Aim] = mapped_column(_enum(Aim), default=Aim.JOB)
-    # Which documentation rule pack the case follows (issue 4); "" = chosen by date.
+    # The rule pack the case follows, recorded when its assessment starts (see
+    # jobraad.rulepacks); "" = none recorded yet. Changed only explicitly, with a reason.
     rule_pack: Mapped[str] = mapped_column(String(60), default="")
+    rule_pack_since: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # A førtidspension case the kommune decides without the rehabiliteringsteam because it is
+    # obvious ("åbenbart formålsløst"; pensionsloven § 18, stk. 2, BEK 2408/2021 § 1, stk. 3).
+    pension_without_team: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
@@ -217,6 +222,25 @@ class Placement(Base):
     hours: Mapped[list[HoursEntry]] = relationship(
         back_populates="placement", order_by="(HoursEntry.iso_year, HoursEntry.iso_week)", **_CASCADE
     )
+    extensions: Mapped[list[PlacementExtension]] = relationship(
+        back_populates="placement", order_by="PlacementExtension.extended_to", **_CASCADE
+    )
+
+
+class PlacementExtension(Base):
+    """One extension of a virksomhedspraktik beyond its period (LAB § 61: to 26 weeks after
+    a concrete assessment, then 13 weeks at a time for a "helt særligt behov"), with its reason."""
+
+    __tablename__ = "placement_extension"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"), index=True)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    extended_to: Mapped[dt.date] = mapped_column(Date)
+    step: Mapped[str] = mapped_column(String(40))  # the rule's step, as the rule data names it
+    reason: Mapped[str] = mapped_column(Text)
+
+    placement: Mapped[Placement] = relationship(back_populates="extensions")
 
 
 class HoursEntry(Base):
@@ -287,7 +311,11 @@ class Consent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), index=True)
     source: Mapped[DocumentSource] = mapped_column(_enum(DocumentSource))
-    scope: Mapped[str] = mapped_column(Text, default="")  # which information, for which case
+    # Retssikkerhedsloven § 11 a, stk. 1 and its vejledning (VEJ 9330/2019 pkt. 117): a consent
+    # names which information, from whom, and for which case.
+    information: Mapped[str] = mapped_column(Text, default="")  # which information
+    source_name: Mapped[str] = mapped_column(String(200), default="")  # from whom: doctor, unit
+    purpose: Mapped[str] = mapped_column(Text, default="")  # for which case or purpose
     given_on: Mapped[dt.date] = mapped_column(Date)
     expires_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date, default=None)

@@ -554,7 +554,8 @@ def open_locked(
         _ensure_wal(database)
         if check and check_later:
             database.check_in_background()
-        migration = migrate and not _at_head(database)
+        at_head = _at_head(database)
+        migration = migrate and not at_head
         if check and (migration or not check_later):
             # Migrating writes, so it waits for the check; without check_later this checks now.
             passed = database.wait_until_checked() if check_later else database.quick_check()
@@ -564,7 +565,7 @@ def open_locked(
             from db.migrate import upgrade_to_head  # Alembic only when there is work for it
 
             upgrade_to_head(database)
-        if migrate or not migration:  # at the newest schema: every table must be there
+        if at_head or migration:  # at the newest schema now: every table must be there
             _refuse_incomplete(database)
     except BaseException as err:
         database.wait_until_checked()

@@ -247,7 +247,7 @@ def _entries(
 
 def _consents(session: Session, citizen_id: int) -> list[ConsentView]:
     rows = session.scalars(select(Consent).where(Consent.citizen_id == citizen_id).order_by(Consent.given_on))
-    return [ConsentView(c.id, c.source, c.scope, c.given_on, c.expires_on, c.withdrawn_on) for c in rows]
+    return [ConsentView(c.id, c.source, c.information, c.given_on, c.expires_on, c.withdrawn_on) for c in rows]
 
 
 def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checklist:
@@ -399,7 +399,7 @@ def change_state(
         row.received_on = on
         row.not_relevant_reason = ""
         if item.consent_for is not None and on is not None:
-            session.add(Consent(citizen_id=citizen_id, source=item.consent_for, scope=item.title, given_on=on))
+            session.add(Consent(citizen_id=citizen_id, source=item.consent_for, information=item.title, given_on=on))
     else:
         row.not_relevant_reason = reason.strip()
     if note.strip():
@@ -450,7 +450,7 @@ def add_consent(
         if session.get(Citizen, citizen_id) is None:
             raise CitizenNotFound()
         consent = Consent(
-            citizen_id=citizen_id, source=source, scope=scope.strip(), given_on=given_on, expires_on=expires_on
+            citizen_id=citizen_id, source=source, information=scope.strip(), given_on=given_on, expires_on=expires_on
         )
         session.add(consent)
         session.flush()

@@ -80,3 +80,33 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     from db.schema_version import HEAD_REVISION
 
     assert head_revision() == HEAD_REVISION
+
+
+def test_0002_keeps_what_a_consent_said_and_records_no_pack_by_itself(tmp_path: Path) -> None:
+    """A consent written under 0001 keeps its text (now `information`); new columns get their
+    defaults; the data migration that records packs comes later."""
+    path = tmp_path / "old.jobraad"
+    _make_at(path, "0001")
+    database = Database(path)
+    database.connect(CipherKey.derive(PASSPHRASE, path.read_bytes()[:SALT_BYTES]))
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO citizen (cpr, first_name, last_name, phone, email, address, language, interpreter_needed, "
+            "benefit_type, support_years_last10, aim, rule_pack, notes, created_at, updated_at) VALUES "
+            "('0101621233', 'Søren', 'Ærø', '', '', '', '', 0, 'kontanthjaelp', 0, 'fleksjob', '', '', "
+            "'2026-01-05 09:00:00', '2026-01-05 09:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO consent (citizen_id, source, scope, given_on) VALUES "
+            "(1, 'egen_laege', 'Lægeattest om ryg og knæ til fleksjobsagen', '2026-01-06')"
+        )
+    database.close()
+    upgraded = open_database(path, PASSPHRASE)
+    try:
+        with upgraded.engine.connect() as conn:
+            row = conn.exec_driver_sql("SELECT information, source_name, purpose FROM consent").one()
+            citizen = conn.exec_driver_sql("SELECT pension_without_team, rule_pack_since FROM citizen").one()
+        assert tuple(row) == ("Lægeattest om ryg og knæ til fleksjobsagen", "", "")
+        assert tuple(citizen) == (0, None)
+    finally:
+        upgraded.close()
