@@ -55,6 +55,7 @@ class CaseloadRow:
     active: bool
     outcome: Outcome | None
     in_target_group: bool
+    rule_pack: str = ""  # the pack id the case recorded, "" before its assessment started
     due: tuple[DueItem, ...] = ()
     readiness: Readiness | None = None
     search_text: str = field(default="", repr=False)
@@ -85,7 +86,7 @@ def due_items(
     requests. Citizens with none are left out."""
     ids = list(citizen_ids) if citizen_ids is not None else None
     current = bulk.current_forloeb(session, ids)
-    overdue = overdue_requests(session, today, ids, current)
+    overdue = overdue_requests(session, today, ids)
     return _due_items(session, today, ids, _closed(session, ids), current, overdue)
 
 
@@ -175,18 +176,19 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
         Citizen.notes,
         Citizen.aim,
         Citizen.support_years_last10,
+        Citizen.rule_pack,
     ).order_by(Citizen.last_name, Citizen.first_name)
     if ids is not None:
         stmt = stmt.where(Citizen.id.in_(ids))
     current = bulk.current_forloeb(session, ids)
-    readiness = readiness_by_citizen(session, today, ids, current)
+    readiness = readiness_by_citizen(session, today, ids)
     # Both read the documentation table; right one after the other, most of its pages are
     # still in SQLCipher's page cache, decrypted (34 → 19 ms for this read at 10,000 citizens).
-    overdue = overdue_requests(session, today, ids, current)
+    overdue = overdue_requests(session, today, ids)
     closed = _closed(session, ids)
     due = _due_items(session, today, ids, closed, current, overdue)
     rows: list[CaseloadRow] = []
-    for citizen_id, digits, first, last, phone, notes, aim, support_years in bulk.rows(session, stmt):
+    for citizen_id, digits, first, last, phone, notes, aim, support_years, rule_pack in bulk.rows(session, stmt):
         age = cpr.age_on(digits, today)
         active = citizen_id not in closed
         start = current.start.get(citizen_id) if active else None
@@ -206,6 +208,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
                 active=active,
                 outcome=closed.get(citizen_id),
                 in_target_group=in_target_group_2024(age, support_years),
+                rule_pack=rule_pack,
                 due=due.get(citizen_id, ()),
                 readiness=readiness.get(citizen_id) if active else None,
                 search_text=fold_for_search(search),

@@ -254,6 +254,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "alder": r.age,
                 "gruppe": GROUP_LABELS[r.group] if r.group else None,
                 "sigte": AIM_LABELS[r.aim],
+                "regelpakke": r.rule_pack or None,
                 "uger_i_forløb": r.weeks_in_forloeb,
                 "næste_frist": fmt.date(r.next_due.due_on) if r.next_due else None,
                 "næste_frist_tekst": r.next_due.title if r.next_due else None,

@@ -1,9 +1,18 @@
 """The documentation checklist of a case: what the rule pack asks for, how far
 each item has come, what to do next, and whether the case is ready for the
-rehabiliteringsteam.
+rehabiliteringsteam (or what replaces it under the case's pack).
 
 The rule pack (resources/rulepacks) says what is needed; the database holds only
 the state of each item (`DocumentationItem`) and its history (`DocumentEvent`).
+
+A case records its pack (`Citizen.rule_pack`, `rule_pack_since`) when its assessment
+starts: at the first documentation step recorded, whether an item is requested,
+received, set aside, given an attachment or a consent is recorded. That is the day the
+caseworker begins gathering the case under a set of rules, and the packs' transition
+rules keep a case under the rules it began with. The pack in force on that day is
+recorded; later days, law changes and new forløb do not move it. Until then the
+checklist shows the pack a step taken today would record. Changing a recorded pack is
+an explicit act with a reason (`set_rule_pack`).
 """
 
 from __future__ import annotations
@@ -14,19 +23,36 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.enums import Aim, DocumentSource, DocumentState, PlacementKind
-from db.models import Attachment, Citizen, Consent, DocumentationItem, DocumentEvent, Placement
+from db.enums import Aim, DocumentSource, DocumentState, JournalKind, MeetingKind, PlacementKind
+from db.models import (
+    Attachment,
+    Citizen,
+    Consent,
+    DocumentationItem,
+    DocumentEvent,
+    JournalNote,
+    Meeting,
+    Placement,
+)
 from db.session import Database
 from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
-from jobraad.rulepacks import RuleItem, RulePack, default_pack_for, get_pack
+from jobraad.rulepacks import (
+    RuleItem,
+    RulePack,
+    Status,
+    builtin_packs,
+    default_pack_for,
+    documented_aims,
+    get_pack,
+)
 from jobraad.visitation import DueItem, DueKind, DueTarget
-from jobraad.vocab import DOCUMENT_STATE_LABELS, SOURCE_LABELS
+from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 
 # Placements after which an employer statement is expected.
 STATEMENT_PLACEMENTS = (
@@ -121,10 +147,12 @@ class Readiness:
     done: int
     overdue: int
     missing: tuple[str, ...]  # titles of required items not yet received or set aside
+    # What else keeps the case from being ready, in Danish ("LÆ 265 er for gammel …").
+    problems: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
-        return self.required > 0 and not self.missing
+        return self.required > 0 and not self.missing and not self.problems
 
     @property
     def label(self) -> str:
@@ -134,7 +162,13 @@ class Readiness:
         text = "klar" if self.ready else f"{self.done}/{self.required}"
         if self.overdue:
             text += f", {self.overdue} forsinket"
+        if self.problems:
+            text += ", " + ", ".join(_SHORT_PROBLEMS.get(p.split(":")[0], p) for p in self.problems)
         return text
+
+
+LAE265_TOO_OLD = "LÆ 265 er for gammel"
+_SHORT_PROBLEMS = {LAE265_TOO_OLD: "LÆ 265 for gammel"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +183,8 @@ class Checklist:
     citizen_id: int
     aim: Aim
     pack: RulePack
-    pack_chosen: bool  # False: the default pack for the date
+    pack_chosen: bool  # True: the case has recorded its pack; False: the pack a step today would record
+    pack_since: dt.date | None  # the day the case recorded its pack
     entries: tuple[ChecklistEntry, ...]
     consents: tuple[ConsentView, ...]
     readiness: Readiness  # on the day the checklist was read for, by `readiness_by_citizen`
@@ -164,11 +199,23 @@ class Checklist:
 # --- which pack, which items ------------------------------------------------------------------
 
 
-def pack_for(citizen_rule_pack: str, start: dt.date | None, today: dt.date) -> tuple[RulePack, bool]:
-    """The case's chosen pack, or the default for the start of the current forløb."""
+def pack_for(citizen_rule_pack: str, today: dt.date) -> tuple[RulePack, bool]:
+    """The pack the case recorded (and True), or, before its assessment has started, the
+    pack a step taken `today` would record (and False)."""
     if citizen_rule_pack:
         return get_pack(citizen_rule_pack), True
-    return default_pack_for(start or today), False
+    return default_pack_for(today), False
+
+
+def record_pack(session: Session, citizen: Citizen, day: dt.date) -> None:
+    """Record the case's pack at its first documentation step (see the module docstring):
+    the pack in force on `day`. A case that has recorded one keeps it."""
+    if citizen.rule_pack:
+        return
+    pack = default_pack_for(day)
+    citizen.rule_pack = pack.id
+    citizen.rule_pack_since = day
+    audit.record(session, audit.Action.CHANGE, citizen.id, f"regelpakke fastlagt: {pack.id}")
 
 
 def _statement_place(p: Any) -> tuple[str, str]:
@@ -254,7 +301,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
         raise CitizenNotFound()
-    pack, chosen = pack_for(citizen.rule_pack, bulk.current_forloeb(session, [citizen_id]).start.get(citizen_id), today)
+    pack, chosen = pack_for(citizen.rule_pack, today)
     placements = session.scalars(
         select(Placement).where(Placement.citizen_id == citizen_id).order_by(Placement.start_date, Placement.id)
     )
@@ -280,6 +327,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         aim=citizen.aim,
         pack=pack,
         pack_chosen=chosen,
+        pack_since=citizen.rule_pack_since if chosen else None,
         entries=tuple(_entries(_lines(_plan(pack.items_for(citizen.aim)), places), stored, attachments, events)),
         consents=tuple(_consents(session, citizen_id)),
         readiness=readiness_by_citizen(session, today, [citizen_id])[citizen_id],
@@ -379,6 +427,9 @@ def change_state(
     if problems:
         raise ValidationFailed(problems, "Dokumentationen er ikke ændret:")
 
+    citizen = session.get(Citizen, citizen_id)
+    assert citizen is not None  # read_checklist found it
+    record_pack(session, citizen, today)
     row = session.get(DocumentationItem, entry.record_id) if entry.record_id else None
     if row is None:
         row = DocumentationItem(citizen_id=citizen_id, item_key=item.id, instance=instance, source=item.source)
@@ -417,16 +468,107 @@ def change_state(
     audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
 
 
-def set_rule_pack(database: Database, citizen_id: int, pack_id: str) -> None:
-    """Choose the pack the case follows ('' = the default for the date)."""
-    if pack_id:
-        get_pack(pack_id)  # refuses unknown ids
+def record_missing_packs(database: Database) -> int:
+    """Record the pack of every case whose assessment started before cases recorded their
+    pack (before schema 0002): the pack in force on the day its first documentation step
+    was taken (the earliest request, receipt, state change or consent), each with an audit
+    entry. A case that recorded a pack since renamed (a pack's `replaces`) gets the new id.
+    Run when a caseload is opened; reads only, unless there is something to record.
+    Returns the number of cases changed."""
+    renamed = {old: pack.id for pack in builtin_packs() for old in pack.replaces}
+    with database.reading() as session:
+        waiting = set(
+            session.scalars(
+                select(Citizen.id).where(
+                    Citizen.rule_pack.in_(["", *renamed]),
+                    Citizen.id.in_(select(DocumentationItem.citizen_id)) | Citizen.id.in_(select(Consent.citizen_id)),
+                )
+            )
+        )
+    if not waiting:
+        return 0
+    with database.transaction() as session:
+        first: dict[int, dt.date] = {}
+
+        def seen(citizen_id: int, day: dt.date | None) -> None:
+            if day is not None and (citizen_id not in first or day < first[citizen_id]):
+                first[citizen_id] = day
+
+        for citizen_id, requested, received in session.execute(
+            select(DocumentationItem.citizen_id, DocumentationItem.requested_on, DocumentationItem.received_on).where(
+                DocumentationItem.citizen_id.in_(waiting)
+            )
+        ):
+            seen(citizen_id, requested)
+            seen(citizen_id, received)
+        for citizen_id, at in session.execute(
+            select(DocumentationItem.citizen_id, func.min(DocumentEvent.at))
+            .join(DocumentEvent, DocumentEvent.item_id == DocumentationItem.id)
+            .where(DocumentationItem.citizen_id.in_(waiting))
+            .group_by(DocumentationItem.citizen_id)
+        ):
+            seen(citizen_id, at.date() if at is not None else None)
+        for citizen_id, given in session.execute(
+            select(Consent.citizen_id, func.min(Consent.given_on))
+            .where(Consent.citizen_id.in_(waiting))
+            .group_by(Consent.citizen_id)
+        ):
+            seen(citizen_id, given)
+        changed = 0
+        for citizen in session.scalars(select(Citizen).where(Citizen.id.in_(waiting))):
+            if citizen.rule_pack in renamed:
+                old, citizen.rule_pack = citizen.rule_pack, renamed[citizen.rule_pack]
+                audit.record(
+                    session, audit.Action.CHANGE, citizen.id, f"regelpakke omdøbt: {old} -> {citizen.rule_pack}"
+                )
+            elif citizen.rule_pack == "":
+                day = first.get(citizen.id, dt.date.today())
+                pack = default_pack_for(day)
+                citizen.rule_pack, citizen.rule_pack_since = pack.id, day
+                audit.record(session, audit.Action.CHANGE, citizen.id, f"regelpakke fastlagt ved opdatering: {pack.id}")
+            changed += 1
+        return changed
+
+
+def set_rule_pack(
+    database: Database, citizen_id: int, pack_id: str, reason: str, *, today: dt.date | None = None
+) -> None:
+    """Change the pack the case follows: an explicit act with a reason, kept as a journal
+    note (the reason may name the citizen, so it stays out of the audit log, which records
+    the change itself). Refused, changing nothing, without a reason or when the pack has
+    no items for the case's aim."""
+    today = today or dt.date.today()
+    pack = get_pack(pack_id)  # refuses unknown ids
     with database.transaction() as session:
         citizen = session.get(Citizen, citizen_id)
         if citizen is None:
             raise CitizenNotFound()
-        citizen.rule_pack = pack_id
-        audit.record(session, audit.Action.CHANGE, citizen_id, "regelpakke")
+        problems: list[FieldProblem] = []
+        if not reason.strip():
+            problems.append(FieldProblem("begrundelse", "Skriv hvorfor sagen skal følge en anden regelpakke."))
+        if citizen.aim not in pack.aims and citizen.aim in documented_aims():
+            problems.append(
+                FieldProblem(
+                    "regelpakke",
+                    f"{pack.label} har ingen punkter for sigtet «{AIM_LABELS[citizen.aim]}». "
+                    "Vælg en regelpakke fra den periode, sagen er begyndt i.",
+                )
+            )
+        if problems:
+            raise ValidationFailed(problems, "Regelpakken er ikke ændret:")
+        old = citizen.rule_pack or "ingen"
+        if citizen.rule_pack == pack.id:
+            return
+        citizen.rule_pack = pack.id
+        citizen.rule_pack_since = today
+        session.add(
+            JournalNote(
+                citizen_id=citizen_id,
+                kind=JournalKind.NOTAT,
+                text=f"Regelpakke ændret fra {old} til {pack.id} ({pack.label}). Begrundelse: {reason.strip()}",
+            )
+        )
+        audit.record(session, audit.Action.CHANGE, citizen_id, f"regelpakke ændret: {old} -> {pack.id}")
 
 
 def add_consent(
@@ -547,7 +689,39 @@ def _state_code(state: DocumentState, expected_by: dt.date | None, today: dt.dat
     return _OPEN
 
 
-def _readiness(lines: Iterable[_Line], stored: Mapping[tuple[str, str], int]) -> Readiness:
+def _meeting_days(rows: Iterable[Any], today: dt.date) -> dict[int, dt.date]:
+    """The meeting each case's LÆ 265 is judged at: its next team meeting, or, when none is
+    booked, the last one at which the case was decided (the certificate it was decided on).
+    A case with neither is judged today. `rows`: (citizen id, starts at, decided on)."""
+    coming: dict[int, dt.date] = {}
+    decided: dict[int, dt.date] = {}
+    for citizen_id, starts_at, decided_on in rows:
+        day = starts_at.date()
+        if day >= today:
+            coming[citizen_id] = min(day, coming.get(citizen_id, day))
+        elif decided_on is not None:
+            decided[citizen_id] = max(day, decided.get(citizen_id, day))
+    return decided | coming
+
+
+def lae265_problem(pack: RulePack, received_on: dt.date | None, meeting: dt.date | None, today: dt.date) -> str:
+    """Why the case's LÆ 265 is too old ("LÆ 265 er for gammel: …"), or "": received
+    longer before the next team meeting (or today, when none is booked) than the pack allows."""
+    limit = pack.lae265_max_age
+    day = meeting or today
+    if received_on is None or (day - received_on).days <= limit.value:
+        return ""
+    basis = f"ved mødet {fmt.date(day)}" if meeting else "i dag"
+    status = " (foreløbig grænse)" if limit.status is Status.PROVISIONAL else ""
+    return (
+        f"{LAE265_TOO_OLD}: {fmt.number((day - received_on).days, 0)} dage gammel {basis}, "
+        f"højst {fmt.number(limit.value, 0)} dage{status} – indhent en ny"
+    )
+
+
+def _readiness(
+    lines: Iterable[_Line], stored: Mapping[tuple[str, str], int], problems: tuple[str, ...] = ()
+) -> Readiness:
     """The readiness of a checklist of `lines` whose items are stored as `stored`
     ((item id, instance) -> `_state_code`; an item not stored is missing)."""
     required = done = overdue = 0
@@ -562,19 +736,17 @@ def _readiness(lines: Iterable[_Line], stored: Mapping[tuple[str, str], int]) ->
                 done += 1
             else:
                 missing.append(title)
-    return Readiness(required=required, done=done, overdue=overdue, missing=tuple(missing))
+    return Readiness(required=required, done=done, overdue=overdue, missing=tuple(missing), problems=problems)
 
 
 def readiness_by_citizen(
     session: Session,
     today: dt.date,
     citizen_ids: Iterable[int] | None = None,
-    current: bulk.CurrentForloeb | None = None,
 ) -> dict[int, Readiness]:
     """The documentation readiness of each citizen (all, or `citizen_ids`), with a few
     queries whatever their number: the one place readiness is worked out, for the caseload,
-    the team export and a single checklist alike. A citizen who is not there is left out.
-    `current`: their current forløb (`current_forloeb`), when the caller has read it."""
+    the team export and a single checklist alike. A citizen who is not there is left out."""
     ids = list(citizen_ids) if citizen_ids is not None else None
     cstmt = select(Citizen.id, Citizen.aim, Citizen.rule_pack)
     # Plain rows, not ORM objects: this runs for the whole caseload on every reload.
@@ -585,15 +757,19 @@ def readiness_by_citizen(
         DocumentationItem.instance,
         DocumentationItem.state,
         DocumentationItem.expected_by,
+        DocumentationItem.received_on,
+    )
+    # The day each case's LÆ 265 is judged on (`_meeting_days`).
+    mstmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.decided_on).where(
+        Meeting.kind == MeetingKind.REHABILITERINGSTEAM
     )
     if ids is not None:
         cstmt = cstmt.where(Citizen.id.in_(ids))
         pstmt = pstmt.where(Placement.citizen_id.in_(ids))
         dstmt = dstmt.where(DocumentationItem.citizen_id.in_(ids))
+        mstmt = mstmt.where(Meeting.citizen_id.in_(ids))
     # Into a few dicts and lists rather than an object per citizen: objects alive through
     # the whole read make Python's cyclic garbage collector walk the heap again.
-    starts = (current or bulk.current_forloeb(session, ids)).start
-    # Before the documentation, which the caseload reads again next (its pages stay in the cache).
     cases: dict[tuple[str, Aim], list[int]] = defaultdict(list)
     for citizen_id, aim, rule_pack in bulk.rows(session, cstmt):
         cases[(rule_pack, aim)].append(citizen_id)
@@ -602,21 +778,25 @@ def readiness_by_citizen(
         if p.kind in STATEMENT_PLACEMENTS:
             places[p.citizen_id].append(_statement_place(p))
     stored: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    for citizen_id, item_key, instance, state, expected_by in bulk.rows(session, dstmt):
+    lae265_keys = {pack.lae265_item for pack in builtin_packs()}
+    lae265: dict[int, dt.date] = {}
+    for citizen_id, item_key, instance, state, expected_by, received_on in bulk.rows(session, dstmt):
         stored[citizen_id][(item_key, instance)] = _state_code(state, expected_by, today)
+        if item_key in lae265_keys and state == DocumentState.MODTAGET and received_on is not None:
+            lae265[citizen_id] = received_on
+    meetings = _meeting_days(bulk.rows(session, mstmt), today)
     # Each pack, its items for an aim, and the readiness of a case with nothing stored, once
     # rather than once per citizen; equal readiness (many cases are alike) as one object.
-    packs: dict[tuple[str, dt.date | None], RulePack] = {}
+    packs: dict[str, RulePack] = {}
     plans: dict[tuple[str, Aim], list[_Line]] = {}
     nothing_stored: dict[tuple[str, Aim], Readiness] = {}
     alike: dict[Readiness, Readiness] = {}
     out: dict[int, Readiness] = {}
     for (rule_pack, aim), citizens in cases.items():
         for citizen_id in citizens:
-            start = starts.get(citizen_id)
-            pack = packs.get((rule_pack, start))
+            pack = packs.get(rule_pack)
             if pack is None:
-                pack = packs[(rule_pack, start)] = pack_for(rule_pack, start, today)[0]
+                pack = packs[rule_pack] = pack_for(rule_pack, today)[0]
             plan = plans.get((pack.id, aim))
             if plan is None:
                 plan = plans[(pack.id, aim)] = _plan(pack.items_for(aim))
@@ -626,7 +806,10 @@ def readiness_by_citizen(
             if citizen_places is None and citizen_stored is None:
                 out[citizen_id] = nothing_stored[(pack.id, aim)]
                 continue
-            readiness = _readiness(_lines(plan, citizen_places or ()), citizen_stored or {})
+            problem = lae265_problem(pack, lae265.get(citizen_id), meetings.get(citizen_id), today)
+            readiness = _readiness(
+                _lines(plan, citizen_places or ()), citizen_stored or {}, (problem,) if problem else ()
+            )
             out[citizen_id] = alike.setdefault(readiness, readiness)
     return out
 
@@ -635,10 +818,8 @@ def overdue_requests(
     session: Session,
     today: dt.date,
     citizen_ids: Iterable[int] | None = None,
-    current: bulk.CurrentForloeb | None = None,
 ) -> list[DueItem]:
-    """Requests whose answer is overdue, as deadlines for the Overblik and the caseload.
-    `current`: the citizens' current forløb (`current_forloeb`), when the caller has read it."""
+    """Requests whose answer is overdue, as deadlines for the Overblik and the caseload."""
     # The same statement as selecting the entity (so the same rows in the same order),
     # read as plain rows.
     stmt = select(*DocumentationItem.__table__.c).where(
@@ -652,10 +833,9 @@ def overdue_requests(
     pack_of: dict[int, str] = dict(
         bulk.rows(session, select(Citizen.id, Citizen.rule_pack).where(Citizen.id.in_({r.citizen_id for r in rows})))
     )
-    starts = (current or bulk.current_forloeb(session, {r.citizen_id for r in rows})).start
     items: list[DueItem] = []
     for r in rows:
-        pack, _ = pack_for(pack_of.get(r.citizen_id, ""), starts.get(r.citizen_id), today)
+        pack, _ = pack_for(pack_of.get(r.citizen_id, ""), today)
         try:
             title = pack.item(r.item_key).title
         except KeyError:
@@ -687,8 +867,12 @@ def ensure_item(database: Database, citizen_id: int, item_id: str, instance: str
         ).first()
         if row is not None:
             return row.id
-        checklist = read_checklist(session, citizen_id, dt.date.today())
+        today = dt.date.today()
+        checklist = read_checklist(session, citizen_id, today)
         entry = checklist.entry(item_id, instance)
+        citizen = session.get(Citizen, citizen_id)
+        assert citizen is not None  # read_checklist found it
+        record_pack(session, citizen, today)
         row = DocumentationItem(citizen_id=citizen_id, item_key=item_id, instance=instance, source=entry.item.source)
         session.add(row)
         session.flush()

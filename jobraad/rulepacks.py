@@ -13,11 +13,26 @@ caseworker's checklist quietly lacks an item.
 The schema (every other key is refused):
 
     [pack]      id (= file stem), name, valid_from (date), description;
-                optional valid_to (date, open-ended if left out), provisional (bool)
+                optional valid_to (date, open-ended if left out), provisional (bool: some of its
+                content could not be confirmed, so the window says "foreløbig"), opt_in (bool:
+                never a default, only when the caseworker chooses it), unconfirmed (list of
+                texts: the facts behind the pack that could not be confirmed)
+    [pack.law]     act (the act or bekendtgørelse the pack is built on, as the window shows it),
+                   transition (which cases keep this pack when the next one starts), transition_source
+    [pack.terms]   dossier_title, plan_heading (the heading of the section "forberedende_del"),
+                   team (who the case goes to, "" when no team), meeting, ready
+    [pack.lae265]  item (the id of the LÆ 265 item), max_age_days (the oldest LÆ 265 accepted at
+                   the meeting), source, status
+    [pack.asking]  assessment_from (the sources that may be asked for a health assessment), source
+    [[pack.laws]]  aims, text (the law a letter in a case with these aims cites), source
     [[items]]   id, title, section (a key of SECTION_LABELS), aims (list of Aim, at least one),
                 requirement ("required" | "recommended"), source (DocumentSource),
                 answer_days (int 0-365), guidance, legal_reference;
-                optional form (""), health (false), consent_for (DocumentSource), per_placement (false)
+                optional form (""), health (false), consent_for (DocumentSource), per_placement (false),
+                assessment (false: a health assessment, which only `[pack.asking]`'s sources may give)
+
+Statuses are "bekræftet" (seen in a source) or "foreløbig" (not confirmed). Every item and every
+rule carries its source.
 """
 
 from __future__ import annotations
@@ -40,12 +55,17 @@ from jobraad.resources import resource
 __all__ = [
     "MAX_PACK_BYTES",
     "SECTION_LABELS",
+    "CitedLaw",
+    "PackTerms",
     "Requirement",
     "RuleItem",
     "RulePack",
     "RulePackError",
+    "SourcedValue",
+    "Status",
     "builtin_packs",
     "default_pack_for",
+    "documented_aims",
     "get_pack",
     "load_pack",
     "parse_pack",
@@ -97,6 +117,8 @@ class RuleItem:
     consent_for: DocumentSource | None
     # Repeats once per virksomhedspraktik (the employer's statement).
     per_placement: bool
+    # A health assessment (not records): only the pack's `assessment_from` sources may give one.
+    assessment: bool
     guidance: str
     legal_reference: str
     order: int  # position in the file, from 0
@@ -104,6 +126,40 @@ class RuleItem:
     @property
     def required(self) -> bool:
         return self.requirement is Requirement.REQUIRED
+
+
+class Status(StrEnum):
+    CONFIRMED = "bekræftet"
+    PROVISIONAL = "foreløbig"
+
+
+@dataclass(frozen=True)
+class PackTerms:
+    """The words the dossier and the window use for this period's process."""
+
+    dossier_title: str  # "Rehabiliteringsplanens forberedende del" / "Samlet beskrivelse …"
+    plan_heading: str  # the heading of the section "forberedende_del"
+    team: str  # "rehabiliteringsteamet", or "" when the case goes to no team
+    meeting: str  # "Møde i rehabiliteringsteamet", …
+    ready: str  # "Klar til rehabiliteringsteamet", …
+
+
+@dataclass(frozen=True)
+class SourcedValue:
+    """A rule's value with where it comes from."""
+
+    value: int
+    source: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class CitedLaw:
+    """The law a letter cites in a case with one of `aims`."""
+
+    aims: frozenset[Aim]
+    text: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -118,6 +174,33 @@ class RulePack:
     description: str
     items: tuple[RuleItem, ...]
     source_name: str  # the file name, for messages
+    law: str
+    transition: str
+    transition_source: str
+    terms: PackTerms
+    lae265_item: str  # the id of the item that is the LÆ 265
+    lae265_max_age: SourcedValue  # in days, at the meeting
+    assessment_from: frozenset[DocumentSource]
+    assessment_source: str
+    laws: tuple[CitedLaw, ...]
+    opt_in: bool = False
+    unconfirmed: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()  # ids of earlier packs a case may have recorded for this one
+
+    @property
+    def aims(self) -> frozenset[Aim]:
+        """The aims a case may have under this pack: those its items are for."""
+        return frozenset().union(*(item.aims for item in self.items))
+
+    def section_label(self, section: str) -> str:
+        """The Danish heading of a section under this pack ("Forberedende del" / "Samlet beskrivelse")."""
+        if section == "forberedende_del":
+            return self.terms.plan_heading
+        return SECTION_LABELS.get(section, section)
+
+    def law_for(self, aim: Aim) -> str:
+        """The law a letter in a case with `aim` cites, or "" when the pack names none."""
+        return next((law.text for law in self.laws if aim in law.aims), "")
 
     def items_for(self, aim: Aim) -> list[RuleItem]:
         """The items a case with this aim needs, in file order."""
@@ -135,6 +218,13 @@ class RulePack:
     @property
     def label(self) -> str:
         return f"{self.name} (foreløbig)" if self.provisional else self.name
+
+    @property
+    def period(self) -> str:
+        """The pack's period in Danish: "01-02-2026 – 30-06-2026" or "fra 01-07-2026"."""
+        if self.valid_to is None:
+            return f"fra {fmt.date(self.valid_from)}"
+        return f"{fmt.date(self.valid_from)} – {fmt.date(self.valid_to)}"
 
 
 class RulePackError(UserFacingError):
@@ -200,9 +290,13 @@ def builtin_packs() -> tuple[RulePack, ...]:
 
 
 def get_pack(pack_id: str) -> RulePack:
-    """The shipped pack with this id."""
+    """The shipped pack with this id, or the one that replaces it (a pack renamed in a later
+    release, so a case that recorded the old id keeps its rules)."""
     for pack in builtin_packs():
         if pack.id == pack_id:
+            return pack
+    for pack in builtin_packs():
+        if pack_id in pack.replaces:
             return pack
     known = ", ".join(p.id for p in builtin_packs()) or "ingen"
     raise RulePackError(
@@ -216,24 +310,23 @@ def get_pack(pack_id: str) -> RulePack:
     )
 
 
-def default_pack_for(day: dt.date) -> RulePack:
-    """The pack a case started on `day` follows unless the caseworker chooses another.
+def documented_aims() -> frozenset[Aim]:
+    """The aims some pack has items for: the cases that are documented at all."""
+    return frozenset().union(*(pack.aims for pack in builtin_packs()))
 
-    The non-provisional pack whose period contains the day; if none does, the
-    pack that started most recently on or before the day (a provisional one
-    too: it is the best knowledge of the rules then); if none has started, the
-    earliest pack.
-    """
-    packs = builtin_packs()
+
+def default_pack_for(day: dt.date) -> RulePack:
+    """The pack a case whose assessment starts on `day` follows unless the caseworker
+    chooses another: the pack (not an opt-in one) whose period contains the day. The
+    default packs follow one another without gap or overlap (a test holds them to it), the
+    newest open-ended; before the first one, the first."""
+    packs = [p for p in builtin_packs() if not p.opt_in]
     if not packs:
         raise RulePackError(RESOURCE_FOLDER, None, "ingen regelpakker fundet.")
-    firm = [p for p in packs if not p.provisional and p.applies_on(day)]
-    if firm:
-        return max(firm, key=lambda p: p.valid_from)
-    started = [p for p in packs if p.valid_from <= day]
-    if started:
-        return max(started, key=lambda p: p.valid_from)
-    return min(packs, key=lambda p: p.valid_from)
+    for pack in packs:
+        if pack.applies_on(day):
+            return pack
+    return packs[0]
 
 
 def _parse_bytes(data: bytes, name: str) -> RulePack:
@@ -418,8 +511,19 @@ def _lines_outside_strings(lines: list[str]) -> list[bool]:
 
 _ID = re.compile(r"[a-z0-9_]+")
 
-_PACK_REQUIRED = ("id", "name", "valid_from", "description")
-_PACK_OPTIONAL = ("valid_to", "provisional")
+_PACK_REQUIRED = (
+    "id",
+    "name",
+    "valid_from",
+    "description",
+    "law",
+    "terms",
+    "lae265",
+    "asking",
+    "laws",
+)
+_PACK_OPTIONAL = ("valid_to", "provisional", "opt_in", "unconfirmed", "replaces")
+_TERMS = ("dossier_title", "plan_heading", "team", "meeting", "ready")
 _ITEM_REQUIRED = (
     "id",
     "title",
@@ -431,7 +535,7 @@ _ITEM_REQUIRED = (
     "guidance",
     "legal_reference",
 )
-_ITEM_OPTIONAL = ("form", "health", "consent_for", "per_placement")
+_ITEM_OPTIONAL = ("form", "health", "consent_for", "per_placement", "assessment")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -485,7 +589,7 @@ class _Checker:
         head = raw["pack"]
         if not isinstance(head, dict):
             raise self.fail(self.where.top_key("pack"), f"«pack» skal være en tabel ([pack]), ikke {_type_name(head)}.")
-        pack_id, name, valid_from, valid_to, provisional, description = self._head(head)
+        fields = self._head(head)
 
         if "items" not in raw:
             raise self.fail(None, "regelpakken har ingen punkter ([[items]]).")
@@ -509,18 +613,23 @@ class _Checker:
             first_line[item.id] = self.where.item_key(index, len(entries), "id")
             items.append(item)
 
-        return RulePack(
-            id=pack_id,
-            name=name,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            provisional=provisional,
-            description=description,
-            items=tuple(items),
-            source_name=self.name,
-        )
+        if fields["lae265_item"] not in first_line:
+            raise self.fail(
+                self.where.pack_key("lae265"),
+                f"[pack.lae265] nævner punktet {_quote(fields['lae265_item'])}, som ikke findes i pakken.",
+            )
+        allowed: frozenset[DocumentSource] = fields["assessment_from"]
+        for index, item in enumerate(items):
+            if item.assessment and item.source not in allowed:
+                who = ", ".join(sorted(s.value for s in allowed))
+                raise self.fail(
+                    self.where.item_key(index, len(items), "source"),
+                    f"punkt {_quote(item.id)} er en helbredsvurdering fra {_quote(item.source.value)}, men efter "
+                    f"[pack.asking] må en vurdering kun komme fra: {who}.",
+                )
+        return RulePack(items=tuple(items), source_name=self.name, **fields)
 
-    def _head(self, head: dict[str, Any]) -> tuple[str, str, dt.date, dt.date | None, bool, str]:
+    def _head(self, head: dict[str, Any]) -> dict[str, Any]:
         line = self.where.pack_key
         for key in head:
             if key not in _PACK_REQUIRED + _PACK_OPTIONAL:
@@ -548,7 +657,75 @@ class _Checker:
                 )
         provisional = self._bool(head.get("provisional", False), "provisional", context, line)
         description = self._text(head["description"], "description", context, line)
-        return pack_id, name, valid_from, valid_to, provisional, description
+        unconfirmed = head.get("unconfirmed", [])
+        if not isinstance(unconfirmed, list) or not all(isinstance(u, str) and u.strip() for u in unconfirmed):
+            raise self.fail(line("unconfirmed"), f"«unconfirmed» {context} skal være en liste af tekster.")
+        replaces = head.get("replaces", [])
+        if not isinstance(replaces, list):
+            raise self.fail(line("replaces"), f"«replaces» {context} skal være en liste af pakke-id'er.")
+        terms = self._table(head, "terms", _TERMS, ())
+        basis = self._table(head, "law", ("act", "transition", "transition_source"), ())
+        lae265 = self._table(head, "lae265", ("item", "max_age_days", "source", "status"), ())
+        days = lae265["max_age_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+            raise self.fail(line("lae265"), "«max_age_days» i [pack.lae265] skal være et helt antal dage (1-3650).")
+        asking = self._table(head, "asking", ("assessment_from", "source"), ())
+        sources = asking["assessment_from"]
+        if not isinstance(sources, list) or not sources:
+            raise self.fail(line("asking"), "«assessment_from» i [pack.asking] skal være en liste af kilder.")
+        laws = head["laws"]
+        if not isinstance(laws, list) or not all(isinstance(law, dict) for law in laws):
+            raise self.fail(line("laws"), "«laws» i [pack] skal skrives som [[pack.laws]].")
+        cited: list[CitedLaw] = []
+        for law in laws:
+            entry = self._table({"laws": law}, "laws", ("aims", "text", "source"), ())
+            cited.append(CitedLaw(self._aims(entry["aims"], "i [[pack.laws]]", line), entry["text"], entry["source"]))
+        return {
+            "id": pack_id,
+            "name": name,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "provisional": provisional,
+            "description": description,
+            "law": basis["act"],
+            "transition": basis["transition"],
+            "transition_source": basis["transition_source"],
+            "terms": PackTerms(**terms),
+            "lae265_item": lae265["item"],
+            "lae265_max_age": SourcedValue(
+                days, lae265["source"], self._choice(lae265["status"], "status", Status, "i [pack.lae265]", line)
+            ),
+            "assessment_from": frozenset(
+                self._choice(s, "assessment_from", DocumentSource, "i [pack.asking]", line) for s in sources
+            ),
+            "assessment_source": asking["source"],
+            "laws": tuple(cited),
+            "opt_in": self._bool(head.get("opt_in", False), "opt_in", context, line),
+            "unconfirmed": tuple(u.strip() for u in unconfirmed),
+            "replaces": tuple(self._identifier(r, "replaces", context, line, MAX_PACK_ID) for r in replaces),
+        }
+
+    def _table(
+        self, head: dict[str, Any], key: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> dict[str, Any]:
+        """The sub-table [pack.<key>], its keys checked; text values stripped, "team" may be empty."""
+        line = self.where.pack_key
+        table = head[key]
+        context = f"i [pack.{key}]"
+        if not isinstance(table, dict):
+            raise self.fail(line(key), f"«{key}» skal være en tabel ([pack.{key}]), ikke {_type_name(table)}.")
+        for name in table:
+            if name not in required + optional:
+                raise self.fail(line(key), f"ukendt nøgle {_quote(name)} {context}.")
+        for name in required:
+            if name not in table:
+                raise self.fail(line(key), f"[pack.{key}] mangler nøglen «{name}».")
+        return {
+            name: self._text(value, name, context, line, allow_empty=name == "team")
+            if isinstance(value, str)
+            else value
+            for name, value in table.items()
+        }
 
     def _item(self, entry: dict[str, Any], index: int, count: int) -> RuleItem:
         def line(key: str) -> int | None:
@@ -592,6 +769,7 @@ class _Checker:
         if "consent_for" in entry:
             consent_for = self._choice(entry["consent_for"], "consent_for", DocumentSource, context, line)
         per_placement = self._bool(entry.get("per_placement", False), "per_placement", context, line)
+        assessment = self._bool(entry.get("assessment", False), "assessment", context, line)
         guidance = self._text(entry["guidance"], "guidance", context, line)
         legal_reference = self._text(entry["legal_reference"], "legal_reference", context, line)
         return RuleItem(
@@ -606,6 +784,7 @@ class _Checker:
             health=health,
             consent_for=consent_for,
             per_placement=per_placement,
+            assessment=assessment,
             guidance=guidance,
             legal_reference=legal_reference,
             order=index,

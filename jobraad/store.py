@@ -25,11 +25,19 @@ def open_caseload(
     check_later: bool = False,
     meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
-    """Open an existing caseload file (see `db.session.open_database`)."""
+    """Open an existing caseload file (see `db.session.open_database`) and record the rule
+    pack of cases documented before cases recorded it (`documentation.record_missing_packs`)."""
     from db.session import open_database
+    from jobraad.documentation import record_missing_packs
 
     clean_leftovers()
-    return open_database(path, passphrase, check_later=check_later, meanwhile=meanwhile)
+    database = open_database(path, passphrase, check_later=check_later, meanwhile=meanwhile)
+    try:
+        record_missing_packs(database)  # cases documented before cases recorded their pack
+    except BaseException:
+        database.close()
+        raise
+    return database
 
 
 def create_caseload(path: Path, passphrase: str) -> Database:

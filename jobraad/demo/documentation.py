@@ -8,6 +8,7 @@ the cases after it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ from typing import Any
 from db.enums import ContactKind, DocumentSource, DocumentState
 from jobraad.demo.attachments import pdf_attachment
 from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
-from jobraad.documentation import STATEMENT_PLACEMENTS, pack_for
-from jobraad.rulepacks import RuleItem
+from jobraad.documentation import STATEMENT_PLACEMENTS
+from jobraad.rulepacks import RuleItem, builtin_packs, default_pack_for, documented_aims
 from jobraad.vocab import AIM_LABELS, SOURCE_LABELS
 
 # Documentation: sources whose consent is asked for only when a case turns out to need them
@@ -102,11 +103,25 @@ class _Checklist:
 
     def build(self) -> None:
         case, b = self.case, self.b
-        pack, _ = pack_for("", case.forloeb_start, b.today)
-        items = pack.items_for(case.aim)
-        if not items or not self.citizen_id:
+        if case.aim not in documented_aims() or not self.citizen_id:
             return
-        self.stage = stage = _doc_stage(b, case)
+        stage = _doc_stage(b, case)
+        if case.aim not in default_pack_for(stage.low).aims:
+            # Lov nr. 1750 ended ressourceforløb and revalidering for new citizens: a case with
+            # such an aim now is one that began before, and goes on under the pack it began with.
+            last = max((p for p in builtin_packs() if case.aim in p.aims), key=lambda p: p.valid_from)
+            assert last.valid_to is not None  # a pack that ended: the aim is in an open one otherwise
+            low = b.day_between(max(last.valid_from, last.valid_to - in_weeks(40)), last.valid_to)
+            stage = dataclasses.replace(stage, low=low, level=max(stage.level, 0.2))
+        self.stage = stage
+        # The case records the pack in force when its documentation began, as the program does.
+        pack = default_pack_for(stage.low)
+        items = pack.items_for(case.aim)
+        if not items:
+            return
+        if case.citizen is not None:
+            case.citizen.rule_pack, case.citizen.rule_pack_since = pack.id, stage.low
+        self.pack = pack
         self.must_arrive = stage.complete or stage.settled
         self.wanted = self.wanted_sources()
         # The citizen is asked for the consents at one of the first conversations.
@@ -277,6 +292,11 @@ class _Checklist:
                 self.note(self.new(item), b.pick(self.texts["waiting_for_consent"]))
             return
         on = given + dt.timedelta(days=b.rng.randint(0, 14))
+        if item.id == self.pack.lae265_item:
+            # Asked for late enough to be current at the meeting, as the pack requires.
+            meeting = stage.ready_by or stage.high
+            fresh = meeting - dt.timedelta(days=self.pack.lae265_max_age.value - item.answer_days - 14)
+            on = min(max(on, fresh), stage.high)
         arrives = None
         health = case.health
         if source is DocumentSource.SUNDHEDSKOORDINATOR and health is not None and health.note_date >= given:
@@ -431,8 +451,9 @@ def _doc_stage(b: Builder, case: Case) -> _DocStage:
             complete = level >= 1 and b.chance(0.12)
         return _DocStage(level, complete, closed, start, horizon, ready_by)
     if case.group is FLEKS:
-        # Visitated to fleksjob: the documentation was complete before this forløb began.
-        high = min(start, horizon)
+        # Visitated to fleksjob: the documentation was complete before this forløb began, some
+        # of it long before (a job search since), so the demo shows the packs of 2024 and 2025.
+        high = min(start, horizon) - in_weeks((0, 0, 30, 60, 90)[case.index % 5])
         return _DocStage(1.0, True, True, high - in_weeks(b.rng.randint(10, 20)), high, None)
-    # Others with such an aim (gruppe 4 on its way to a ressourceforløb): the first steps.
+    # Others with such an aim: the first steps.
     return _DocStage(b.rng.uniform(0.0, 0.35), False, closed, start, horizon, None)

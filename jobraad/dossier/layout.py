@@ -50,7 +50,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import drawPageNumbers
 
 from jobraad.dossier import story
-from jobraad.dossier.story import TITLE, Document
+from jobraad.dossier.story import Document
 from jobraad.hours_drawing import hours_drawing
 from jobraad.pdf import CONFIDENTIAL, FONT, FONT_BOLD, MARGINS, PAGE_SIZE, escape, register_fonts, styles, table_style
 
@@ -347,9 +347,9 @@ class _DossierTemplate(BaseDocTemplate):
             topMargin=MARGINS.top,
             bottomMargin=MARGINS.bottom,
             # Never the citizen's name here: many programs show the PDF's title in lists.
-            title=TITLE,
+            title=document.title,
             author=document.author,
-            subject="Forberedende del med bilag",
+            subject=document.subject,
             creator="jobraad",
             producer="jobraad",
             initialFontName=FONT,

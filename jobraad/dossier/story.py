@@ -59,7 +59,6 @@ class Appendix(Protocol):
 __all__ = [
     "NOT_DESCRIBED",
     "NO_PLACEMENTS",
-    "TITLE",
     "Box",
     "Chart",
     "Contents",
@@ -76,7 +75,6 @@ __all__ = [
     "compose",
 ]
 
-TITLE = "Sag til rehabiliteringsteamet"
 NOT_DESCRIBED = "Ikke beskrevet."
 NO_PLACEMENTS = "Ingen virksomhedsplaceringer registreret."
 
@@ -188,6 +186,8 @@ Element = Heading | Para | Space | PageBreak | Grid | Facts | Box | Figures | Ch
 class Document:
     elements: list[Element] = field(default_factory=list)
     author: str = ""  # the caseworker, for the file's properties
+    title: str = ""  # the pack's name for the dossier, for the file's properties
+    subject: str = ""
     header: tuple[str, str] = ("", "")  # the running header, left and right
     stamp: str = ""  # whose case, at the top of a bilag's original pages
 
@@ -271,17 +271,24 @@ class _Composer:
         self.documentation()
         self.assessment()
         self.appendix_list()
+        terms = d.checklist.pack.terms
         return Document(
             self.out,
             author=d.caseworker,
-            header=(f"{TITLE} · {d.file.name} · CPR {fmt.cpr(d.file.cpr)}", f"Udskrevet {fmt.date(d.today)}"),
+            title=terms.dossier_title,
+            subject=f"{terms.dossier_title} med bilag",
+            header=(
+                f"{terms.dossier_title} · {d.file.name} · CPR {fmt.cpr(d.file.cpr)}",
+                f"Udskrevet {fmt.date(d.today)}",
+            ),
             stamp=f"{d.file.name} · CPR {fmt.cpr(d.file.cpr)}",
         )
 
     def cover(self) -> None:
         d, f = self.data, self.data.file
-        self.out.append(Heading(TITLE, 0, in_contents=False, style="cover_title", outline="Forside"))
-        self.para("Forberedende del af rehabiliteringsplanen med bilag", "cover_sub")
+        terms = d.checklist.pack.terms
+        self.out.append(Heading(terms.dossier_title, 0, in_contents=False, style="cover_title", outline="Forside"))
+        self.para(f"Til {escape(terms.team)} · med bilag" if terms.team else "Med bilag", "cover_sub")
         self.para(escape(f.name), "cover_name")
         self.para(f"CPR-nummer {fmt.cpr(f.cpr)} · {f.age} år")
         self.out.append(Space(8))
@@ -296,9 +303,14 @@ class _Composer:
         if f.closed_outcome is not None:
             group = f"Sagen er lukket {fmt.date(f.closed_on)}"
         pack = d.checklist.pack
-        pack_text = escape(pack.label) + ("" if d.checklist.pack_chosen else " – standard for perioden")
+        since = d.checklist.pack_since
+        pack_text = f"{escape(pack.label)} ({escape(pack.period)})" + (
+            f", fastlagt {fmt.date(since)}" if d.checklist.pack_chosen and since else ""
+        )
+        if not d.checklist.pack_chosen:
+            pack_text += " – ikke fastlagt for sagen endnu"
         rows = (
-            ("Møde i rehabiliteringsteamet", _meeting_text(d)),
+            (escape(terms.meeting), _meeting_text(d)),
             ("Sigte, der overvejes", escape(AIM_LABELS[f.aim])),
             ("Visitationsgruppe", escape(group)),
             ("Sprog", language),
@@ -328,7 +340,7 @@ class _Composer:
                 )
             )
         elif r.ready:
-            inner.append(Para("Klar til rehabiliteringsteamet", "ready"))
+            inner.append(Para(escape(d.checklist.pack.terms.ready), "ready"))
             inner.append(
                 Para(
                     f"Alle {r.required} krævede dokumentationspunkter er modtaget eller vurderet ikke relevante.",
@@ -338,7 +350,8 @@ class _Composer:
         else:
             n = len(r.missing)
             what = "krævet punkt mangler" if n == 1 else "krævede punkter mangler"
-            inner.append(Para(f"Ikke klar: {n} {what}", "ready"))
+            inner.append(Para(f"Ikke klar: {n} {what}" if n else "Ikke klar", "ready"))
+            inner.extend(Para(f"<b>{escape(problem)}</b>", "cell") for problem in r.problems)
             shown = r.missing[:12]
             inner.extend(Para(escape(title), "cell", bullet=True) for title in shown)
             if len(r.missing) > len(shown):
@@ -355,9 +368,10 @@ class _Composer:
 
     def preparatory(self) -> None:
         d = self.data
-        self.heading("1. Forberedende del", 0, new_page=True)
+        heading = d.checklist.pack.terms.plan_heading
+        self.heading(f"1. {heading}", 0, new_page=True)
         self.para(
-            "Afsnittene følger den forberedende del af rehabiliteringsplanen. Under hvert afsnit står først "
+            f"Afsnittene følger {escape(d.checklist.pack.terms.dossier_title.lower())}. Under hvert afsnit står først "
             "jobrådgiverens beskrivelse og derefter de oplysninger, der er registreret i sagen.",
             "grey",
         )
@@ -630,9 +644,13 @@ class _Composer:
         if r.required == 0:
             self.para("Regelpakken stiller ingen krav til dokumentation for dette sigte.", "grey")
         elif r.ready:
-            self.para("<b>Klar til rehabiliteringsteamet:</b> alle krævede punkter er modtaget eller ikke relevante.")
+            self.para(
+                f"<b>{escape(d.checklist.pack.terms.ready)}:</b> alle krævede punkter er modtaget eller ikke relevante."
+            )
         else:
             self.para(f"<b>Ikke klar:</b> {r.done} af {r.required} krævede punkter er på plads.")
+            for problem in r.problems:
+                self.para(f"<b>{escape(problem)}</b>")
         entries = list(d.checklist.entries)
         if entries:
             rows: list[list[str]] = []
@@ -643,7 +661,7 @@ class _Composer:
                 by_section.setdefault(e.item.section, []).append(e)
             for section in sorted(by_section, key=lambda s: order.get(s, len(order))):
                 section_rows.append(len(rows))
-                rows.append([escape(SECTION_LABELS.get(section, section)), "", "", "", ""])
+                rows.append([escape(d.checklist.pack.section_label(section)), "", "", "", ""])
                 rows.extend(self._checklist_row(e) for e in by_section[section])
             self.grid(
                 ["Punkt", "Kilde", "Status", "Datoer", "Bilag"],

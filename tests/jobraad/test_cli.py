@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -84,6 +85,7 @@ def test_list_json(database, db_path: Path, capsys: pytest.CaptureFixture[str]) 
             "alder": rows[0]["alder"],
             "gruppe": "Gruppe 2",
             "sigte": "Job",
+            "regelpakke": None,
             "uger_i_forløb": 0,
             "næste_frist": rows[0]["næste_frist"],
             "næste_frist_tekst": rows[0]["næste_frist_tekst"],
@@ -93,6 +95,22 @@ def test_list_json(database, db_path: Path, capsys: pytest.CaptureFixture[str]) 
     ]
     assert rows[0]["alder"] >= 64
     assert rows[0]["næste_frist_tekst"].startswith("13-ugers mål (gruppe 2)")
+
+
+def test_list_json_names_each_cases_recorded_pack(  # type: ignore[no-untyped-def]
+    database, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from db.enums import Aim, DocumentState
+    from jobraad.documentation import set_state
+
+    documented = create_citizen(database, CitizenInput("Anna", "Berg", "0202701234", aim=Aim.FLEKSJOB))
+    create_citizen(database, CitizenInput("Bo", "Dahl", "0303701234", aim=Aim.FLEKSJOB))
+    on = dt.date(2026, 3, 2)
+    set_state(database, documented, "fd_uddannelse_cv", "", DocumentState.MODTAGET, on=on, today=on)
+    database.close()
+    assert main(["list", "--db", str(db_path), "--json"]) == 0
+    packs = {row["fornavn"]: row["regelpakke"] for row in json.loads(capsys.readouterr().out)}
+    assert packs == {"Anna": "bek47_2026", "Bo": None}
 
 
 def test_wrong_passphrase_exit_2_no_traceback(database, db_path: Path) -> None:  # type: ignore[no-untyped-def]

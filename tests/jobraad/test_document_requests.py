@@ -151,7 +151,7 @@ def test_draft_is_filled_from_the_case(database: Database, ready: int) -> None:
         recipient_secure_mail="",
         what="Lægeattest LÆ 265 fra egen læge",
         purpose="afklaring af ret til førtidspension",
-        answer_by=TODAY + dt.timedelta(days=21),  # the rule pack's answer time for LÆ 265
+        answer_by=TODAY + dt.timedelta(days=30),  # the agreed answer time for LÆ 261/265
         caseworker="Søren Ærø",
         mark_requested=True,
     )

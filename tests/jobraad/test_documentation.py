@@ -8,8 +8,18 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from db.enums import Aim, DocumentSource, DocumentState, PlacementKind, VisitationGroup
-from db.models import AuditEntry, Consent, DocumentationItem, DocumentEvent, Forloeb, Placement
+from db.enums import Aim, DocumentSource, DocumentState, MeetingKind, PlacementKind, VisitationGroup
+from db.models import (
+    AuditEntry,
+    Citizen,
+    Consent,
+    DocumentationItem,
+    DocumentEvent,
+    Forloeb,
+    JournalNote,
+    Meeting,
+    Placement,
+)
 from db.session import Database
 from jobraad import documentation as doc
 from jobraad.caseload import caseload_rows
@@ -18,9 +28,9 @@ from jobraad.errors import ValidationFailed
 from jobraad.rulepacks import get_pack
 from jobraad.visitation import DueKind
 
-TODAY = dt.date(2026, 3, 2)  # inside the BEK 2408/2021 pack's period
+TODAY = dt.date(2026, 3, 2)  # inside the BEK 47/2026 pack's period
 START = dt.date(2026, 1, 5)
-JULY = dt.date(2026, 7, 6)  # the 2025 reform's rule pack applies from 1 July 2026
+JULY = dt.date(2026, 7, 6)  # lov 1750's second part (samlet beskrivelse) applies from 1 July 2026
 
 
 @pytest.fixture
@@ -39,17 +49,111 @@ def _set(database: Database, cid: int, item: str, state: DocumentState, **kw: ob
 
 def test_checklist_follows_the_default_pack_and_the_aim(database: Database, citizen: int) -> None:
     checklist = doc.load_checklist(database, citizen, TODAY)
-    assert checklist.pack.id == "bek2408_2021" and not checklist.pack_chosen
+    assert checklist.pack.id == "bek47_2026" and not checklist.pack_chosen and checklist.pack_since is None
     ids = [e.item.id for e in checklist.entries]
     assert "lae265" in ids and "fleksjob_arbejdsevne" in ids
     assert "fp_ressourceforloeb" not in ids  # førtidspension only
     assert all(e.state == DocumentState.MANGLER for e in checklist.entries)
 
 
-def test_chosen_pack_is_recorded(database: Database, citizen: int) -> None:
-    doc.set_rule_pack(database, citizen, "reform_2025")
+def test_the_first_documentation_step_records_the_pack_and_the_case_keeps_it(database: Database, citizen: int) -> None:
+    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY)
+    later = dt.date(2026, 12, 4)  # lov 1750's samlet beskrivelse applies to new cases by then
+    checklist = doc.load_checklist(database, citizen, later)
+    assert (checklist.pack.id, checklist.pack_chosen, checklist.pack_since) == ("bek47_2026", True, TODAY)
+    assert doc.default_pack_for(later).id == "l1750_2026"
+    with database.reading() as session:
+        assert session.get(Citizen, citizen).rule_pack == "bek47_2026"  # type: ignore[union-attr]
+        details = session.scalars(select(AuditEntry.detail).where(AuditEntry.citizen_id == citizen)).all()
+    assert "regelpakke fastlagt: bek47_2026" in details
+
+
+def test_changing_the_pack_needs_a_reason_and_is_journalled(database: Database, citizen: int) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        doc.set_rule_pack(database, citizen, "l1750_2026", "  ", today=TODAY)
+    assert "Skriv hvorfor" in (info.value.for_field("begrundelse") or "")
+    assert not doc.load_checklist(database, citizen, TODAY).pack_chosen  # nothing changed
+    doc.set_rule_pack(database, citizen, "l1750_2026", "Mødet holdes efter 1. juli 2026", today=TODAY)
     checklist = doc.load_checklist(database, citizen, TODAY)
-    assert checklist.pack.id == "reform_2025" and checklist.pack_chosen
+    assert (checklist.pack.id, checklist.pack_chosen, checklist.pack_since) == ("l1750_2026", True, TODAY)
+    with database.reading() as session:
+        notes = session.scalars(select(JournalNote.text).where(JournalNote.citizen_id == citizen)).all()
+        details = session.scalars(select(AuditEntry.detail).where(AuditEntry.citizen_id == citizen)).all()
+    assert any("til l1750_2026" in n and "Mødet holdes efter 1. juli 2026" in n for n in notes)
+    assert "regelpakke ændret: ingen -> l1750_2026" in details
+    assert not any("Mødet" in d for d in details)  # the reason stays out of the log
+
+
+def test_a_pack_without_the_cases_aim_is_refused(database: Database) -> None:
+    cid = create_citizen(database, CitizenInput("R", "F", "0303701234", aim=Aim.RESSOURCEFORLOEB))
+    with pytest.raises(ValidationFailed) as info:
+        doc.set_rule_pack(database, cid, "bek47_2026", "Forsøg", today=TODAY)
+    assert "ingen punkter for sigtet «Ressourceforløb»" in (info.value.for_field("regelpakke") or "")
+    doc.set_rule_pack(database, cid, "bek1708_2024", "Forløbet begyndte i 2025", today=TODAY)
+    assert doc.load_checklist(database, cid, TODAY).readiness.required > 0  # its checklist is back
+
+
+def test_opening_records_the_pack_of_cases_documented_before_packs_were_recorded(
+    database: Database, citizen: int
+) -> None:
+    """Schema 0002 added the column; cases documented before have none, or a renamed id."""
+    other = create_citizen(database, CitizenInput("O", "P", "0404701234", aim=Aim.FLEKSJOB))
+    untouched = create_citizen(database, CitizenInput("U", "T", "0505701234", aim=Aim.FLEKSJOB))
+    with database.transaction() as session:
+        session.add(
+            DocumentationItem(
+                citizen_id=citizen,
+                item_key="lae265",
+                state=DocumentState.MODTAGET,
+                requested_on=dt.date(2025, 11, 3),
+                received_on=dt.date(2025, 12, 1),
+            )
+        )
+        session.add(
+            Consent(
+                citizen_id=citizen, source=DocumentSource.EGEN_LAEGE, information="x", given_on=dt.date(2025, 10, 1)
+            )
+        )
+        session.add(DocumentationItem(citizen_id=other, item_key="lae265", state=DocumentState.MANGLER))
+        session.get(Citizen, other).rule_pack = "reform_2025"  # type: ignore[union-attr]
+    assert doc.record_missing_packs(database) == 2
+    assert doc.record_missing_packs(database) == 0  # once
+    with database.reading() as session:
+        first, renamed, none = (session.get(Citizen, c) for c in (citizen, other, untouched))
+        assert (first.rule_pack, first.rule_pack_since) == ("bek1708_2024", dt.date(2025, 10, 1))  # type: ignore[union-attr]
+        assert renamed.rule_pack == "l1750_2026"  # type: ignore[union-attr]
+        assert none.rule_pack == ""  # type: ignore[union-attr]  # no documentation: not started
+        details = session.scalars(select(AuditEntry.detail)).all()
+    assert "regelpakke fastlagt ved opdatering: bek1708_2024" in details
+    assert "regelpakke omdøbt: reform_2025 -> l1750_2026" in details
+
+
+def test_lae265_older_than_the_pack_allows_at_the_meeting_is_not_ready(database: Database, citizen: int) -> None:
+    pack = get_pack("bek47_2026")
+    with database.transaction() as session:
+        for item in pack.items_for(Aim.FLEKSJOB):
+            if item.required:  # without placements, the statement is one line
+                session.add(
+                    DocumentationItem(
+                        citizen_id=citizen, item_key=item.id, state=DocumentState.MODTAGET, received_on=START
+                    )
+                )
+        session.get(Citizen, citizen).rule_pack = pack.id  # type: ignore[union-attr]
+    assert doc.load_checklist(database, citizen, TODAY).readiness.ready  # 56 days old today
+    meeting = START + dt.timedelta(days=pack.lae265_max_age.value + 1)
+    with database.transaction() as session:
+        session.add(
+            Meeting(
+                citizen_id=citizen,
+                kind=MeetingKind.REHABILITERINGSTEAM,
+                starts_at=dt.datetime.combine(meeting, dt.time(10)),
+            )
+        )
+    r = doc.load_checklist(database, citizen, TODAY).readiness
+    assert not r.ready and r.missing == ()
+    (problem,) = r.problems
+    assert problem.startswith("LÆ 265 er for gammel: 93 dage gammel ved mødet") and "foreløbig" in problem
+    assert r.label.endswith("LÆ 265 for gammel")
 
 
 def test_health_request_refused_without_consent_and_nothing_saved(database: Database, citizen: int) -> None:
@@ -162,7 +266,7 @@ def test_readiness_at_its_edges(database: Database, citizen: int) -> None:
 
 def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database, citizen: int) -> None:
     doc.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, START, "LÆ 265 til fleksjobsag")
-    asked = TODAY - dt.timedelta(days=30)
+    asked = TODAY - dt.timedelta(days=40)
     _set(database, citizen, "lae265", DocumentState.ANMODET, on=asked, requested_from="Læge Hansen")
     checklist = doc.load_checklist(database, citizen, TODAY)
     r = checklist.readiness
@@ -170,7 +274,7 @@ def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database
     steps = doc.next_steps(checklist, TODAY)
     overdue_steps = [s for s in steps if s.priority == 2]
     assert len(overdue_steps) == 1 and "Ryk Læge Hansen" in overdue_steps[0].text
-    late = 30 - get_pack("bek2408_2021").item("lae265").answer_days
+    late = 40 - get_pack("bek47_2026").item("lae265").answer_days
     assert f"{late} dage over" in overdue_steps[0].text
     with database.reading() as session:
         row = caseload_rows(session, TODAY)[0]
@@ -265,17 +369,19 @@ def test_readiness_of_statements_per_placement(database: Database, citizen: int)
     assert not any("Bageriet" in title or "Netto" in title for title in r.missing)
 
 
-def test_readiness_follows_the_latest_open_forloeb(database: Database) -> None:
-    # Two open forløb: the one entered first starts later, in the 2025 reform's period; the
-    # checklist and the caseload both follow it (12 required lines for fleksjob, not 19).
+def test_the_pack_does_not_follow_a_later_forloeb(database: Database) -> None:
+    """Before, the pack was worked out from the current forløb's start on every read, so a
+    new forløb moved a case documented under one set of rules to another."""
     cid = create_citizen(
         database,
-        CitizenInput("A", "B", "0202701234", aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=JULY),
+        CitizenInput("A", "B", "0202701234", aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=START),
     )
+    _set(database, cid, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY)
     with database.transaction() as session:
-        session.add(Forloeb(citizen_id=cid, group=VisitationGroup.GRUPPE_3, start_date=START))
-    assert doc.load_checklist(database, cid, TODAY).pack.id == "reform_2025"
-    assert _readiness_everywhere(database, cid).required == 12
+        session.add(Forloeb(citizen_id=cid, group=VisitationGroup.GRUPPE_3, start_date=JULY))
+    later = JULY + dt.timedelta(days=7)
+    assert doc.load_checklist(database, cid, later).pack.id == "bek47_2026"
+    assert _readiness_everywhere(database, cid).required == 19
 
 
 def test_readiness_lists_placements_of_one_day_in_the_order_entered(database: Database, citizen: int) -> None:

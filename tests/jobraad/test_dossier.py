@@ -274,7 +274,7 @@ def anh(database: Database) -> int:
 def test_sections_come_in_order_after_cover_and_contents(database: Database, anh: int) -> None:
     data, info = make(database, anh)
     pages = page_texts(data)
-    assert "Sag til rehabiliteringsteamet" in pages[0]
+    assert "Rehabiliteringsplanens forberedende del Til rehabiliteringsteamet · med bilag" in flat(pages[0])
     assert "Indhold" in pages[1]
     # The contents list every section with its page number.
     contents = PdfReader(io.BytesIO(data)).pages[1].extract_text(extraction_mode="layout")
@@ -301,12 +301,28 @@ def test_cover_says_who_when_and_whether_ready(database: Database, anh: int) -> 
     assert "CPR-nummer 010162-1233 · 64 år" in cover
     assert "Torsdag 12-03-2026 kl. 09:30, Mødelokale 3" in cover
     assert "Fleksjob" in cover
-    assert "Rehabiliteringsteam – BEK 2408/2021" in cover
+    assert "Rehabiliteringsteam – BEK 47/2026 (lov 1750, 1. del) (01-02-2026 – 30-06-2026)" in cover
+    assert "(01-02-2026 – 30-06-2026), fastlagt 02-03-2026" in cover  # at the first documentation step
     assert "Jobcenter København" in cover
     assert "tolk nødvendig" in cover
     missing = doc.load_checklist(database, anh, TODAY).readiness.missing
     assert missing
     assert f"Ikke klar: {len(missing)} krævede punkter mangler" in cover
+
+
+def test_a_case_under_the_samlet_beskrivelse_pack_is_printed_in_its_words(database: Database, anh: int) -> None:
+    """From 1 July 2026 (lov nr. 1750) the team is replaced: the dossier says so, in the pack's words."""
+    doc.set_rule_pack(database, anh, "l1750_2026", "Sagen behandles efter reformen", today=TODAY)
+    data, info = make(database, anh)
+    pages = page_texts(data)
+    cover = flat(pages[0])
+    assert cover.startswith("Samlet beskrivelse af borgerens forudsætninger Med bilag")
+    assert "Sundhedsfaglig rådgivning og afgørelse" in cover
+    assert "(foreløbig)" in cover and "fastlagt 02-03-2026" in cover
+    assert "1. Samlet beskrivelse" in info.sections
+    assert "1. Forberedende del" not in info.sections
+    assert "rehabiliteringsteam" not in flat("\n".join(pages[: info.pages - 4])).lower()
+    assert PdfReader(io.BytesIO(data)).metadata.title == "Samlet beskrivelse af borgerens forudsætninger"
 
 
 def test_meeting_date_from_options_and_none(database: Database, anh: int) -> None:

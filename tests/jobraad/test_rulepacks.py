@@ -4,6 +4,7 @@ and every refusal of a bad pack with its file name and line."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from jobraad.rulepacks import (
     Requirement,
     RulePack,
     RulePackError,
+    Status,
     builtin_packs,
     default_pack_for,
     get_pack,
@@ -28,11 +30,43 @@ from jobraad.rulepacks import (
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "resources" / "rulepacks"
 BEK = "bek2408_2021"
-REFORM = "reform_2025"
+REFORM = "l1750_2026"
+ALL_PACKS = ["bek2408_2021", "bek1708_2024", "bek47_2026", "l1750_2026", "lab_2027"]
+
+# What a pack says besides its items (after them, so the line numbers below stay put).
+HEAD_TABLES = """
+[pack.law]
+act = "BEK nr. 2408 af 13/12/2021"
+transition = "Sager gøres færdige efter pakken."
+transition_source = "Testkilde"
+
+[pack.terms]
+dossier_title = "Rehabiliteringsplanens forberedende del"
+plan_heading = "Forberedende del"
+team = "rehabiliteringsteamet"
+meeting = "Møde i rehabiliteringsteamet"
+ready = "Klar til rehabiliteringsteamet"
+
+[pack.lae265]
+item = "lae265"
+max_age_days = 92
+source = "Et skøn"
+status = "foreløbig"
+
+[pack.asking]
+assessment_from = ["egen_laege", "sundhedskoordinator"]
+source = "LOB § 15, stk. 1"
+
+[[pack.laws]]
+aims = ["fleksjob"]
+text = "lov om en aktiv beskæftigelsesindsats §§ 116 og 118"
+source = "LAB §§ 116 og 118"
+"""
 
 # A small valid pack. The line numbers in the refusal tests below refer to it.
 # Item 2's guidance holds a fake `[[items]]` header inside a multi-line string.
-VALID = '''\
+VALID = (
+    '''\
 [pack]
 id = "testpakke"
 name = "Testpakke"
@@ -69,6 +103,8 @@ id = "falsk"
 """
 legal_reference = "BEK nr. 2408 af 13/12/2021 § 4"
 '''
+    + HEAD_TABLES
+)
 NAME = "testpakke.toml"
 
 
@@ -108,58 +144,145 @@ def delete_line(text: str, number: int) -> str:
 
 def test_shipped_packs_load_sorted_by_start() -> None:
     packs = builtin_packs()
-    assert [p.id for p in packs] == [BEK, REFORM]
-    assert [p.source_name for p in packs] == [f"{BEK}.toml", f"{REFORM}.toml"]
+    assert [p.id for p in packs] == ALL_PACKS
+    assert [p.source_name for p in packs] == [f"{p}.toml" for p in ALL_PACKS]
     assert builtin_packs() is packs  # loaded once
 
 
-@pytest.mark.parametrize("pack_id", [BEK, REFORM])
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
 def test_shipped_pack_loads_from_its_file_as_the_builtin_one(pack_id: str) -> None:
     assert load_pack(PACK_DIR / f"{pack_id}.toml") == get_pack(pack_id)
 
 
-def test_bek_pack_head() -> None:
-    pack = get_pack(BEK)
-    assert pack.valid_from == dt.date(2022, 1, 1)
-    assert pack.valid_to == dt.date(2026, 6, 30)
-    assert not pack.provisional
-    assert pack.label == "Rehabiliteringsteam – BEK 2408/2021"
-    assert "usikker" in pack.description
-    assert "for den enkelte sag" in pack.description
+def test_default_packs_follow_one_another_without_gap_or_overlap() -> None:
+    """The packs a case can fall into by date cover every day from the first one on, once."""
+    chain = [p for p in builtin_packs() if not p.opt_in]
+    for before, after in itertools.pairwise(chain):
+        assert before.valid_to is not None, f"{before.id} is open-ended but {after.id} follows it"
+        assert after.valid_from == before.valid_to + dt.timedelta(days=1), (before.id, after.id)
+    assert chain[-1].valid_to is None  # the newest default pack holds until one replaces it
+    for pack in builtin_packs():
+        if pack.opt_in:  # chosen by the caseworker, never by date: it starts where a default pack holds
+            assert any(p.applies_on(pack.valid_from) for p in chain) and pack.provisional
 
 
-def test_reform_pack_head_says_it_is_provisional() -> None:
-    pack = get_pack(REFORM)
-    assert pack.provisional
-    assert pack.valid_from == dt.date(2026, 7, 1)
-    assert pack.valid_to is None
-    assert pack.label.endswith(" (foreløbig)")
-    assert "FORELØBIG" in pack.description
-    assert "Ressourceforløb og revalidering afskaffes" in pack.description
-    assert "ikke endeligt" in pack.description
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
+def test_every_rule_carries_its_source(pack_id: str) -> None:
+    pack = get_pack(pack_id)
+    assert pack.law and pack.transition and pack.transition_source
+    assert pack.lae265_max_age.source and pack.assessment_source
+    assert all(item.legal_reference.strip() for item in pack.items)
+    assert all(law.text and law.source for law in pack.laws)
+    assert {aim for law in pack.laws for aim in law.aims} == pack.aims  # every aim's letters cite a law
 
 
-@pytest.mark.parametrize("pack_id", [BEK, REFORM])
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
+def test_consents_cite_11_a_not_its_exception(pack_id: str) -> None:
+    """Retssikkerhedsloven § 11 a, stk. 1 is the consent rule; § 11 c is one of its exceptions."""
+    for item in get_pack(pack_id).items:
+        assert "§ 11 c" not in item.legal_reference
+        if item.consent_for is not None:
+            assert "§ 11 a, stk. 1" in item.legal_reference and "pkt. 116-117" in item.legal_reference
+
+
+def test_each_period_cites_its_own_bekendtgoerelse() -> None:
+    assert "2408" not in (get_pack("bek1708_2024").law + get_pack("bek47_2026").law)
+    assert all(
+        "BEK nr. 1708 af 30/12/2024" in i.legal_reference
+        for i in get_pack("bek1708_2024").items
+        if i.section == "forberedende_del"
+    )
+    assert all(
+        "BEK nr. 47 af 13/01/2026" in i.legal_reference
+        for i in get_pack("bek47_2026").items
+        if i.section == "forberedende_del"
+    )
+    assert "fleksjob, førtidspension mv." in get_pack("bek47_2026").law  # ressourceforløb left the title
+    assert "ressourceforløb" not in get_pack("bek47_2026").law.split(";")[0]
+
+
+def test_ressourceforloeb_and_revalidering_end_for_new_cases_on_1_february_2026() -> None:
+    for pack_id in ("bek2408_2021", "bek1708_2024"):
+        assert {Aim.RESSOURCEFORLOEB, Aim.REVALIDERING} <= get_pack(pack_id).aims
+    for pack_id in ("bek47_2026", "l1750_2026", "lab_2027"):
+        assert not {Aim.RESSOURCEFORLOEB, Aim.REVALIDERING} & get_pack(pack_id).aims
+    assert default_pack_for(dt.date(2026, 1, 31)).id == "bek1708_2024"
+    assert default_pack_for(dt.date(2026, 2, 1)).id == "bek47_2026"
+
+
+def test_team_or_samlet_beskrivelse_by_period() -> None:
+    for pack_id in ("bek2408_2021", "bek1708_2024", "bek47_2026"):
+        terms = get_pack(pack_id).terms
+        assert terms.team == "rehabiliteringsteamet" and terms.plan_heading == "Forberedende del"
+    for pack_id in ("l1750_2026", "lab_2027"):
+        pack = get_pack(pack_id)
+        assert pack.terms.team == "" and pack.terms.plan_heading == "Samlet beskrivelse"
+        assert pack.provisional and pack.unconfirmed  # the window says "foreløbig" and why
+        assert pack.section_label("forberedende_del") == "Samlet beskrivelse"
+
+
+def test_the_2027_pack_is_provisional_and_only_by_choice() -> None:
+    pack = get_pack("lab_2027")
+    assert pack.opt_in and pack.provisional and pack.label.endswith("(foreløbig)")
+    assert default_pack_for(dt.date(2027, 6, 1)).id == "l1750_2026"
+    assert any("vedtaget" in u for u in pack.unconfirmed)
+
+
+def test_a_pack_renamed_since_is_found_by_its_old_id() -> None:
+    assert get_pack("reform_2025").id == "l1750_2026"
+
+
+def test_fp_letters_cite_the_pension_act_not_lab() -> None:
+    for pack in builtin_packs():
+        assert pack.law_for(Aim.FOERTIDSPENSION) == "lov om social pension §§ 16-19"
+        assert "aktiv beskæftigelsesindsats" in pack.law_for(Aim.FLEKSJOB)
+
+
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
 def test_lae265(pack_id: str) -> None:
-    item = get_pack(pack_id).item("lae265")
+    pack = get_pack(pack_id)
+    item = pack.item("lae265")
+    assert pack.lae265_item == "lae265"
     assert item.form == "LÆ 265"
-    assert item.health
+    assert item.health and item.assessment
     assert item.source is DocumentSource.EGEN_LAEGE
     assert item.required
     assert item.section == "helbred"
-    assert 14 <= item.answer_days <= 21
+    assert item.answer_days == 30  # the agreed time for LÆ 261/265
+    assert pack.item("statusattest_lae125").answer_days == 14  # LÆ 121/125
     assert "LÆ 261/262" in item.guidance
     assert {Aim.FLEKSJOB, Aim.FOERTIDSPENSION, Aim.JOBAFKLARING} <= item.aims
+    assert pack.lae265_max_age.status is Status.PROVISIONAL  # no fixed age found in any source
 
 
-def test_bek_lae265_guidance_warns_that_a_missing_certificate_invalidates_the_decision() -> None:
+def test_lae265_guidance_says_som_udgangspunkt() -> None:
+    """Ankestyrelsen: a missing or outdated LÆ 265 makes the decision invalid "som udgangspunkt"."""
     guidance = get_pack(BEK).item("lae265").guidance
-    assert "manglende eller forældet LÆ 265 gør afgørelsen ugyldig" in guidance
+    assert "som udgangspunkt gør den ugyldig" in guidance
+    assert "gør afgørelsen \nugyldig" not in guidance and "gør afgørelsen ugyldig" not in guidance
     assert "§ 4" in get_pack(BEK).item("lae265").legal_reference
 
 
-def test_reform_lae265_says_it_is_uncertain() -> None:
-    assert get_pack(REFORM).item("lae265").guidance.startswith("USIKKERT")
+@pytest.mark.parametrize("pack_id", ALL_PACKS)
+def test_health_assessments_only_from_klinisk_funktion_or_the_gp(pack_id: str) -> None:
+    """LOB § 15, stk. 1: in team cases the jobcenter asks no speciallæge for an assessment
+    directly; records and status certificates from hospital and speciallæge are allowed."""
+    pack = get_pack(pack_id)
+    assert pack.assessment_from == {DocumentSource.EGEN_LAEGE, DocumentSource.SUNDHEDSKOORDINATOR}
+    for item in pack.items:
+        if item.assessment:
+            assert item.source in pack.assessment_from
+    specialist = pack.item("speciallaegeerklaering")
+    assert not specialist.assessment and "klinisk funktion" in specialist.guidance
+    assert "Journaloplysninger eller statusattest" in specialist.title
+
+
+def test_an_assessment_from_a_source_the_pack_does_not_allow_is_refused() -> None:
+    text = VALID.replace('form = "LÆ 265"\nhealth = true', 'form = "LÆ 265"\nhealth = true\nassessment = true').replace(
+        'source = "egen_laege"\nform', 'source = "speciallaege"\nform'
+    )
+    err = refused(text)
+    assert "helbredsvurdering" in err.problem and "speciallaege" in err.problem
 
 
 @pytest.mark.parametrize("pack_id", [BEK, REFORM])
@@ -213,7 +336,7 @@ def test_partners_employers_and_specialists(pack_id: str) -> None:
     for word in ("timer", "opgaverne", "skånehensyn", "stabilitet"):
         assert word in praktik.guidance
     specialist = pack.item("speciallaegeerklaering")
-    assert specialist.requirement is Requirement.RECOMMENDED and specialist.answer_days == 42
+    assert specialist.requirement is Requirement.RECOMMENDED and specialist.answer_days == 28
     assert pack.item("hospital_journal").requirement is Requirement.RECOMMENDED
     assert [i.id for i in pack.items if i.per_placement] == ["praktik_udtalelse"]
 
@@ -354,34 +477,36 @@ def test_section_labels_in_display_order() -> None:
         (dt.date(2019, 3, 1), BEK),  # before every pack: the earliest
         (dt.date(2022, 1, 1), BEK),
         (dt.date(2024, 5, 1), BEK),
-        (dt.date(2026, 6, 30), BEK),
-        (dt.date(2026, 7, 1), REFORM),  # no firm pack then: the latest that has started, provisional or not
-        (dt.date(2031, 1, 1), REFORM),
+        (dt.date(2024, 12, 31), BEK),
+        (dt.date(2025, 1, 1), "bek1708_2024"),
+        (dt.date(2026, 6, 30), "bek47_2026"),
+        (dt.date(2026, 7, 1), REFORM),  # provisional, but the default: the newest knowledge of the rules
+        (dt.date(2031, 1, 1), REFORM),  # the 2027 pack is never a default
     ],
 )
 def test_default_pack_for(day: dt.date, expected: str) -> None:
     assert default_pack_for(day).id == expected
 
 
-def test_default_pack_prefers_a_firm_pack_over_a_provisional_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    firm = parse_pack(VALID, NAME)  # 2022-01-01 .. 2026-06-30
-    early = parse_pack(
-        VALID.replace('id = "testpakke"', 'id = "tidlig"')
-        .replace("provisional = false", "provisional = true")
+def test_an_opt_in_pack_is_never_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    firm = parse_pack(VALID.replace("valid_to = 2026-06-30\n", ""), NAME)  # from 2022-01-01, open-ended
+    chosen = parse_pack(
+        VALID.replace('id = "testpakke"', 'id = "valgt"')
+        .replace("provisional = false", "provisional = true\nopt_in = true")
         .replace("valid_from = 2022-01-01", "valid_from = 2023-01-01")
         .replace("valid_to = 2026-06-30\n", ""),
-        "tidlig.toml",
+        "valgt.toml",
     )
-    monkeypatch.setattr(rulepacks, "builtin_packs", lambda: (firm, early))
-    assert default_pack_for(dt.date(2024, 1, 1)) is firm  # the provisional one started later but is not firm
-    assert default_pack_for(dt.date(2027, 1, 1)) is early
-    assert default_pack_for(dt.date(2020, 1, 1)) is firm
+    monkeypatch.setattr(rulepacks, "builtin_packs", lambda: (firm, chosen))
+    assert default_pack_for(dt.date(2024, 1, 1)) is firm
+    assert default_pack_for(dt.date(2027, 1, 1)) is firm
+    assert default_pack_for(dt.date(2020, 1, 1)) is firm  # before every pack: the first
 
 
 def test_applies_on_includes_both_ends() -> None:
     pack = get_pack(BEK)
-    assert pack.applies_on(dt.date(2022, 1, 1)) and pack.applies_on(dt.date(2026, 6, 30))
-    assert not pack.applies_on(dt.date(2021, 12, 31)) and not pack.applies_on(dt.date(2026, 7, 1))
+    assert pack.applies_on(dt.date(2022, 1, 1)) and pack.applies_on(dt.date(2024, 12, 31))
+    assert not pack.applies_on(dt.date(2021, 12, 31)) and not pack.applies_on(dt.date(2025, 1, 1))
     assert get_pack(REFORM).applies_on(dt.date(2099, 1, 1))
 
 
@@ -448,7 +573,7 @@ def test_unknown_key_in_item_2_names_its_line() -> None:
 
 
 def test_unknown_key_after_a_multiline_string_names_its_line() -> None:
-    text = VALID + 'ekstra = "x"\n'
+    text = VALID.replace(HEAD_TABLES, 'ekstra = "x"\n' + HEAD_TABLES)
     assert refused(text).line == 36
 
 
@@ -569,18 +694,19 @@ def test_unknown_pack_key_and_unknown_tables() -> None:
     assert refused(insert_after(VALID, 4, "gyldig_fra = 2022-01-01")).line == 5
     top = refused("version = 2\n" + VALID)
     assert top.line == 1 and "«version»" in str(top)
-    table = refused(VALID + "\n[meta]\nx = 1\n")
+    table = refused(VALID.replace(HEAD_TABLES, "\n[meta]\nx = 1\n" + HEAD_TABLES))
     assert table.line == 37
-    sub = refused(VALID + "[items.ekstra]\nx = 1\n")
+    sub = refused(VALID.replace(HEAD_TABLES, "[items.ekstra]\nx = 1\n" + HEAD_TABLES))
     assert sub.line == 36 and "ukendt nøgle «ekstra» i punkt «lae265»" in str(sub)
 
 
 def test_missing_pack_or_items() -> None:
-    no_pack = refused(VALID[VALID.index("[[items]]") :])
+    items = VALID[VALID.index("[[items]]") :].replace(HEAD_TABLES, "")
+    no_pack = refused(items)
     assert no_pack.line is None and no_pack.problem == "tabellen [pack] mangler."
-    no_items = refused(VALID[: VALID.index("[[items]]")])
+    no_items = refused(VALID[: VALID.index("[[items]]")] + HEAD_TABLES)
     assert no_items.line is None and "ingen punkter" in no_items.problem
-    not_a_table = refused("pack = 3\n" + VALID[VALID.index("[[items]]") :])
+    not_a_table = refused("pack = 3\n" + items)
     assert not_a_table.line == 1 and "«pack» skal være en tabel" in not_a_table.problem
 
 
@@ -597,6 +723,9 @@ name = "T"
 valid_from = 2024-01-01
 description = "D"
 """  # noqa: E501
+    text = text.replace('source = "hospital"', 'source = "hospital"') + HEAD_TABLES.replace(
+        'item = "lae265"', 'item = "a"'
+    )
     assert [i.id for i in parse_pack(text, NAME).items] == ["a", "b"]
     assert refused(text.replace('source = "suf"', 'source = "x"')).line == 2
     assert refused(text.replace("valid_from = 2024-01-01", 'valid_from = "x"')).line == 10

@@ -52,6 +52,8 @@ def _accepting(values: dict[str, object]):  # type: ignore[no-untyped-def]
             widget = dialog.widgets[key]
             if hasattr(widget, "setPlainText"):
                 widget.setPlainText(str(value))
+            elif hasattr(widget, "findData"):  # a choice: by its value
+                widget.setCurrentIndex(widget.findData(value))
             else:
                 widget.setText(str(value))  # type: ignore[attr-defined]
         dialog.accept()
@@ -65,8 +67,26 @@ def test_shows_the_pack_items_for_the_aim(tab: DocumentationTab) -> None:
     assert tab.select_entry("fp_ressourceforloeb")  # førtidspension item
     assert not tab.select_entry("fleksjob_arbejdsevne")
     assert "Ikke klar" in tab.readiness.text()
-    assert "BEK 2408/2021" in tab.pack_combo.currentText()
+    assert "BEK 47/2026" in tab.pack_label.text() and "fastlægges ved sagens første" in tab.pack_label.text()
+    assert "Ikke bekræftet" in tab.pack_label.text()  # the pack's unconfirmed facts are shown
     assert tab.steps.count() > 0 and "samtykke" in tab.steps.item(0).text().lower()
+
+
+def test_changing_the_pack_asks_for_a_reason_and_shows_the_new_pack(tab: DocumentationTab) -> None:
+    runner = _accepting({"pack": "l1750_2026", "reason": ""})
+    with patch.object(FormDialog, "exec", runner):
+        tab.change_pack()
+    dialog = runner.dialog  # type: ignore[attr-defined]
+    assert dialog.result() != FormDialog.DialogCode.Accepted  # no reason: refused, nothing changed
+    assert not documentation.load_checklist(tab.database, tab.citizen_id, TODAY).pack_chosen  # type: ignore[arg-type]
+    with patch.object(FormDialog, "exec", _accepting({"pack": "l1750_2026", "reason": "Mødet er efter 1. juli"})):
+        tab.change_pack()
+    checklist = documentation.load_checklist(tab.database, tab.citizen_id, TODAY)  # type: ignore[arg-type]
+    assert (checklist.pack.id, checklist.pack_since) == ("l1750_2026", TODAY)
+    assert "Samlet beskrivelse" in tab.pack_label.text() and "Foreløbig:" in tab.pack_label.text()
+    assert "fastlagt 02-03-2026" in tab.pack_label.text()
+    sections = [tab.tree.topLevelItem(i).text(0) for i in range(tab.tree.topLevelItemCount())]
+    assert "Samlet beskrivelse" in sections and "Forberedende del" not in sections
 
 
 def test_health_request_without_consent_is_refused_in_the_dialog(tab: DocumentationTab) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from jobraad import attachments, documentation
 from jobraad import formatting as fmt
 from jobraad.document_requests import ItemAction, allowed_actions, consent_scope, request_contact
 from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, ConsentView
-from jobraad.rulepacks import SECTION_LABELS, builtin_packs
+from jobraad.rulepacks import builtin_packs, documented_aims
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.dialogs.request_letter import request_letter_dialog
@@ -100,12 +99,16 @@ class DocumentationTab(FileTab):
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Regelpakke:"))
-        self.pack_combo = QComboBox()
-        self.pack_combo.setObjectName("packCombo")
-        self.pack_combo.setToolTip("Hvilke dokumentationskrav sagen følger")
-        self.pack_combo.activated.connect(self._pack_chosen)
-        top.addWidget(self.pack_combo, 1)
+        self.pack_label = QLabel()
+        self.pack_label.setObjectName("packLabel")
+        self.pack_label.setWordWrap(True)
+        self.pack_label.setTextFormat(Qt.TextFormat.RichText)
+        top.addWidget(self.pack_label, 1)
+        self.pack_button = QPushButton("Skift &regelpakke…")
+        self.pack_button.setObjectName("packButton")
+        self.pack_button.setToolTip("Lad sagen følge en anden regelpakke – kræver en begrundelse")
+        self.pack_button.clicked.connect(self.change_pack)
+        top.addWidget(self.pack_button)
         layout.addLayout(top)
         self.readiness = QLabel()
         self.readiness.setObjectName("readiness")
@@ -206,11 +209,7 @@ class DocumentationTab(FileTab):
         key = (selected.item.id, selected.instance) if selected else None
         self.checklist = documentation.load_checklist(self.database, self.citizen_id, self.today)
         c = self.checklist
-        self.pack_combo.clear()
-        self.pack_combo.addItem(f"Standard efter dato: {documentation.pack_for('', None, self.today)[0].label}", "")
-        for pack in builtin_packs():
-            self.pack_combo.addItem(pack.label, pack.id)
-        self.pack_combo.setCurrentIndex(self.pack_combo.findData(c.pack.id if c.pack_chosen else ""))
+        self._show_pack(c)
         self._show_readiness(c)
         self._fill_tree(c, key)
         self._fill_steps(c)
@@ -222,23 +221,77 @@ class DocumentationTab(FileTab):
             return f"trukket tilbage {fmt.date(consent.withdrawn_on)}"
         return "gyldigt" if consent.valid_on(self.today) else "udløbet"
 
+    def _show_pack(self, c: Checklist) -> None:
+        pack = c.pack
+        if c.pack_chosen:
+            since = f" – fastlagt {fmt.date(c.pack_since)}" if c.pack_since else ""
+        else:
+            since = " – fastlægges ved sagens første dokumentationsskridt"
+        text = f"Regelpakke: <b>{escape(pack.label)}</b> ({escape(pack.period)}){since}"
+        if pack.provisional or pack.unconfirmed:
+            word = "Foreløbig" if pack.provisional else "Ikke bekræftet"
+            text += f"<br><span style='color:#8a5a00'><b>{word}:</b> {escape(pack.unconfirmed[0])}"
+            more = len(pack.unconfirmed) - 1
+            text += f" (og {more} forhold mere – se værktøjstip)</span>" if more > 0 else "</span>"
+        self.pack_label.setText(text)
+        self.pack_label.setToolTip("\n".join([pack.law, "", pack.transition, *(f"• {u}" for u in pack.unconfirmed)]))
+
+    def change_pack(self) -> None:
+        if self.citizen_id is None or self.checklist is None:
+            return
+        citizen_id = self.citizen_id
+        choices = [(f"{p.label} ({p.period})", p.id) for p in builtin_packs()]
+        dialog = FormDialog(
+            "Skift regelpakke",
+            [
+                Field(
+                    "pack", "Regelpakke", kind="choice", required=True, choices=choices, problem_names=("regelpakke",)
+                ),
+                Field(
+                    "reason",
+                    "Begrundelse",
+                    kind="multiline",
+                    required=True,
+                    placeholder="Fx: sagen blev påbegyndt før 1. juli 2026 og gøres færdig efter de regler",
+                    problem_names=("begrundelse",),
+                ),
+            ],
+            {"pack": self.checklist.pack.id, "reason": ""},
+            lambda v: documentation.set_rule_pack(self.database, citizen_id, v["pack"], v["reason"], today=self.today),
+            self,
+            intro=(
+                "En sag følger den regelpakke, der gjaldt, da dokumentationen begyndte. Skift kun, når sagen "
+                "skal følge andre regler – fx en foreløbig pakke for en ny lov. Skiftet og begrundelsen "
+                "skrives i journalen og logbogen."
+            ),
+        )
+        self.run_dialog(dialog)
+
     def _show_readiness(self, c: Checklist) -> None:
         r = c.readiness
         aim = AIM_LABELS[c.aim]
         if r.required == 0:
-            self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
+            if c.aim in documented_aims():
+                self.readiness.setText(
+                    f"<b>{escape(c.pack.label)} har ingen punkter for {escape(aim.lower())}.</b> En sag, der er "
+                    "begyndt efter tidligere regler, skal følge den regelpakke, den begyndte efter "
+                    "(Skift regelpakke…)."
+                )
+            else:
+                self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
         elif r.ready:
             self.readiness.setText(
-                f"<span style='background:#d4edda; padding:4px'><b>Klar til rehabiliteringsteamet</b></span> "
+                f"<span style='background:#d4edda; padding:4px'><b>{escape(c.pack.terms.ready)}</b></span> "
                 f"– alle {r.required} krævede punkter for {aim.lower()} er på plads."
             )
         else:
             missing = "; ".join(escape(m) for m in r.missing[:6]) + (" …" if len(r.missing) > 6 else "")
             late = f" · <b style='color:#a00'>{r.overdue} forsinket</b>" if r.overdue else ""
-            self.readiness.setText(
-                f"<b>Ikke klar</b> ({aim}): {r.done} af {r.required} krævede punkter er på plads{late}.<br>"
-                f"Mangler: {missing}"
-            )
+            lines = [f"<b>Ikke klar</b> ({aim}): {r.done} af {r.required} krævede punkter er på plads{late}."]
+            if missing:
+                lines.append(f"Mangler: {missing}")
+            lines.extend(f"<b style='color:#a00'>{escape(p)}</b>" for p in r.problems)
+            self.readiness.setText("<br>".join(lines))
 
     def _fill_tree(self, c: Checklist, select: tuple[str, str] | None) -> None:
         self.tree.clear()
@@ -249,7 +302,7 @@ class DocumentationTab(FileTab):
         for entry in c.entries:
             section = sections.get(entry.item.section)
             if section is None:
-                section = QTreeWidgetItem([SECTION_LABELS.get(entry.item.section, entry.item.section)])
+                section = QTreeWidgetItem([c.pack.section_label(entry.item.section)])
                 section.setFont(0, bold)
                 section.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.tree.addTopLevelItem(section)
@@ -359,16 +412,6 @@ class DocumentationTab(FileTab):
             self.select_entry(entry.item.id, entry.instance)
 
     # --- changes ----------------------------------------------------------------------------------
-
-    def _pack_chosen(self, _index: int) -> None:
-        if self.citizen_id is None:
-            return
-        pack_id = self.pack_combo.currentData()
-        try:
-            documentation.set_rule_pack(self.database, self.citizen_id, pack_id)
-        except UserFacingError as err:
-            QMessageBox.warning(self, "Regelpakke", err.message)
-        self.saved()
 
     def _state_dialog(self, entry: ChecklistEntry, state: DocumentState) -> FormDialog:
         citizen_id = self.citizen_id
