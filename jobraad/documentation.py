@@ -24,17 +24,13 @@ from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.praktik_rules import statement_placement_kinds
 from jobraad.rulepacks import RuleItem, RulePack, default_pack_for, get_pack
 from jobraad.visitation import DueItem, DueKind, DueTarget
 from jobraad.vocab import DOCUMENT_STATE_LABELS, SOURCE_LABELS
 
-# Placements after which an employer statement is expected.
-STATEMENT_PLACEMENTS = (
-    PlacementKind.VIRKSOMHEDSPRAKTIK,
-    PlacementKind.LOENTILSKUD,
-    PlacementKind.INTERN_PRAKTIK,
-    PlacementKind.GRUPPEPRAKTIK,
-)
+# Placements after which an employer statement is expected: data (resources/rules/praktik.toml).
+STATEMENT_PLACEMENTS: tuple[PlacementKind, ...] = statement_placement_kinds()
 DONE_STATES = (DocumentState.MODTAGET, DocumentState.IKKE_RELEVANT)
 
 

@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import tomllib
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from db.enums import PlacementKind
@@ -297,7 +298,7 @@ class _Reader:
             raise self.fail(None, f"ukendt format {top['format']} (denne udgave kender format {FORMAT_VERSION}).")
         periods = [self.period(entry, n) for n, entry in enumerate(self.entries(raw, "periods"), start=1)]
         periods.sort(key=lambda p: p.valid_from)
-        for before, after in zip(periods, periods[1:], strict=False):
+        for before, after in pairwise(periods):
             if before.valid_to is None or before.valid_to >= after.valid_from:
                 raise self.fail(
                     f"periods «{after.id}»",
