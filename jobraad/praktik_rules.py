@@ -149,6 +149,11 @@ def _provisional(step: ExtensionStep) -> str:
     return " (foreløbig)" if step.provisional else ""
 
 
+def _end(text: str) -> str:
+    """`text` as the end of a sentence: a paragraph's "pkt." takes no second full stop."""
+    return text if text.endswith(".") else f"{text}."
+
+
 def extension_problems(
     rules: PraktikRules,
     step: ExtensionStep,
@@ -175,7 +180,7 @@ def extension_problems(
         last = weeks_after(start, step.to_weeks)
         text = (
             f"Efter en {step.label} kan praktikken højst forlænges til {step.to_weeks} uger i alt "
-            f"(til {fmt.date(last)}), {where}."
+            f"(til {fmt.date(last)}), {_end(where)}"
         )
         later = [s for s in rules.period_on(decided_on).steps if s.from_weeks >= step.to_weeks and s is not step]
         if later:
@@ -189,7 +194,7 @@ def extension_problems(
             FieldProblem(
                 "ny slutdato",
                 f"Ved et {step.label} kan praktikken forlænges med højst {step.weeks_per_step} uger ad gangen "
-                f"(til {fmt.date(last)}), {where}.",
+                f"(til {fmt.date(last)}), {_end(where)}",
             )
         )
     if step.near_end_weeks is not None and decided_on < allowed_end - dt.timedelta(weeks=step.near_end_weeks):
@@ -200,7 +205,7 @@ def extension_problems(
                 "besluttet",
                 f"En forlængelse ved et {step.label} besluttes hen mod udgangen af perioden: tidligst "
                 f"{fmt.date(earliest)}, {step.near_end_weeks} uger før den nuværende slutdato "
-                f"{fmt.date(allowed_end)}{reading}, {step.paragraph}.",
+                f"{fmt.date(allowed_end)}{reading}, {_end(step.paragraph)}",
             )
         )
     return problems
