@@ -42,6 +42,7 @@ from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.praktik_rules import statement_placement_kinds
 from jobraad.rulepacks import (
     RuleItem,
     RulePack,
@@ -54,13 +55,8 @@ from jobraad.rulepacks import (
 from jobraad.visitation import DueItem, DueKind, DueTarget
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 
-# Placements after which an employer statement is expected.
-STATEMENT_PLACEMENTS = (
-    PlacementKind.VIRKSOMHEDSPRAKTIK,
-    PlacementKind.LOENTILSKUD,
-    PlacementKind.INTERN_PRAKTIK,
-    PlacementKind.GRUPPEPRAKTIK,
-)
+# Placements after which an employer statement is expected: data (resources/rules/praktik.toml).
+STATEMENT_PLACEMENTS: tuple[PlacementKind, ...] = statement_placement_kinds()
 DONE_STATES = (DocumentState.MODTAGET, DocumentState.IKKE_RELEVANT)
 
 

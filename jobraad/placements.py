@@ -10,10 +10,17 @@ Rules chosen here (the seeds leave them open):
 
 - The placement's period runs from `start_date` to `end_date` if it has ended,
   else to `planned_end`, else open. A placement is active on a day inside it.
-- Praktik (virksomheds-, intern, gruppe- og snusepraktik) lasts `LEGAL_WEEKS`
-  weeks for an aktivitetsparat citizen: a planned or actual end more than 13
-  weeks after the start needs a reason (`extension_reason`). Løntilskud and
-  småjob have no such limit here.
+- How long a virksomhedspraktik may last (LAB § 61), the steps by which it is
+  extended and which kinds count as virksomhedspraktik are data
+  (`resources/rules/praktik.toml`, read by `jobraad.praktik_rules`). A praktik's
+  allowed end is its base length from the start (by the rules in force on the
+  start date) or the end of its latest recorded extension (`extend_placement`:
+  one `PlacementExtension` row per step, with its reason). The placement form
+  may not plan beyond the allowed end (an unchanged stored plan is kept, so an
+  older placement can still be edited); an actual end beyond it is a fact and is
+  stored, and the length text and `length_warning` then say so. The free-text
+  `extension_reason` of older placements is kept and shown as such. Løntilskud
+  and småjob have no such limit here.
 - A new placement without skånehensyn gets the sundhedskoordinator's current
   ones (`health.current_skaanehensyn`), unless the caller says `prefill=False`.
 - Hours: planned, attended and absence are each 0–80 a week, and attended plus
@@ -44,13 +51,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import AbsenceReason, PlacementKind, VisitationGroup
-from db.models import CaseOutcome, Citizen, HoursEntry, Placement, Setting
+from db.models import CaseOutcome, Citizen, HoursEntry, Placement, PlacementExtension, Setting
 from db.session import Database
 from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import _PHONE, CitizenNotFound
 from jobraad.dates import iso_monday, monday_of
 from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.praktik_rules import (
+    PraktikPeriod,
+    extension_problems,
+    extension_step,
+    load_rules,
+    weeks_after,
+)
 from jobraad.progression import (
     ChartSeries,
     Progression,
@@ -71,11 +85,12 @@ from jobraad.settings import SPECS
 # import this module for `signals_by_citizen`. A top-level import would make a cycle.
 
 __all__ = [
-    "LEGAL_WEEKS",
+    "EXTENSION_REASON_MAX_CHARS",
     "MAX_PLANNED_HOURS_PER_WEEK",
     "MAX_WEEK_HOURS",
     "OBSERVATION_MAX_CHARS",
-    "PRAKTIK_KINDS",
+    "ExtensionPreview",
+    "ExtensionView",
     "HoursInput",
     "PlacementInput",
     "PlacementProgress",
@@ -86,6 +101,9 @@ __all__ = [
     "default_skaanehensyn",
     "delete_placement",
     "delete_week",
+    "extend_placement",
+    "extension_preview",
+    "first_planned_end",
     "list_placements",
     "placement_progress",
     "placement_weeks",
@@ -95,19 +113,10 @@ __all__ = [
     "week_rows",
 ]
 
-# Virksomhedspraktik for aktivitetsparate: 13 weeks; each extension of up to 13 weeks needs a reason.
-LEGAL_WEEKS = 13
-PRAKTIK_KINDS = frozenset(
-    {
-        PlacementKind.VIRKSOMHEDSPRAKTIK,
-        PlacementKind.INTERN_PRAKTIK,
-        PlacementKind.GRUPPEPRAKTIK,
-        PlacementKind.SNUSEPRAKTIK,
-    }
-)
 MAX_PLANNED_HOURS_PER_WEEK = 60
 MAX_WEEK_HOURS = 80
 OBSERVATION_MAX_CHARS = 2000
+EXTENSION_REASON_MAX_CHARS = 2000
 _SHORT_TEXT = 200  # String(200) columns
 _PHONE_MAX = 40
 _MENTOR_KIND_MAX = 60
@@ -122,6 +131,46 @@ _PLACEMENT_MISSING = "Placeringen findes ikke (længere)."
 
 def _weeks_text(n: int) -> str:
     return "1 uge" if n == 1 else f"{n} uger"
+
+
+@dataclass(frozen=True)
+class ExtensionView:
+    """One recorded extension of a virksomhedspraktik: the step the rules gave it, and why."""
+
+    decided_on: dt.date
+    extended_to: dt.date
+    step: str  # the step's id in the rules
+    step_label: str  # "konkret vurdering"; the stored id when the rules no longer know it
+    paragraph: str
+    provisional: bool
+    reason: str
+
+    def text(self, start: dt.date) -> str:
+        """'forlænget til 26 uger (konkret vurdering, 01-03-2026)'."""
+        mark = ", foreløbig" if self.provisional else ""
+        weeks = _length_weeks(start, self.extended_to)
+        return f"forlænget til {_weeks_text(weeks)} ({self.step_label}, {fmt.date(self.decided_on)}{mark})"
+
+
+@dataclass(frozen=True)
+class ExtensionPreview:
+    """What extending a praktik now would be: the step the rules give and its limits."""
+
+    step: str
+    step_label: str
+    paragraph: str
+    provisional: bool
+    current_end: dt.date  # the allowed end now; the new end must lie after it
+    latest_end: dt.date  # the latest end this step allows
+    earliest_decision: dt.date | None  # a step decided "hen mod udgangen": not before this day
+
+    @property
+    def text(self) -> str:
+        mark = " (foreløbig)" if self.provisional else ""
+        return (
+            f"{self.step_label} – {self.paragraph}{mark}: nu til {fmt.date(self.current_end)}, "
+            f"højst til {fmt.date(self.latest_end)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -142,6 +191,7 @@ class PlacementView:
     mentor_name: str
     skaanehensyn: tuple[str, ...]
     result: str
+    extensions: tuple[ExtensionView, ...] = ()
 
     @property
     def period_end(self) -> dt.date | None:
@@ -152,19 +202,61 @@ class PlacementView:
         return _active_on(self.start_date, self.period_end, today)
 
     @property
+    def section61(self) -> bool:
+        """Whether the placement is a virksomhedspraktik with a length under LAB § 61 (per the rules)."""
+        return load_rules().is_section61(self.kind)
+
+    @property
+    def allowed_end(self) -> dt.date | None:
+        """The last day the praktik may run: its base length, or its latest extension. None if no limit."""
+        if not self.section61:
+            return None
+        return _allowed_end(self.start_date, [e.extended_to for e in self.extensions])
+
+    @property
+    def allowed_text(self) -> str:
+        """'13 uger' or '13 uger + forlænget til 26 uger (konkret vurdering, 01-03-2026) + …'."""
+        period = _base_period(self.start_date)
+        base = _weeks_text(period.base_weeks) + (", foreløbig" if period.provisional else "")
+        return " + ".join([base, *(e.text(self.start_date) for e in self.extensions)])
+
+    @property
+    def length_warning(self) -> str | None:
+        """A clear warning when the praktik runs past its allowed end; None when it does not."""
+        allowed, end = self.allowed_end, self.period_end
+        if allowed is None or end is None or end <= allowed:
+            return None
+        period = _base_period(self.start_date)
+        weeks = _weeks_text(_length_weeks(self.start_date, end))
+        what = "varede" if self.end_date is not None else "er planlagt til"
+        text = (
+            f"Praktikken {what} {weeks}, men må efter {period.paragraph} kun vare {self.allowed_text} "
+            f"(til {fmt.date(allowed)}). Forlængelsen er ikke registreret: brug «Forlæng praktik…»."
+        )
+        legacy = self.extension_reason.strip()
+        return f"{text} Tidligere begrundelse: {legacy}" if legacy else text
+
+    @property
     def length_text(self) -> str:
-        """'13 uger (lovlig længde 13 uger)', '20 uger – forlænget ud over 13 uger: <reason>'."""
-        praktik = self.kind in PRAKTIK_KINDS
-        legal = f" (lovlig længde {LEGAL_WEEKS} uger)" if praktik else ""
+        """'13 uger (lovlig længde 13 uger)'; '20 uger – 13 uger + forlænget til 26 uger (konkret
+        vurdering, 01-03-2026)'; '20 uger – OBS: længere end tilladt (13 uger, til 01-06-2026) uden
+        registreret forlængelse'."""
         end = self.period_end
+        if not self.section61:
+            return "ingen slutdato" if end is None else _weeks_text(_length_weeks(self.start_date, end))
+        legal = f"lovlig længde {self.allowed_text}" if not self.extensions else self.allowed_text
         if end is None:
-            return f"ingen slutdato{legal}"
-        weeks = _length_weeks(self.start_date, end)
-        if praktik and weeks > LEGAL_WEEKS:
-            reason = self.extension_reason.strip()
-            why = f": {reason}" if reason else " uden begrundelse"
-            return f"{_weeks_text(weeks)} – forlænget ud over {LEGAL_WEEKS} uger{why}"
-        return f"{_weeks_text(weeks)}{legal}"
+            return f"ingen slutdato ({legal})"
+        weeks = _weeks_text(_length_weeks(self.start_date, end))
+        allowed = self.allowed_end
+        if allowed is not None and end > allowed:
+            legacy = self.extension_reason.strip()
+            why = f" (tidligere begrundelse: {legacy})" if legacy else ""
+            return (
+                f"{weeks} – OBS: længere end tilladt ({self.allowed_text}, til {fmt.date(allowed)}) "
+                f"uden registreret forlængelse{why}"
+            )
+        return f"{weeks} – {legal}" if self.extensions else f"{weeks} ({legal})"
 
 
 @dataclass
@@ -274,8 +366,19 @@ def _length_weeks(start: dt.date, end: dt.date) -> int:
     return max(1, math.ceil((end - start).days / 7))
 
 
-def _over_legal_length(start: dt.date, end: dt.date) -> bool:
-    return end > start + dt.timedelta(weeks=LEGAL_WEEKS)
+def _base_period(start: dt.date) -> PraktikPeriod:
+    """The rule period a praktik's base length follows: the one in force on its start date."""
+    return load_rules().period_on(start)
+
+
+def _allowed_end(start: dt.date, extended_to: Iterable[dt.date]) -> dt.date:
+    """A praktik's allowed end: its base length from the start, or its latest extension."""
+    return max([weeks_after(start, _base_period(start).base_weeks), *extended_to])
+
+
+def first_planned_end(start: dt.date) -> dt.date:
+    """The planned end a new virksomhedspraktik starting on `start` gets: its base length (LAB § 61)."""
+    return _allowed_end(start, [])
 
 
 def _active_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
@@ -302,7 +405,35 @@ def _is_number(x: object) -> bool:
 # --- placements ----------------------------------------------------------------------
 
 
-def _placement_problems(data: PlacementInput) -> list[FieldProblem]:
+def _planned_beyond_allowed(
+    kind: PlacementKind, start: dt.date, planned: dt.date, stored: Placement | None
+) -> list[FieldProblem]:
+    """A praktik may not be planned past its allowed end; that takes an extension with its step and
+    reason. A stored plan left unchanged is kept (placements from before extensions were recorded)."""
+    if not load_rules().is_section61(kind):
+        return []
+    if stored is not None and stored.planned_end == planned:
+        return []
+    extended = [e.extended_to for e in stored.extensions] if stored is not None else []
+    allowed = _allowed_end(start, extended)
+    if planned <= allowed:
+        return []
+    period = _base_period(start)
+    length = (
+        _weeks_text(period.base_weeks)
+        if not extended
+        else f"til {fmt.date(allowed)} efter de registrerede forlængelser"
+    )
+    return [
+        FieldProblem(
+            "planlagt slut",
+            f"En virksomhedspraktik må vare {length} ({period.paragraph}): senest {fmt.date(allowed)}. "
+            "En længere periode registreres med «Forlæng praktik…» med trin og begrundelse.",
+        )
+    ]
+
+
+def _placement_problems(data: PlacementInput, stored: Placement | None = None) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if not isinstance(data.kind, PlacementKind):
         problems.append(FieldProblem("type", "Vælg en type placering."))
@@ -340,12 +471,9 @@ def _placement_problems(data: PlacementInput) -> list[FieldProblem]:
             FieldProblem("timer", f"Planlagte timer pr. uge skal være mellem 0 og {MAX_PLANNED_HOURS_PER_WEEK}.")
         )
 
-    if has_start and data.kind in PRAKTIK_KINDS and not data.extension_reason.strip():
-        dated = [d for d in (data.planned_end, data.end_date) if isinstance(d, dt.date)]
-        if dated and _over_legal_length(start, max(dated)):
-            problems.append(
-                FieldProblem("forlængelse", f"Forlængelse ud over {LEGAL_WEEKS} uger kræver en begrundelse.")
-            )
+    planned = data.planned_end
+    if has_start and isinstance(data.kind, PlacementKind) and isinstance(planned, dt.date) and planned >= start:
+        problems.extend(_planned_beyond_allowed(data.kind, start, planned, stored))
 
     from jobraad.health import SKAANEHENSYN_MAX_CHARS, SKAANEHENSYN_MAX_ITEMS
 
@@ -399,6 +527,20 @@ def _placement_view(p: Placement) -> PlacementView:
         mentor_name=p.mentor_name,
         skaanehensyn=tuple(_split([p.skaanehensyn])),
         result=p.result,
+        extensions=tuple(_extension_view(e) for e in sorted(p.extensions, key=lambda e: (e.extended_to, e.id))),
+    )
+
+
+def _extension_view(e: PlacementExtension) -> ExtensionView:
+    step = load_rules().period_on(e.decided_on).step(e.step)
+    return ExtensionView(
+        decided_on=e.decided_on,
+        extended_to=e.extended_to,
+        step=e.step,
+        step_label=step.label if step is not None else e.step,
+        paragraph=step.paragraph if step is not None else "",
+        provisional=step.provisional if step is not None else False,
+        reason=e.reason,
     )
 
 
@@ -483,10 +625,11 @@ def _hours_outside(
 
 def update_placement(database: Database, placement_id: int, data: PlacementInput) -> None:
     """Change a placement. Its skånehensyn are stored as given (empty stays empty).
-    Changed dates may not leave registered hours outside the period (see `_hours_outside`)."""
-    problems = _placement_problems(data)
+    Changed dates may not leave registered hours outside the period (see `_hours_outside`),
+    nor plan a praktik past its allowed end (see `_planned_beyond_allowed`)."""
     with database.transaction() as session:
         placement = _placement(session, placement_id)
+        problems = _placement_problems(data, placement)
         drop: list[HoursEntry] = []
         if not problems:
             outside, drop = _hours_outside(placement, data, dt.date.today())
@@ -497,6 +640,120 @@ def update_placement(database: Database, placement_id: int, data: PlacementInput
             placement.hours.remove(entry)
         _apply_placement(placement, data, _split(data.skaanehensyn))
         audit.record(session, audit.Action.CHANGE, placement.citizen_id, "placering")
+
+
+# --- extensions of a virksomhedspraktik (LAB § 61) ---------------------------------------------
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _preview(placement: Placement, decided_on: dt.date) -> ExtensionPreview:
+    rules = load_rules()
+    start = placement.start_date
+    allowed = _allowed_end(start, [e.extended_to for e in placement.extensions])
+    step = extension_step(rules, start, allowed, decided_on)
+    limits = []
+    if step.to_weeks is not None:
+        limits.append(weeks_after(start, step.to_weeks))
+    if step.weeks_per_step is not None:
+        limits.append(weeks_after(allowed, step.weeks_per_step))
+    earliest = allowed - dt.timedelta(weeks=step.near_end_weeks) if step.near_end_weeks is not None else None
+    return ExtensionPreview(
+        step=step.id,
+        step_label=step.label,
+        paragraph=step.paragraph,
+        provisional=step.provisional,
+        current_end=allowed,
+        latest_end=min(limits),
+        earliest_decision=earliest,
+    )
+
+
+def _not_extendable(placement: Placement) -> FieldProblem | None:
+    if load_rules().is_section61(placement.kind):
+        return None
+    from jobraad.vocab import PLACEMENT_LABELS
+
+    return FieldProblem(
+        "type",
+        f"En placering af typen «{PLACEMENT_LABELS[placement.kind]}» forlænges ikke efter LAB § 61; "
+        "ret slutdatoen i placeringen.",
+    )
+
+
+def extension_preview(database: Database, placement_id: int, decided_on: dt.date) -> ExtensionPreview:
+    """The step an extension decided on `decided_on` would be, with its paragraph and limits.
+    Raises `ValidationFailed` for a placement that is no virksomhedspraktik under § 61."""
+    with database.reading() as session:
+        placement = _placement(session, placement_id)
+        problem = _not_extendable(placement)
+        if problem is not None:
+            raise ValidationFailed([problem], "Placeringen kan ikke forlænges:")
+        return _preview(placement, decided_on)
+
+
+def extend_placement(
+    database: Database,
+    placement_id: int,
+    *,
+    decided_on: dt.date,
+    extended_to: dt.date,
+    reason: str,
+    today: dt.date | None = None,
+) -> ExtensionView:
+    """Record one extension of a virksomhedspraktik and move its planned end to `extended_to`, in one
+    transaction with its audit entry. The step (konkret vurdering, helt særligt behov, ...) follows from
+    the rules in force on `decided_on` and the praktik's allowed end so far. Refused, with nothing saved,
+    without a reason, with a new end not after the allowed end, or past what the step allows."""
+    today = today or dt.date.today()
+    with database.transaction() as session:
+        placement = _placement(session, placement_id)
+        problems: list[FieldProblem] = []
+        why = reason.strip() if isinstance(reason, str) else ""
+        if not why:
+            problems.append(
+                FieldProblem("begrundelse", "Skriv begrundelsen for forlængelsen (den konkrete vurdering).")
+            )
+        _too_long(problems, "begrundelse", why, EXTENSION_REASON_MAX_CHARS)
+        dates_ok = True
+        for name, value in (("besluttet", decided_on), ("ny slutdato", extended_to)):
+            if not _is_date(value):
+                problems.append(FieldProblem(name, "Datoen er ikke en dato."))
+                dates_ok = False
+        not_praktik = _not_extendable(placement)
+        if not_praktik is not None:
+            problems.insert(0, not_praktik)
+        elif dates_ok:
+            start = placement.start_date
+            if decided_on < start:
+                problems.append(
+                    FieldProblem("besluttet", f"Beslutningen ligger før praktikkens start ({fmt.date(start)}).")
+                )
+            elif decided_on > today:
+                problems.append(FieldProblem("besluttet", "Beslutningsdatoen ligger efter i dag."))
+            preview = _preview(placement, decided_on)
+            step = load_rules().period_on(decided_on).step(preview.step)
+            assert step is not None
+            problems.extend(
+                extension_problems(
+                    load_rules(),
+                    step,
+                    start=start,
+                    allowed_end=preview.current_end,
+                    decided_on=decided_on,
+                    extended_to=extended_to,
+                )
+            )
+        if problems:
+            raise ValidationFailed(problems, "Forlængelsen er ikke gemt:")
+        row = PlacementExtension(decided_on=decided_on, extended_to=extended_to, step=preview.step, reason=why)
+        placement.extensions.append(row)
+        placement.planned_end = extended_to
+        session.flush()
+        audit.record(session, audit.Action.CHANGE, placement.citizen_id, "praktik forlænget")
+        return _extension_view(row)
 
 
 def delete_placement(database: Database, placement_id: int) -> None:

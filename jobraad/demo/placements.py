@@ -1,14 +1,17 @@
 """A demo citizen's virksomhedsplaceringer and their hours week by week: rising,
-stalling, falling or steady, as the visitation group's story asks."""
+stalling, falling or steady, as the visitation group's story asks. A praktik longer
+than LAB § 61 allows at first carries its extensions, each a step of the rules
+(`resources/rules/praktik.toml`) with its reason."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from db.enums import AbsenceReason, PlacementKind
-from db.models import HoursEntry, Placement
+from db.models import HoursEntry, Placement, PlacementExtension
 from jobraad.dates import monday_of
 from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, PlacementStory, half_hours, in_weeks
+from jobraad.praktik_rules import extension_step, load_rules, weeks_after
 
 
 def case_placements(b: Builder, case: Case) -> list[Placement]:
@@ -51,6 +54,40 @@ def case_placements(b: Builder, case: Case) -> list[Placement]:
         earlier.result = b.pick(b.texts["placement_results"]["ended"])
         placements.insert(0, earlier)
     return placements
+
+
+# Reasons for a step "ved et helt særligt behov" (LAB § 61, stk. 2, 2. pkt.), taken in turn.
+SPECIAL_NEED_REASONS = (
+    "Helt særligt behov: arbejdsevnen er ved at blive afklaret til rehabiliteringsteamet, og et skift nu "
+    "ville afbryde afklaringen.",
+    "Helt særligt behov: borgeren er ved at øge timetallet med støtte fra mentor; praktikken er det "
+    "eneste sted, hvor progressionen kan dokumenteres.",
+)
+
+
+def _extensions(
+    start: dt.date, end: dt.date, first_reason: str, today: dt.date
+) -> tuple[list[PlacementExtension], dt.date]:
+    """The extensions that take a praktik from its base length towards `end` as the rules allow: each
+    step decided two weeks before the period then allowed runs out, and as long as the step permits.
+    A step that would be decided after `today` is not taken. Returns the rows and the allowed end."""
+    rules = load_rules()
+    allowed = weeks_after(start, rules.period_on(start).base_weeks)
+    rows: list[PlacementExtension] = []
+    while end > allowed:
+        decided_on = allowed - dt.timedelta(weeks=2)
+        if decided_on > today:
+            break
+        step = extension_step(rules, start, allowed, decided_on)
+        limits = [end]
+        if step.to_weeks is not None:
+            limits.append(weeks_after(start, step.to_weeks))
+        if step.weeks_per_step is not None:
+            limits.append(weeks_after(allowed, step.weeks_per_step))
+        allowed = min(limits)
+        reason = first_reason if not rows else SPECIAL_NEED_REASONS[len(rows) % len(SPECIAL_NEED_REASONS)]
+        rows.append(PlacementExtension(decided_on=decided_on, extended_to=allowed, step=step.id, reason=reason))
+    return rows, allowed
 
 
 def _placement(
@@ -140,13 +177,16 @@ def _placement(
         tasks=b.pick(b.data["tasks"][sector]),
         start_date=start,
         planned_end=planned_end,
-        extension_reason=extension,
         planned_hours_per_week=series[-1][0],
         mentor_kind=mentor_kind,
         mentor_name=mentor_name,
         skaanehensyn=skaane,
         hours=hours,
     )
+    if planned_end is not None and load_rules().is_section61(kind):
+        first_reason = extension or b.texts["extension_reasons"][0]
+        placement.extensions, allowed = _extensions(start, planned_end, first_reason, case.horizon)
+        placement.planned_end = min(planned_end, allowed)
     if main:
         worked = [a for _, a, _, r in series if r is None] or [0.0]
         case.story = PlacementStory(

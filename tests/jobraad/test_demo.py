@@ -507,3 +507,22 @@ def _assert_readiness_shares(session: Session) -> None:
     assert all(readiness[c].ready for c in presented)
     overdue = sum(readiness[c].overdue > 0 for c in preparing)
     assert 0.15 <= overdue / len(preparing) <= 0.6
+
+
+def test_long_praktikker_carry_their_lab61_extensions_and_show_no_warning(demo_database: Database) -> None:
+    """A demo praktik longer than 13 weeks has its extensions, each a step of the rules with a reason
+    (to 26 weeks by a konkret vurdering, then by a helt særligt behov), so the demo shows no false warning."""
+    from jobraad import placements
+
+    with demo_database.reading() as session:
+        citizen_ids = [c.id for c in _citizens(session)]
+    views = [p for cid in citizen_ids for p in placements.list_placements(demo_database, cid)]
+    extended = [p for p in views if p.extensions]
+
+    assert [p.length_text for p in views if p.length_warning] == []
+    assert len(extended) >= 3
+    assert all(p.extension_reason == "" for p in views)
+    assert all(e.reason.strip() for p in extended for e in p.extensions)
+    assert {p.extensions[0].step for p in extended} == {"konkret_vurdering"}
+    assert all(e.step == "saerligt_behov" for p in extended for e in p.extensions[1:])
+    assert all("forlænget til" in p.length_text and "OBS" not in p.length_text for p in extended)

@@ -46,7 +46,7 @@ from jobraad.dossier import DossierOptions, build_dossier, find_citizen_by_cpr
 from jobraad.dossier.story import NO_PLACEMENTS, NOT_DESCRIBED
 from jobraad.errors import UserFacingError
 from jobraad.health import ContactInput, HealthNoteInput, add_contact, add_health_note
-from jobraad.placements import HoursInput, PlacementInput, add_placement, save_weeks
+from jobraad.placements import HoursInput, PlacementInput, add_placement, extend_placement, save_weeks
 from jobraad.records import ActivityInput, MeetingInput, add_activity, add_meeting
 from jobraad.vocab import DOCUMENT_STATE_LABELS
 from tests.conftest import PASSPHRASE
@@ -108,6 +108,30 @@ def small_png() -> bytes:
     image.paste((40, 40, 40), (30, 30, 270, 60))
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _extend(database: Database, pid: int, end: dt.date) -> None:
+    """Extend the praktik started on START to `end` as LAB § 61 allows: to 26 weeks after a konkret
+    vurdering, then by a helt særligt behov decided near the end of the 26 weeks."""
+    if end > START + dt.timedelta(weeks=13):
+        to = min(end, START + dt.timedelta(weeks=26))
+        extend_placement(
+            database,
+            pid,
+            decided_on=dt.date(2025, 10, 27),
+            extended_to=to,
+            reason="Afklaring af arbejdsevnen",
+            today=TODAY,
+        )
+    if end > START + dt.timedelta(weeks=26):
+        extend_placement(
+            database,
+            pid,
+            decided_on=dt.date(2026, 1, 19),
+            extended_to=end,
+            reason="Dokumentation til teamet",
+            today=TODAY,
+        )
 
 
 def add_case(
@@ -183,12 +207,12 @@ def add_case(
                 kind=PlacementKind.VIRKSOMHEDSPRAKTIK,
                 employer_name="Genbrug Ærø",
                 start_date=START,
-                planned_end=START + dt.timedelta(weeks=weeks, days=-3),
-                extension_reason="Forlænget for at afklare arbejdsevnen",
+                planned_end=START + dt.timedelta(weeks=min(weeks, 13), days=-3),
                 planned_hours_per_week=10,
                 tasks="Sortering af tøj",
             ),
         )
+        _extend(database, pid, START + dt.timedelta(weeks=weeks, days=-3))
         rows = []
         for n in range(weeks):
             year, week, _ = (START + dt.timedelta(weeks=n)).isocalendar()
@@ -742,3 +766,20 @@ def test_reportlab_runs_with_its_c_speed_ups() -> None:
     from reportlab.lib.rl_accel import _c_funcs
 
     assert {"fp_str", "escapePDF", "instanceStringWidthTTF"} <= set(_c_funcs)
+
+
+def test_the_placement_length_names_its_lab61_steps(database: Database) -> None:
+    """The dossier prints the length with each recorded extension's step and date (LAB § 61), and a
+    praktik within 13 weeks still reads «lovlig længde 13 uger»."""
+    long = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH, weeks=30, received=1)
+    short = add_case(database, "Şükrü", "Ağaoğlu", CPR_SUKRU, weeks=12, received=1)
+
+    long_text = re.sub(r"\s+", " ", " ".join(page_texts(make(database, long)[0])))
+    short_text = re.sub(r"\s+", " ", " ".join(page_texts(make(database, short)[0])))
+
+    assert (
+        "30 uger – 13 uger + forlænget til 26 uger (konkret vurdering, 27-10-2025) "
+        "+ forlænget til 30 uger (helt særligt behov, 19-01-2026)" in long_text
+    )
+    assert "OBS" not in long_text and "forlænget ud over" not in long_text
+    assert "12 uger (lovlig længde 13 uger)" in short_text

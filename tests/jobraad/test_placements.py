@@ -18,7 +18,7 @@ from db.session import Database
 from jobraad import audit, placements
 from jobraad.citizens import CitizenNotFound
 from jobraad.health import HealthNoteInput, add_health_note
-from jobraad.placements import PlacementInput, PlacementView
+from jobraad.placements import ExtensionView, PlacementInput, PlacementView
 from jobraad.records import RecordNotFound
 from tests.helpers import audit_log, fields, new_audit, refused, stored
 from tests.jobraad.placing import TODAY, D, K, hours, hours_stored, monday, new_citizen, praktik, week
@@ -165,6 +165,10 @@ def test_an_update_with_no_skaanehensyn_clears_them(database: Database, citizen:
 
 LEGAL_END = monday(-5) + dt.timedelta(weeks=13)
 OVER = LEGAL_END + dt.timedelta(days=1)
+BEYOND = (
+    f"En virksomhedspraktik må vare 13 uger (LAB § 61, stk. 1, nr. 2): senest {LEGAL_END:%d-%m-%Y}. "
+    "En længere periode registreres med «Forlæng praktik…» med trin og begrundelse."
+)
 
 
 @pytest.mark.parametrize(
@@ -190,27 +194,16 @@ OVER = LEGAL_END + dt.timedelta(days=1)
         ({"planned_hours_per_week": 60.5}, "timer", "Planlagte timer pr. uge skal være mellem 0 og 60."),
         ({"planned_hours_per_week": float("nan")}, "timer", "Planlagte timer pr. uge skal være mellem 0 og 60."),
         ({"planned_hours_per_week": "10"}, "timer", "Planlagte timer pr. uge skal være mellem 0 og 60."),
-        ({"planned_end": OVER}, "forlængelse", "Forlængelse ud over 13 uger kræver en begrundelse."),
+        ({"planned_end": OVER}, "planlagt slut", BEYOND),
+        # A free-text reason no longer lets a praktik be planned past 13 weeks: that is an extension.
         (
-            {"planned_end": LEGAL_END, "end_date": OVER},
-            "forlængelse",
-            "Forlængelse ud over 13 uger kræver en begrundelse.",
+            {"planned_end": OVER, "extension_reason": "Afklaring af skånehensyn kræver mere tid"},
+            "planlagt slut",
+            BEYOND,
         ),
-        (
-            {"kind": K.SNUSEPRAKTIK, "planned_end": OVER, "extension_reason": "  "},
-            "forlængelse",
-            "Forlængelse ud over 13 uger kræver en begrundelse.",
-        ),
-        (
-            {"kind": K.INTERN_PRAKTIK, "planned_end": OVER},
-            "forlængelse",
-            "Forlængelse ud over 13 uger kræver en begrundelse.",
-        ),
-        (
-            {"kind": K.GRUPPEPRAKTIK, "planned_end": OVER},
-            "forlængelse",
-            "Forlængelse ud over 13 uger kræver en begrundelse.",
-        ),
+        ({"kind": K.SNUSEPRAKTIK, "planned_end": OVER, "extension_reason": "  "}, "planlagt slut", BEYOND),
+        ({"kind": K.INTERN_PRAKTIK, "planned_end": OVER}, "planlagt slut", BEYOND),
+        ({"kind": K.GRUPPEPRAKTIK, "planned_end": OVER}, "planlagt slut", BEYOND),
         ({"skaanehensyn": [f"Hensyn {n}" for n in range(31)]}, "skånehensyn", "Højst 30 skånehensyn (nu 31)."),
         (
             {"skaanehensyn": ["kort", "x" * 201]},
@@ -236,7 +229,7 @@ def test_a_wrong_placement_is_refused(
     "changes",
     [
         {"planned_end": LEGAL_END},  # exactly 13 weeks
-        {"planned_end": OVER, "extension_reason": "Afklaring af skånehensyn kræver mere tid"},
+        {"planned_end": LEGAL_END, "end_date": OVER},  # an actual end is a fact: stored, and warned of
         {"kind": K.LOENTILSKUD, "planned_end": monday(-5) + dt.timedelta(weeks=26)},
         {"kind": K.SMAAJOB, "planned_end": None, "end_date": OVER},
         {"planned_hours_per_week": 0},
@@ -257,7 +250,7 @@ def test_several_problems_are_reported_together(database: Database, citizen: int
 
     err = refused(database, lambda: placements.add_placement(database, citizen, data))
 
-    assert fields(err) == ["arbejdsgiver", "cvr", "timer", "forlængelse"]
+    assert fields(err) == ["arbejdsgiver", "cvr", "timer", "planlagt slut"]
 
 
 def test_updating_a_placement_changes_it_and_a_refused_update_keeps_it(database: Database, citizen: int) -> None:
@@ -270,7 +263,7 @@ def test_updating_a_placement_changes_it_and_a_refused_update_keeps_it(database:
         praktik(
             kind=K.INTERN_PRAKTIK,
             employer_name="Jobcentrets køkken",
-            planned_end=OVER,
+            planned_end=LEGAL_END,
             extension_reason="Forlænget efter 3-partssamtale",
             end_date=monday(-1),
             result="Afsluttet",
@@ -283,7 +276,7 @@ def test_updating_a_placement_changes_it_and_a_refused_update_keeps_it(database:
     assert (view.kind, view.employer_name, view.planned_end, view.end_date, view.extension_reason, view.result) == (
         K.INTERN_PRAKTIK,
         "Jobcentrets køkken",
-        OVER,
+        LEGAL_END,
         monday(-1),
         "Forlænget efter 3-partssamtale",
         "Afsluttet",
@@ -292,6 +285,16 @@ def test_updating_a_placement_changes_it_and_a_refused_update_keeps_it(database:
 
 
 # --- length and state -------------------------------------------------------------------
+
+KONKRET = ExtensionView(
+    decided_on=D(2026, 5, 20),
+    extended_to=D(2026, 8, 31),
+    step="konkret_vurdering",
+    step_label="konkret vurdering",
+    paragraph="LAB § 61, stk. 2, 1. pkt.",
+    provisional=False,
+    reason="Afklaring af arbejdsevnen",
+)
 
 
 def _view(**changes: Any) -> PlacementView:
@@ -326,9 +329,25 @@ def _view(**changes: Any) -> PlacementView:
         ({"planned_end": D(2026, 4, 10)}, "6 uger (lovlig længde 13 uger)"),
         (
             {"planned_end": D(2026, 7, 17), "extension_reason": "Behov for afklaring"},
-            "20 uger – forlænget ud over 13 uger: Behov for afklaring",
+            "20 uger – OBS: længere end tilladt (13 uger, til 01-06-2026) uden registreret forlængelse "
+            "(tidligere begrundelse: Behov for afklaring)",
         ),
-        ({"planned_end": D(2026, 7, 17)}, "20 uger – forlænget ud over 13 uger uden begrundelse"),
+        (
+            {"planned_end": D(2026, 7, 17)},
+            "20 uger – OBS: længere end tilladt (13 uger, til 01-06-2026) uden registreret forlængelse",
+        ),
+        (
+            {"planned_end": D(2026, 7, 17), "extensions": (KONKRET,)},
+            "20 uger – 13 uger + forlænget til 26 uger (konkret vurdering, 20-05-2026)",
+        ),
+        (
+            {"extensions": (KONKRET,)},
+            "ingen slutdato (13 uger + forlænget til 26 uger (konkret vurdering, 20-05-2026))",
+        ),
+        (
+            {"start_date": D(2027, 1, 4), "planned_end": D(2027, 3, 1)},
+            "8 uger (lovlig længde 13 uger, foreløbig)",
+        ),
         ({"planned_end": D(2026, 7, 17), "end_date": D(2026, 4, 10)}, "6 uger (lovlig længde 13 uger)"),
         ({}, "ingen slutdato (lovlig længde 13 uger)"),
         ({"kind": K.LOENTILSKUD, "planned_end": D(2026, 8, 28)}, "26 uger"),
@@ -336,6 +355,7 @@ def _view(**changes: Any) -> PlacementView:
     ],
 )
 def test_length_text(changes: dict[str, Any], text: str) -> None:
+    """The length names LAB § 61's steps; past the allowed end without a recorded extension it warns."""
     assert _view(**changes).length_text == text
 
 

@@ -107,3 +107,72 @@ def test_absence_without_reason_is_refused_on_save_and_nothing_saved(tab: Placem
     assert tab.save_weeks()
     stored = [r for r in placements.week_rows(tab.database, p.placement_id, TODAY) if r.stored]
     assert [(r.iso_week, r.attended, r.absence) for r in stored] == [(45, 4.0, 0.0), (46, 2.0, 6.0)]
+
+
+def test_forlaeng_praktik_through_the_dialog_records_the_step(
+    qtbot: QtBot, tab: PlacementsTab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Shift+F opens the dialog with the step the rules give; a missing reason is refused with
+    nothing saved; with a reason the extension is stored and listed in the tab."""
+    from sqlalchemy import select
+
+    from db.models import Placement, PlacementExtension
+    from ui.dialogs.extend_placement import ExtendPlacementDialog
+
+    opened: list[ExtendPlacementDialog] = []
+
+    def run(dialog: ExtendPlacementDialog) -> bool:  # the dialog is driven, never exec()'d
+        opened.append(dialog)
+        return False
+
+    monkeypatch.setattr(tab, "run_dialog", run)
+    assert tab.placement_list.buttons["extend"].isEnabled()
+    tab.placement_view.setFocus()
+    qtbot.keyClick(
+        tab.placement_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(lambda: len(opened) == 1)
+    dialog = opened[0]
+    qtbot.addWidget(dialog)
+    assert "konkret vurdering" in dialog.step_label.text() and "LAB § 61, stk. 2, 1. pkt." in dialog.step_label.text()
+
+    end = dialog.widgets["extended_to"]
+    qtbot.keyClicks(end, "30-04-2027")
+    dialog.accept()  # no reason
+    assert dialog.error_text("reason") == "Begrundelse skal udfyldes."
+    with tab.database.reading() as session:
+        assert session.scalars(select(PlacementExtension)).all() == []
+
+    qtbot.keyClicks(dialog.widgets["reason"], "Borgeren skal afprøve flere timer")
+    dialog.accept()
+    assert dialog.result() == ExtendPlacementDialog.DialogCode.Accepted
+    with tab.database.reading() as session:
+        [row] = session.scalars(select(PlacementExtension)).all()
+        assert (row.extended_to, row.step, row.reason, row.decided_on) == (
+            dt.date(2027, 4, 30),
+            "konkret_vurdering",
+            "Borgeren skal afprøve flere timer",
+            TODAY,
+        )
+        placement = session.scalars(select(Placement)).one()
+        assert placement.planned_end == dt.date(2027, 4, 30)
+    tab.reload()
+    text = tab.extensions_label.text()
+    assert "25-11-2026" in text and "konkret vurdering" in text and "Borgeren skal afprøve flere timer" in text
+
+
+def test_a_new_end_past_26_weeks_is_refused_in_the_dialog(tab: PlacementsTab, qtbot: QtBot) -> None:
+    from ui.dialogs.extend_placement import ExtendPlacementDialog
+
+    p = tab.selected_placement()
+    assert p is not None
+    preview = placements.extension_preview(tab.database, p.placement_id, TODAY)
+    dialog = ExtendPlacementDialog(tab.database, p, preview, TODAY, tab)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.widgets["extended_to"], "10-05-2027")  # 26 weeks from 02-11-2026 end 03-05-2027
+    qtbot.keyClicks(dialog.widgets["reason"], "Afklaring")
+    dialog.accept()
+
+    assert dialog.result() != ExtendPlacementDialog.DialogCode.Accepted
+    assert "højst forlænges til 26 uger i alt (til 03-05-2027)" in dialog.error_text("extended_to")
+    assert placements.list_placements(tab.database, tab.citizen_id or 0)[0].extensions == ()

@@ -1,4 +1,5 @@
-"""The Praktik tab: virksomhedspraktik placements, the week grid of hours, progression."""
+"""The Praktik tab: virksomhedspraktik placements, their extensions (LAB § 61), the week grid
+of hours, progression."""
 
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ from jobraad import formatting as fmt
 from jobraad import placements
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.placements import PlacementProgress, PlacementView
+from jobraad.praktik_rules import load_rules
 from jobraad.vocab import PLACEMENT_LABELS
+from ui.dialogs.extend_placement import ExtendPlacementDialog
 from ui.file_tabs.base import FileTab
-from ui.file_tabs.record_list import RecordList
+from ui.file_tabs.record_list import RecordList, RowAction
 from ui.forms import Field, FormDialog, choices
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
@@ -72,6 +75,27 @@ def _end_text(p: PlacementView) -> str:
     return f"plan: {fmt.date(p.planned_end)}" if p.planned_end else ""
 
 
+EXTEND_SHORTCUT = "Ctrl+Shift+F"
+
+
+def extensions_html(p: PlacementView) -> str:
+    """The recorded extensions of a praktik, each with its date, step and reason; and the free-text
+    reason of an older placement, as it was written."""
+    lines = [
+        f"{fmt.date(e.decided_on)}: {escape(e.text(p.start_date))}"
+        f"{' – ' + escape(e.paragraph) if e.paragraph else ''}<br>&nbsp;&nbsp;Begrundelse: {escape(e.reason)}"
+        for e in p.extensions
+    ]
+    legacy = p.extension_reason.strip()
+    if legacy:
+        lines.append(
+            f"<span style='color:#444'>Tidligere begrundelse (før trinvise forlængelser): {escape(legacy)}</span>"
+        )
+    if not lines:
+        return ""
+    return "<b>Forlængelser</b><br>" + "<br>".join(lines)
+
+
 class PlacementsTab(FileTab):
     """Signals: changed() after anything was saved."""
 
@@ -94,6 +118,9 @@ class PlacementsTab(FileTab):
             on_add=lambda: self._placement_dialog(None),
             on_edit=self._placement_dialog,
             on_delete=self._delete_placement,
+            extra=[
+                RowAction("extend", "Forlæng praktik…", self._extend_dialog, f"Forlæng praktikken ({EXTEND_SHORTCUT})")
+            ],
             add_text="Ny placering…",
         )
         self.placement_model: RecordTableModel[PlacementView] = self.placement_list.model
@@ -108,6 +135,12 @@ class PlacementsTab(FileTab):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
+
+        self.extensions_label = QLabel()
+        self.extensions_label.setObjectName("extensions")
+        self.extensions_label.setWordWrap(True)
+        self.extensions_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.extensions_label)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         grid_box = QWidget()
@@ -157,6 +190,9 @@ class PlacementsTab(FileTab):
         splitter.setSizes([320, 260])
         layout.addWidget(splitter)
         local_shortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
+        local_shortcut(
+            QKeySequence(EXTEND_SHORTCUT), self, lambda: self.placement_list.run_on_selected(self._extend_dialog)
+        )
 
     # --- loading ----------------------------------------------------------------------------------
 
@@ -190,6 +226,7 @@ class PlacementsTab(FileTab):
 
     def _placement_selected(self) -> None:
         p = self.selected_placement()
+        self.placement_list.buttons["extend"].setEnabled(p is not None and p.section61)
         if p is not None and p.placement_id == self._grid_placement_id and self.grid_model.dirty:
             # Read again (something else was saved, the placement was edited): the hours
             # typed and not yet saved stay in the grid; the progress shows what is stored.
@@ -204,6 +241,7 @@ class PlacementsTab(FileTab):
             self._grid_placement_id = None
             self.grid_model.set_rows([])
             self.summary.setText("<span style='color:#666'>Ingen placering valgt. Opret en med «Ny placering…».</span>")
+            self.extensions_label.clear()
             self.chart.show_series(None)
             return
         self._reload_grid()
@@ -245,13 +283,15 @@ class PlacementsTab(FileTab):
             f"Højeste stabile niveau: <b>{_or_dash(pr.highest_stable, fmt.hours)} t</b> · "
             f"Uger uden progression: {pr.weeks_without_progression}"
         )
+        warnings = [p.length_warning] if p.length_warning else []
         signals = "".join(
-            f"<div style='background:#fce8b2; padding:3px; margin-top:3px'>⚑ {escape(s.text)}</div>"
-            for s in progress.signals
+            f"<div style='background:#fce8b2; padding:3px; margin-top:3px'>⚑ {escape(text)}</div>"
+            for text in [*warnings, *(s.text for s in progress.signals)]
         )
         skaane = "; ".join(p.skaanehensyn)
         extra = f"<br><span style='color:#444'>Skånehensyn: {escape(skaane)}</span>" if skaane else ""
         self.summary.setText(f"{facts}{extra}{signals}")
+        self.extensions_label.setText(extensions_html(p))
         self.chart.show_series(progress.series, f"{p.employer_name} – timer pr. uge")
 
     # --- editing hours ----------------------------------------------------------------------------
@@ -315,7 +355,6 @@ class PlacementsTab(FileTab):
             Field("tasks", "Arbejdsopgaver", kind="multiline", problem_names=("arbejdsopgaver", "opgaver")),
             Field("start_date", "Start", kind="date", required=True, problem_names=("startdato", "start")),
             Field("planned_end", "Planlagt slut", kind="date", problem_names=("planlagt slut",)),
-            Field("extension_reason", "Begrundelse for forlængelse", kind="multiline", problem_names=("forlængelse",)),
             Field("end_date", "Faktisk slut", kind="date", problem_names=("slutdato",)),
             Field("planned_hours_per_week", "Planlagte timer pr. uge", problem_names=("timer",)),
             Field("mentor_kind", "Mentor (type)", problem_names=("mentor",)),
@@ -327,7 +366,7 @@ class PlacementsTab(FileTab):
             values: dict[str, Any] = {
                 "kind": PlacementKind.VIRKSOMHEDSPRAKTIK,
                 "start_date": self.today,
-                "planned_end": self.today + dt.timedelta(weeks=placements.LEGAL_WEEKS),
+                "planned_end": placements.first_planned_end(self.today),
                 "planned_hours_per_week": "10",
                 "skaanehensyn": "\n".join(placements.default_skaanehensyn(self.database, citizen_id)),
             }
@@ -353,7 +392,7 @@ class PlacementsTab(FileTab):
                 tasks=v["tasks"],
                 planned_end=v["planned_end"],
                 end_date=v["end_date"],
-                extension_reason=v["extension_reason"],
+                extension_reason=placement.extension_reason if placement is not None else "",
                 mentor_kind=v["mentor_kind"],
                 mentor_name=v["mentor_name"],
                 skaanehensyn=v["skaanehensyn"].splitlines(),
@@ -364,11 +403,23 @@ class PlacementsTab(FileTab):
             placements.update_placement(self.database, placement.placement_id, data)
             return None
 
+        rule = load_rules().period_on(self.today)
         intro = (
-            f"Virksomhedspraktik for aktivitetsparate varer højst {placements.LEGAL_WEEKS} uger; "
-            "en forlængelse kræver en begrundelse."
+            f"En virksomhedspraktik varer højst {rule.base_weeks} uger ({rule.paragraph}"
+            f"{', foreløbig' if rule.provisional else ''}); en længere periode registreres bagefter med "
+            f"«Forlæng praktik…» ({EXTEND_SHORTCUT}) med trin og begrundelse."
         )
         self.run_dialog(FormDialog("Virksomhedsplacering", fields, values, save, self, intro=intro))
+
+    def _extend_dialog(self, placement: PlacementView) -> None:
+        if not placement.section61:
+            return
+        try:
+            preview = placements.extension_preview(self.database, placement.placement_id, self.today)
+        except UserFacingError as err:
+            QMessageBox.warning(self, "jobraad", err.message)
+            return
+        self.run_dialog(ExtendPlacementDialog(self.database, placement, preview, self.today, self))
 
     def _delete_placement(self, placement: PlacementView) -> None:
         question = f"Slet placeringen hos {placement.employer_name} og alle dens registrerede timer?"
