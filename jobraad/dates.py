@@ -59,10 +59,10 @@ def iso_monday(iso_year: int, iso_week: int) -> dt.date:
 def _danish_helligdage(year: int) -> frozenset[dt.date]:
     # Imported when first needed: the package imports the calendars of every country (0.1 s),
     # which the window's start should not wait for.
+    from holidays import country_holidays
     from holidays.constants import PUBLIC
-    from holidays.countries.denmark import Denmark
 
-    return frozenset(Denmark(years=year, categories=(PUBLIC,)))
+    return frozenset(country_holidays("DK", years=year, categories=(PUBLIC,)))
 
 
 def is_working_day(day: dt.date) -> bool:
