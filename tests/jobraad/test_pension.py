@@ -14,6 +14,7 @@ from db.models import Citizen, JournalNote
 from db.session import Database
 from jobraad import pension
 from jobraad.citizens import CitizenInput, RessourceforloebRefused, create_citizen, update_citizen
+from jobraad.importer import import_citizens
 from tests.helpers import audit_log, new_audit, refused
 
 D = dt.date
@@ -141,3 +142,11 @@ def test_other_aims_and_younger_citizens_are_not_affected(database: Database) ->
     # The wish alone writes nothing when the rule does not bar the aim.
     update_citizen(database, near, CitizenInput("Aysel", "Kaya", NEAR), wishes_ressourceforloeb=True, today=TODAY)
     assert _notes(database, near) == []
+
+
+def test_an_import_cannot_start_ressourceforloeb_close_to_folkepension(database: Database, tmp_path: Path) -> None:
+    rows = tmp_path / "borgere.csv"
+    rows.write_text("cpr;fornavn;efternavn;sigte\n311262-1234;Aysel;Kaya;Ressourceforløb\n", encoding="utf-8")
+    err = refused(database, lambda: import_citizens(database, rows))
+    assert [(p.line, p.field) for p in err.problems] == [(2, "sigte")]
+    assert "31-12-2029" in err.problems[0].message  # 67 on 31-12-2029: barred on any day from 2024
