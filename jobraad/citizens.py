@@ -2,6 +2,11 @@
 
 Every function is one transaction: it either saves all it was given or raises
 `ValidationFailed` (with a Danish message per field) and saves nothing.
+
+The aim ressourceforløb is refused for a citizen with less than 6 years to folkepensionsalderen
+(LAB § 112, stk. 3; `jobraad.pension`) with `RessourceforloebRefused`, unless the caller says
+the citizen wishes it himself; then it is saved with a journal note that says so. A citizen
+already in ressourceforløb keeps it (the paragraph's 2nd sentence): only a change to it is checked.
 """
 
 from __future__ import annotations
@@ -15,10 +20,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, object_session
 
-from db.enums import Aim, BenefitType, Outcome, VisitationGroup
-from db.models import CaseOutcome, Citizen, Forloeb
+from db.enums import Aim, BenefitType, JournalKind, Outcome, VisitationGroup
+from db.models import CaseOutcome, Citizen, Forloeb, JournalNote
 from db.session import Database
-from jobraad import audit, bulk, cpr
+from jobraad import audit, bulk, cpr, pension
 from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
 
@@ -38,6 +43,49 @@ _UNSAFE_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 class CitizenNotFound(UserFacingError):
     def __init__(self, what: str = "Borgeren") -> None:
         super().__init__(f"{what} findes ikke (længere) i sagsstammen.")
+
+
+@dataclass(frozen=True)
+class RessourceforloebProblem(FieldProblem):
+    """The aim ressourceforløb, refused by the 6-year rule; `bar` says why."""
+
+    bar: pension.RessourceforloebBar | None = None
+
+
+class RessourceforloebRefused(ValidationFailed):
+    """Nothing was saved: the only problem was the 6-year rule for ressourceforløb. Saving again
+    with `wishes_ressourceforloeb=True` records the citizen's own wish and saves."""
+
+    def __init__(self, problem: RessourceforloebProblem, summary: str) -> None:
+        assert problem.bar is not None
+        self.bar = problem.bar
+        super().__init__([problem], summary)
+
+
+def ressourceforloeb_problem(
+    aim: Aim, digits: str, *, today: dt.date, previous_aim: Aim | None = None, line: int | None = None
+) -> RessourceforloebProblem | None:
+    """The 6-year rule's objection to setting `aim` (from `previous_aim`; None: a new citizen)
+    on `today` for the citizen with CPR `digits`, or None."""
+    if aim != Aim.RESSOURCEFORLOEB or previous_aim == Aim.RESSOURCEFORLOEB or not digits:
+        return None
+    bar = pension.ressourceforloeb_bar(cpr.birth_date(digits), today)
+    if bar is None:
+        return None
+    message = (
+        f"Der skal ikke iværksættes et ressourceforløb: borgeren har mindre end {bar.rule.years} år til "
+        f"folkepensionsalderen ({bar.age.label}) og når den {fmt.date(bar.reaches_on)} ({bar.rule.paragraph}). "
+        "Ressourceforløb kan kun vælges, hvis borgeren selv ønsker det."
+    )
+    return RessourceforloebProblem("sigte", message, line, bar)
+
+
+def ressourceforloeb_wish_note(bar: pension.RessourceforloebBar) -> str:
+    """The journal note written when the citizen wishes a ressourceforløb the rule would bar."""
+    return (
+        f"Borgeren ønsker selv ressourceforløb, selv om der er mindre end {bar.rule.years} år til "
+        f"folkepensionsalderen ({bar.rule.paragraph})."
+    )
 
 
 @dataclass
@@ -88,8 +136,12 @@ def hidden_character_problem(
     return FieldProblem(field, f"Feltet indeholder {what} som tegn nr. {where}. Skriv teksten uden det.", line)
 
 
-def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[FieldProblem]]:
-    """The normalised CPR and the problems found; no database needed."""
+def validate(
+    data: CitizenInput, *, line: int | None = None, today: dt.date | None = None, previous_aim: Aim | None = None
+) -> tuple[str, list[FieldProblem]]:
+    """The normalised CPR and the problems found; no database needed. `previous_aim` is the
+    stored aim of a citizen being changed (None: a new citizen)."""
+    today = today or dt.date.today()
     problems: list[FieldProblem] = []
     hidden: set[str] = set()  # fields whose other checks would quote their text back
     for name, value, multiline in (
@@ -131,9 +183,37 @@ def validate(data: CitizenInput, *, line: int | None = None) -> tuple[str, list[
         problems.append(FieldProblem("telefon", f"«{data.phone.strip()}» er ikke et telefonnummer.", line))
     if not 0 <= data.support_years_last10 <= 10:
         problems.append(FieldProblem("forsørgelsesår", "Antal år skal være mellem 0 og 10.", line))
-    if data.forloeb_start is not None and data.forloeb_start > dt.date.today() + dt.timedelta(days=366):
+    if data.forloeb_start is not None and data.forloeb_start > today + dt.timedelta(days=366):
         problems.append(FieldProblem("forløbsstart", "Forløbsstart ligger mere end et år ude i fremtiden.", line))
+    too_late = ressourceforloeb_problem(data.aim, digits, today=today, previous_aim=previous_aim, line=line)
+    if too_late is not None:
+        problems.append(too_late)
     return digits, problems
+
+
+def _settle_ressourceforloeb(
+    problems: list[FieldProblem], wishes_ressourceforloeb: bool, summary: str
+) -> pension.RessourceforloebBar | None:
+    """Drop the 6-year rule's problem when the citizen wishes a ressourceforløb (its bar is
+    returned, for the journal note); raise when anything is left."""
+    barred = next((p for p in problems if isinstance(p, RessourceforloebProblem)), None)
+    if barred is not None and wishes_ressourceforloeb:
+        problems.remove(barred)
+        return barred.bar
+    if problems == [barred] and barred is not None:
+        raise RessourceforloebRefused(barred, summary)
+    if problems:
+        raise ValidationFailed(problems, summary)
+    return None
+
+
+def _note_wish(session: Session, citizen_id: int, bar: pension.RessourceforloebBar | None) -> None:
+    if bar is None:
+        return
+    session.add(JournalNote(citizen_id=citizen_id, kind=JournalKind.NOTAT, text=ressourceforloeb_wish_note(bar)))
+    audit.record(
+        session, audit.Action.CHANGE, citizen_id, f"journal: eget ønske om ressourceforløb ({bar.rule.paragraph})"
+    )
 
 
 def _stamdata(data: CitizenInput, digits: str) -> dict[str, Any]:
@@ -197,30 +277,42 @@ def add_citizens(session: Session, citizens: Sequence[tuple[CitizenInput, str]])
     return ids
 
 
-def create_citizen(database: Database, data: CitizenInput) -> int:
-    digits, problems = validate(data)
+def create_citizen(
+    database: Database, data: CitizenInput, *, wishes_ressourceforloeb: bool = False, today: dt.date | None = None
+) -> int:
+    """Add a citizen; `wishes_ressourceforloeb`: the citizen wishes the aim ressourceforløb even
+    with less than 6 years to folkepensionsalderen (else that raises `RessourceforloebRefused`)."""
+    digits, problems = validate(data, today=today)
     with database.transaction() as session:
         if digits and cpr_in_use(session, digits):
             problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} er allerede i sagsstammen."))
-        if problems:
-            raise ValidationFailed(problems, "Borgeren er ikke oprettet:")
+        wish = _settle_ressourceforloeb(problems, wishes_ressourceforloeb, "Borgeren er ikke oprettet:")
         (citizen_id,) = add_citizens(session, [(data, digits)])
         audit.record(session, audit.Action.CREATE, citizen_id, "borger")
+        _note_wish(session, citizen_id, wish)
         return citizen_id
 
 
-def update_citizen(database: Database, citizen_id: int, data: CitizenInput) -> None:
-    digits, problems = validate(data)
+def update_citizen(
+    database: Database,
+    citizen_id: int,
+    data: CitizenInput,
+    *,
+    wishes_ressourceforloeb: bool = False,
+    today: dt.date | None = None,
+) -> None:
+    """Change a citizen's stamdata; `wishes_ressourceforloeb` as for `create_citizen`."""
     with database.transaction() as session:
         citizen = session.get(Citizen, citizen_id)
         if citizen is None:
             raise CitizenNotFound()
+        digits, problems = validate(data, today=today, previous_aim=citizen.aim)
         if digits and cpr_in_use(session, digits, except_id=citizen_id):
             problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} tilhører en anden borger."))
-        if problems:
-            raise ValidationFailed(problems, "Ændringerne er ikke gemt:")
+        wish = _settle_ressourceforloeb(problems, wishes_ressourceforloeb, "Ændringerne er ikke gemt:")
         _apply(citizen, data, digits)
         audit.record(session, audit.Action.CHANGE, citizen_id, "stamdata")
+        _note_wish(session, citizen_id, wish)
 
 
 def input_from(citizen: Citizen) -> CitizenInput:

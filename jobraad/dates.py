@@ -1,6 +1,12 @@
-"""Dates as Danes type them: dd-mm-åååå (also with . or /) or åååå-mm-dd, and the ISO weeks
-the caseworker plans in (a week runs Monday to Sunday). Showing a date is
-`jobraad.formatting.date`."""
+"""Dates as Danes type them: dd-mm-åååå (also with . or /) or åååå-mm-dd, the ISO weeks
+the caseworker plans in (a week runs Monday to Sunday), and working days for deadlines.
+Showing a date is `jobraad.formatting.date`.
+
+Working days: Monday to Friday except the Danish public holidays (helligdage) as the
+`holidays` package's Danish calendar (category "public") has them. Its "optional" days
+(1 May, Grundlovsdag, 24 and 31 December) are no helligdage and stay working days; Store
+Bededag is a helligdag up to 2023 and not from 2024 (abolished by law, vedtaget 28-02-2023).
+The calendar is the package's, so a law change reaches jobraad with a new release of it."""
 
 from __future__ import annotations
 
@@ -47,3 +53,31 @@ def iso_monday(iso_year: int, iso_week: int) -> dt.date:
         return dt.date.fromisocalendar(iso_year, iso_week, 1)
     except ValueError:
         raise ValueError(f"no ISO week {iso_year}-W{iso_week:02d}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _danish_helligdage(year: int) -> frozenset[dt.date]:
+    # Imported when first needed: the package imports the calendars of every country (0.1 s),
+    # which the window's start should not wait for.
+    from holidays import country_holidays
+    from holidays.constants import PUBLIC
+
+    return frozenset(country_holidays("DK", years=year, categories=(PUBLIC,)))
+
+
+def is_working_day(day: dt.date) -> bool:
+    """Monday to Friday and no Danish helligdag."""
+    return day.weekday() < 5 and day not in _danish_helligdage(day.year)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """`day` if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def deadline_after(start: dt.date, days: int) -> dt.date:
+    """A deadline `days` calendar days after `start`; on a weekend or a helligdag it moves
+    to the next working day."""
+    return next_working_day(start + dt.timedelta(days=days))

@@ -41,6 +41,7 @@ from db.session import Database
 from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
+from jobraad.dates import deadline_after
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.praktik_rules import statement_placement_kinds
 from jobraad.rulepacks import (
@@ -885,5 +886,6 @@ def covering_consent(consents: Iterable[ConsentView], source: DocumentSource, da
 
 
 def answer_due(item: RuleItem, requested_on: dt.date) -> dt.date:
-    """When the answer to a request made on `requested_on` is expected: the item's answer time later."""
-    return requested_on + dt.timedelta(days=item.answer_days)
+    """When the answer to a request made on `requested_on` is expected: the item's answer time
+    later, moved to the next working day when that falls on a weekend or a helligdag."""
+    return deadline_after(requested_on, item.answer_days)

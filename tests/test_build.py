@@ -11,8 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from db.models import DocumentationItem
+from db.session import open_database
 from jobraad import __version__
+from jobraad.dates import is_working_day
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,8 +50,11 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return exe
 
 
+PASSPHRASE = "frossen test adgangskode"
+
+
 def _run(exe: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JOBRAAD_PASSPHRASE": "frossen test adgangskode", "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "JOBRAAD_PASSPHRASE": PASSPHRASE, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
 
 
@@ -70,6 +77,29 @@ def test_built_program_makes_a_demo_and_a_dossier(frozen: Path, tmp_path: Path) 
     assert pdf.read_bytes().startswith(b"%PDF")
     export = _run(frozen, "export", "--db", str(db), "--format", "xlsx", "-o", str(tmp_path / "t.xlsx"), cwd=tmp_path)
     assert export.returncode == 0, export.stderr
+    # The demo's requests get their answer dates from the Danish calendar of `holidays`, which
+    # the package imports by name at run time: without it in the build the demo fails above.
+    database = open_database(db, PASSPHRASE)
+    try:
+        with database.reading() as session:
+            expected = list(
+                session.scalars(select(DocumentationItem.expected_by).where(DocumentationItem.expected_by.is_not(None)))
+            )
+    finally:
+        database.close()
+    assert expected and all(is_working_day(day) for day in expected if day is not None)
+
+
+def test_built_program_applies_the_folkepensionsalder_rules(frozen: Path, tmp_path: Path) -> None:
+    """resources/rules travel with the build: a citizen born 31-12-1962 (folkepensionsalder 67, reached
+    31-12-2029) is not imported with the aim ressourceforløb."""
+    rows = tmp_path / "borgere.csv"
+    rows.write_text("cpr;fornavn;efternavn;sigte\n311262-1234;Aysel;Kaya;Ressourceforløb\n", encoding="utf-8")
+    db = tmp_path / "frossen.jobraad"
+    assert _run(frozen, "init", "--db", str(db), cwd=tmp_path).returncode == 0
+    imported = _run(frozen, "import", str(rows), "--db", str(db), cwd=tmp_path)
+    assert imported.returncode == 2, imported.stderr
+    assert "31-12-2029" in imported.stderr and "LAB § 112, stk. 3" in imported.stderr
 
 
 def test_built_program_carries_qts_danish_texts(frozen: Path) -> None:

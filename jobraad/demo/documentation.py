@@ -17,7 +17,7 @@ from typing import Any
 from db.enums import ContactKind, DocumentSource, DocumentState
 from jobraad.demo.attachments import pdf_attachment
 from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
-from jobraad.documentation import STATEMENT_PLACEMENTS
+from jobraad.documentation import STATEMENT_PLACEMENTS, answer_due
 from jobraad.rulepacks import RuleItem, builtin_packs, default_pack_for, documented_aims
 from jobraad.vocab import AIM_LABELS, SOURCE_LABELS
 
@@ -198,7 +198,7 @@ class _Checklist:
         on = min(on, high)
         days = doc.item.answer_days
         doc.state, doc.requested_on, doc.requested_from = DocumentState.ANMODET, on, sender
-        doc.expected_by = on + dt.timedelta(days=days)
+        doc.expected_by = answer_due(doc.item, on)
         if arrives is None:
             arrives = on + dt.timedelta(days=rng.randint(days // 2, max(1, days * 2)))
         if stage.ready_by is not None and (self.must_arrive or rng.random() < 0.8):
@@ -250,7 +250,7 @@ class _Checklist:
             doc = self.new(item)
             if b.chance(0.5):  # sent by Digital Post, signed and returned
                 doc.requested_on = max(stage.low, day - dt.timedelta(days=b.rng.randint(1, 7)))
-                doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+                doc.expected_by = answer_due(item, doc.requested_on)
             doc.requested_from = self.sender(DocumentSource.BORGER)
             self.receive(doc, day)
             self.consents[source] = day
@@ -270,7 +270,7 @@ class _Checklist:
             doc.state = DocumentState.ANMODET
             doc.requested_on = b.day_between(max(min(day, stage.high), stage.high - in_weeks(6)), stage.high)
             doc.requested_from = self.sender(DocumentSource.BORGER)
-            doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+            doc.expected_by = answer_due(item, doc.requested_on)
         elif b.chance(0.3):
             self.note(self.new(item), b.pick(self.texts["not_yet"]))
 
@@ -349,7 +349,7 @@ class _Checklist:
             if by_citizen:
                 doc.requested_on = max(stage.low, day - dt.timedelta(days=b.rng.randint(7, 14)))
                 doc.requested_from = self.sender(item.source)
-                doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+                doc.expected_by = answer_due(item, doc.requested_on)
             self.receive(doc, day)
         elif not item.required and (stage.complete or level > 0.5) and b.chance(0.4):
             self.set_aside(self.new(item), self.reason(item.source))
@@ -358,7 +358,7 @@ class _Checklist:
             doc.state = DocumentState.ANMODET
             doc.requested_on = b.day_between(max(stage.low, stage.high - in_weeks(4)), stage.high)
             doc.requested_from = self.sender(item.source)
-            doc.expected_by = doc.requested_on + dt.timedelta(days=item.answer_days)
+            doc.expected_by = answer_due(item, doc.requested_on)
 
     # -- rows --------------------------------------------------------------------------------
 

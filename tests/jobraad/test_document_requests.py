@@ -217,3 +217,30 @@ def _with(draft: LetterDraft, **changes: object) -> LetterDraft:
     import dataclasses
 
     return dataclasses.replace(draft, **changes)  # type: ignore[arg-type]
+
+
+# --- deadlines on working days ----------------------------------------------------------------------------------
+
+
+def test_a_letter_whose_answer_time_ends_on_juledag_asks_for_the_next_working_day(
+    database: Database, ready: int, tmp_path: Path
+) -> None:
+    days = _entry(database, ready, "lae265").item.answer_days
+    letter_day = dt.date(2026, 12, 25) - dt.timedelta(days=days)
+    assert letter_day + dt.timedelta(days=days) == dt.date(2026, 12, 25)  # juledag; 2. juledag; a Sunday
+    draft = draft_request_letter(database, ready, "lae265", today=letter_day)
+    assert draft.answer_by == dt.date(2026, 12, 28)
+    path = tmp_path / "brev.pdf"
+    make_request_letter(database, ready, "lae265", "", draft, path, today=letter_day)
+    assert "Vi beder om svar senest 28-12-2026." in " ".join(PdfReader(path).pages[0].extract_text().split())
+    entry = documentation.load_checklist(database, ready, letter_day).entry("lae265")
+    assert entry.expected_by == dt.date(2026, 12, 28)
+
+
+def test_a_request_whose_answer_is_due_on_a_saturday_is_expected_on_monday(database: Database, ready: int) -> None:
+    days = _entry(database, ready, "lae265").item.answer_days
+    requested = dt.date(2026, 3, 28) - dt.timedelta(days=days)  # the answer falls on a Saturday
+    documentation.set_state(
+        database, ready, "lae265", "", DocumentState.ANMODET, on=requested, requested_from="Egen læge", today=TODAY
+    )
+    assert _entry(database, ready, "lae265").expected_by == dt.date(2026, 3, 30)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from db.enums import Outcome, VisitationGroup
-from db.models import CaseOutcome, Citizen, Forloeb
+from db.enums import Aim, Outcome, VisitationGroup
+from db.models import CaseOutcome, Citizen, Forloeb, JournalNote
 from db.session import Database
 from jobraad.citizens import CitizenInput, create_citizen
 from ui.dialogs.citizen import (
@@ -163,3 +165,62 @@ def test_close_and_reopen(qtbot: QtBot, database: Database) -> None:
         assert session.scalars(select(CaseOutcome.reopened_on)).one() == dt.date(2026, 11, 20)
         open_forloeb = session.scalars(select(Forloeb).where(Forloeb.end_date.is_(None))).one()
         assert open_forloeb.start_date == dt.date(2026, 11, 20)
+
+
+# --- the 6-year rule for ressourceforløb (LAB § 112, stk. 3) ------------------------------------------
+
+
+def _choose_ressourceforloeb(dialog: FormDialog) -> None:
+    aim = dialog.widgets["aim"]
+    aim.setCurrentIndex(aim.findData(Aim.RESSOURCEFORLOEB))  # type: ignore[attr-defined]
+
+
+def _aim_and_notes(database: Database, cid: int) -> tuple[Aim, list[str]]:
+    with database.reading() as session:
+        citizen = session.get(Citizen, cid)
+        assert citizen is not None
+        return citizen.aim, list(session.scalars(select(JournalNote.text).where(JournalNote.citizen_id == cid)))
+
+
+def test_ressourceforloeb_close_to_folkepension_asks_and_nej_saves_nothing(qtbot: QtBot, database: Database) -> None:
+    today = dt.date(2026, 12, 4)
+    cid = create_citizen(database, CitizenInput("Aysel", "Kaya", "1503621234"), today=today)  # 67 on 15-03-2029
+    dialog = edit_citizen_dialog(database, cid, today=today)
+    qtbot.addWidget(dialog)
+    _choose_ressourceforloeb(dialog)
+    with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.No) as asked:
+        dialog.accept()
+    assert "Ønsker borgeren selv et ressourceforløb?" in asked.call_args.args[2]
+    assert dialog.result() != FormDialog.DialogCode.Accepted
+    assert "15-03-2029" in dialog.error_text("aim") and "LAB § 112, stk. 3" in dialog.error_text("aim")
+    assert _aim_and_notes(database, cid) == (Aim.JOB, [])
+
+
+def test_ressourceforloeb_close_to_folkepension_saved_when_the_citizen_wishes_it(
+    qtbot: QtBot, database: Database
+) -> None:
+    today = dt.date(2026, 12, 4)
+    cid = create_citizen(database, CitizenInput("Aysel", "Kaya", "1503621234"), today=today)
+    dialog = edit_citizen_dialog(database, cid, today=today)
+    qtbot.addWidget(dialog)
+    _choose_ressourceforloeb(dialog)
+    with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Yes):
+        dialog.accept()
+    assert dialog.result() == FormDialog.DialogCode.Accepted
+    aim, notes = _aim_and_notes(database, cid)
+    assert aim == Aim.RESSOURCEFORLOEB
+    assert notes == [
+        "Borgeren ønsker selv ressourceforløb, selv om der er mindre end 6 år til folkepensionsalderen "
+        "(LAB § 112, stk. 3)."
+    ]
+
+
+def test_a_new_younger_citizen_gets_ressourceforloeb_without_a_question(qtbot: QtBot, database: Database) -> None:
+    dialog = new_citizen_dialog(database, today=dt.date(2026, 12, 4))
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, first_name="Sara", last_name="Lund", cpr="0101751234")
+    _choose_ressourceforloeb(dialog)
+    with patch.object(QMessageBox, "question", side_effect=AssertionError("asked")):
+        dialog.accept()
+    assert dialog.result() == FormDialog.DialogCode.Accepted
+    assert _aim_and_notes(database, dialog.result_value) == (Aim.RESSOURCEFORLOEB, [])  # type: ignore[arg-type]

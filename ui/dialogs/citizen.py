@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.enums import Aim, BenefitType, Outcome, VisitationGroup
 from jobraad import citizens
@@ -64,34 +65,67 @@ def _input(values: dict[str, Any]) -> CitizenInput:
     )
 
 
-def new_citizen_dialog(database: Database, parent: QWidget | None = None) -> FormDialog:
+def _saved_asking_about_ressourceforloeb(dialog: QWidget, save: Callable[[bool], object]) -> object:
+    """`save(False)`; when that refuses ressourceforløb by the 6-year rule, ask whether the
+    citizen wishes it himself, and on Ja `save(True)`. On Nej the refusal stands (shown by the form)."""
+    try:
+        return save(False)
+    except citizens.RessourceforloebRefused as refusal:
+        answer = QMessageBox.question(
+            dialog,
+            "Ressourceforløb",
+            f"{refusal.problems[0].message}\n\nØnsker borgeren selv et ressourceforløb?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            raise
+        return save(True)
+
+
+def new_citizen_dialog(
+    database: Database, parent: QWidget | None = None, *, today: dt.date | None = None
+) -> FormDialog:
     """On success `result_value` is the new citizen's id."""
+    today = today or dt.date.today()
     values: dict[str, Any] = {
         "benefit_type": BenefitType.KONTANTHJAELP,
         "aim": Aim.JOB,
         "group": VisitationGroup.GRUPPE_2,
-        "forloeb_start": dt.date.today(),
+        "forloeb_start": today,
     }
-    return FormDialog(
+    dialog = FormDialog(
         "Ny borger",
         stamdata_fields(creating=True),
         values,
-        lambda v: citizens.create_citizen(database, _input(v)),
+        lambda v: _saved_asking_about_ressourceforloeb(
+            dialog,
+            lambda wish: citizens.create_citizen(database, _input(v), wishes_ressourceforloeb=wish, today=today),
+        ),
         parent,
         intro="Felter med * skal udfyldes. CPR-nummeret kontrolleres for gyldig fødselsdato.",
     )
+    return dialog
 
 
-def edit_citizen_dialog(database: Database, citizen_id: int, parent: QWidget | None = None) -> FormDialog:
+def edit_citizen_dialog(
+    database: Database, citizen_id: int, parent: QWidget | None = None, *, today: dt.date | None = None
+) -> FormDialog:
     current = citizens.get_citizen_input(database, citizen_id)
     values = {k: getattr(current, k) for k in CitizenInput.__dataclass_fields__}
-    return FormDialog(
+    dialog = FormDialog(
         "Redigér stamdata",
         stamdata_fields(creating=False),
         values,
-        lambda v: citizens.update_citizen(database, citizen_id, _input(v)),
+        lambda v: _saved_asking_about_ressourceforloeb(
+            dialog,
+            lambda wish: citizens.update_citizen(
+                database, citizen_id, _input(v), wishes_ressourceforloeb=wish, today=today
+            ),
+        ),
         parent,
     )
+    return dialog
 
 
 def change_group_dialog(

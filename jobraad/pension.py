@@ -1,0 +1,256 @@
+"""Folkepensionsalderen and the rule that keeps ressourceforløb from citizens close to it.
+
+The values are data: `resources/rules/folkepensionsalder.toml` (the age by birth date, lov om
+social pension § 1 a) and `resources/rules/ressourceforloeb.toml` (LAB § 112, stk. 3: no
+ressourceforløb with less than 6 years to folkepensionsalderen, unless the citizen wishes it).
+Each file is checked whole when read; anything unexpected refuses it with `PensionRulesError`,
+whose Danish message names the file.
+
+An age of Y years and M months is reached on the day the birth date comes round (the first of
+the next month when that month is shorter: born 29 February, 65 is reached on 1 March).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from jobraad.errors import UserFacingError
+from jobraad.resources import resource
+
+__all__ = [
+    "PENSION_AGE_FILE",
+    "RESSOURCEFORLOEB_FILE",
+    "PensionAge",
+    "PensionRulesError",
+    "RessourceforloebBar",
+    "SixYearRule",
+    "folkepension_date",
+    "pension_age",
+    "ressourceforloeb_bar",
+]
+
+PENSION_AGE_FILE = "folkepensionsalder.toml"
+RESSOURCEFORLOEB_FILE = "ressourceforloeb.toml"
+_FORMAT = 1
+_STATUSES = ("bekræftet", "foreløbig")
+
+
+class PensionRulesError(UserFacingError):
+    """A rule file under resources/rules could not be used; nothing of it was."""
+
+    def __init__(self, file: str, problem: str, entry: int | None = None) -> None:
+        where = f"Regelfilen {file}" + (f", post nr. {entry}" if entry is not None else "")
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class PensionAge:
+    """The folkepensionsalder of the citizens born from `born_from` to `born_to` (None: no limit)."""
+
+    born_from: dt.date | None
+    born_to: dt.date | None
+    years: int
+    months: int
+    source: str
+    status: str
+
+    @property
+    def provisional(self) -> bool:
+        return self.status == "foreløbig"
+
+    @property
+    def label(self) -> str:
+        """'67 år', '66½ år', '65 år og 3 måneder'; '(foreløbig)' added when not confirmed."""
+        if self.months == 0:
+            text = f"{self.years} år"
+        elif self.months == 6:
+            text = f"{self.years}½ år"
+        else:
+            text = f"{self.years} år og {self.months} måned{'er' if self.months > 1 else ''}"
+        return f"{text} (foreløbig)" if self.provisional else text
+
+    def covers(self, born: dt.date) -> bool:
+        return (self.born_from is None or self.born_from <= born) and (self.born_to is None or born <= self.born_to)
+
+
+@dataclass(frozen=True)
+class SixYearRule:
+    """No ressourceforløb is started with less than `years` years to folkepensionsalderen."""
+
+    paragraph: str  # e.g. "LAB § 112, stk. 3", for messages and journal notes
+    years: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: str
+    status: str
+
+    def applies_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class RessourceforloebBar:
+    """Why a ressourceforløb is not to be started on a day: the citizen reaches folkepensionsalderen
+    (`age`) on `reaches_on`, less than `rule.years` years later."""
+
+    reaches_on: dt.date
+    age: PensionAge
+    rule: SixYearRule
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """`day` `months` months later; a day the month lacks is the first of the next month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    try:
+        return dt.date(year, month + 1, day.day)
+    except ValueError:
+        return dt.date(year + 1, 1, 1) if month == 11 else dt.date(year, month + 2, 1)
+
+
+def pension_age(born: dt.date) -> PensionAge:
+    """The folkepensionsalder of a citizen born on `born`."""
+    return next(row for row in _pension_ages() if row.covers(born))  # the rows cover every day
+
+
+def folkepension_date(born: dt.date) -> dt.date:
+    """The day a citizen born on `born` reaches folkepensionsalderen."""
+    age = pension_age(born)
+    return _add_months(born, 12 * age.years + age.months)
+
+
+def ressourceforloeb_bar(born: dt.date, day: dt.date) -> RessourceforloebBar | None:
+    """Why no ressourceforløb is to be started on `day` for a citizen born on `born` (less than
+    the rule's years to folkepensionsalderen), or None when nothing bars it. With exactly 6 years
+    left the rule does not bar it; from the next day it does."""
+    rule = next((r for r in _six_year_rules() if r.applies_on(day)), None)
+    if rule is None:
+        return None
+    reaches_on = folkepension_date(born)
+    if day <= _add_months(reaches_on, -12 * rule.years):
+        return None
+    return RessourceforloebBar(reaches_on, pension_age(born), rule)
+
+
+# --- reading the files --------------------------------------------------------------------------
+
+
+def _read(file: str, top: str) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        raw = tomllib.loads(resource("rules", file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PensionRulesError(file, "filen kan ikke læses.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PensionRulesError(file, f"filen er ikke gyldig TOML ({exc}).") from exc
+    unknown = sorted(set(raw) - {"format", top})
+    if unknown:
+        raise PensionRulesError(file, f"ukendt nøgle {unknown[0]!r}.")
+    if raw.get("format") != _FORMAT:
+        raise PensionRulesError(file, f"format skal være {_FORMAT}.")
+    entries = raw.get(top)
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise PensionRulesError(file, f"filen skal have mindst én [[{top}]].")
+    return list(enumerate(entries, start=1))
+
+
+class _Entry:
+    """One [[entry]] of a rule file, its keys checked as they are read."""
+
+    def __init__(self, file: str, number: int, data: dict[str, Any], allowed: Iterable[str]) -> None:
+        self.file, self.number, self.data = file, number, data
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            self.fail(f"ukendt nøgle {unknown[0]!r}.")
+
+    def fail(self, problem: str) -> NoReturn:
+        raise PensionRulesError(self.file, problem, self.number)
+
+    def date(self, key: str, *, required: bool) -> dt.date | None:
+        value = self.data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            self.fail(f"{key} skal være en dato (åååå-mm-dd).")
+        return value
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self.data.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.fail(f"{key} skal være et helt tal fra {low} til {high}.")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"{key} skal udfyldes.")
+        return value.strip()
+
+    def status(self) -> str:
+        value = self.text("status")
+        if value not in _STATUSES:
+            self.fail(f"status skal være {' eller '.join(repr(s) for s in _STATUSES)}.")
+        return value
+
+
+@functools.cache
+def _pension_ages() -> tuple[PensionAge, ...]:
+    file = PENSION_AGE_FILE
+    rows: list[PensionAge] = []
+    for number, data in _read(file, "folkepensionsalder"):
+        entry = _Entry(file, number, data, ("born_from", "born_to", "years", "months", "source", "status"))
+        row = PensionAge(
+            born_from=entry.date("born_from", required=False),
+            born_to=entry.date("born_to", required=False),
+            years=entry.integer("years", 50, 90),
+            months=entry.integer("months", 0, 11),
+            source=entry.text("source"),
+            status=entry.status(),
+        )
+        # Rows in order of birth, each starting the day after the one before ends, the first and
+        # the last open: every birth date has exactly one folkepensionsalder.
+        previous = rows[-1] if rows else None
+        if previous is None and row.born_from is not None:
+            entry.fail("den første række må ikke have born_from (den gælder alle født før born_to).")
+        if previous is not None:
+            expected = previous.born_to + dt.timedelta(days=1) if previous.born_to else None
+            if row.born_from is None or row.born_from != expected:
+                entry.fail("born_from skal være dagen efter forrige rækkes born_to.")
+        if row.born_from and row.born_to and row.born_to < row.born_from:
+            entry.fail("born_to ligger før born_from.")
+        rows.append(row)
+    if rows[-1].born_to is not None:
+        raise PensionRulesError(file, "den sidste række må ikke have born_to (den gælder alle født senere).")
+    return tuple(rows)
+
+
+@functools.cache
+def _six_year_rules() -> tuple[SixYearRule, ...]:
+    file = RESSOURCEFORLOEB_FILE
+    rules: list[SixYearRule] = []
+    keys = ("paragraph", "years_before_folkepensionsalder", "valid_from", "valid_to", "source", "status")
+    for number, data in _read(file, "ikke_ressourceforloeb"):
+        entry = _Entry(file, number, data, keys)
+        valid_from = entry.date("valid_from", required=True)
+        assert valid_from is not None
+        rule = SixYearRule(
+            paragraph=entry.text("paragraph"),
+            years=entry.integer("years_before_folkepensionsalder", 1, 20),
+            valid_from=valid_from,
+            valid_to=entry.date("valid_to", required=False),
+            source=entry.text("source"),
+            status=entry.status(),
+        )
+        if rule.valid_to is not None and rule.valid_to < rule.valid_from:
+            entry.fail("valid_to ligger før valid_from.")
+        if any(r.applies_on(rule.valid_from) or rule.applies_on(r.valid_from) for r in rules):
+            entry.fail("perioden overlapper en anden posts periode.")
+        rules.append(rule)
+    return tuple(rules)
