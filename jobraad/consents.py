@@ -32,6 +32,12 @@ from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
 from jobraad.resources import resource
 
 __all__ = [
+    "FIELD_EXPIRES_ON",
+    "FIELD_GIVEN_ON",
+    "FIELD_INFORMATION",
+    "FIELD_PURPOSE",
+    "FIELD_SOURCE_NAME",
+    "FIELD_WITHDRAWN_ON",
     "INFORMATION_MAX",
     "PURPOSE_MAX",
     "SOURCE_NAME_MAX",

@@ -23,6 +23,7 @@ __all__ = [
     "Recipient",
     "allowed_actions",
     "case_purpose",
+    "consent_case",
     "consent_draft",
     "request_contact",
 ]
@@ -105,5 +106,10 @@ def consent_draft(
     and the case's purpose ("afklaring af ret til fleksjob"; for an aim without one, "afklaring af <sigte>")."""
     contact = request_contact(database, citizen_id, source)
     name = ", ".join(part for part in (contact.name, contact.unit) if part.strip()) if contact else ""
-    case = case_purpose(aim) or f"afklaring af {AIM_LABELS[aim].lower()}"
-    return suggested_consent(source, case, name, today)
+    return suggested_consent(source, consent_case(aim), name, today)
+
+
+def consent_case(aim: Aim) -> str:
+    """The case a consent names: the case's purpose ("afklaring af ret til fleksjob"), or for
+    an aim without one, "afklaring af <sigte>"."""
+    return case_purpose(aim) or f"afklaring af {AIM_LABELS[aim].lower()}"

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.enums import ContactKind, DocumentSource, DocumentState
+from jobraad.consents import suggested_consent
 from jobraad.demo.attachments import pdf_attachment
 from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
+from jobraad.document_requests import consent_case
 from jobraad.documentation import STATEMENT_PLACEMENTS, pack_for
 from jobraad.rulepacks import RuleItem
-from jobraad.vocab import AIM_LABELS, SOURCE_LABELS
+from jobraad.vocab import SOURCE_LABELS
 
 # Documentation: sources whose consent is asked for only when a case turns out to need them
 # (and how often it does); the others a case needs are asked for together, early on.
@@ -239,14 +241,18 @@ class _Checklist:
             doc.requested_from = self.sender(DocumentSource.BORGER)
             self.receive(doc, day)
             self.consents[source] = day
-            aim = AIM_LABELS[self.case.aim].lower()
+            # Scope as retssikkerhedsloven § 11 a, stk. 1 asks: which information, from whom (the
+            # named doctor or unit the requests go to), for which case; some forms carry an end date.
+            suggested = suggested_consent(source, consent_case(self.case.aim), self.sender(source), day)
             self.tables.consents.append(
                 {
                     "citizen_id": self.citizen_id,
                     "source": source,
-                    "scope": self.texts["consent_scope"].format(aim=aim),
+                    "information": b.pick(self.texts["consent_information"][source.value]),
+                    "source_name": suggested.source_name,
+                    "purpose": suggested.purpose,
                     "given_on": day,
-                    "expires_on": day + dt.timedelta(days=365),
+                    "expires_on": day + dt.timedelta(days=365) if b.chance(0.5) else None,
                     "withdrawn_on": None,
                 }
             )
