@@ -206,7 +206,8 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
     consent = (
         f"Borgeren har den {fmt.date(given.given_on)} givet skriftligt samtykke efter {consent_rules().basis} "
         f"til, at jobcentret indhenter {escape(_lower_first(given.information))} "
-        f"hos {escape(given.source_name)} til brug for {escape(_lower_first(given.purpose))}. "
+        f"hos {RECIPIENT_KINDS[request.recipient_kind]}, {escape(given.source_name)}, "
+        f"til brug for {escape(_lower_first(given.purpose))}. "
         f"Samtykket er {validity_text(given, request.letter_date)}. Samtykket kan eftersendes, hvis I ønsker det."
     )
     if request.email.strip():

@@ -101,6 +101,8 @@ class _Checklist:
         self.citizen_id = case.citizen.id if case.citizen is not None else 0
         # The first citizen, whose meeting is being prepared, also shows a request to chase.
         self.show_overdue = case.index == 0
+        self.consent_rng = random.Random(self.citizen_id)
+        self.consent_rows: list[dict[str, Any]] = []
 
     def build(self) -> None:
         case, b = self.case, self.b
@@ -123,7 +125,19 @@ class _Checklist:
                 self.health(item)
             else:
                 self.written(item)
+        self.name_consents()
         self.store()
+
+    def name_consents(self) -> None:
+        """Each consent names whom the information comes from: the doctor or unit the requests
+        went to, or (nothing asked yet) one picked from the consents' own stream."""
+        main = self.b.rng
+        self.b.rng = self.consent_rng
+        try:
+            for row in self.consent_rows:
+                row["source_name"] = self.sender(row["source"])
+        finally:
+            self.b.rng = main
 
     # -- what the case needs ---------------------------------------------------------------
 
@@ -241,21 +255,22 @@ class _Checklist:
             doc.requested_from = self.sender(DocumentSource.BORGER)
             self.receive(doc, day)
             self.consents[source] = day
-            # Scope as retssikkerhedsloven § 11 a, stk. 1 asks: which information, from whom (the
-            # named doctor or unit the requests go to), for which case; some forms carry an end date.
-            suggested = suggested_consent(source, consent_case(self.case.aim), self.sender(source), day)
-            self.tables.consents.append(
-                {
-                    "citizen_id": self.citizen_id,
-                    "source": source,
-                    "information": b.pick(self.texts["consent_information"][source.value]),
-                    "source_name": suggested.source_name,
-                    "purpose": suggested.purpose,
-                    "given_on": day,
-                    "expires_on": day + dt.timedelta(days=365) if b.chance(0.5) else None,
-                    "withdrawn_on": None,
-                }
-            )
+            # Scope as retssikkerhedsloven § 11 a, stk. 1 asks: which information, from whom (named
+            # in `name_consents`), for which case; some forms carry an end date. Drawn from the
+            # consents' own stream, so the case's other draws stay as they were.
+            rng = self.consent_rng
+            row = {
+                "citizen_id": self.citizen_id,
+                "source": source,
+                "information": rng.choice(self.texts["consent_information"][source.value]),
+                "source_name": "",
+                "purpose": suggested_consent(source, consent_case(self.case.aim), "", day).purpose,
+                "given_on": day,
+                "expires_on": day + dt.timedelta(days=365) if rng.random() < 0.5 else None,
+                "withdrawn_on": None,
+            }
+            self.consent_rows.append(row)
+            self.tables.consents.append(row)
         elif not stage.settled and b.chance(0.6):
             doc = self.new(item)
             doc.state = DocumentState.ANMODET

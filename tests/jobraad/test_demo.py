@@ -34,6 +34,7 @@ from db.models import (
 )
 from db.session import Database, create_database
 from jobraad import cpr, documentation
+from jobraad.consents import consent_covers
 from jobraad.demo import generate_demo
 from jobraad.documentation import STATEMENT_PLACEMENTS, Checklist
 from jobraad.rulepacks import builtin_packs
@@ -292,14 +293,14 @@ def test_no_health_information_is_asked_for_without_consent(gruppe_3_checklists:
             if entry.item.health and entry.state in (DocumentState.ANMODET, DocumentState.MODTAGET):
                 asked += 1
                 assert entry.requested_on is not None, entry.title
-                assert documentation.consent_covers(checklist.consents, entry.item.source, entry.requested_on), (
+                assert consent_covers(checklist.consents, entry.item.source, entry.requested_on), (
                     checklist.citizen_id,
                     entry.title,
                 )
             if entry.item.consent_for is not None and entry.state is DocumentState.MODTAGET:
                 # A received consent is also a consent the program knows of.
                 assert entry.received_on is not None
-                assert documentation.consent_covers(checklist.consents, entry.item.consent_for, entry.received_on)
+                assert consent_covers(checklist.consents, entry.item.consent_for, entry.received_on)
     assert asked >= 10
 
 
