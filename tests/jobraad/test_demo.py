@@ -498,3 +498,18 @@ def _assert_readiness_shares(session: Session) -> None:
     assert all(readiness[c].ready for c in presented)
     overdue = sum(readiness[c].overdue > 0 for c in preparing)
     assert 0.15 <= overdue / len(preparing) <= 0.6
+
+
+def test_demo_consents_say_what_from_whom_for_which_case(demo: Session) -> None:
+    """Each demo consent would pass the program's own check (retssikkerhedsloven § 11 a, stk. 1;
+    no general wording), names a person or unit, and some carry an end date."""
+    from jobraad.consents import ConsentInput, consent_problems
+
+    rows = demo.scalars(select(Consent)).all()
+    assert rows
+    for c in rows:
+        data = ConsentInput(c.information, c.source_name, c.purpose, c.given_on, c.expires_on)
+        assert consent_problems(data, TODAY) == [], (c.source, c.information, c.source_name)
+        assert c.source_name not in ("Borger", "Borgeren")
+    assert any(c.expires_on is not None for c in rows) and any(c.expires_on is None for c in rows)
+    assert len({c.information for c in rows}) > 5

@@ -733,3 +733,15 @@ def test_reportlab_runs_with_its_c_speed_ups() -> None:
     from reportlab.lib.rl_accel import _c_funcs
 
     assert {"fp_str", "escapePDF", "instanceStringWidthTTF"} <= set(_c_funcs)
+
+
+def test_consents_show_what_they_cover_and_their_validity(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    body = flat("\n".join(page_texts(data)[2:]))
+    section = body[body.index("Registrerede samtykker") : body.index("5. Jobrådgiverens vurdering")]
+    assert "Samtykker efter retssikkerhedsloven § 11 a, stk. 1; retssikkerhedsvejledningen pkt. 117" in section
+    for heading in ("Fra hvem", "Hvilke oplysninger", "Til hvilken sag", "Givet", "Gyldighed"):
+        assert heading in section
+    assert section.count("Lægerne på Amagerbrogade") == 5  # one row per consent, each naming its source
+    assert "journaloplysninger om" in section and "Afklaring af ret til" in section
+    assert section.count("Gyldig") >= 5 and "tilbagekalder det" in section

@@ -321,3 +321,18 @@ def test_styles_use_the_embedded_font_and_a4_margins() -> None:
     # A new dict each call: changing one caller's style changes no one else's.
     st["body"].fontSize = 30
     assert pdf.styles()["body"].fontSize != 30
+
+
+def test_the_letter_names_the_consent_s_scope_validity_and_basis() -> None:
+    """Retssikkerhedsloven § 11 a, stk. 1: the recipient reads which information the citizen
+    consented to, from whom, for which case, and until when."""
+    data = render_request_letter(LAE265)
+    words = flat(text_of(data))
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    assert "den 20-11-2025 givet skriftligt samtykke efter retssikkerhedslovens § 11 a, stk. 1" in words
+    assert "indhenter lægeattest LÆ 265 og journaloplysninger om ryg og skulder" in words
+    assert "hos borgerens egen læge, Lægerne på Amagerbrogade," in words
+    assert "til brug for afklaring af ret til fleksjob – sag hos jobcentret" in words
+    assert "Samtykket er gyldigt til og med 19-11-2026." in words
+    sof = flat(text_of(render_request_letter(SOF)))
+    assert "Samtykket er gyldigt til sagen er afsluttet, eller borgeren tilbagekalder det." in sof
