@@ -6,13 +6,16 @@ the same wherever a request is made.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
 from db.enums import Aim, ContactKind, DocumentSource, DocumentState
 from db.session import Database
+from jobraad.consents import ConsentInput, suggested_consent
 from jobraad.documentation import ChecklistEntry
 from jobraad.health import ContactView, contact_for
+from jobraad.vocab import AIM_LABELS
 
 __all__ = [
     "LETTER_RECIPIENTS",
@@ -20,7 +23,8 @@ __all__ = [
     "Recipient",
     "allowed_actions",
     "case_purpose",
-    "consent_scope",
+    "consent_case",
+    "consent_draft",
     "request_contact",
 ]
 
@@ -94,6 +98,18 @@ def case_purpose(aim: Aim) -> str | None:
     return _PURPOSE.get(aim)
 
 
-def consent_scope(aim: Aim) -> str:
-    """The scope a new consent is suggested with: health information for the case."""
-    return f"Helbredsoplysninger til brug for {case_purpose(aim) or 'sagen'}."
+def consent_draft(
+    database: Database, citizen_id: int, source: DocumentSource, aim: Aim, today: dt.date
+) -> ConsentInput:
+    """What a new consent covering `source` is suggested with (`jobraad.consents.suggested_consent`):
+    the citizen's registered contact for that source as the one information is obtained from,
+    and the case's purpose ("afklaring af ret til fleksjob"; for an aim without one, "afklaring af <sigte>")."""
+    contact = request_contact(database, citizen_id, source)
+    name = ", ".join(part for part in (contact.name, contact.unit) if part.strip()) if contact else ""
+    return suggested_consent(source, consent_case(aim), name, today)
+
+
+def consent_case(aim: Aim) -> str:
+    """The case a consent names: the case's purpose ("afklaring af ret til fleksjob"), or for
+    an aim without one, "afklaring af <sigte>"."""
+    return case_purpose(aim) or f"afklaring af {AIM_LABELS[aim].lower()}"

@@ -40,7 +40,9 @@ from db.models import (
 from db.session import Database
 from jobraad import audit, bulk
 from jobraad import formatting as fmt
+from jobraad.case_pack import record_pack
 from jobraad.citizens import CitizenNotFound
+from jobraad.consents import ConsentInput, ConsentView, consent_covers, consent_problems, read_consents, record_consent
 from jobraad.dates import deadline_after
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.praktik_rules import statement_placement_kinds
@@ -106,23 +108,6 @@ class ChecklistEntry:
 
     def days_overdue(self, today: dt.date) -> int:
         return (today - self.expected_by).days if self.overdue(today) and self.expected_by else 0
-
-
-@dataclass(frozen=True)
-class ConsentView:
-    consent_id: int
-    source: DocumentSource
-    scope: str
-    given_on: dt.date
-    expires_on: dt.date | None
-    withdrawn_on: dt.date | None
-
-    def valid_on(self, day: dt.date) -> bool:
-        return (
-            self.given_on <= day
-            and (self.expires_on is None or day <= self.expires_on)
-            and (self.withdrawn_on is None or day < self.withdrawn_on)
-        )
 
 
 def _line_title(item_title: str, instance_label: str) -> str:
@@ -204,17 +189,6 @@ def pack_for(citizen_rule_pack: str, today: dt.date) -> tuple[RulePack, bool]:
     return default_pack_for(today), False
 
 
-def record_pack(session: Session, citizen: Citizen, day: dt.date) -> None:
-    """Record the case's pack at its first documentation step (see the module docstring):
-    the pack in force on `day`. A case that has recorded one keeps it."""
-    if citizen.rule_pack:
-        return
-    pack = default_pack_for(day)
-    citizen.rule_pack = pack.id
-    citizen.rule_pack_since = day
-    audit.record(session, audit.Action.CHANGE, citizen.id, f"regelpakke fastlagt: {pack.id}")
-
-
 def _statement_place(p: Any) -> tuple[str, str]:
     """The checklist instance and its label for a placement (object or row) after which an
     employer statement is expected."""
@@ -289,11 +263,6 @@ def _entries(
     return out
 
 
-def _consents(session: Session, citizen_id: int) -> list[ConsentView]:
-    rows = session.scalars(select(Consent).where(Consent.citizen_id == citizen_id).order_by(Consent.given_on))
-    return [ConsentView(c.id, c.source, c.information, c.given_on, c.expires_on, c.withdrawn_on) for c in rows]
-
-
 def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checklist:
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
@@ -326,7 +295,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         pack_chosen=chosen,
         pack_since=citizen.rule_pack_since if chosen else None,
         entries=tuple(_entries(_lines(_plan(pack.items_for(citizen.aim)), places), stored, attachments, events)),
-        consents=tuple(_consents(session, citizen_id)),
+        consents=tuple(read_consents(session, citizen_id)),
         readiness=readiness_by_citizen(session, today, [citizen_id])[citizen_id],
     )
 
@@ -337,10 +306,6 @@ def load_checklist(database: Database, citizen_id: int, today: dt.date | None = 
 
 
 # --- changing state ---------------------------------------------------------------------------
-
-
-def consent_covers(consents: Iterable[ConsentView], source: DocumentSource, day: dt.date) -> bool:
-    return covering_consent(consents, source, day) is not None
 
 
 def set_state(
@@ -355,10 +320,13 @@ def set_state(
     expected_by: dt.date | None = None,
     reason: str = "",
     note: str = "",
+    consent: ConsentInput | None = None,
     today: dt.date | None = None,
 ) -> None:
     """Move one checklist item to `state`. Refuses, changing nothing, when a date or
-    a reason is missing, or when a health request has no consent covering its source."""
+    a reason is missing, when a health request (or the receipt of health information not
+    requested) has no consent covering its source on that day, or when a consent item is
+    marked received without the consent's scope (`consent`, see `jobraad.consents`)."""
     today = today or dt.date.today()
     with database.transaction() as session:
         change_state(
@@ -372,6 +340,7 @@ def set_state(
             expected_by=expected_by,
             reason=reason,
             note=note,
+            consent=consent,
             today=today,
         )
 
@@ -388,6 +357,7 @@ def change_state(
     expected_by: dt.date | None = None,
     reason: str = "",
     note: str = "",
+    consent: ConsentInput | None = None,
     today: dt.date,
 ) -> None:
     """`set_state` inside the caller's transaction, so a state change and what goes with it
@@ -412,13 +382,24 @@ def change_state(
         if expected_by is not None and on is not None and expected_by < on:
             problems.append(FieldProblem("forventet", "Svarfristen ligger før anmodningen."))
         if item.health and on is not None and not consent_covers(checklist.consents, item.source, on):
-            problems.append(
-                FieldProblem(
-                    "samtykke",
-                    f"Der er ikke registreret et gyldigt samtykke fra borgeren til at indhente oplysninger "
-                    f"fra {SOURCE_LABELS[item.source]}. Registrér samtykket først.",
+            problems.append(_no_consent(item.source, on))
+    if state == DocumentState.MODTAGET and on is not None and on <= today:
+        # Health information obtained on a request is covered by the consent of the request's day
+        # (a later withdrawal or expiry has no effect back in time); obtained without one, by the
+        # consent of the day it was received.
+        asked_on = entry.requested_on if entry.state == DocumentState.ANMODET and entry.requested_on else on
+        if item.health and not consent_covers(checklist.consents, item.source, asked_on):
+            problems.append(_no_consent(item.source, asked_on))
+        if item.consent_for is not None:
+            if consent is None:
+                problems.append(
+                    FieldProblem(
+                        "samtykke",
+                        "Skriv samtykkets omfang: hvilke oplysninger, fra hvem og til hvilken sag.",
+                    )
                 )
-            )
+            else:
+                problems.extend(consent_problems(consent, today))
     if state == DocumentState.IKKE_RELEVANT and not reason.strip():
         problems.append(FieldProblem("begrundelse", "Skriv hvorfor punktet ikke er relevant."))
     if problems:
@@ -446,8 +427,8 @@ def change_state(
     elif state == DocumentState.MODTAGET:
         row.received_on = on
         row.not_relevant_reason = ""
-        if item.consent_for is not None and on is not None:
-            session.add(Consent(citizen_id=citizen_id, source=item.consent_for, information=item.title, given_on=on))
+        if item.consent_for is not None and consent is not None:
+            record_consent(session, citizen_id, item.consent_for, consent, today)
     else:
         row.not_relevant_reason = reason.strip()
     if note.strip():
@@ -463,6 +444,14 @@ def change_state(
         )
     )
     audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
+
+
+def _no_consent(source: DocumentSource, day: dt.date) -> FieldProblem:
+    return FieldProblem(
+        "samtykke",
+        f"Der er ikke et gyldigt samtykke fra borgeren den {fmt.date(day)} til at indhente oplysninger "
+        f"fra {SOURCE_LABELS[source]} (udløbet, tilbagekaldt eller ikke registreret). Registrér samtykket først.",
+    )
 
 
 def record_missing_packs(database: Database) -> int:
@@ -566,48 +555,6 @@ def set_rule_pack(
             )
         )
         audit.record(session, audit.Action.CHANGE, citizen_id, f"regelpakke ændret: {old} -> {pack.id}")
-
-
-def add_consent(
-    database: Database,
-    citizen_id: int,
-    source: DocumentSource,
-    given_on: dt.date,
-    scope: str,
-    expires_on: dt.date | None = None,
-) -> int:
-    problems: list[FieldProblem] = []
-    if not scope.strip():
-        problems.append(FieldProblem("omfang", "Skriv hvilke oplysninger samtykket dækker, og til hvilken sag."))
-    if given_on > dt.date.today():
-        problems.append(FieldProblem("dato", "Datoen ligger i fremtiden."))
-    if expires_on is not None and expires_on < given_on:
-        problems.append(FieldProblem("udløber", "Udløbsdatoen ligger før samtykket blev givet."))
-    if problems:
-        raise ValidationFailed(problems, "Samtykket er ikke gemt:")
-    with database.transaction() as session:
-        if session.get(Citizen, citizen_id) is None:
-            raise CitizenNotFound()
-        consent = Consent(
-            citizen_id=citizen_id, source=source, information=scope.strip(), given_on=given_on, expires_on=expires_on
-        )
-        session.add(consent)
-        session.flush()
-        audit.record(session, audit.Action.CHANGE, citizen_id, "samtykke")
-        return consent.id
-
-
-def withdraw_consent(database: Database, consent_id: int, on: dt.date) -> None:
-    with database.transaction() as session:
-        consent = session.get(Consent, consent_id)
-        if consent is None:
-            raise ValidationFailed([FieldProblem("samtykke", "Samtykket findes ikke.")], "Intet er ændret:")
-        if on < consent.given_on:
-            raise ValidationFailed(
-                [FieldProblem("dato", "Datoen ligger før samtykket blev givet.")], "Samtykket er ikke trukket tilbage:"
-            )
-        consent.withdrawn_on = on
-        audit.record(session, audit.Action.CHANGE, consent.citizen_id, "samtykke trukket tilbage")
 
 
 # --- guidance ---------------------------------------------------------------------------------
@@ -874,15 +821,6 @@ def ensure_item(database: Database, citizen_id: int, item_id: str, instance: str
         session.add(row)
         session.flush()
         return row.id
-
-
-# --- consents, for the request services (jobraad.document_requests, jobraad.letters) -----------
-
-
-def covering_consent(consents: Iterable[ConsentView], source: DocumentSource, day: dt.date) -> ConsentView | None:
-    """The newest consent that lets the jobcenter ask `source` on `day`, or None: the one
-    rule for whether a consent covers a request (`consent_covers` asks it too)."""
-    return next((c for c in reversed(tuple(consents)) if c.source == source and c.valid_on(day)), None)
 
 
 def answer_due(item: RuleItem, requested_on: dt.date) -> dt.date:

@@ -2,7 +2,9 @@
 so the caseworker only has to sign and send them.
 
 A request for health or social information needs the citizen's written consent
-covering that source; without a registered consent no letter is made. Legal
+covering that source; without a registered consent no letter is made. The letter
+names the consent's scope and validity and its basis, retssikkerhedsloven § 11 a,
+stk. 1, as the consent rules (resources/rules/consent.toml) word it; other legal
 references are deliberately general (the acts, not section numbers): the letter
 must stay correct when the rules are renumbered.
 
@@ -27,13 +29,13 @@ from db.models import Citizen
 from db.session import Database
 from jobraad import audit, cpr
 from jobraad import formatting as fmt
+from jobraad.consents import ConsentView, consent_rules, covering_consent, validity_text
 from jobraad.document_requests import LETTER_RECIPIENTS, case_purpose, request_contact
 from jobraad.documentation import (
     Checklist,
     ChecklistEntry,
     answer_due,
     change_state,
-    covering_consent,
     load_checklist,
     read_checklist,
 )
@@ -80,7 +82,7 @@ class LetterRequest:
     what: str  # what is asked for, e.g. "Lægeattest LÆ 265 til brug for rehabiliteringsteamet"
     purpose: str  # which case, e.g. "afklaring af ret til fleksjob"
     answer_by: dt.date
-    consent_given_on: dt.date | None
+    consent: ConsentView | None  # the consent the letter cites (§ 11 a, stk. 1)
     caseworker: str
     letter_date: dt.date
     recipient_unit: str = ""
@@ -111,7 +113,7 @@ def _check(request: LetterRequest) -> str:
     """The CPR number as ten digits, or raise `LetterRefused`."""
     if request.recipient_kind not in RECIPIENT_KINDS:
         raise ValueError(f"unknown recipient kind: {request.recipient_kind!r}")
-    if request.consent_given_on is None:
+    if request.consent is None:
         raise LetterRefused(
             "Der er ikke registreret samtykke fra borgeren til at indhente disse oplysninger. "
             "Registrér borgerens skriftlige samtykke først; brevet er ikke lavet."
@@ -129,7 +131,7 @@ def _check(request: LetterRequest) -> str:
     ]
     if missing:
         raise LetterRefused("Brevet er ikke lavet. Udfyld: " + ", ".join(missing) + ".")
-    if request.consent_given_on > request.letter_date:
+    if request.consent.given_on > request.letter_date:
         raise LetterRefused("Samtykket er dateret efter brevets dato. Ret datoen for samtykket eller brevet.")
     if request.answer_by < request.letter_date:
         raise LetterRefused("Svarfristen ligger før brevets dato. Vælg en senere svarfrist.")
@@ -149,8 +151,8 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
     st["title"].fontSize, st["title"].leading = 14, 18
     st["sender"] = ParagraphStyle("sender", parent=body, fontSize=9.5, leading=13)
     what = _lower_first(request.what.strip())
-    consent_on = request.consent_given_on
-    assert consent_on is not None  # checked in _check
+    given = request.consent
+    assert given is not None  # checked in _check
 
     # Sender on the right, recipient on the left where a window envelope shows it.
     recipient = _lines(
@@ -202,9 +204,11 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
     else:
         legal = f"{_CONSENT_LAW}, til brug for sagen efter {_LAB}."
     consent = (
-        f"Borgeren har den {fmt.date(consent_on)} givet skriftligt samtykke til, at jobcentret indhenter "
-        f"disse oplysninger hos {RECIPIENT_KINDS[request.recipient_kind]} til brug for sagen. "
-        "Samtykket kan eftersendes, hvis I ønsker det."
+        f"Borgeren har den {fmt.date(given.given_on)} givet skriftligt samtykke efter {consent_rules().basis} "
+        f"til, at jobcentret indhenter {escape(_lower_first(given.information))} "
+        f"hos {RECIPIENT_KINDS[request.recipient_kind]}, {escape(given.source_name)}, "
+        f"til brug for {escape(_lower_first(given.purpose))}. "
+        f"Samtykket er {validity_text(given, request.letter_date)}. Samtykket kan eftersendes, hvis I ønsker det."
     )
     if request.email.strip():
         reply = (
@@ -369,7 +373,7 @@ def make_request_letter(
             form=entry.item.form,
             purpose=draft.purpose,
             answer_by=draft.answer_by,
-            consent_given_on=consent.given_on if consent else None,
+            consent=consent,
             caseworker=draft.caseworker,
             jobcenter=conf["jobcenter_name"],
             phone=conf["caseworker_phone"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from db.models import AuditEntry, Base
 from db.session import Database
+from jobraad.consents import ConsentInput
 from jobraad.errors import ValidationFailed
 
 
@@ -45,3 +47,15 @@ def refused(database: Database, call: Callable[[], object]) -> ValidationFailed:
 def fields(err: ValidationFailed) -> list[str]:
     """The fields a refusal names, in order."""
     return [p.field for p in err.problems]
+
+
+def consent_input(
+    given_on: dt.date,
+    expires_on: dt.date | None = None,
+    *,
+    information: str = "Lægeattest LÆ 265 og journaloplysninger om ryggen",
+    source_name: str = "Lægerne på Amagerbrogade",
+    purpose: str = "Afklaring af ret til fleksjob – sag hos jobcentret",
+) -> ConsentInput:
+    """A consent as retssikkerhedsloven § 11 a, stk. 1 asks for it: which information, from whom, which case."""
+    return ConsentInput(information, source_name, purpose, given_on, expires_on)

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.enums import ContactKind, DocumentSource, DocumentState
+from jobraad.consents import suggested_consent
 from jobraad.demo.attachments import pdf_attachment
 from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
+from jobraad.document_requests import consent_case
 from jobraad.documentation import STATEMENT_PLACEMENTS, answer_due
 from jobraad.rulepacks import RuleItem, builtin_packs, default_pack_for, documented_aims
-from jobraad.vocab import AIM_LABELS, SOURCE_LABELS
+from jobraad.vocab import SOURCE_LABELS
 
 # Documentation: sources whose consent is asked for only when a case turns out to need them
 # (and how often it does); the others a case needs are asked for together, early on.
@@ -100,6 +102,8 @@ class _Checklist:
         self.citizen_id = case.citizen.id if case.citizen is not None else 0
         # The first citizen, whose meeting is being prepared, also shows a request to chase.
         self.show_overdue = case.index == 0
+        self.consent_rng = random.Random(self.citizen_id)
+        self.consent_rows: list[dict[str, Any]] = []
 
     def build(self) -> None:
         case, b = self.case, self.b
@@ -136,7 +140,19 @@ class _Checklist:
                 self.health(item)
             else:
                 self.written(item)
+        self.name_consents()
         self.store()
+
+    def name_consents(self) -> None:
+        """Each consent names whom the information comes from: the doctor or unit the requests
+        went to, or (nothing asked yet) one picked from the consents' own stream."""
+        main = self.b.rng
+        self.b.rng = self.consent_rng
+        try:
+            for row in self.consent_rows:
+                row["source_name"] = self.sender(row["source"])
+        finally:
+            self.b.rng = main
 
     # -- what the case needs ---------------------------------------------------------------
 
@@ -254,17 +270,22 @@ class _Checklist:
             doc.requested_from = self.sender(DocumentSource.BORGER)
             self.receive(doc, day)
             self.consents[source] = day
-            aim = AIM_LABELS[self.case.aim].lower()
-            self.tables.consents.append(
-                {
-                    "citizen_id": self.citizen_id,
-                    "source": source,
-                    "scope": self.texts["consent_scope"].format(aim=aim),
-                    "given_on": day,
-                    "expires_on": day + dt.timedelta(days=365),
-                    "withdrawn_on": None,
-                }
-            )
+            # Scope as retssikkerhedsloven § 11 a, stk. 1 asks: which information, from whom (named
+            # in `name_consents`), for which case; some forms carry an end date. Drawn from the
+            # consents' own stream, so the case's other draws stay as they were.
+            rng = self.consent_rng
+            row = {
+                "citizen_id": self.citizen_id,
+                "source": source,
+                "information": rng.choice(self.texts["consent_information"][source.value]),
+                "source_name": "",
+                "purpose": suggested_consent(source, consent_case(self.case.aim), "", day).purpose,
+                "given_on": day,
+                "expires_on": day + dt.timedelta(days=365) if rng.random() < 0.5 else None,
+                "withdrawn_on": None,
+            }
+            self.consent_rows.append(row)
+            self.tables.consents.append(row)
         elif not stage.settled and b.chance(0.6):
             doc = self.new(item)
             doc.state = DocumentState.ANMODET

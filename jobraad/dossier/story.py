@@ -19,6 +19,7 @@ from typing import Protocol
 from db.enums import ActivityKind, ContactKind, DocumentState
 from jobraad import formatting as fmt
 from jobraad.case_texts import SECTION_TITLES, SECTIONS
+from jobraad.consents import STATUS_LABELS, consent_rules, validity_text
 from jobraad.documentation import ChecklistEntry
 from jobraad.dossier.gather import AppendixFile, CaseData
 from jobraad.pdf import MARGINS, PAGE_SIZE, escape
@@ -684,20 +685,23 @@ class _Composer:
         consents = d.checklist.consents
         self.sub("Registrerede samtykker")
         if consents:
+            rules = consent_rules()
+            self.para(f"Samtykker efter {escape(rules.reference)}: hvilke oplysninger, fra hvem, til hvilken sag.")
             rows2 = [
                 [
-                    escape(SOURCE_LABELS[c.source]),
-                    escape(c.scope),
+                    f"{escape(SOURCE_LABELS[c.source])}<br/><font size=7.5>{_or_dash(c.source_name)}</font>",
+                    _or_dash(c.information),
+                    _or_dash(c.purpose),
                     fmt.date(c.given_on),
-                    fmt.date(c.expires_on) or "—",
-                    fmt.date(c.withdrawn_on) or "—",
+                    escape(STATUS_LABELS[c.status(d.today)])
+                    + f"<br/><font size=7.5>{escape(validity_text(c, d.today))}</font>",
                 ]
                 for c in consents
             ]
             self.grid(
-                ["Kilde", "Omfang", "Givet", "Udløber", "Trukket tilbage"],
+                ["Fra hvem", "Hvilke oplysninger", "Til hvilken sag", "Givet", "Gyldighed"],
                 rows2,
-                [80, LINE_WIDTH - 80 - 3 * _DATE_W, _DATE_W, _DATE_W, _DATE_W],
+                [90, LINE_WIDTH - 90 - 110 - _DATE_W - 96, 110, _DATE_W, 96],
             )
         else:
             self.para("Ingen samtykker registreret.", "grey")

@@ -34,6 +34,7 @@ from db.models import (
 )
 from db.session import Database, create_database
 from jobraad import cpr, documentation
+from jobraad.consents import consent_covers
 from jobraad.demo import generate_demo
 from jobraad.documentation import STATEMENT_PLACEMENTS, Checklist
 from jobraad.rulepacks import builtin_packs, default_pack_for
@@ -292,14 +293,14 @@ def test_no_health_information_is_asked_for_without_consent(gruppe_3_checklists:
             if entry.item.health and entry.state in (DocumentState.ANMODET, DocumentState.MODTAGET):
                 asked += 1
                 assert entry.requested_on is not None, entry.title
-                assert documentation.consent_covers(checklist.consents, entry.item.source, entry.requested_on), (
+                assert consent_covers(checklist.consents, entry.item.source, entry.requested_on), (
                     checklist.citizen_id,
                     entry.title,
                 )
             if entry.item.consent_for is not None and entry.state is DocumentState.MODTAGET:
                 # A received consent is also a consent the program knows of.
                 assert entry.received_on is not None
-                assert documentation.consent_covers(checklist.consents, entry.item.consent_for, entry.received_on)
+                assert consent_covers(checklist.consents, entry.item.consent_for, entry.received_on)
     assert asked >= 10
 
 
@@ -526,3 +527,18 @@ def test_long_praktikker_carry_their_lab61_extensions_and_show_no_warning(demo_d
     assert {p.extensions[0].step for p in extended} == {"konkret_vurdering"}
     assert all(e.step == "saerligt_behov" for p in extended for e in p.extensions[1:])
     assert all("forlænget til" in p.length_text and "OBS" not in p.length_text for p in extended)
+
+
+def test_demo_consents_say_what_from_whom_for_which_case(demo: Session) -> None:
+    """Each demo consent would pass the program's own check (retssikkerhedsloven § 11 a, stk. 1;
+    no general wording), names a person or unit, and some carry an end date."""
+    from jobraad.consents import ConsentInput, consent_problems
+
+    rows = demo.scalars(select(Consent)).all()
+    assert rows
+    for c in rows:
+        data = ConsentInput(c.information, c.source_name, c.purpose, c.given_on, c.expires_on)
+        assert consent_problems(data, TODAY) == [], (c.source, c.information, c.source_name)
+        assert c.source_name not in ("Borger", "Borgeren")
+    assert any(c.expires_on is not None for c in rows) and any(c.expires_on is None for c in rows)
+    assert len({c.information for c in rows}) > 5

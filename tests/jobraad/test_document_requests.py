@@ -15,18 +15,17 @@ from pypdf import PdfReader
 from db.enums import Aim, ContactKind, DocumentSource, DocumentState, VisitationGroup
 from db.errors import StorageError
 from db.session import Database
-from jobraad import attachments, documentation, health, settings
+from jobraad import attachments, consents, documentation, health, settings
 from jobraad.audit import audit_rows
 from jobraad.citizens import CitizenInput, create_citizen
+from jobraad.consents import ConsentView, consent_covers, covering_consent
 from jobraad.document_requests import (
     LETTER_RECIPIENTS,
     ItemAction,
     allowed_actions,
     case_purpose,
-    consent_scope,
     request_contact,
 )
-from jobraad.documentation import ConsentView, consent_covers, covering_consent
 from jobraad.letters import (
     RECIPIENT_KINDS,
     LetterDraft,
@@ -34,6 +33,7 @@ from jobraad.letters import (
     draft_request_letter,
     make_request_letter,
 )
+from tests.helpers import consent_input
 
 TODAY = dt.date(2026, 3, 2)
 CPR = "1505801234"
@@ -77,6 +77,7 @@ def test_actions_follow_the_items_state_attachments_and_source(database: Databas
     assert allowed_actions(_entry(database, citizen, "lae265")) == basic | {ItemAction.LETTER}
     record = documentation.ensure_item(database, citizen, "lae265")
     attachments.add_attachment_bytes(database, citizen, "lae265.png", PNG, record)
+    consents.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, consent_input(TODAY), TODAY)
     documentation.set_state(database, citizen, "lae265", "", DocumentState.MODTAGET, on=TODAY, today=TODAY)
     assert allowed_actions(_entry(database, citizen, "lae265")) == basic | {
         ItemAction.LETTER,
@@ -96,7 +97,9 @@ def test_every_letter_recipient_is_named_in_the_letter() -> None:
 def _consent(
     consent_id: int, given: dt.date, *, expires: dt.date | None = None, withdrawn: dt.date | None = None
 ) -> ConsentView:
-    return ConsentView(consent_id, DocumentSource.EGEN_LAEGE, "LÆ 265", given, expires, withdrawn)
+    return ConsentView(
+        consent_id, DocumentSource.EGEN_LAEGE, "LÆ 265", "Lægehuset", "Fleksjob", given, expires, withdrawn
+    )
 
 
 def test_the_newest_valid_consent_covers_a_request() -> None:
@@ -128,8 +131,6 @@ def test_a_request_goes_to_the_registered_contact(database: Database, citizen: i
 def test_the_purpose_of_a_request_follows_the_aim() -> None:
     assert case_purpose(Aim.FLEKSJOB) == "afklaring af ret til fleksjob"
     assert case_purpose(Aim.JOB) is None
-    assert consent_scope(Aim.FOERTIDSPENSION) == "Helbredsoplysninger til brug for afklaring af ret til førtidspension."
-    assert consent_scope(Aim.JOB) == "Helbredsoplysninger til brug for sagen."
 
 
 # --- the request letter -------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_the_purpose_of_a_request_follows_the_aim() -> None:
 @pytest.fixture
 def ready(database: Database, citizen: int) -> int:
     """A GP registered, a consent covering the GP, the caseworker's name set."""
-    documentation.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, dt.date(2026, 2, 20), "LÆ 265")
+    consents.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, consent_input(dt.date(2026, 2, 20)), TODAY)
     health.add_contact(database, citizen, health.ContactInput(ContactKind.EGEN_LAEGE, "Lægerne på Amagerbrogade"))
     settings.set_settings(database, {"caseworker_name": "Søren Ærø"})
     return citizen
@@ -206,7 +207,7 @@ def test_a_letter_does_not_move_an_item_already_received(database: Database, rea
 def test_no_letter_without_a_covering_consent(database: Database, ready: int, tmp_path: Path) -> None:
     draft = draft_request_letter(database, ready, "lae265", today=TODAY)
     consent = documentation.load_checklist(database, ready, TODAY).consents[0]
-    documentation.withdraw_consent(database, consent.consent_id, TODAY)
+    consents.withdraw_consent(database, consent.consent_id, TODAY, TODAY)
     with pytest.raises(LetterRefused):
         make_request_letter(database, ready, "lae265", "", draft, tmp_path / "brev.pdf", today=TODAY)
     assert _entry(database, ready, "lae265").state == DocumentState.MANGLER

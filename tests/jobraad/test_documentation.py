@@ -21,12 +21,14 @@ from db.models import (
     Placement,
 )
 from db.session import Database
+from jobraad import consents
 from jobraad import documentation as doc
 from jobraad.caseload import caseload_rows
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.errors import ValidationFailed
 from jobraad.rulepacks import get_pack
 from jobraad.visitation import DueKind
+from tests.helpers import consent_input
 
 TODAY = dt.date(2026, 3, 2)  # inside the BEK 47/2026 pack's period
 START = dt.date(2026, 1, 5)
@@ -165,7 +167,8 @@ def test_health_request_refused_without_consent_and_nothing_saved(database: Data
 
 
 def test_consent_item_received_unlocks_the_request(database: Database, citizen: int) -> None:
-    _set(database, citizen, "samtykke_egen_laege", DocumentState.MODTAGET, on=TODAY - dt.timedelta(days=3))
+    given = TODAY - dt.timedelta(days=3)
+    _set(database, citizen, "samtykke_egen_laege", DocumentState.MODTAGET, on=given, consent=consent_input(given))
     _set(database, citizen, "lae265", DocumentState.ANMODET, on=TODAY, requested_from="Læge Hansen")
     entry = doc.load_checklist(database, citizen, TODAY).entry("lae265")
     assert entry.state == DocumentState.ANMODET
@@ -176,8 +179,10 @@ def test_consent_item_received_unlocks_the_request(database: Database, citizen: 
 
 
 def test_consent_must_be_valid_on_the_request_date(database: Database, citizen: int) -> None:
-    cid = doc.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, TODAY - dt.timedelta(days=60), "LÆ 265")
-    doc.withdraw_consent(database, cid, TODAY - dt.timedelta(days=1))
+    cid = consents.add_consent(
+        database, citizen, DocumentSource.EGEN_LAEGE, consent_input(TODAY - dt.timedelta(days=60)), TODAY
+    )
+    consents.withdraw_consent(database, cid, TODAY - dt.timedelta(days=1), TODAY)
     with pytest.raises(ValidationFailed):
         _set(database, citizen, "lae265", DocumentState.ANMODET, on=TODAY, requested_from="Læge Hansen")
     # The day before the withdrawal the consent still covered it.
@@ -237,10 +242,13 @@ def _complete_all_but(database: Database, citizen: int, keep: set[str]) -> None:
         DocumentSource.SUF,
         DocumentSource.SUNDHEDSKOORDINATOR,
     ):
-        doc.add_consent(database, citizen, source, START, "Til afklaring af fleksjob")
+        consents.add_consent(database, citizen, source, consent_input(START), TODAY)
     for e in doc.load_checklist(database, citizen, TODAY).entries:
         if e.item.required and e.item.id not in keep:
-            doc.set_state(database, citizen, e.item.id, e.instance, DocumentState.MODTAGET, on=TODAY, today=TODAY)
+            scope = consent_input(TODAY) if e.item.consent_for else None
+            doc.set_state(
+                database, citizen, e.item.id, e.instance, DocumentState.MODTAGET, on=TODAY, consent=scope, today=TODAY
+            )
 
 
 def test_readiness_at_its_edges(database: Database, citizen: int) -> None:
@@ -265,7 +273,7 @@ def test_readiness_at_its_edges(database: Database, citizen: int) -> None:
 
 
 def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database, citizen: int) -> None:
-    doc.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, START, "LÆ 265 til fleksjobsag")
+    consents.add_consent(database, citizen, DocumentSource.EGEN_LAEGE, consent_input(START), TODAY)
     asked = TODAY - dt.timedelta(days=40)
     _set(database, citizen, "lae265", DocumentState.ANMODET, on=asked, requested_from="Læge Hansen")
     checklist = doc.load_checklist(database, citizen, TODAY)

@@ -36,7 +36,7 @@ from db.enums import (
 from db.errors import StorageError
 from db.models import AuditEntry
 from db.session import Database, create_database
-from jobraad import audit, pdf
+from jobraad import audit, consents, pdf
 from jobraad import documentation as doc
 from jobraad.attachments import add_attachment_bytes
 from jobraad.case_texts import SECTION_TITLES, save_case_texts
@@ -50,6 +50,7 @@ from jobraad.placements import HoursInput, PlacementInput, add_placement, extend
 from jobraad.records import ActivityInput, MeetingInput, add_activity, add_meeting
 from jobraad.vocab import DOCUMENT_STATE_LABELS
 from tests.conftest import PASSPHRASE
+from tests.helpers import consent_input
 
 TODAY = dt.date(2026, 3, 2)  # a Monday, inside the BEK 2408/2021 pack's period
 START = dt.date(2025, 8, 4)  # Monday of ISO week 32, 2025
@@ -235,8 +236,14 @@ def add_case(
             cid,
             MeetingInput(MeetingKind.REHABILITERINGSTEAM, dt.datetime(2026, 3, 12, 9, 30), "Mødelokale 3"),
         )
-    for source in (DocumentSource.EGEN_LAEGE, DocumentSource.SPECIALLAEGE, DocumentSource.SOF, DocumentSource.SUF):
-        doc.add_consent(database, cid, source, dt.date(2025, 9, 1), "Til afklaring af fleksjob")
+    for source in (
+        DocumentSource.EGEN_LAEGE,
+        DocumentSource.SPECIALLAEGE,
+        DocumentSource.SOF,
+        DocumentSource.SUF,
+        DocumentSource.SUNDHEDSKOORDINATOR,
+    ):
+        consents.add_consent(database, cid, source, consent_input(dt.date(2025, 9, 1)), TODAY)
     for n, item_id in enumerate(RECEIVED[:received]):
         doc.set_state(database, cid, item_id, "", DocumentState.MODTAGET, on=dt.date(2026, 1, 10 + n), today=TODAY)
         row = doc.ensure_item(database, cid, item_id)
@@ -783,3 +790,15 @@ def test_the_placement_length_names_its_lab61_steps(database: Database) -> None:
     )
     assert "OBS" not in long_text and "forlænget ud over" not in long_text
     assert "12 uger (lovlig længde 13 uger)" in short_text
+
+
+def test_consents_show_what_they_cover_and_their_validity(database: Database, anh: int) -> None:
+    data, _ = make(database, anh)
+    body = flat("\n".join(page_texts(data)[2:]))
+    section = body[body.index("Registrerede samtykker") : body.index("5. Jobrådgiverens vurdering")]
+    assert "Samtykker efter retssikkerhedsloven § 11 a, stk. 1; retssikkerhedsvejledningen pkt. 117" in section
+    for heading in ("Fra hvem", "Hvilke oplysninger", "Til hvilken sag", "Givet", "Gyldighed"):
+        assert heading in section
+    assert section.count("Lægerne på Amagerbrogade") == 5  # one row per consent, each naming its source
+    assert "journaloplysninger om" in section and "Afklaring af ret til" in section
+    assert section.count("Gyldig") >= 5 and "tilbagekalder det" in section

@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from db.enums import DocumentSource
 from db.errors import StorageError
 from jobraad import pdf
+from jobraad.consents import ConsentView
 from jobraad.errors import UserFacingError
 from jobraad.letters import LetterRefused, LetterRequest, render_request_letter, save_request_letter
 from jobraad.outputs import rules_for, write_output
@@ -34,7 +36,16 @@ LAE265 = LetterRequest(
     form="LÆ 265",
     purpose="afklaring af ret til fleksjob",
     answer_by=dt.date(2025, 12, 15),
-    consent_given_on=dt.date(2025, 11, 20),
+    consent=ConsentView(
+        1,
+        DocumentSource.EGEN_LAEGE,
+        "Lægeattest LÆ 265 og journaloplysninger om ryg og skulder",
+        "Lægerne på Amagerbrogade",
+        "Afklaring af ret til fleksjob – sag hos jobcentret",
+        dt.date(2025, 11, 20),
+        dt.date(2026, 11, 19),
+        None,
+    ),
     caseworker="Søren Ærø",
     phone="33 17 33 17",
     email="soeren.aeroe@kk.dk",
@@ -50,7 +61,16 @@ SOF = LetterRequest(
     what="Kopi af handleplan og statusbeskrivelser fra bostøtten",
     purpose="afklaring til ressourceforløb",
     answer_by=dt.date(2026, 1, 9),
-    consent_given_on=dt.date(2025, 12, 1),
+    consent=ConsentView(
+        2,
+        DocumentSource.SOF,
+        "Handleplan og statusbeskrivelser fra bostøtten",
+        "Socialcenter Nørrebro",
+        "Afklaring til ressourceforløb – sag hos jobcentret",
+        dt.date(2025, 12, 1),
+        None,
+        None,
+    ),
     caseworker="Mette Hansen",
     letter_date=dt.date(2025, 12, 2),
 )
@@ -129,7 +149,7 @@ def test_sof_letter_prints_turkish_name_and_no_lae_forms() -> None:
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     assert "Vedr.: Şükrü Ağaoğlu, CPR 010162-1233" in text
     assert "Anmodning om kopi af handleplan" in words
-    assert "Socialforvaltningen (SOF)" in words
+    assert "hos Socialforvaltningen (SOF), Socialcenter Nørrebro, til brug for afklaring til ressourceforløb" in words
     assert "Vi beder om svar senest 09-01-2026." in text
     assert "den 01-12-2025 givet skriftligt samtykke" in words
     assert "LÆ 261" not in words
@@ -179,14 +199,12 @@ def test_metadata_names_no_citizen() -> None:
 
 def test_no_letter_without_consent() -> None:
     with pytest.raises(UserFacingError, match="Der er ikke registreret samtykke"):
-        render_request_letter(dataclasses.replace(LAE265, consent_given_on=None))
+        render_request_letter(dataclasses.replace(LAE265, consent=None))
 
 
 def test_no_file_without_consent(tmp_path: Path) -> None:
     with pytest.raises(LetterRefused):
-        save_request_letter(
-            dataclasses.replace(LAE265, consent_given_on=None), tmp_path / "brev.pdf", rules=rules_for(None)
-        )
+        save_request_letter(dataclasses.replace(LAE265, consent=None), tmp_path / "brev.pdf", rules=rules_for(None))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -196,7 +214,10 @@ def test_no_file_without_consent(tmp_path: Path) -> None:
         ({"recipient_name": " "}, "modtagerens navn"),
         ({"caseworker": ""}, "sagsbehandlerens navn"),
         ({"purpose": ""}, "formålet"),
-        ({"consent_given_on": dt.date(2025, 11, 26)}, "Samtykket er dateret efter brevets dato"),
+        (
+            {"consent": dataclasses.replace(LAE265.consent, given_on=dt.date(2025, 11, 26))},  # type: ignore[type-var]
+            "Samtykket er dateret efter brevets dato",
+        ),
         ({"answer_by": dt.date(2025, 11, 24)}, "Svarfristen ligger før brevets dato"),
         ({"citizen_cpr": "12345"}, "CPR-nummeret skal have 10 cifre"),
     ],
@@ -300,3 +321,18 @@ def test_styles_use_the_embedded_font_and_a4_margins() -> None:
     # A new dict each call: changing one caller's style changes no one else's.
     st["body"].fontSize = 30
     assert pdf.styles()["body"].fontSize != 30
+
+
+def test_the_letter_names_the_consent_s_scope_validity_and_basis() -> None:
+    """Retssikkerhedsloven § 11 a, stk. 1: the recipient reads which information the citizen
+    consented to, from whom, for which case, and until when."""
+    data = render_request_letter(LAE265)
+    words = flat(text_of(data))
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    assert "den 20-11-2025 givet skriftligt samtykke efter retssikkerhedslovens § 11 a, stk. 1" in words
+    assert "indhenter lægeattest LÆ 265 og journaloplysninger om ryg og skulder" in words
+    assert "hos borgerens egen læge, Lægerne på Amagerbrogade," in words
+    assert "til brug for afklaring af ret til fleksjob – sag hos jobcentret" in words
+    assert "Samtykket er gyldigt til og med 19-11-2026." in words
+    sof = flat(text_of(render_request_letter(SOF)))
+    assert "Samtykket er gyldigt til sagen er afsluttet, eller borgeren tilbagekalder det." in sof

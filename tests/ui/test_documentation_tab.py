@@ -14,9 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from db.enums import Aim, ContactKind, DocumentSource, DocumentState, VisitationGroup
 from db.session import Database
-from jobraad import attachments, documentation
+from jobraad import attachments, consents, documentation
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.document_requests import ItemAction
+from tests.helpers import consent_input
 from ui.file_tabs.documentation import DocumentationTab
 from ui.forms import FormDialog
 
@@ -102,7 +103,7 @@ def test_health_request_without_consent_is_refused_in_the_dialog(tab: Documentat
 
 
 def test_request_after_consent_updates_the_view(tab: DocumentationTab) -> None:
-    documentation.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, TODAY, "LÆ 265")  # type: ignore[arg-type]
+    consents.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, consent_input(TODAY), TODAY)  # type: ignore[arg-type]
     tab.reload()
     tab.select_entry("lae265")
     with patch.object(FormDialog, "exec", _accepting({"who": "Læge Hansen"})):
@@ -158,6 +159,8 @@ def test_the_buttons_offer_what_the_item_allows(tab: DocumentationTab, tmp_path:
     good.write_bytes(PNG)
     with patch("ui.file_tabs.documentation.QFileDialog.getOpenFileNames", return_value=([str(good)], "")):
         tab.buttons[ItemAction.ATTACH].click()
+    assert tab.citizen_id is not None
+    consents.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, consent_input(TODAY), TODAY)
     with patch.object(FormDialog, "exec", _accepting({})):
         tab.buttons[ItemAction.RECEIVE].click()
     assert _enabled(tab) == {"requested", "received", "not_relevant", "reset", "attach", "view", "remove", "letter"}
@@ -178,7 +181,7 @@ def with_consent_and_gp(tab: DocumentationTab) -> DocumentationTab:
     from jobraad import health, settings
 
     assert tab.citizen_id is not None
-    documentation.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, TODAY, "LÆ 265")
+    consents.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, consent_input(TODAY), TODAY)
     health.add_contact(
         tab.database, tab.citizen_id, health.ContactInput(ContactKind.EGEN_LAEGE, "Lægerne på Amagerbrogade")
     )

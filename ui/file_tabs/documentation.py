@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.enums import DocumentSource, DocumentState
+from db.enums import DocumentState
 from db.errors import UserFacingError
-from jobraad import attachments, documentation
+from jobraad import attachments, consents, documentation
 from jobraad import formatting as fmt
-from jobraad.document_requests import ItemAction, allowed_actions, consent_scope, request_contact
-from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry, ConsentView
+from jobraad.consents import STATUS_LABELS, ConsentView, validity_text
+from jobraad.document_requests import ItemAction, allowed_actions, request_contact
+from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry
 from jobraad.rulepacks import builtin_packs, documented_aims
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
+from ui.consent_dialog import consent_item_dialog, new_consent_dialog
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.dialogs.request_letter import request_letter_dialog
 from ui.file_tabs.base import FileTab
@@ -180,15 +182,25 @@ class DocumentationTab(FileTab):
         self.consents = RecordList(
             "Samtykker",
             [
-                ("Fra", lambda c: SOURCE_LABELS[c.source]),
+                ("Kilde", lambda c: SOURCE_LABELS[c.source]),
+                ("Fra hvem", lambda c: c.source_name),
+                ("Hvilke oplysninger", lambda c: c.information),
+                ("Til hvilken sag", lambda c: c.purpose),
                 ("Givet", lambda c: fmt.date(c.given_on)),
-                ("Status", self._consent_state),
-                ("Omfang", lambda c: c.scope),
+                ("Status", lambda c: STATUS_LABELS[c.status(self.today)]),
+                ("Gyldighed", lambda c: validity_text(c, self.today)),
             ],
             on_add=self.add_consent,
             on_edit=None,
             on_delete=None,
-            extra=(RowAction("withdraw", "Træk tilbage…", self.withdraw_consent),),
+            extra=(
+                RowAction(
+                    "withdraw",
+                    "Tilbagekald…",
+                    self.withdraw_consent,
+                    "Borgeren har tilbagekaldt samtykket: det dækker intet fra den dag",
+                ),
+            ),
             add_text="Nyt samtykke…",
         )
         self.consents.view.setObjectName("consents")
@@ -215,11 +227,6 @@ class DocumentationTab(FileTab):
         self._fill_steps(c)
         self.consents.set_rows(list(reversed(c.consents)))
         self._show_selected()
-
-    def _consent_state(self, consent: ConsentView) -> str:
-        if consent.withdrawn_on:
-            return f"trukket tilbage {fmt.date(consent.withdrawn_on)}"
-        return "gyldigt" if consent.valid_on(self.today) else "udløbet"
 
     def _show_pack(self, c: Checklist) -> None:
         pack = c.pack
@@ -460,8 +467,15 @@ class DocumentationTab(FileTab):
 
     def _change(self, state: DocumentState) -> None:
         entry = self.selected_entry()
-        if entry is not None:
-            self.run_dialog(self._state_dialog(entry, state))
+        if entry is None:
+            return
+        if state == DocumentState.MODTAGET and entry.item.consent_for is not None and self.citizen_id is not None:
+            # A consent is received with what it covers (retssikkerhedsloven § 11 a, stk. 1).
+            aim = self.checklist.aim if self.checklist else None
+            if aim is not None:
+                self.run_dialog(consent_item_dialog(self.database, self.citizen_id, entry, aim, self.today, self))
+                return
+        self.run_dialog(self._state_dialog(entry, state))
 
     def mark_requested(self) -> None:
         self._change(DocumentState.ANMODET)
@@ -488,42 +502,21 @@ class DocumentationTab(FileTab):
 
     def add_consent(self) -> None:
         citizen_id = self.citizen_id
-        if citizen_id is None:
+        if citizen_id is None or self.checklist is None:
             return
-        fields = [
-            Field(
-                "source",
-                "Fra hvem",
-                kind="choice",
-                choices=[(label, s) for s, label in SOURCE_LABELS.items() if s != DocumentSource.JOBCENTER],
-            ),
-            Field("given_on", "Givet den", kind="date", required=True, problem_names=("dato",)),
-            Field("scope", "Omfang", kind="multiline", required=True, problem_names=("omfang",)),
-            Field("expires_on", "Udløber", kind="date", problem_names=("udløber",)),
-        ]
-        values = {
-            "given_on": self.today,
-            "scope": consent_scope(self.checklist.aim) if self.checklist else "",
-        }
-        dialog = FormDialog(
-            "Samtykke",
-            fields,
-            values,
-            lambda v: documentation.add_consent(
-                self.database, citizen_id, DocumentSource(v["source"]), v["given_on"], v["scope"], v["expires_on"]
-            ),
-            self,
-            intro="Samtykket skal være skriftligt og konkret: hvilke oplysninger, fra hvem, til hvilken sag.",
-        )
-        self.run_dialog(dialog)
+        self.run_dialog(new_consent_dialog(self.database, citizen_id, self.checklist.aim, self.today, self))
 
     def withdraw_consent(self, consent: ConsentView) -> None:
         dialog = FormDialog(
-            "Træk samtykke tilbage",
-            [Field("on", "Trukket tilbage den", kind="date", required=True, problem_names=("dato",))],
+            "Tilbagekald samtykke",
+            [Field("on", "Tilbagekaldt den", kind="date", required=True, problem_names=("tilbagekaldt", "dato"))],
             {"on": self.today},
-            lambda v: documentation.withdraw_consent(self.database, consent.consent_id, v["on"]),
+            lambda v: consents.withdraw_consent(self.database, consent.consent_id, v["on"], self.today),
             self,
+            intro=(
+                f"Samtykket til {consent.information} fra {consent.source_name} dækker intet fra den dag, "
+                "borgeren tilbagekaldte det; tilbagekaldelsen virker ikke bagud."
+            ),
         )
         self.run_dialog(dialog)
 
