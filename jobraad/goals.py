@@ -690,7 +690,7 @@ def expired_text(name: str, period_from: dt.date, period_to: dt.date) -> str:
     """What a team lead reads when the goals' period has ended."""
     return (
         f"Målperioden {period_from.year}–{period_to.year} ({name}) er udløbet {fmt.date(period_to)}; "
-        "tallene er vist uden mål. Læg nye mål ind for den nye periode."
+        "tallene er vist uden mål. Læg den nye periodes mål ind under »Mål for indsatsen«."
     )
 
 

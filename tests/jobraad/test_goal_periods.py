@@ -26,7 +26,7 @@ TODAY = dt.date(2026, 12, 4)
 AFTER = dt.date(2027, 1, 15)
 EXPIRED = (
     "Målperioden 2024–2026 (Integrationshandleplan 2024–26, CBA) er udløbet 31-12-2026; "
-    "tallene er vist uden mål. Læg nye mål ind for den nye periode."
+    "tallene er vist uden mål. Læg den nye periodes mål ind under »Mål for indsatsen«."
 )
 G3_TITLE = "23-ugers mål (gruppe 3)"
 
