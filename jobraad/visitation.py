@@ -4,9 +4,11 @@ are data (`jobraad.seed_rules`, resources/rules/); this module is the mechanism.
 
 Deadlines count from the start date of the current forløb: N weeks from start S
 falls on S + 7·N days. A deadline is closed when every goal it names has been
-reached, whenever that happened; an open deadline is something to act on.
+reached, whenever that happened (for a case not forelagt the rehabiliteringsteam, the
+goals the rule names for that case); an open deadline is something to act on.
 
-Pure functions on plain data: no Qt, no database session.
+Pure functions on plain data (the rules files are read once, at import): no Qt, no
+database session.
 """
 
 from __future__ import annotations
