@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import Aim, MeetingKind, Outcome, VisitationGroup
@@ -34,8 +34,10 @@ from jobraad.visitation import (
     Urgency,
     group_deadlines,
     in_target_group_2024,
+    pension_without_team_counts,
     urgency,
     weeks_in_forloeb,
+    without_team_aims,
 )
 from jobraad.vocab import MEETING_LABELS
 
@@ -120,16 +122,18 @@ def _due_items(
     # The open deadlines depend only on the group, the start and which goals are reached,
     # and many citizens share those: work each combination out once.
     no_goals: dict[str, dt.date] = {}
-    deadlines: dict[tuple[VisitationGroup, dt.date, frozenset[str]], list[DueItem]] = {}
+    past_team = _without_team(session, ids)
+    deadlines: dict[tuple[VisitationGroup, dt.date, frozenset[str], bool], list[DueItem]] = {}
     for citizen_id, forloeb_id in current.forloeb_id.items():
         if citizen_id in closed:
             continue
         group, start = current.group[citizen_id], current.start[citizen_id]
         reached = goals.get(forloeb_id, no_goals)
-        key = (group, start, frozenset(reached))
+        without_team = citizen_id in past_team
+        key = (group, start, frozenset(reached), without_team)
         open_deadlines = deadlines.get(key)
         if open_deadlines is None:
-            open_deadlines = deadlines[key] = group_deadlines(group, start, reached)
+            open_deadlines = deadlines[key] = group_deadlines(group, start, reached, without_team=without_team)
         items.extend(DueItem(d.due_on, d.title, d.kind, d.target, citizen_id) for d in open_deadlines)
 
     meeting_stmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.kind).where(
@@ -149,6 +153,21 @@ def _due_items(
     items.extend(item for item in overdue if item.citizen_id is not None and item.citizen_id not in closed)
     items.sort(key=_CITIZEN_AND_DATE)  # stable: items due on the same day keep the order above
     return {citizen_id: tuple(same) for citizen_id, same in groupby(items, key=_CITIZEN)}
+
+
+def _without_team(session: Session, ids: list[int] | None) -> set[int]:
+    """The citizens whose case is decided without the rehabiliteringsteam (`goes_without_team`)."""
+    conditions = []
+    if aims := without_team_aims():
+        conditions.append(Citizen.aim.in_(sorted(aims)))
+    if pension_without_team_counts():
+        conditions.append(Citizen.pension_without_team.is_(True))
+    if not conditions:
+        return set()
+    stmt = select(Citizen.id).where(or_(*conditions))
+    if ids is not None:
+        stmt = stmt.where(Citizen.id.in_(ids))
+    return set(session.scalars(stmt))
 
 
 def _closed(session: Session, ids: list[int] | None) -> dict[int, Outcome]:

@@ -22,7 +22,14 @@ The schema (every other key is refused):
                      population (default: the indsats'), and per rule:
         had_activity                  activities and/or placements (lists), window ("in_period")
         exited_to                     outcomes (list); optional placements (list), window ("in_period")
-        gruppe3_decided_within_weeks  weeks (int 1-260)
+        gruppe3_decided_within_weeks  deadline (the key of a gruppe 3 deadline in
+                                      resources/rules/seed001_groups.toml, e.g. "23_uger";
+                                      its weeks come from there, never from the goals file)
+
+Goal periods: the shipped folder may hold several goals files, one per period (their periods
+must not overlap). The file used is the one whose period contains the day the figures are
+counted to (the export's last day, or today); after the last period, the last file is used and
+the figures are shown without targets (`expired`, `expired_text`).
 
 Rules, populations and windows (what they count) are described in `jobraad.team.population` and
 `jobraad.team.goal_evaluation`.
@@ -33,23 +40,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.enums import ActivityKind, Outcome, PlacementKind
+from db.enums import ActivityKind, Outcome, PlacementKind, VisitationGroup
 from db.models import Setting
 from db.session import Database
 from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.resources import resource
+from jobraad.seed_rules import DeadlineRule, groups_data, target_group_2024
 
 __all__ = [
     "FORMAT_VERSION",
@@ -63,18 +73,22 @@ __all__ = [
     "Window",
     "default_goals",
     "default_goals_text",
+    "expired",
+    "expired_text",
+    "goals_for",
     "goals_text",
     "load_goals",
     "parse_goals",
     "reset_goals",
     "save_goals",
+    "shipped_goal_sets",
     "uses_default_goals",
+    "without_targets",
 ]
 
 FORMAT_VERSION = 1
 SETTING_KEY = "goals_toml"
 RESOURCE_FOLDER = "goals"
-DEFAULT_FILE = "ihp_2024_26_cba.toml"
 MAX_GOALS_BYTES = 256 * 1024
 MAX_GOALS = 30
 MAX_LABEL = 200
@@ -101,14 +115,14 @@ class Window(StrEnum):
 
 POPULATION_LABELS: dict[Population, str] = {
     Population.ALL: "alle borgere",
-    Population.TARGET_GROUP_2024: "målgruppen 2024 (55–64 år, forsørget 8 af de seneste 10 år)",
+    Population.TARGET_GROUP_2024: f"{target_group_2024().label} ({target_group_2024().description})",
 }
 
 _RULE_KEYS: dict[RuleKind, tuple[frozenset[str], frozenset[str]]] = {
     # (required, optional) keys besides id, label, rule, target_percent, population
     RuleKind.HAD_ACTIVITY: (frozenset(), frozenset({"activities", "placements", "window"})),
     RuleKind.EXITED_TO: (frozenset({"outcomes"}), frozenset({"placements", "window"})),
-    RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS: (frozenset({"weeks"}), frozenset()),
+    RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS: (frozenset({"deadline"}), frozenset()),
 }
 _COMMON_GOAL_KEYS = frozenset({"id", "label", "rule", "target_percent", "population"})
 _TOP_KEYS = frozenset({"format", "indsats", "helaarspladser", "goals"})
@@ -129,7 +143,8 @@ class Goal:
     placements: frozenset[PlacementKind] = frozenset()
     outcomes: frozenset[Outcome] = frozenset()
     window: Window = Window.IN_PERIOD
-    weeks: int | None = None
+    deadline: str | None = None  # gruppe3_decided_within_weeks: the key of the gruppe 3 deadline
+    weeks: int | None = None  # ... and its weeks, from the seed 001 rules
 
 
 @dataclass(frozen=True)
@@ -200,6 +215,7 @@ def _semantic_hash(goals: GoalSet) -> str:
                 "placements": sorted(k.value for k in g.placements),
                 "outcomes": sorted(k.value for k in g.outcomes),
                 "window": g.window.value,
+                "deadline": g.deadline,
                 "weeks": g.weeks,
             }
             for g in goals.goals
@@ -520,6 +536,14 @@ class _Checker:
         for key in entry:
             if key in _COMMON_GOAL_KEYS or key in required or key in optional:
                 continue
+            if key == "weeks" and rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS:
+                keys = " eller ".join(f'deadline = "{r.key}"' for r in _gruppe3_deadlines())
+                self.fail(
+                    self.lines.find(t, i, key),
+                    "«weeks» bruges ikke længere: ugerne står i reglerne for visitationsgrupperne (seed 001). "
+                    f"Skriv i stedet {keys} (fristens nøgle).",
+                )
+                continue
             if any(key in r | o for r, o in _RULE_KEYS.values()):
                 self.fail(self.lines.find(t, i, key), f"nøglen «{key}» hører ikke til reglen «{rule.value}».")
             else:
@@ -541,10 +565,9 @@ class _Checker:
         activities = self.choices(entry, "activities", ActivityKind, t, i)
         placements = self.choices(entry, "placements", PlacementKind, t, i)
         outcomes = self.choices(entry, "outcomes", Outcome, t, i)
-        weeks = None
-        if rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS and "weeks" in entry:
-            w = self.number(entry, "weeks", t, i, 1, 260, integer=True)
-            weeks = None if w is None else int(w)
+        deadline = weeks = None
+        if rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS and "deadline" in entry:
+            deadline, weeks = self.gruppe3_deadline(entry["deadline"], self.lines.find(t, i, "deadline"))
         if rule is RuleKind.HAD_ACTIVITY and "activities" not in entry and "placements" not in entry:
             self.fail(self.lines.find(t, i), "reglen «had_activity» skal have «activities» eller «placements».")
         if len(self.problems) > before:
@@ -559,8 +582,23 @@ class _Checker:
             placements=placements,
             outcomes=outcomes,
             window=window,
+            deadline=deadline,
             weeks=weeks,
         )
+
+    def gruppe3_deadline(self, value: Any, line: int | None) -> tuple[str | None, int | None]:
+        """The key and weeks of the gruppe 3 deadline (seed 001) a goal refers to."""
+        rules = _gruppe3_deadlines()
+        allowed = ", ".join(r.key for r in rules) or "(ingen)"
+        rule = next((r for r in rules if r.key == value), None) if isinstance(value, str) else None
+        if rule is None:
+            self.fail(line, f"«deadline» skal være en frist for gruppe 3 i reglerne (seed 001); tilladt: {allowed}.")
+            return None, None
+        return rule.key, rule.weeks
+
+
+def _gruppe3_deadlines() -> tuple[DeadlineRule, ...]:
+    return groups_data().groups[VisitationGroup.GRUPPE_3].deadlines
 
 
 _POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
@@ -591,15 +629,74 @@ def parse_goals(text: str, source: str) -> GoalSet:
 # --- shipped and user goals ---------------------------------------------------------------------
 
 
-@functools.cache
-def default_goals_text() -> str:
-    """The text of the shipped goals file (shown in the editor as the starting point)."""
-    return resource(RESOURCE_FOLDER, DEFAULT_FILE).read_text(encoding="utf-8")
+def goals_folder() -> Traversable:
+    """The folder of the shipped goals files (a test may point it elsewhere)."""
+    return resource(RESOURCE_FOLDER)
 
 
-@functools.cache
-def default_goals() -> GoalSet:
-    return parse_goals(default_goals_text(), DEFAULT_FILE)
+@functools.lru_cache(maxsize=16)
+def _parse_shipped(text: str, name: str) -> GoalSet:
+    return parse_goals(text, name)
+
+
+def shipped_goal_sets() -> tuple[GoalSet, ...]:
+    """Every shipped goals file, by period. Periods that overlap refuse the folder."""
+    folder = goals_folder()
+    sets = sorted(
+        (
+            _parse_shipped(entry.read_text(encoding="utf-8"), entry.name)
+            for entry in folder.iterdir()
+            if entry.name.endswith(".toml") and entry.is_file()
+        ),
+        key=lambda g: (g.period_from, g.period_to),
+    )
+    if not sets:
+        raise GoalsError(RESOURCE_FOLDER, [(None, "ingen målfiler fundet.")])
+    for before, after in itertools.pairwise(sets):
+        if after.period_from <= before.period_to:
+            raise GoalsError(
+                after.source, [(None, f"perioden overlapper målfilen {before.source}; hver periode må have én fil.")]
+            )
+    return tuple(sets)
+
+
+def goals_for(day: dt.date, sets: Iterable[GoalSet] | None = None) -> GoalSet:
+    """The goals whose period contains `day`; after the last period, the last goals (they
+    have `expired`); before the first, the first."""
+    ordered = sorted(sets if sets is not None else shipped_goal_sets(), key=lambda g: g.period_from)
+    for goals in ordered:
+        if goals.period_from <= day <= goals.period_to:
+            return goals
+    ended = [g for g in ordered if g.period_to < day]
+    return ended[-1] if ended else ordered[0]
+
+
+def default_goals(day: dt.date | None = None) -> GoalSet:
+    """The shipped goals for `day` (default today)."""
+    return goals_for(day or dt.date.today())
+
+
+def default_goals_text(day: dt.date | None = None) -> str:
+    """The text of the shipped goals file for `day` (shown in the editor as the starting point)."""
+    return default_goals(day).text
+
+
+def expired(goals: GoalSet, day: dt.date) -> bool:
+    """Whether the goals' period ended before `day`: then there are no targets for it."""
+    return day > goals.period_to
+
+
+def expired_text(name: str, period_from: dt.date, period_to: dt.date) -> str:
+    """What a team lead reads when the goals' period has ended."""
+    return (
+        f"Målperioden {period_from.year}–{period_to.year} ({name}) er udløbet {fmt.date(period_to)}; "
+        "tallene er vist uden mål. Læg den nye periodes mål ind under »Mål for indsatsen«."
+    )
+
+
+def without_targets(goals: GoalSet) -> GoalSet:
+    """The goals with no target: figures reported without met / not met."""
+    return replace(goals, goals=tuple(replace(g, target=None) for g in goals.goals), helaarspladser=())
 
 
 def _stored_text(session: Session) -> str | None:
@@ -610,23 +707,23 @@ def _stored_text(session: Session) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def load_goals_in(session: Session) -> GoalSet:
+def load_goals_in(session: Session, day: dt.date | None = None) -> GoalSet:
     """`load_goals` in the caller's session."""
     text = _stored_text(session)
     if text is None:
-        return default_goals()
-    return parse_goals(text, USER_SOURCE)
+        return default_goals(day)
+    return _parse_shipped(text, USER_SOURCE)
 
 
-def load_goals(database: Database) -> GoalSet:
-    """The user's goals if saved, else the shipped ones. Raises `GoalsError` if the saved
-    file no longer passes the checks (then the user must correct it)."""
+def load_goals(database: Database, day: dt.date | None = None) -> GoalSet:
+    """The user's goals if saved, else the shipped ones for `day` (default today). Raises
+    `GoalsError` if the saved file no longer passes the checks (then the user must correct it)."""
     with database.reading() as session:
-        return load_goals_in(session)
+        return load_goals_in(session, day)
 
 
 def goals_text(database: Database) -> str:
-    """The text to edit: the user's saved goals file, or the shipped one."""
+    """The text to edit: the user's saved goals file, or the shipped one for today."""
     with database.reading() as session:
         text = _stored_text(session)
     return text if text is not None else default_goals_text()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
 
 from db.enums import VisitationGroup
 from db.session import Database
 from jobraad.caseload import CaseloadRow, caseload_rows
+from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Signal
 from jobraad.visitation import DueItem, Urgency, urgency
@@ -39,6 +42,8 @@ class Overview:
     active: int
     closed: int
     signals: tuple[CitizenSignals, ...] = ()
+    # Said when the period of the goals in use has ended (`goals.expired_text`); "" otherwise.
+    goals_notice: str = ""
 
     def count(self, section: Urgency) -> int:
         return sum(len(c.items) for c in self.sections.get(section, ()))
@@ -56,7 +61,18 @@ def load_overview(
         if rows is None:
             rows = caseload_rows(session, today)
         signals = signals_by_citizen(session, today)
-    return _overview(today, rows, signals)
+        notice = goals_notice(session, today)
+    return replace(_overview(today, rows, signals), goals_notice=notice)
+
+
+def goals_notice(session: Session, today: dt.date) -> str:
+    """What the Overblik says about the goals: that their period has ended, or nothing. A saved
+    goals file that cannot be read says nothing here (the team export names its problem)."""
+    try:
+        goals = load_goals_in(session, today)
+    except GoalsError:
+        return ""
+    return expired_text(goals.name, goals.period_from, goals.period_to) if expired(goals, today) else ""
 
 
 def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int, Sequence[Signal]]) -> Overview:

@@ -1,11 +1,14 @@
 """The visitation groups' goals and deadlines (seed 001), the 2024 target group
-(seed 000), and the week arithmetic the caseworker's overview is built on.
+(seed 000), and the week arithmetic the caseworker's overview is built on. The values
+are data (`jobraad.seed_rules`, resources/rules/); this module is the mechanism.
 
 Deadlines count from the start date of the current forløb: N weeks from start S
 falls on S + 7·N days. A deadline is closed when every goal it names has been
-reached, whenever that happened; an open deadline is something to act on.
+reached, whenever that happened (for a case not forelagt the rehabiliteringsteam, the
+goals the rule names for that case); an open deadline is something to act on.
 
-Pure functions on plain data: no Qt, no database session.
+Pure functions on plain data (the rules files are read once, at import): no Qt, no
+database session.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from db.enums import VisitationGroup
+from db.enums import Aim, VisitationGroup
 from jobraad.dates import monday_of
+from jobraad.seed_rules import CitizenFlag, DeadlineRule, GroupGoal, groups_data, target_group_2024
 
 __all__ = [
     "GROUP_DEADLINES",
@@ -31,128 +35,47 @@ __all__ = [
     "GroupGoal",
     "Urgency",
     "closed_deadlines",
+    "deadline_closed_on",
     "deadline_date",
     "goal_label",
+    "goes_without_team",
     "group_deadlines",
     "in_target_group_2024",
     "missing_goals",
+    "pension_without_team_counts",
     "urgency",
     "weeks_in_forloeb",
+    "without_team_aims",
 ]
 
 
-@dataclass(frozen=True)
-class GroupGoal:
-    """A goal of a visitation group; `key` is stored in `GoalProgress.goal_key`."""
+_GROUPS = groups_data()
 
-    key: str
-    label: str
-
-
-@dataclass(frozen=True)
-class DeadlineRule:
-    """A deadline `weeks` after the forløb starts, closed when ALL goals in
-    `closed_by` are reached. `if_missed` says what to do when it is not."""
-
-    key: str
-    label: str
-    weeks: int
-    closed_by: frozenset[str]
-    if_missed: str = ""
-
-
-def _goals(*pairs: tuple[str, str]) -> tuple[GroupGoal, ...]:
-    return tuple(GroupGoal(key, label) for key, label in pairs)
-
-
+#: The goals of each visitation group (seed 001, resources/rules/seed001_groups.toml).
 GROUP_GOALS: Mapping[VisitationGroup, tuple[GroupGoal, ...]] = MappingProxyType(
-    {
-        VisitationGroup.GRUPPE_1: _goals(
-            ("cv", "Et CV"),
-            ("beskaeftigelsesmaal", "Et konkret og realistisk beskæftigelsesmål"),
-            ("virksomhedsplacering_plan", "En virksomhedsplacering eller en plan for en"),
-            ("virksomhedskontakt", "Erfaring med at kontakte virksomheder"),
-            ("job", "I job, også få timer om ugen"),
-        ),
-        VisitationGroup.GRUPPE_2: _goals(
-            ("hverdagsmestring", "Progression i hverdagsmestring"),
-            ("motivation", "Progression i motivation"),
-            ("beskaeftigelsesmaal", "Et konkret og realistisk beskæftigelsesmål"),
-            ("snusepraktik", "Erfaring med snusepraktik"),
-            ("virksomhedsplacering", "I virksomhedsplacering, evt. få timer"),
-        ),
-        VisitationGroup.GRUPPE_3: _goals(
-            ("rehab_forelagt", "Forelagt rehabiliteringsteamet"),
-            ("rehab_afgjort", "Afgørelse truffet"),
-        ),
-        VisitationGroup.GRUPPE_4: _goals(
-            ("mentormaal", "Mentormål aftalt"),
-            ("revisitation", "Revisiteret"),
-        ),
-        VisitationGroup.FLEKSJOBVISITERET: _goals(
-            ("i_fleksjob", "Ansat i fleksjob"),
-        ),
-    }
+    {group: rules.goals for group, rules in _GROUPS.groups.items()}
 )
 
-# Short forms for deadline titles, where the full labels would be too long.
-_SHORT_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "cv": "CV",
-        "beskaeftigelsesmaal": "beskæftigelsesmål",
-        "virksomhedsplacering_plan": "virksomhedsplacering/plan",
-        "virksomhedskontakt": "virksomhedskontakt",
-        "job": "job",
-        "hverdagsmestring": "hverdagsmestring",
-        "motivation": "motivation",
-        "snusepraktik": "snusepraktik",
-        "virksomhedsplacering": "virksomhedsplacering",
-        "rehab_forelagt": "forelæggelse for rehabiliteringsteamet",
-        "rehab_afgjort": "afgørelse",
-        "mentormaal": "mentormål",
-        "revisitation": "revisitation",
-        "i_fleksjob": "fleksjob",
-    }
-)
-
+#: The deadlines of each visitation group (seed 001, resources/rules/seed001_groups.toml).
 GROUP_DEADLINES: Mapping[VisitationGroup, tuple[DeadlineRule, ...]] = MappingProxyType(
-    {
-        VisitationGroup.GRUPPE_1: (
-            DeadlineRule(
-                "13_uger",
-                "13-ugers mål (gruppe 1)",
-                13,
-                frozenset({"cv", "beskaeftigelsesmaal", "virksomhedsplacering_plan", "virksomhedskontakt"}),
-            ),
-            DeadlineRule(
-                "52_uger",
-                "52-ugers mål (gruppe 1)",
-                52,
-                frozenset({"job"}),
-                if_missed="Revurdér gruppe",
-            ),
-        ),
-        VisitationGroup.GRUPPE_2: (
-            DeadlineRule(
-                "13_uger",
-                "13-ugers mål (gruppe 2)",
-                13,
-                frozenset({"hverdagsmestring", "motivation", "beskaeftigelsesmaal", "snusepraktik"}),
-            ),
-            DeadlineRule("26_uger", "26-ugers mål (gruppe 2)", 26, frozenset({"virksomhedsplacering"})),
-        ),
-        # Revalidering does not go to the rehabiliteringsteam, so the decision
-        # alone closes the deadline; being forelagt is a step, not a condition.
-        VisitationGroup.GRUPPE_3: (
-            DeadlineRule("23_uger", "23-ugers mål (gruppe 3)", 23, frozenset({"rehab_afgjort"})),
-        ),
-        # Seed 001 sets no fixed deadline for the mentor group.
-        VisitationGroup.GRUPPE_4: (),
-        VisitationGroup.FLEKSJOBVISITERET: (
-            DeadlineRule("26_uger", "26-ugers mål (ledig fleksjobvisiteret)", 26, frozenset({"i_fleksjob"})),
-        ),
-    }
+    {group: rules.deadlines for group, rules in _GROUPS.groups.items()}
 )
+
+
+def goes_without_team(aim: Aim | None, pension_without_team: bool) -> bool:
+    """Whether a citizen's case is decided without being forelagt the rehabiliteringsteam
+    (revalidering; an oplagt førtidspension): then the decision alone closes gruppe 3's deadline."""
+    return _GROUPS.goes_without_team(aim, pension_without_team)
+
+
+def without_team_aims() -> frozenset[Aim]:
+    """The aims whose cases are not forelagt the team (for a query that picks them out)."""
+    return _GROUPS.without_team_aims
+
+
+def pension_without_team_counts() -> bool:
+    """Whether `Citizen.pension_without_team` takes a case past the team."""
+    return CitizenFlag.PENSION_WITHOUT_TEAM in _GROUPS.without_team_flags
 
 
 class DueKind(StrEnum):
@@ -220,10 +143,11 @@ def goal_label(group: VisitationGroup, key: str) -> str:
 
 
 def missing_goals(
-    group: VisitationGroup, rule: DeadlineRule, goals_reached: Mapping[str, dt.date]
+    group: VisitationGroup, rule: DeadlineRule, goals_reached: Mapping[str, dt.date], *, without_team: bool = False
 ) -> tuple[GroupGoal, ...]:
     """The goals of `rule` not yet reached, in the order the group lists them."""
-    return tuple(g for g in GROUP_GOALS[group] if g.key in rule.closed_by and g.key not in goals_reached)
+    needed = rule.closing_goals(without_team)
+    return tuple(g for g in GROUP_GOALS[group] if g.key in needed and g.key not in goals_reached)
 
 
 def _danish_list(items: list[str]) -> str:
@@ -233,7 +157,7 @@ def _danish_list(items: list[str]) -> str:
 
 
 def _title(rule: DeadlineRule, missing: tuple[GroupGoal, ...]) -> str:
-    names = [_SHORT_LABELS.get(g.key, g.label) for g in missing]
+    names = [g.short or g.label for g in missing]
     title = f"{rule.label}: mangler {_danish_list(names)}"
     if rule.if_missed:
         title += f" – ellers {rule.if_missed[0].lower()}{rule.if_missed[1:]}"
@@ -245,17 +169,22 @@ def group_deadlines(
     forloeb_start: dt.date,
     goals_reached: Mapping[str, dt.date],
     *,
+    without_team: bool = False,
     citizen_id: int | None = None,
 ) -> list[DueItem]:
     """The open deadlines of a forløb in `group` that started on `forloeb_start`.
 
     `goals_reached` maps goal keys to the day each was reached. A deadline is
-    open until all its goals are reached; its title names the goals still
-    missing. Sorted by date.
+    open until all its goals are reached (`without_team`: the case is not forelagt
+    the rehabiliteringsteam, see `goes_without_team`); its title names the goals
+    still missing. A forløb started outside the period of the group's rules has none.
+    Sorted by date.
     """
     items: list[DueItem] = []
+    if not _GROUPS.groups[group].applies_to(forloeb_start):
+        return items
     for rule in GROUP_DEADLINES[group]:
-        missing = missing_goals(group, rule, goals_reached)
+        missing = missing_goals(group, rule, goals_reached, without_team=without_team)
         if not missing:
             continue
         items.append(
@@ -271,21 +200,34 @@ def group_deadlines(
     return items
 
 
+def deadline_closed_on(
+    rule: DeadlineRule, goals_reached: Mapping[str, dt.date], *, without_team: bool = False
+) -> dt.date | None:
+    """The day `rule` was closed: when the last of its goals was reached; None while one is missing.
+    Gruppe 3's deadline thus needs both forelagt and afgjort, unless the case is not forelagt
+    the team (`goes_without_team`): then the decision alone."""
+    needed = rule.closing_goals(without_team)
+    if not needed or not all(key in goals_reached for key in needed):
+        return None
+    return max(goals_reached[key] for key in needed)
+
+
 def closed_deadlines(
-    group: VisitationGroup, forloeb_start: dt.date, goals_reached: Mapping[str, dt.date]
+    group: VisitationGroup,
+    forloeb_start: dt.date,
+    goals_reached: Mapping[str, dt.date],
+    *,
+    without_team: bool = False,
 ) -> list[ClosedDeadline]:
-    """The deadlines of the forløb that all their goals have closed, sorted by due date."""
+    """The deadlines of the forløb that all their goals have closed, sorted by due date;
+    closed on the day the last of them was reached."""
     closed: list[ClosedDeadline] = []
+    if not _GROUPS.groups[group].applies_to(forloeb_start):
+        return closed
     for rule in GROUP_DEADLINES[group]:
-        if not all(key in goals_reached for key in rule.closed_by):
-            continue
-        closed.append(
-            ClosedDeadline(
-                rule=rule,
-                due_on=deadline_date(forloeb_start, rule.weeks),
-                closed_on=max(goals_reached[key] for key in rule.closed_by),
-            )
-        )
+        closed_on = deadline_closed_on(rule, goals_reached, without_team=without_team)
+        if closed_on is not None:
+            closed.append(ClosedDeadline(rule, deadline_date(forloeb_start, rule.weeks), closed_on))
     closed.sort(key=lambda c: (c.due_on, c.rule.key))
     return closed
 
@@ -317,8 +259,9 @@ def weeks_in_forloeb(forloeb_start: dt.date, today: dt.date) -> int:
 
 
 def in_target_group_2024(age: int, support_years_last10: int) -> bool:
-    """Seed 000's target group: aged 55–64 and on public support (ledighed) in at
-    least 8 of the last 10 years."""
-    if not 0 <= support_years_last10 <= 10:
-        raise ValueError(f"support_years_last10 must be 0–10, not {support_years_last10}")
-    return 55 <= age <= 64 and support_years_last10 >= 8
+    """Seed 000's target group of 2024 (resources/rules/seed000_target_group.toml): the age
+    and the years on public support (ledighed) among the last ones it counts."""
+    target = target_group_2024()
+    if not 0 <= support_years_last10 <= target.support_years_window:
+        raise ValueError(f"support_years_last10 must be 0–{target.support_years_window}, not {support_years_last10}")
+    return target.contains(age, support_years_last10)

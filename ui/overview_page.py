@@ -102,6 +102,12 @@ class OverviewPage(QWidget):
         self.heading.setObjectName("overviewHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.heading)
+        self.goals_notice = QLabel()
+        self.goals_notice.setObjectName("overviewGoalsNotice")
+        self.goals_notice.setWordWrap(True)
+        self.goals_notice.setStyleSheet("background: #fff4ce; border: 1px solid #e0c060; padding: 4px 8px;")
+        self.goals_notice.hide()
+        layout.addWidget(self.goals_notice)
         self.counts = QHBoxLayout()
         self.counts.addStretch(1)
         self.count_labels: list[QLabel] = []
@@ -129,6 +135,8 @@ class OverviewPage(QWidget):
             f"<h2 style='margin:0'>Overblik</h2><span style='color:#444'>{fmt.date(overview.today)} · "
             f"uge {week} · {overview.active} aktive sager · {overview.closed} lukkede</span>"
         )
+        self.goals_notice.setText(overview.goals_notice)
+        self.goals_notice.setVisible(bool(overview.goals_notice))
         for label in self.count_labels:
             label.deleteLater()
         self.count_labels = []

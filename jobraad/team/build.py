@@ -5,6 +5,11 @@ size of the caseload.
 
 The target of helårspladser for the period is each year's target in proportion to the
 part of the year inside the period (`GoalSet.helaarspladser_target`).
+
+The goals are the user's saved ones, else the shipped file whose period contains the last
+day counted (`goals.goals_for`). When that day lies after the goals' period, the figures are
+counted as the goals say but shown without targets, and the summary says the goal period has
+ended (`Summary.notes`).
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ import uuid
 from sqlalchemy.orm import Session
 
 from db.session import Database
-from jobraad.goals import POPULATION_LABELS, GoalSet, load_goals_in
-from jobraad.team.goal_evaluation import decision_median, evaluate_goals, gruppe3_forloeb
+from jobraad.goals import POPULATION_LABELS, GoalSet, expired, load_goals_in, without_targets
+from jobraad.team.goal_evaluation import decision_median, evaluate_goals, gruppe3_forloeb, gruppe3_rule
 from jobraad.team.hours import hours_trends
 from jobraad.team.model import HELAARSPLADS_DAYS, Amount, CitizenRow, Count, Meta, Period, Summary, calendar_year
 from jobraad.team.per_citizen import citizen_rows
@@ -36,9 +41,10 @@ def build_summary(
     goals: GoalSet | None = None,
     anonymous: bool = True,
 ) -> Summary:
-    """The summary of `period` (default: the current calendar year) against the user's goals
-    (or `goals`). Anonymous (`suppress`ed) unless `anonymous=False`, which gives the exact
-    figures for the caseworker's own screen; the writers suppress in any case. With
+    """The summary of `period` (default: the current calendar year) against the user's goals,
+    the shipped goals for the period, or `goals`. Anonymous (`suppress`ed) unless
+    `anonymous=False`, which gives the exact figures for the caseworker's own screen; the
+    writers suppress in any case. With
     `per_citizen` the pseudonymous rows are included (and the pseudonym key made if needed)."""
     return build(database, period, as_of=as_of, per_citizen=per_citizen, goals=goals, anonymous=anonymous)[0]
 
@@ -58,7 +64,7 @@ def build(
     # The pseudonym key may have to be made: then the summary is read in a transaction.
     opener = database.transaction if per_citizen else database.reading
     with opener() as session:
-        goal_set = goals or load_goals_in(session)
+        goal_set = goals or load_goals_in(session, min(period.end, as_of))
         summary, ids = _summary_in(session, goal_set, period, as_of, per_citizen)
     return (suppress(summary) if anonymous else summary), ids
 
@@ -68,14 +74,15 @@ def _summary_in(
 ) -> tuple[Summary, list[int]]:
     """The exact (not yet suppressed) summary, and the ids of the citizens in it."""
     cutoff = min(period.end, as_of)
+    counted = without_targets(goals) if expired(goals, cutoff) else goals
     # Core rows straight from the connection (in the session's transaction): no ORM layer per row.
     conn = session.connection()
     caseload = read_caseload(conn, period, cutoff)
     base = caseload.members(goals.population)
     base_ids = sorted(base)
 
-    gruppe3 = gruppe3_forloeb(conn, caseload)
-    goal_results, goals_met = evaluate_goals(conn, goals, caseload, gruppe3, per_citizen)
+    gruppe3 = gruppe3_forloeb(conn, caseload, gruppe3_rule(goals))
+    goal_results, goals_met = evaluate_goals(conn, counted, caseload, gruppe3, per_citizen)
     decision, weeks_to_decision = decision_median(gruppe3, base, caseload)
     exited = exits(caseload, base)
     trends = hours_trends(conn, caseload.placements, base, period.start, cutoff)
@@ -99,7 +106,7 @@ def _summary_in(
         population=Count.of(len(base)),
         target_group=Count.of(sum(1 for cid in base if caseload.people[cid].target_group)),
         helaarspladser=Amount(helaarspladser, helaarspladser),
-        helaarspladser_target=goals.helaarspladser_target(period.start, period.end),
+        helaarspladser_target=counted.helaarspladser_target(period.start, period.end),
         goals=tuple(goal_results),
         tables=breakdown_tables(caseload, base, exited, trends, ready_states),
         decision=decision,

@@ -4,11 +4,14 @@
   ran on some day of the period ("in_period") or started in it ("started_in_period").
 - exited_to: a closing in the period with one of the outcomes, or a listed placement kind
   (småjob) under the same window. Reopened closings still count.
-- gruppe3_decided_within_weeks: each gruppe 3 forløb whose deadline (start + weeks) falls
-  in the period (up to the export day) is judged once; it counts as met when decided on or
-  before the deadline. Decided = the goal "afgørelse truffet" of the forløb, or a
-  rehabiliteringsteam meeting's `decided_on` inside the forløb. A forløb that ended, or
-  whose case was closed, before its deadline without a decision is not judged.
+- gruppe3_decided_within_weeks: each gruppe 3 forløb whose deadline (the seed 001 deadline
+  the goal names: start + its weeks) falls in the period (up to the export day) is judged
+  once; it counts as met when decided on or before the deadline. Decided = forelagt the
+  rehabiliteringsteam AND afgjort, as the deadline's own rule says (`visitation.
+  deadline_closed_on`: both goals of the forløb, on the later day; the decision alone for a
+  case not forelagt the team, `visitation.goes_without_team`), or a rehabiliteringsteam
+  meeting's `decided_on` inside the forløb. A forløb that ended, or whose case was closed,
+  before its deadline without a decision is not judged.
 - Median weeks to a decision: gruppe 3 forløb decided in the period, from forløb start.
 """
 
@@ -27,12 +30,9 @@ from jobraad import bulk
 from jobraad.goals import POPULATION_LABELS, Goal, GoalSet, Population, RuleKind, Window
 from jobraad.team.model import Count, GoalResult, Median
 from jobraad.team.population import Caseload, active_on
-from jobraad.visitation import GROUP_DEADLINES
+from jobraad.visitation import GROUP_DEADLINES, DeadlineRule, deadline_closed_on, goes_without_team
 
-__all__ = ["Gruppe3Forloeb", "decision_median", "evaluate_goals", "gruppe3_forloeb"]
-
-# The goals that close gruppe 3's deadline (seed 001): reaching one is the decision.
-_DECIDED_GOAL_KEYS = frozenset().union(*(rule.closed_by for rule in GROUP_DEADLINES[VisitationGroup.GRUPPE_3]))
+__all__ = ["Gruppe3Forloeb", "decision_median", "evaluate_goals", "gruppe3_forloeb", "gruppe3_rule"]
 
 
 class Gruppe3Forloeb(NamedTuple):
@@ -44,14 +44,29 @@ class Gruppe3Forloeb(NamedTuple):
     decided: dt.date | None
 
 
-def gruppe3_forloeb(conn: Connection, caseload: Caseload) -> list[Gruppe3Forloeb]:
-    """The gruppe 3 forløb of the people, each citizen's in order, with their decisions (two queries)."""
-    decided_goal: dict[int, dt.date] = {}
-    for fid, reached in bulk.rows(
+def gruppe3_rule(goals: GoalSet) -> DeadlineRule | None:
+    """The gruppe 3 deadline (seed 001) that says when a forløb is decided: the one the goals'
+    gruppe 3 goal names, else the group's first."""
+    rules = GROUP_DEADLINES[VisitationGroup.GRUPPE_3]
+    named = [g.deadline for g in goals.goals if g.rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS]
+    for rule in rules:
+        if rule.key in named:
+            return rule
+    return rules[0] if rules else None
+
+
+def gruppe3_forloeb(conn: Connection, caseload: Caseload, rule: DeadlineRule | None) -> list[Gruppe3Forloeb]:
+    """The gruppe 3 forløb of the people, each citizen's in order, with their decisions (two
+    queries): decided as `rule` closes (see the module's docstring)."""
+    keys = sorted(rule.closed_by | (rule.closed_by_without_team or frozenset())) if rule is not None else []
+    reached_goals: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for fid, key, reached in bulk.rows(
         conn,
-        select(GoalProgress.forloeb_id, GoalProgress.reached_on).where(GoalProgress.goal_key.in_(_DECIDED_GOAL_KEYS)),
+        select(GoalProgress.forloeb_id, GoalProgress.goal_key, GoalProgress.reached_on).where(
+            GoalProgress.goal_key.in_(keys)
+        ),
     ):
-        decided_goal[fid] = min(reached, decided_goal.get(fid, reached))
+        reached_goals[fid][key] = reached
     meetings: dict[int, list[dt.date]] = defaultdict(list)
     for cid, decided_on in bulk.rows(
         conn,
@@ -64,9 +79,14 @@ def gruppe3_forloeb(conn: Connection, caseload: Caseload) -> list[Gruppe3Forloeb
 
     def decision(cid: int, fid: int, start: dt.date, end: dt.date | None) -> dt.date | None:
         days = [d for d in meetings.get(cid, ()) if d >= start and (end is None or d <= end)]
-        g = decided_goal.get(fid)
-        if g is not None and g >= start:
-            days.append(g)
+        reached = reached_goals.get(fid)
+        if rule is not None and reached:
+            person = caseload.people[cid]
+            g = deadline_closed_on(
+                rule, reached, without_team=goes_without_team(person.aim, person.pension_without_team)
+            )
+            if g is not None and g >= start:
+                days.append(g)
         return min(days) if days else None
 
     return [
@@ -175,7 +195,7 @@ def _goal_result(goal: Goal, num: int, den: int, population: Population) -> Goal
         target=goal.target,
         numerator=Count.of(num),
         denominator=Count.of(den),
-        population="gruppe 3-forløb med frist i perioden"
+        population=f"gruppe 3-forløb med frist ({goal.weeks} uger fra forløbets start) i perioden"
         if goal.rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS
         else POPULATION_LABELS[population],
     )

@@ -17,6 +17,7 @@ from jobraad import __version__
 from jobraad import formatting as fmt
 from jobraad.dates import InvalidDate, parse_date
 from jobraad.errors import UserFacingError
+from jobraad.goals import expired_text
 
 __all__ = [
     "FORMAT_NAME",
@@ -357,7 +358,9 @@ class Summary:
         out = []
         if m.period.end > m.as_of:
             out.append(f"Perioden er ikke slut: tallene er opgjort pr. {fmt.date(m.as_of)}.")
-        if m.period.start < m.indsats_period.start or m.period.end > m.indsats_period.end:
+        if min(m.period.end, m.as_of) > m.indsats_period.end:
+            out.append(expired_text(m.goal_set_name, m.indsats_period.start, m.indsats_period.end))
+        elif m.period.start < m.indsats_period.start or m.period.end > m.indsats_period.end:
             out.append(f"Perioden ligger (delvis) uden for indsatsens periode {m.indsats_period.label}.")
         if m.caseworkers > 1:
             out.append(f"Lagt sammen af {m.caseworkers} jobrådgiveres opgørelser.")

@@ -5,9 +5,9 @@
   stretch. The closing day itself is not counted. A period that has not ended is counted
   up to the export day (`as_of`, giving the cutoff): no future days are counted.
 - The *population* of the summary is every citizen in the indsats on at least one day of
-  the period, narrowed by the indsats' `population` ("all" or "target_group_2024": 55–64
-  years old and on public support 8 of the last 10 years, both on the citizen's first day
-  in the period). A goal may name its own population.
+  the period, narrowed by the indsats' `population` ("all" or "target_group_2024": seed 000's
+  criteria, resources/rules/seed000_target_group.toml, on the citizen's first day in the
+  period). A goal may name its own population.
 - *Helårspladser* = the population's citizen-days in the period / 365 (so a full leap
   year gives 366/365).
 - Group = the visitation group on the citizen's last day in the period; age band and
@@ -27,6 +27,7 @@ from db.enums import Aim, Outcome, PlacementKind, VisitationGroup
 from db.models import CaseOutcome, Citizen, Forloeb, Placement
 from jobraad import bulk, cpr
 from jobraad.goals import Population
+from jobraad.seed_rules import target_group_2024
 from jobraad.team.model import Period
 from jobraad.visitation import in_target_group_2024
 
@@ -54,6 +55,7 @@ class Person:
     last_day: dt.date
     age: int  # on the first day
     target_group: bool  # on the first day
+    pension_without_team: bool  # an oplagt førtidspension case, decided without the team
     group: VisitationGroup | None  # on the last day
 
 
@@ -102,8 +104,17 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
         closings[cid].append((closed_on, reopened_on, outcome))
 
     people: dict[int, Person] = {}
-    for cid, digits, support_years, aim, created_at in bulk.rows(
-        conn, select(Citizen.id, Citizen.cpr, Citizen.support_years_last10, Citizen.aim, Citizen.created_at)
+    window = target_group_2024().support_years_window
+    for cid, digits, support_years, aim, created_at, pension_without_team in bulk.rows(
+        conn,
+        select(
+            Citizen.id,
+            Citizen.cpr,
+            Citizen.support_years_last10,
+            Citizen.aim,
+            Citizen.created_at,
+            Citizen.pension_without_team,
+        ),
     ):
         own = forloeb.get(cid, [])
         closed = closings.get(cid)
@@ -123,7 +134,8 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
             first_day=first_day,
             last_day=last_day,
             age=age,
-            target_group=in_target_group_2024(age, max(0, min(10, support_years))),
+            target_group=in_target_group_2024(age, max(0, min(window, support_years))),
+            pension_without_team=bool(pension_without_team),
             group=current[-1][1] if current else None,
         )
 

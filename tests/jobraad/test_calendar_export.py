@@ -249,13 +249,18 @@ def test_the_missing_goals_are_in_the_description(database: Database, caseload: 
     assert str(found["Frist: 52-ugers mål (gruppe 1) – Søren Ærø"]["DESCRIPTION"]) == (
         "Mangler job – ellers revurdér gruppe"
     )
-    assert str(found["Frist: 23-ugers mål (gruppe 3) – Agnieszka Wąsik"]["DESCRIPTION"]) == "Mangler afgørelse"
+    assert (
+        str(found["Frist: 23-ugers mål (gruppe 3) – Agnieszka Wąsik"]["DESCRIPTION"])
+        == "Mangler forelæggelse for rehabiliteringsteamet og afgørelse"
+    )
 
 
 def test_a_reached_goal_removes_its_deadline_from_the_calendar(
     database: Database, caseload: dict[str, int], tmp_path: Path
 ) -> None:
-    # Reaching a goal is checked against the real today, which lies after G3_START.
+    # Reaching a goal is checked against the real today, which lies after G3_START. Gruppe 3's
+    # deadline needs both: forelagt the rehabiliteringsteam and afgjort.
+    records.set_goal_reached(database, caseload["agnieszka"], "rehab_forelagt", dt.date.today())
     records.set_goal_reached(database, caseload["agnieszka"], "rehab_afgjort", dt.date.today())
     path = tmp_path / "jobraad.ics"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db.enums import ActivityKind, Outcome, PlacementKind
+from db.enums import ActivityKind, Outcome, PlacementKind, VisitationGroup
 from db.session import Database
 from jobraad import goals as goals_module
 from jobraad.errors import UserFacingError
@@ -27,6 +27,7 @@ from jobraad.goals import (
     save_goals,
     uses_default_goals,
 )
+from jobraad.visitation import GROUP_DEADLINES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,7 +65,7 @@ outcomes = ["ordinaert_job"]
 id = "g3"
 label = "Gruppe 3 afgjort"
 rule = "gruppe3_decided_within_weeks"
-weeks = 23
+deadline = "23_uger"
 """
 
 
@@ -86,7 +87,11 @@ def test_the_shipped_goals_are_seed_000() -> None:
     } <= first.activities
     assert second.rule is RuleKind.EXITED_TO and second.target == pytest.approx(0.60)
     assert second.outcomes == {Outcome.SMAAJOB, Outcome.ORDINAERT_JOB, Outcome.FLEKSJOB, Outcome.FOERTIDSPENSION}
-    assert third.rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS and third.weeks == 23 and third.target is None
+    assert third.rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS and third.target is None
+    # The weeks are the seed 001 deadline's, named by its key: the goals file has none of its own.
+    assert third.deadline == "23_uger" and not re.search(r"^weeks\s*=", goals.text, re.M)
+    [rule] = GROUP_DEADLINES[VisitationGroup.GRUPPE_3]
+    assert (rule.key, third.weeks) == (third.deadline, rule.weeks)
 
 
 def test_no_goal_is_a_literal_in_the_code() -> None:
@@ -156,9 +161,11 @@ def test_optional_keys() -> None:
         ("target_percent = 50", 'target_percent = "50"', 20, "skal være et tal"),
         ('outcomes = ["ordinaert_job"]', 'outcomes = ["ordinært job"]', 27, "ukendt værdi «ordinært job»"),
         ('outcomes = ["ordinaert_job"]', "outcomes = []", 27, "mindst én værdi"),
-        ("weeks = 23", 'weeks = 23\nplacements = ["smaajob"]', 34, "hører ikke til reglen"),
-        ("weeks = 23", 'weeks = 23\ncolour = "rød"', 34, "ukendt nøgle «colour»"),
-        ("weeks = 23\n", "", 29, "«weeks» mangler"),
+        ('deadline = "23_uger"', 'deadline = "23_uger"\nplacements = ["smaajob"]', 34, "hører ikke til reglen"),
+        ('deadline = "23_uger"', 'deadline = "23_uger"\ncolour = "rød"', 34, "ukendt nøgle «colour»"),
+        ('deadline = "23_uger"\n', "", 29, "«deadline» mangler"),
+        ('deadline = "23_uger"', 'deadline = "52_uger"', 33, "«deadline» skal være en frist for gruppe 3"),
+        ('deadline = "23_uger"', 'deadline = "23_uger"\nweeks = 23', 34, "«weeks» bruges ikke længere"),
         ('id = "afgang"', 'id = "placering"', 24, "står to gange"),
         ('id = "afgang"', 'id = "Afgang!"', 24, "små bogstaver"),
         ("period_to = 2025-12-31", "period_to = 2024-12-31", 10, "ligger før"),
@@ -181,7 +188,7 @@ def test_a_bad_file_is_refused_naming_the_line(old: str, new: str, line: int, fr
 
 
 def test_every_problem_is_listed() -> None:
-    text = VALID.replace('rule = "exited_to"', 'rule = "nope"').replace("weeks = 23", "weeks = 0")
+    text = VALID.replace('rule = "exited_to"', 'rule = "nope"').replace('deadline = "23_uger"', "deadline = 23")
     with pytest.raises(GoalsError) as info:
         parse_goals(text, "x.toml")
     assert [line for line, _ in info.value.problems] == [26, 33]
@@ -198,7 +205,7 @@ def test_a_file_without_goals_or_indsats_is_refused() -> None:
 def test_saving_a_bad_file_changes_nothing(database: Database) -> None:
     save_goals(database, VALID)
     with pytest.raises(GoalsError) as info:
-        save_goals(database, VALID.replace("weeks = 23", "weeks = -1"))
+        save_goals(database, VALID.replace('deadline = "23_uger"', 'deadline = "uger"'))
     assert "linje 33" in info.value.message
     assert goals_text(database) == VALID
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from db.enums import Aim
 from db.enums import VisitationGroup as G
 from jobraad import formatting as fmt
 from jobraad import visitation
@@ -23,6 +24,7 @@ from jobraad.visitation import (
     closed_deadlines,
     deadline_date,
     goal_label,
+    goes_without_team,
     group_deadlines,
     in_target_group_2024,
     missing_goals,
@@ -78,7 +80,7 @@ def test_deadline_rules_of_each_group() -> None:
             ("13_uger", 13, frozenset(G2_13_GOALS)),
             ("26_uger", 26, frozenset({"virksomhedsplacering"})),
         ],
-        G.GRUPPE_3: [("23_uger", 23, frozenset({"rehab_afgjort"}))],
+        G.GRUPPE_3: [("23_uger", 23, frozenset({"rehab_forelagt", "rehab_afgjort"}))],
         G.GRUPPE_4: [],
         G.FLEKSJOBVISITERET: [("26_uger", 26, frozenset({"i_fleksjob"}))],
     }
@@ -131,7 +133,10 @@ def test_deadline_date_is_seven_days_a_week() -> None:
                 (WEEK_26, "26-ugers mål (gruppe 2): mangler virksomhedsplacering"),
             ],
         ),
-        (G.GRUPPE_3, [(WEEK_23, "23-ugers mål (gruppe 3): mangler afgørelse")]),
+        (
+            G.GRUPPE_3,
+            [(WEEK_23, "23-ugers mål (gruppe 3): mangler forelæggelse for rehabiliteringsteamet og afgørelse")],
+        ),
         (G.GRUPPE_4, []),
         (G.FLEKSJOBVISITERET, [(WEEK_26, "26-ugers mål (ledig fleksjobvisiteret): mangler fleksjob")]),
     ],
@@ -233,12 +238,46 @@ def test_gruppe_2_all_goals_close_both_deadlines() -> None:
     assert group_deadlines(G.GRUPPE_2, START, _reached(*G2_13_GOALS, "virksomhedsplacering")) == []
 
 
-def test_gruppe_3_is_closed_by_the_decision_not_by_being_forelagt() -> None:
+def test_gruppe_3_is_closed_only_when_forelagt_and_afgjort() -> None:
+    # Seed 001: "inden for 23 uger har fået forelagt og behandlet deres sag på
+    # rehabiliteringsteam og modtaget en afgørelse".
     forelagt = group_deadlines(G.GRUPPE_3, START, _reached("rehab_forelagt"))
     assert [(i.due_on, i.title) for i in forelagt] == [(WEEK_23, "23-ugers mål (gruppe 3): mangler afgørelse")]
+    afgjort = group_deadlines(G.GRUPPE_3, START, _reached("rehab_afgjort"))
+    assert [(i.due_on, i.title) for i in afgjort] == [
+        (WEEK_23, "23-ugers mål (gruppe 3): mangler forelæggelse for rehabiliteringsteamet")
+    ]
+    assert closed_deadlines(G.GRUPPE_3, START, _reached("rehab_afgjort")) == []
     assert group_deadlines(G.GRUPPE_3, START, _reached("rehab_forelagt", "rehab_afgjort")) == []
-    # Revalidering does not go to the team: a decision alone closes it.
-    assert group_deadlines(G.GRUPPE_3, START, _reached("rehab_afgjort")) == []
+
+
+def test_gruppe_3_closes_on_the_later_of_forelagt_and_afgjort() -> None:
+    reached = {"rehab_forelagt": WEEK_23 + dt.timedelta(days=3), "rehab_afgjort": WEEK_23 - dt.timedelta(days=10)}
+    [closed] = closed_deadlines(G.GRUPPE_3, START, reached)
+    assert closed.closed_on == WEEK_23 + dt.timedelta(days=3)
+    assert closed.on_time is False
+
+
+@pytest.mark.parametrize(
+    ("aim", "pension_without_team"),
+    [(Aim.REVALIDERING, False), (Aim.FOERTIDSPENSION, True)],
+    ids=["revalidering", "oplagt_foertidspension"],
+)
+def test_a_case_not_forelagt_the_team_closes_on_the_decision(aim: Aim, pension_without_team: bool) -> None:
+    # BEK 2408 § 1, stk. 4 (revalidering) and stk. 3 / pensionsloven § 18, stk. 2 (oplagt førtidspension).
+    without_team = goes_without_team(aim, pension_without_team)
+    assert without_team is True
+    assert group_deadlines(G.GRUPPE_3, START, _reached("rehab_afgjort"), without_team=without_team) == []
+    [closed] = closed_deadlines(G.GRUPPE_3, START, {"rehab_afgjort": WEEK_23}, without_team=without_team)
+    assert closed.closed_on == WEEK_23 and closed.on_time
+    still_open = group_deadlines(G.GRUPPE_3, START, {}, without_team=without_team)
+    assert [i.title for i in still_open] == ["23-ugers mål (gruppe 3): mangler afgørelse"]
+
+
+def test_other_cases_go_to_the_team() -> None:
+    assert goes_without_team(Aim.FOERTIDSPENSION, False) is False
+    assert goes_without_team(Aim.FLEKSJOB, False) is False
+    assert goes_without_team(None, False) is False
 
 
 def test_gruppe_4_has_no_deadlines_whatever_is_reached() -> None:
@@ -304,10 +343,14 @@ def test_closed_deadlines_omit_open_ones() -> None:
 
 
 def test_closed_on_the_due_date_is_on_time() -> None:
-    [closed] = closed_deadlines(G.GRUPPE_3, START, {"rehab_afgjort": WEEK_23})
+    [closed] = closed_deadlines(G.GRUPPE_3, START, _both(WEEK_23))
     assert closed.on_time is True
-    [late] = closed_deadlines(G.GRUPPE_3, START, {"rehab_afgjort": WEEK_23 + dt.timedelta(days=1)})
+    [late] = closed_deadlines(G.GRUPPE_3, START, _both(WEEK_23 + dt.timedelta(days=1)))
     assert late.on_time is False
+
+
+def _both(day: dt.date) -> dict[str, dt.date]:
+    return {"rehab_forelagt": day, "rehab_afgjort": day}
 
 
 # --- DueItem -----------------------------------------------------------------
@@ -472,4 +515,5 @@ def test_module_imports_only_stdlib_db_enums_and_dates() -> None:
         "types",
         "db.enums",
         "jobraad.dates",
+        "jobraad.seed_rules",
     }

@@ -34,8 +34,10 @@ class Person:
     hours: list[tuple[int, int, float, float, AbsenceReason | None]] = field(default_factory=list)  # first placement
     decisions: list[dt.date] = field(default_factory=list)  # rehabiliteringsteam meetings' decided_on
     decided_goal: dt.date | None = None  # "rehab_afgjort" on the last forløb
+    forelagt_goal: dt.date | None = None  # "rehab_forelagt" on the last forløb
     support_years: int = 3
     aim: Aim = Aim.JOB
+    pension_without_team: bool = False
 
 
 _serial = iter(range(1, 10_000))
@@ -56,6 +58,7 @@ def add(database: Database, *people: Person) -> list[int]:
                 last_name="Borger",
                 support_years_last10=p.support_years,
                 aim=p.aim,
+                pension_without_team=p.pension_without_team,
             )
             c.forloeb = [Forloeb(group=g, start_date=s, end_date=e) for g, s, e in p.forloeb]
             c.outcomes = [CaseOutcome(outcome=o, closed_on=d, reopened_on=r) for o, d, r in p.closings]
@@ -74,8 +77,8 @@ def add(database: Database, *people: Person) -> list[int]:
                 )
                 for d in p.decisions
             ]
-            if p.decided_goal is not None:
-                c.forloeb[-1].goals = [GoalProgress(goal_key="rehab_afgjort", reached_on=p.decided_goal)]
+            reached = {"rehab_afgjort": p.decided_goal, "rehab_forelagt": p.forelagt_goal}
+            c.forloeb[-1].goals = [GoalProgress(goal_key=k, reached_on=d) for k, d in reached.items() if d is not None]
             session.add(c)
             session.flush()
             ids.append(c.id)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from db.enums import ActivityKind, Outcome, PlacementKind, VisitationGroup
+from db.enums import ActivityKind, Aim, Outcome, PlacementKind, VisitationGroup
 from db.session import Database
 from jobraad.goals import default_goals, parse_goals
 from tests.jobraad.team.caseloads import EXIT_GOAL, G2, G3, G3_GOAL, PLACEMENT_GOAL, Person, add, exact
@@ -61,7 +61,8 @@ def test_the_gruppe3_goal_and_the_median(database: Database) -> None:
     add(
         database,
         Person(forloeb=g3(start), decisions=[start + dt.timedelta(weeks=10)]),  # met; 10 weeks
-        Person(forloeb=g3(start), decided_goal=deadline),  # met on the deadline day; 23 weeks
+        # forelagt earlier, afgjort on the deadline day: met; 23 weeks
+        Person(forloeb=g3(start), forelagt_goal=start + dt.timedelta(weeks=20), decided_goal=deadline),
         Person(forloeb=g3(start), decisions=[deadline + dt.timedelta(days=1)]),  # too late; 23 1/7 weeks
         Person(forloeb=g3(start)),  # not decided, still in gruppe 3: not met
         # moved to gruppe 2 before the deadline without a decision: not judged
@@ -76,6 +77,31 @@ def test_the_gruppe3_goal_and_the_median(database: Database) -> None:
     assert g.target is None and g.met is None and g.status == "Intet mål"
     assert s.decision.n.value == 3
     assert s.decision.weeks == pytest.approx(23)  # median of 10, 23 and 23 1/7
+
+
+def test_the_gruppe3_goal_needs_forelagt_and_afgjort_unless_the_case_goes_past_the_team(database: Database) -> None:
+    """Seed 001: "forelagt og behandlet ... på rehabiliteringsteam og modtaget en afgørelse";
+    revalidering (BEK 2408 § 1, stk. 4) and an oplagt førtidspension (§ 1, stk. 3) go past
+    the team, so the decision alone counts for them."""
+    start = dt.date(2025, 1, 6)
+    decided = start + dt.timedelta(weeks=12)
+    g3 = [(G3, start, None)]
+    add(
+        database,
+        Person(forloeb=g3, decided_goal=decided),  # afgjort only: not met
+        Person(forloeb=g3, forelagt_goal=decided),  # forelagt only: not met
+        Person(forloeb=g3, forelagt_goal=start + dt.timedelta(weeks=24), decided_goal=decided),  # forelagt late
+        Person(forloeb=g3, forelagt_goal=decided, decided_goal=decided),  # both: met
+        Person(forloeb=g3, decided_goal=decided, aim=Aim.REVALIDERING),  # not forelagt the team: met
+        Person(forloeb=g3, decided_goal=decided, aim=Aim.FOERTIDSPENSION, pension_without_team=True),  # met
+    )
+    s = exact(database)
+    g = s.goal(G3_GOAL)
+    assert (g.numerator.value, g.denominator.value) == (3, 6)
+    assert "23 uger" in g.population
+    # The median counts the forløb decided in the period, by the same rule: the three met and the
+    # late one (24 weeks).
+    assert s.decision.n.value == 4
 
 
 def test_a_goal_with_its_own_population_and_window(database: Database) -> None:
