@@ -42,6 +42,7 @@ from jobraad.documentation import (
 from jobraad.errors import UserFacingError
 from jobraad.outputs import OutputRules, check_output, rules_for, write_output
 from jobraad.pdf import MARGINS, PAGE_SIZE, escape, new_document, styles, table_style
+from jobraad.rulepacks import RulePack
 from jobraad.settings import get_settings
 from jobraad.vocab import SOURCE_LABELS
 
@@ -60,10 +61,7 @@ __all__ = [
 # in the consent sentence.
 RECIPIENT_KINDS: dict[str, str] = {source.value: r.named for source, r in LETTER_RECIPIENTS.items()}
 
-_CONSENT_LAW = (
-    "De indhentes med borgerens skriftlige samtykke efter reglerne i lov om retssikkerhed "
-    "og administration på det sociale område"
-)
+# The act a letter cites when the case's pack names none for its aim.
 _LAB = "lov om en aktiv beskæftigelsesindsats"
 
 
@@ -81,6 +79,10 @@ class LetterRequest:
     citizen_cpr: str  # ten digits (a dash is tolerated)
     what: str  # what is asked for, e.g. "Lægeattest LÆ 265 til brug for rehabiliteringsteamet"
     purpose: str  # which case, e.g. "afklaring af ret til fleksjob"
+    # The act the case is decided under, from the case's pack ("lov om social pension §§ 16-19").
+    law: str = _LAB
+    # What the certificate is part of, from the pack: "forberedelsen af sagen til rehabiliteringsteamet".
+    process: str = "forberedelsen af sagen"
     answer_by: dt.date
     consent: ConsentView | None  # the consent the letter cites (§ 11 a, stk. 1)
     caseworker: str
@@ -197,12 +199,9 @@ def _story(request: LetterRequest, digits: str) -> list[Flowable]:
 
     purpose = f"Oplysningerne skal bruges i sagen om {escape(request.purpose.strip())}"
     if "265" in form:
-        legal = (
-            f"{_CONSENT_LAW}. Anmodningen sker som led i forberedelsen af sagen til rehabiliteringsteamet, "
-            f"jf. {_LAB} og reglerne om rehabiliteringsteams og rehabiliteringsplaner."
-        )
+        legal = f"Anmodningen sker som led i {escape(request.process)}, jf. {escape(request.law)}."
     else:
-        legal = f"{_CONSENT_LAW}, til brug for sagen efter {_LAB}."
+        legal = f"Sagen behandles efter {escape(request.law)}."
     consent = (
         f"Borgeren har den {fmt.date(given.given_on)} givet skriftligt samtykke efter {consent_rules().basis} "
         f"til, at jobcentret indhenter {escape(_lower_first(given.information))} "
@@ -306,6 +305,13 @@ def _can_mark(entry: ChecklistEntry) -> bool:
     return entry.state == DocumentState.MANGLER
 
 
+def _process(pack: RulePack) -> str:
+    """What a GP certificate is part of under `pack`, inside a sentence."""
+    if pack.terms.team:
+        return f"forberedelsen af sagen til {pack.terms.team} ({pack.terms.dossier_title.lower()})"
+    return f"udarbejdelsen af den {pack.terms.dossier_title[0].lower()}{pack.terms.dossier_title[1:]}"
+
+
 def draft_request_letter(
     database: Database, citizen_id: int, item_id: str, instance: str = "", today: dt.date | None = None
 ) -> LetterDraft:
@@ -372,6 +378,8 @@ def make_request_letter(
             what=draft.what,
             form=entry.item.form,
             purpose=draft.purpose,
+            law=checklist.pack.law_for(checklist.aim) or _LAB,
+            process=_process(checklist.pack),
             answer_by=draft.answer_by,
             consent=consent,
             caseworker=draft.caseworker,

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from db.enums import Aim, ContactKind, DocumentSource, DocumentState, VisitationGroup
 from db.errors import StorageError
+from db.models import Citizen
 from db.session import Database
 from jobraad import attachments, consents, documentation, health, settings
 from jobraad.audit import audit_rows
@@ -245,3 +246,24 @@ def test_a_request_whose_answer_is_due_on_a_saturday_is_expected_on_monday(datab
         database, ready, "lae265", "", DocumentState.ANMODET, on=requested, requested_from="Egen læge", today=TODAY
     )
     assert _entry(database, ready, "lae265").expected_by == dt.date(2026, 3, 30)
+
+
+@pytest.mark.parametrize(
+    ("aim", "cited", "not_cited"),
+    [
+        (Aim.FOERTIDSPENSION, "jf. lov om social pension §§ 16-19.", "aktiv beskæftigelsesindsats"),
+        (Aim.FLEKSJOB, "jf. lov om en aktiv beskæftigelsesindsats §§ 116 og 118.", "social pension"),
+    ],
+)
+def test_the_letter_cites_the_act_the_case_is_decided_under(
+    database: Database, ready: int, tmp_path: Path, aim: Aim, cited: str, not_cited: str
+) -> None:
+    """Førtidspension is decided under lov om social pension, not LAB (the case's pack says which)."""
+    with database.transaction() as session:
+        session.get(Citizen, ready).aim = aim  # type: ignore[union-attr]
+    draft = draft_request_letter(database, ready, "lae265", today=TODAY)
+    path = tmp_path / "brev.pdf"
+    make_request_letter(database, ready, "lae265", "", draft, path, today=TODAY)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+    assert cited in text and not_cited not in text
+    assert "forberedelsen af sagen til rehabiliteringsteamet" in text  # BEK 47/2026: the team still decides

@@ -34,6 +34,8 @@ LAE265 = LetterRequest(
     citizen_address="Amagerbrogade 100, 2. th.\n2300 København S",
     what="Lægeattest LÆ 265 til brug for rehabiliteringsteamet",
     form="LÆ 265",
+    law="lov om en aktiv beskæftigelsesindsats §§ 116 og 118",
+    process="forberedelsen af sagen til rehabiliteringsteamet (rehabiliteringsplanens forberedende del)",
     purpose="afklaring af ret til fleksjob",
     answer_by=dt.date(2025, 12, 15),
     consent=ConsentView(
@@ -134,7 +136,7 @@ def test_lae265_letter_says_what_it_must() -> None:
     assert "afklaring af ret til fleksjob" in words
     assert "LÆ 261/262" in words
     assert "lov om en aktiv beskæftigelsesindsats" in words
-    assert "rehabiliteringsteams" in words
+    assert "forberedelsen af sagen til rehabiliteringsteamet (rehabiliteringsplanens forberedende del)" in words
     assert "sikker post til soeren.aeroe@kk.dk" in words
     assert "Sikker post: amagerlaegerne@sikkermail.dk" in text
     assert "2300 København S" in text
