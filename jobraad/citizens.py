@@ -311,6 +311,8 @@ def update_citizen(
             problems.append(FieldProblem("cpr", f"{fmt.cpr(digits)} tilhører en anden borger."))
         wish = _settle_ressourceforloeb(problems, wishes_ressourceforloeb, "Ændringerne er ikke gemt:")
         _apply(citizen, data, digits)
+        if citizen.aim is not Aim.FOERTIDSPENSION:
+            citizen.pension_without_team = False  # only a førtidspension case can be an oplagt one
         audit.record(session, audit.Action.CHANGE, citizen_id, "stamdata")
         _note_wish(session, citizen_id, wish)
 

@@ -170,6 +170,13 @@ class Checklist:
     entries: tuple[ChecklistEntry, ...]
     consents: tuple[ConsentView, ...]
     readiness: Readiness  # on the day the checklist was read for, by `readiness_by_citizen`
+    # An oplagt førtidspension case, decided without the team (the pack's `without_team`).
+    without_team: bool = False
+
+    @property
+    def ready_text(self) -> str:
+        """What "ready" means for this case: "Klar til rehabiliteringsteamet", "Klar til afgørelse …"."""
+        return self.pack.without_team.ready if self.without_team else self.pack.terms.ready
 
     def entry(self, item_id: str, instance: str = "") -> ChecklistEntry:
         for e in self.entries:
@@ -297,6 +304,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         entries=tuple(_entries(_lines(_plan(pack.items_for(citizen.aim)), places), stored, attachments, events)),
         consents=tuple(read_consents(session, citizen_id)),
         readiness=readiness_by_citizen(session, today, [citizen_id])[citizen_id],
+        without_team=citizen.pension_without_team and citizen.aim is Aim.FOERTIDSPENSION and pack.without_team.allowed,
     )
 
 
@@ -516,6 +524,55 @@ def record_missing_packs(database: Database) -> int:
         return changed
 
 
+def set_pension_without_team(
+    database: Database, citizen_id: int, without_team: bool, reason: str, *, today: dt.date | None = None
+) -> None:
+    """Mark a førtidspension case as oplagt, decided without the rehabiliteringsteam (or undo
+    it), with a reason kept as a journal note. Refused, changing nothing, when the case is no
+    førtidspension case, when its pack sends no case to a team, or without a reason."""
+    today = today or dt.date.today()
+    with database.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        pack, _ = pack_for(citizen.rule_pack, today)
+        problems: list[FieldProblem] = []
+        if without_team and citizen.aim is not Aim.FOERTIDSPENSION:
+            problems.append(
+                FieldProblem("sigte", "Kun en sag om førtidspension kan behandles uden rehabiliteringsteamet.")
+            )
+        if without_team and not pack.without_team.allowed:
+            problems.append(
+                FieldProblem("regelpakke", f"Efter {pack.label} forelægges ingen sager for et rehabiliteringsteam.")
+            )
+        if not reason.strip():
+            problems.append(
+                FieldProblem(
+                    "begrundelse",
+                    "Skriv hvorfor sagen er oplagt (fx alvorlig, fremadskridende sygdom)."
+                    if without_team
+                    else "Skriv hvorfor sagen alligevel skal forelægges rehabiliteringsteamet.",
+                )
+            )
+        if problems:
+            raise ValidationFailed(problems, "Sagen er ikke ændret:")
+        if citizen.pension_without_team == without_team:
+            return
+        citizen.pension_without_team = without_team
+        what = (
+            f"Sagen behandles som oplagt sag om førtidspension uden forelæggelse for rehabiliteringsteamet "
+            f"({pack.without_team.source})."
+            if without_team
+            else "Sagen forelægges rehabiliteringsteamet (ikke længere behandlet som oplagt sag)."
+        )
+        session.add(
+            JournalNote(citizen_id=citizen_id, kind=JournalKind.NOTAT, text=f"{what} Begrundelse: {reason.strip()}")
+        )
+        audit.record(
+            session, audit.Action.CHANGE, citizen_id, f"oplagt førtidspensionssag: {'ja' if without_team else 'nej'}"
+        )
+
+
 def set_rule_pack(
     database: Database, citizen_id: int, pack_id: str, reason: str, *, today: dt.date | None = None
 ) -> None:
@@ -611,7 +668,9 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
     if checklist.readiness.ready:
         steps.append(
             NextStep(
-                5, "Alle krævede punkter er modtaget eller vurderet ikke relevante: klar til rehabiliteringsteamet."
+                5,
+                "Alle krævede punkter er modtaget eller vurderet ikke relevante: "
+                f"{checklist.ready_text[0].lower()}{checklist.ready_text[1:]}.",
             )
         )
     return steps

@@ -21,6 +21,8 @@ The schema (every other key is refused):
                    transition (which cases keep this pack when the next one starts), transition_source
     [pack.terms]   dossier_title, plan_heading (the heading of the section "forberedende_del"),
                    team (who the case goes to, "" when no team), meeting, ready
+    [pack.without_team]  allowed (bool: an oplagt førtidspension case may be decided without the
+                   team), ready (what "ready" means then), source
     [pack.lae265]  item (the id of the LÆ 265 item), max_age_days (the oldest LÆ 265 accepted at
                    the meeting), source, status
     [pack.asking]  assessment_from (the sources that may be asked for a health assessment), source
@@ -63,6 +65,7 @@ __all__ = [
     "RulePackError",
     "SourcedValue",
     "Status",
+    "WithoutTeam",
     "builtin_packs",
     "default_pack_for",
     "documented_aims",
@@ -145,6 +148,15 @@ class PackTerms:
 
 
 @dataclass(frozen=True)
+class WithoutTeam:
+    """Whether an oplagt førtidspension case may be decided without the team under the pack."""
+
+    allowed: bool
+    ready: str  # what "ready" means then
+    source: str
+
+
+@dataclass(frozen=True)
 class SourcedValue:
     """A rule's value with where it comes from."""
 
@@ -178,6 +190,7 @@ class RulePack:
     transition: str
     transition_source: str
     terms: PackTerms
+    without_team: WithoutTeam  # the path for oplagte førtidspension cases
     lae265_item: str  # the id of the item that is the LÆ 265
     lae265_max_age: SourcedValue  # in days, at the meeting
     assessment_from: frozenset[DocumentSource]
@@ -518,6 +531,7 @@ _PACK_REQUIRED = (
     "description",
     "law",
     "terms",
+    "without_team",
     "lae265",
     "asking",
     "laws",
@@ -664,6 +678,7 @@ class _Checker:
         if not isinstance(replaces, list):
             raise self.fail(line("replaces"), f"«replaces» {context} skal være en liste af pakke-id'er.")
         terms = self._table(head, "terms", _TERMS, ())
+        without = self._table(head, "without_team", ("allowed", "ready", "source"), ())
         basis = self._table(head, "law", ("act", "transition", "transition_source"), ())
         lae265 = self._table(head, "lae265", ("item", "max_age_days", "source", "status"), ())
         days = lae265["max_age_days"]
@@ -691,6 +706,11 @@ class _Checker:
             "transition": basis["transition"],
             "transition_source": basis["transition_source"],
             "terms": PackTerms(**terms),
+            "without_team": WithoutTeam(
+                self._bool(without["allowed"], "allowed", "i [pack.without_team]", line),
+                without["ready"],
+                without["source"],
+            ),
             "lae265_item": lae265["item"],
             "lae265_max_age": SourcedValue(
                 days, lae265["source"], self._choice(lae265["status"], "status", Status, "i [pack.lae265]", line)

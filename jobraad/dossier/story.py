@@ -289,7 +289,10 @@ class _Composer:
         d, f = self.data, self.data.file
         terms = d.checklist.pack.terms
         self.out.append(Heading(terms.dossier_title, 0, in_contents=False, style="cover_title", outline="Forside"))
-        self.para(f"Til {escape(terms.team)} · med bilag" if terms.team else "Med bilag", "cover_sub")
+        if d.checklist.without_team:
+            self.para("Oplagt sag om førtidspension – afgøres uden rehabiliteringsteamet · med bilag", "cover_sub")
+        else:
+            self.para(f"Til {escape(terms.team)} · med bilag" if terms.team else "Med bilag", "cover_sub")
         self.para(escape(f.name), "cover_name")
         self.para(f"CPR-nummer {fmt.cpr(f.cpr)} · {f.age} år")
         self.out.append(Space(8))
@@ -341,7 +344,7 @@ class _Composer:
                 )
             )
         elif r.ready:
-            inner.append(Para(escape(d.checklist.pack.terms.ready), "ready"))
+            inner.append(Para(escape(d.checklist.ready_text), "ready"))
             inner.append(
                 Para(
                     f"Alle {r.required} krævede dokumentationspunkter er modtaget eller vurderet ikke relevante.",
@@ -646,7 +649,7 @@ class _Composer:
             self.para("Regelpakken stiller ingen krav til dokumentation for dette sigte.", "grey")
         elif r.ready:
             self.para(
-                f"<b>{escape(d.checklist.pack.terms.ready)}:</b> alle krævede punkter er modtaget eller ikke relevante."
+                f"<b>{escape(d.checklist.ready_text)}:</b> alle krævede punkter er modtaget eller ikke relevante."
             )
         else:
             self.para(f"<b>Ikke klar:</b> {r.done} af {r.required} krævede punkter er på plads.")

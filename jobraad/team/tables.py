@@ -46,7 +46,7 @@ HOURS_TRENDS: tuple[tuple[str, str], ...] = (
     ("faldende", "Faldende timetal"),
 )
 READINESS_ROWS: tuple[tuple[str, str], ...] = (
-    ("klar", "Klar til rehabiliteringsteamet"),
+    ("klar", "Klar (alle krævede punkter er på plads)"),
     ("mangler", "Mangler dokumentation"),
     ("ingen_krav", "Ingen krav (sigtet har ingen tjekliste)"),
 )

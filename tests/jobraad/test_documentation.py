@@ -3,6 +3,7 @@ next steps, and readiness at its edges."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -404,3 +405,48 @@ def test_readiness_lists_placements_of_one_day_in_the_order_entered(database: Da
     statements = [e.title for e in checklist.entries if e.item.id == "praktik_udtalelse"]
     assert [t.split(" – ")[1].split(" (")[0] for t in statements] == ["Zoologisk Have", "Aldi", "Magasin"]
     assert [t for t in _readiness_everywhere(database, citizen).missing if t in statements] == statements
+
+
+def test_an_oplagt_foertidspension_case_is_decided_without_the_team(database: Database) -> None:
+    """BEK § 1, stk. 3: the kommune may decide an oplagt førtidspension case without the team;
+    the forberedende del, the LÆ 265 and klinisk funktion's advice still apply."""
+    cid = create_citizen(database, CitizenInput("F", "P", "0606701234", aim=Aim.FOERTIDSPENSION))
+    with pytest.raises(ValidationFailed) as info:
+        doc.set_pension_without_team(database, cid, True, "", today=TODAY)
+    assert "Skriv hvorfor sagen er oplagt" in (info.value.for_field("begrundelse") or "")
+    doc.set_pension_without_team(database, cid, True, "Fremadskridende ALS", today=TODAY)
+    checklist = doc.load_checklist(database, cid, TODAY)
+    assert checklist.without_team
+    assert checklist.ready_text == "Klar til afgørelse uden rehabiliteringsteamet (oplagt sag)"
+    ids = {e.item.id for e in checklist.entries}
+    assert {"lae265", "sundhedskoordinator", "fd_helbred"} <= ids  # §§ 2-4 and § 19, stk. 2 still apply
+    with database.reading() as session:
+        notes = session.scalars(select(JournalNote.text).where(JournalNote.citizen_id == cid)).all()
+        details = session.scalars(select(AuditEntry.detail).where(AuditEntry.citizen_id == cid)).all()
+    assert any("oplagt sag" in n and "Fremadskridende ALS" in n for n in notes)
+    assert "oplagt førtidspensionssag: ja" in details and not any("ALS" in d for d in details)
+
+
+def test_only_a_foertidspension_case_under_a_team_pack_can_be_oplagt(database: Database, citizen: int) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        doc.set_pension_without_team(database, citizen, True, "Oplagt", today=TODAY)  # a fleksjob case
+    assert "Kun en sag om førtidspension" in (info.value.for_field("sigte") or "")
+    cid = create_citizen(database, CitizenInput("F", "P", "0606701234", aim=Aim.FOERTIDSPENSION))
+    doc.set_rule_pack(database, cid, "l1750_2026", "Efter reformen", today=TODAY)
+    with pytest.raises(ValidationFailed) as info:
+        doc.set_pension_without_team(database, cid, True, "Oplagt", today=TODAY)
+    assert "forelægges ingen sager for et rehabiliteringsteam" in (info.value.for_field("regelpakke") or "")
+    with database.reading() as session:
+        assert not session.get(Citizen, cid).pension_without_team  # type: ignore[union-attr]
+
+
+def test_changing_the_aim_from_foertidspension_ends_the_oplagt_path(database: Database) -> None:
+    from jobraad.citizens import input_from, update_citizen
+
+    cid = create_citizen(database, CitizenInput("F", "P", "0606701234", aim=Aim.FOERTIDSPENSION))
+    doc.set_pension_without_team(database, cid, True, "Oplagt", today=TODAY)
+    with database.reading() as session:
+        data = input_from(session.get(Citizen, cid))  # type: ignore[arg-type]
+    update_citizen(database, cid, dataclasses.replace(data, aim=Aim.FLEKSJOB), today=TODAY)
+    with database.reading() as session:
+        assert not session.get(Citizen, cid).pension_without_team  # type: ignore[union-attr]

@@ -34,7 +34,7 @@ from db.enums import (
     VisitationGroup,
 )
 from db.errors import StorageError
-from db.models import AuditEntry
+from db.models import AuditEntry, Citizen
 from db.session import Database, create_database
 from jobraad import audit, consents, pdf
 from jobraad import documentation as doc
@@ -354,6 +354,14 @@ def test_a_case_under_the_samlet_beskrivelse_pack_is_printed_in_its_words(databa
     assert "1. Forberedende del" not in info.sections
     assert "rehabiliteringsteam" not in flat("\n".join(pages[: info.pages - 4])).lower()
     assert PdfReader(io.BytesIO(data)).metadata.title == "Samlet beskrivelse af borgerens forudsætninger"
+
+
+def test_an_oplagt_foertidspension_case_says_so_on_the_cover(database: Database, anh: int) -> None:
+    with database.transaction() as session:
+        session.get(Citizen, anh).aim = Aim.FOERTIDSPENSION  # type: ignore[union-attr]
+    doc.set_pension_without_team(database, anh, True, "Terminal sygdom", today=TODAY)
+    cover = flat(page_texts(make(database, anh)[0])[0])
+    assert "Oplagt sag om førtidspension – afgøres uden rehabiliteringsteamet · med bilag" in cover
 
 
 def test_meeting_date_from_options_and_none(database: Database, anh: int) -> None:

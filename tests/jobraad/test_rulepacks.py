@@ -47,6 +47,11 @@ team = "rehabiliteringsteamet"
 meeting = "Møde i rehabiliteringsteamet"
 ready = "Klar til rehabiliteringsteamet"
 
+[pack.without_team]
+allowed = true
+ready = "Klar til afgørelse uden rehabiliteringsteamet (oplagt sag)"
+source = "BEK nr. 2408 af 13/12/2021 § 1, stk. 3"
+
 [pack.lae265]
 item = "lae265"
 max_age_days = 92

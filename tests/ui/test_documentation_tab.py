@@ -90,6 +90,20 @@ def test_changing_the_pack_asks_for_a_reason_and_shows_the_new_pack(tab: Documen
     assert "Samlet beskrivelse" in sections and "Forberedende del" not in sections
 
 
+def test_an_oplagt_case_is_marked_with_a_reason_and_shown(tab: DocumentationTab) -> None:
+    assert tab.without_team_button.isVisibleTo(tab)  # a førtidspension case under a team pack
+    with patch.object(FormDialog, "exec", _accepting({"reason": ""})):
+        tab.change_without_team()
+    assert not documentation.load_checklist(tab.database, tab.citizen_id, TODAY).without_team  # type: ignore[arg-type]
+    with patch.object(FormDialog, "exec", _accepting({"reason": "Fremadskridende sygdom"})):
+        tab.change_without_team()
+    assert documentation.load_checklist(tab.database, tab.citizen_id, TODAY).without_team  # type: ignore[arg-type]
+    assert "Oplagt sag om førtidspension" in tab.pack_label.text()
+    with patch.object(FormDialog, "exec", _accepting({"pack": "l1750_2026", "reason": "Efter reformen"})):
+        tab.change_pack()
+    assert not tab.without_team_button.isVisibleTo(tab)  # no team under lov 1750's second part
+
+
 def test_health_request_without_consent_is_refused_in_the_dialog(tab: DocumentationTab) -> None:
     tab.select_entry("lae265")
     runner = _accepting({"who": "Læge Hansen"})

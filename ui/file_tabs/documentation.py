@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.enums import DocumentState
+from db.enums import Aim, DocumentState
 from db.errors import UserFacingError
 from jobraad import attachments, consents, documentation
 from jobraad import formatting as fmt
@@ -111,6 +111,13 @@ class DocumentationTab(FileTab):
         self.pack_button.setToolTip("Lad sagen følge en anden regelpakke – kræver en begrundelse")
         self.pack_button.clicked.connect(self.change_pack)
         top.addWidget(self.pack_button)
+        self.without_team_button = QPushButton("&Oplagt sag…")
+        self.without_team_button.setObjectName("withoutTeamButton")
+        self.without_team_button.setToolTip(
+            "En oplagt sag om førtidspension kan afgøres uden rehabiliteringsteamet – kræver en begrundelse"
+        )
+        self.without_team_button.clicked.connect(self.change_without_team)
+        top.addWidget(self.without_team_button)
         layout.addLayout(top)
         self.readiness = QLabel()
         self.readiness.setObjectName("readiness")
@@ -240,8 +247,34 @@ class DocumentationTab(FileTab):
             text += f"<br><span style='color:#8a5a00'><b>{word}:</b> {escape(pack.unconfirmed[0])}"
             more = len(pack.unconfirmed) - 1
             text += f" (og {more} forhold mere – se værktøjstip)</span>" if more > 0 else "</span>"
+        if c.without_team:
+            text += "<br><b>Oplagt sag om førtidspension</b> – afgøres uden rehabiliteringsteamet"
         self.pack_label.setText(text)
+        self.without_team_button.setVisible(c.aim is Aim.FOERTIDSPENSION and pack.without_team.allowed)
         self.pack_label.setToolTip("\n".join([pack.law, "", pack.transition, *(f"• {u}" for u in pack.unconfirmed)]))
+
+    def change_without_team(self) -> None:
+        if self.citizen_id is None or self.checklist is None:
+            return
+        citizen_id = self.citizen_id
+        dialog = FormDialog(
+            "Oplagt sag om førtidspension",
+            [
+                Field("without", "Afgøres uden rehabiliteringsteamet", kind="bool"),
+                Field("reason", "Begrundelse", kind="multiline", required=True, problem_names=("begrundelse",)),
+            ],
+            {"without": not self.checklist.without_team, "reason": ""},
+            lambda v: documentation.set_pension_without_team(
+                self.database, citizen_id, bool(v["without"]), v["reason"], today=self.today
+            ),
+            self,
+            intro=(
+                "En oplagt sag om førtidspension kan behandles uden forudgående forelæggelse for "
+                f"rehabiliteringsteamet ({self.checklist.pack.without_team.source}). Den forberedende del, "
+                "lægeattesten og klinisk funktions rådgivning skal stadig foreligge."
+            ),
+        )
+        self.run_dialog(dialog)
 
     def change_pack(self) -> None:
         if self.citizen_id is None or self.checklist is None:
@@ -288,7 +321,7 @@ class DocumentationTab(FileTab):
                 self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
         elif r.ready:
             self.readiness.setText(
-                f"<span style='background:#d4edda; padding:4px'><b>{escape(c.pack.terms.ready)}</b></span> "
+                f"<span style='background:#d4edda; padding:4px'><b>{escape(c.ready_text)}</b></span> "
                 f"– alle {r.required} krævede punkter for {aim.lower()} er på plads."
             )
         else:
