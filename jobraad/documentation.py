@@ -33,6 +33,8 @@ from db.models import (
     Consent,
     DocumentationItem,
     DocumentEvent,
+    Forloeb,
+    GoalProgress,
     JournalNote,
     Meeting,
     Placement,
@@ -55,7 +57,7 @@ from jobraad.rulepacks import (
     documented_aims,
     get_pack,
 )
-from jobraad.visitation import DueItem, DueKind, DueTarget
+from jobraad.visitation import DueItem, DueKind, DueTarget, decision_goals
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
 
 # Placements after which an employer statement is expected: data (resources/rules/praktik.toml).
@@ -787,7 +789,17 @@ def readiness_by_citizen(
         stored[citizen_id][(item_key, instance)] = _state_code(state, expected_by, today)
         if item_key in lae265_keys and state == DocumentState.MODTAGET and received_on is not None:
             lae265[citizen_id] = received_on
-    meetings = _meeting_days(bulk.rows(session, mstmt), today)
+    # A decision recorded as a goal of the forløb (seed 001: the goal that closes gruppe 3's
+    # deadline on its own) counts as a decided meeting on the day it was reached.
+    gstmt = (
+        select(Forloeb.citizen_id, GoalProgress.reached_on, GoalProgress.reached_on)
+        .join(GoalProgress, GoalProgress.forloeb_id == Forloeb.id)
+        .where(GoalProgress.goal_key.in_(sorted(decision_goals())))
+    )
+    if ids is not None:
+        gstmt = gstmt.where(Forloeb.citizen_id.in_(ids))
+    decided = [(cid, dt.datetime.combine(day, dt.time()), on) for cid, day, on in bulk.rows(session, gstmt)]
+    meetings = _meeting_days([*bulk.rows(session, mstmt), *decided], today)
     # Each pack, its items for an aim, and the readiness of a case with nothing stored, once
     # rather than once per citizen; equal readiness (many cases are alike) as one object.
     packs: dict[str, RulePack] = {}

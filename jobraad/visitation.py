@@ -37,6 +37,7 @@ __all__ = [
     "closed_deadlines",
     "deadline_closed_on",
     "deadline_date",
+    "decision_goals",
     "goal_label",
     "goes_without_team",
     "group_deadlines",
@@ -66,6 +67,19 @@ def goes_without_team(aim: Aim | None, pension_without_team: bool) -> bool:
     """Whether a citizen's case is decided without being forelagt the rehabiliteringsteam
     (revalidering; an oplagt førtidspension): then the decision alone closes gruppe 3's deadline."""
     return _GROUPS.goes_without_team(aim, pension_without_team)
+
+
+def decision_goals() -> frozenset[str]:
+    """The goals that record a decision on the case: those that close a deadline of a case
+    not forelagt the team (seed 001's gruppe 3: "afgørelse truffet")."""
+    return frozenset().union(
+        *(
+            rule.closed_by_without_team
+            for rules in GROUP_DEADLINES.values()
+            for rule in rules
+            if rule.closed_by_without_team is not None
+        )
+    )
 
 
 def without_team_aims() -> frozenset[Aim]:

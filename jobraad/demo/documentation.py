@@ -14,7 +14,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.enums import ContactKind, DocumentSource, DocumentState
+from db.enums import ContactKind, DocumentSource, DocumentState, MeetingKind
+from db.models import Meeting
 from jobraad.consents import suggested_consent
 from jobraad.demo.attachments import pdf_attachment
 from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
@@ -126,6 +127,19 @@ class _Checklist:
         if case.citizen is not None:
             case.citizen.rule_pack, case.citizen.rule_pack_since = pack.id, stage.low
         self.pack = pack
+        if case.group is FLEKS and case.citizen is not None:
+            # Visitated to fleksjob at a team meeting right after the documentation was complete.
+            day = stage.high + dt.timedelta(days=2)
+            day += dt.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+            case.citizen.meetings.append(
+                Meeting(
+                    kind=MeetingKind.REHABILITERINGSTEAM,
+                    starts_at=dt.datetime.combine(day, dt.time(10)),
+                    location=b.texts["meetings"]["rehab"],
+                    note="Indstilling: fleksjob",
+                    decided_on=day,
+                )
+            )
         self.must_arrive = stage.complete or stage.settled
         self.wanted = self.wanted_sources()
         # The citizen is asked for the consents at one of the first conversations.

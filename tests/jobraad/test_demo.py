@@ -445,7 +445,7 @@ SEED_1_ROWS = {
     Activity: 88,
     HealthNote: 21,
     PartnerContact: 51,
-    Meeting: 155,
+    Meeting: 157,
     JournalNote: 155,
     Deadline: 26,
     DocumentationItem: 250,

@@ -17,6 +17,7 @@ from db.models import (
     DocumentationItem,
     DocumentEvent,
     Forloeb,
+    GoalProgress,
     JournalNote,
     Meeting,
     Placement,
@@ -450,3 +451,20 @@ def test_changing_the_aim_from_foertidspension_ends_the_oplagt_path(database: Da
     update_citizen(database, cid, dataclasses.replace(data, aim=Aim.FLEKSJOB), today=TODAY)
     with database.reading() as session:
         assert not session.get(Citizen, cid).pension_without_team  # type: ignore[union-attr]
+
+
+def test_a_decided_case_is_judged_by_the_lae265_it_was_decided_on(database: Database, citizen: int) -> None:
+    """After the decision the certificate grows old, but the case is not 'not ready' for it:
+    its LÆ 265 is judged at the meeting that decided it (or the day the decision was recorded)."""
+    with database.transaction() as session:
+        session.add(
+            DocumentationItem(citizen_id=citizen, item_key="lae265", state=DocumentState.MODTAGET, received_on=START)
+        )
+        session.get(Citizen, citizen).rule_pack = "bek47_2026"  # type: ignore[union-attr]
+    later = START + dt.timedelta(days=400)
+    assert doc.load_checklist(database, citizen, later).readiness.problems  # nothing decided: judged today
+    decided = START + dt.timedelta(days=20)
+    with database.transaction() as session:
+        forloeb = session.scalars(select(Forloeb).where(Forloeb.citizen_id == citizen)).one()
+        session.add(GoalProgress(forloeb_id=forloeb.id, goal_key="rehab_afgjort", reached_on=decided))
+    assert doc.load_checklist(database, citizen, later).readiness.problems == ()
