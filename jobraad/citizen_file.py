@@ -13,6 +13,7 @@ from db.session import Database
 from jobraad import audit, cpr
 from jobraad.caseload import due_items
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
+from jobraad.documentation import pack_for
 from jobraad.visitation import DueItem, weeks_in_forloeb
 
 
@@ -57,6 +58,7 @@ class CitizenFile:
     closed_on: dt.date | None
     due: tuple[DueItem, ...]
     journal: tuple[JournalView, ...]  # newest first
+    plan_heading: str = "Forberedende del"  # the case's pack's word for it ("Samlet beskrivelse")
 
     @property
     def name(self) -> str:
@@ -107,6 +109,7 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
             JournalView(n.id, n.written_at, n.kind, n.text)
             for n in sorted(citizen.journal, key=lambda n: n.written_at, reverse=True)
         ),
+        plan_heading=pack_for(citizen.rule_pack, today)[0].terms.plan_heading,
     )
 
 

@@ -195,6 +195,7 @@ class CitizenFileWidget(QWidget):
         closed = f.closed_outcome is not None
         self.close_button.setText("&Genåbn sag…" if closed else "&Luk sag…")
         self.group_button.setEnabled(not closed)
+        self.tabs.setTabText(self.tabs.indexOf(self.case_text), f.plan_heading)
         self.summary.show_file(f, self.today)
         self.stamdata.show_file(f)
         self.forloeb.show_file(self.citizen_id, f)

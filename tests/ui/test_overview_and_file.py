@@ -277,3 +277,20 @@ def test_a_hidden_overview_waits_to_be_filled_until_it_is_shown(
     window.pages.setCurrentIndex(0)
     qtbot.waitUntil(window.overview.filled)
     assert window.overview.lines() == whole
+
+
+def test_the_case_text_tab_is_named_as_the_cases_pack_names_it(qtbot: QtBot, database: Database) -> None:
+    from db.enums import Aim
+    from jobraad import documentation
+    from ui.citizen_file import TAB_CASE_TEXT, CitizenFileWidget
+
+    team = create_citizen(database, CitizenInput("A", "B", "0202701234", aim=Aim.FLEKSJOB))
+    reform = create_citizen(database, CitizenInput("C", "D", "0303701234", aim=Aim.FLEKSJOB))
+    documentation.set_rule_pack(database, team, "bek47_2026", "Begyndt i foråret 2026")
+    documentation.set_rule_pack(database, reform, "l1750_2026", "Begyndt efter 1. juli 2026")
+    widget = CitizenFileWidget(database, TODAY)
+    qtbot.addWidget(widget)
+    widget.show_citizen(reform)
+    assert widget.tabs.tabText(TAB_CASE_TEXT) == "Samlet beskrivelse"
+    widget.show_citizen(team)
+    assert widget.tabs.tabText(TAB_CASE_TEXT) == "Forberedende del"
