@@ -127,6 +127,11 @@ class _Checklist:
         if case.citizen is not None:
             case.citizen.rule_pack, case.citizen.rule_pack_since = pack.id, stage.low
         self.pack = pack
+        if not pack.terms.team and case.citizen is not None:
+            # No team under this pack: the case's meeting is the jobcenter's own (terms.meeting).
+            for meeting in case.citizen.meetings:
+                if meeting.kind is MeetingKind.REHABILITERINGSTEAM:
+                    meeting.location = b.pick(b.texts["meetings"]["jobcenter"])
         if case.group is FLEKS and case.citizen is not None:
             # Visitated to fleksjob at a team meeting right after the documentation was complete.
             day = stage.high + dt.timedelta(days=2)
@@ -135,8 +140,8 @@ class _Checklist:
                 Meeting(
                     kind=MeetingKind.REHABILITERINGSTEAM,
                     starts_at=dt.datetime.combine(day, dt.time(10)),
-                    location=b.texts["meetings"]["rehab"],
-                    note="Indstilling: fleksjob",
+                    location=b.texts["meetings"]["rehab"] if pack.terms.team else b.texts["meetings"]["jobcenter"][0],
+                    note="Indstilling: fleksjob" if pack.terms.team else "Afgørelse: fleksjob",
                     decided_on=day,
                 )
             )
