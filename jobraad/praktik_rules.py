@@ -2,10 +2,10 @@
 last under LAB § 61, the steps by which it may be extended, which placement kinds are
 virksomhedspraktik under § 61, and after which kinds the employer's statement is expected.
 
-The file is checked completely when it is read: an unknown key, a missing field, a wrong type,
-an unknown placement kind, a status other than "bekræftet"/"foreløbig", an empty source or
-overlapping periods refuse the whole file with `PraktikRulesError`, whose Danish message names
-the file and the entry.
+The file is checked completely when it is read (`jobraad.rule_files`): an unknown key, a missing
+field, a wrong type, an unknown placement kind, a status other than "bekræftet"/"foreløbig", an
+empty source or overlapping periods refuse the whole file with `RuleFileError`, whose Danish
+message names the file and the entry.
 
 The schema (every other key is refused):
 
@@ -28,23 +28,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 from db.enums import PlacementKind
 from jobraad import formatting as fmt
-from jobraad.errors import FieldProblem, UserFacingError
-from jobraad.resources import resource
+from jobraad.errors import FieldProblem
+from jobraad.rule_files import RuleFileError, Table, parse_rule_file, read_rule_file
 
 __all__ = [
     "FILE_NAME",
-    "FORMAT_VERSION",
     "ExtensionStep",
     "PraktikPeriod",
     "PraktikRules",
-    "PraktikRulesError",
     "extension_problems",
     "extension_step",
     "load_rules",
@@ -53,23 +49,8 @@ __all__ = [
     "weeks_after",
 ]
 
-FORMAT_VERSION = 1
-RESOURCE_FOLDER = "rules"
 FILE_NAME = "praktik.toml"
-CONFIRMED = "bekræftet"
-PROVISIONAL = "foreløbig"
 _MAX_WEEKS = 520
-
-
-class PraktikRulesError(UserFacingError):
-    """The rules for virksomhedspraktik could not be read or are not valid; nothing of them was used."""
-
-    def __init__(self, file: str, where: str | None, problem: str) -> None:
-        self.file = file
-        self.where = where
-        self.problem = problem
-        place = f"Reglerne for virksomhedspraktik ({file})" + (f", {where}" if where else "")
-        super().__init__(f"{place}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -217,16 +198,7 @@ def extension_problems(
 @functools.cache
 def load_rules() -> PraktikRules:
     """The shipped rules (`resources/rules/praktik.toml`), read once."""
-    node = resource(RESOURCE_FOLDER, FILE_NAME)
-    try:
-        data = node.read_bytes()
-    except OSError as exc:
-        raise PraktikRulesError(FILE_NAME, None, f"filen kan ikke åbnes ({exc.strerror or exc}).") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PraktikRulesError(FILE_NAME, None, "filen er ikke en tekstfil i UTF-8.") from exc
-    return parse_rules(text, FILE_NAME)
+    return _rules(read_rule_file(FILE_NAME, required=_TOP))
 
 
 def statement_placement_kinds() -> tuple[PlacementKind, ...]:
@@ -236,162 +208,99 @@ def statement_placement_kinds() -> tuple[PlacementKind, ...]:
 
 def parse_rules(text: str, file: str) -> PraktikRules:
     """Check the text of a praktik rules file and build the rules; `file` names it in messages."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PraktikRulesError(file, None, f"filen er ikke gyldig TOML ({exc}).") from exc
-    return _Reader(file).rules(raw)
+    return _rules(parse_rule_file(text, file, required=_TOP))
 
 
-_TYPE_NAMES = {str: "en tekst", int: "et heltal", dt.date: "en dato (åååå-mm-dd)", list: "en liste", dict: "en tabel"}
+_TOP = ("periods", "section61_kinds", "employer_statement_kinds")
 
 
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
+def _weeks(table: Table, key: str) -> int:
+    return table.integer(key, 1, _MAX_WEEKS)
 
-    def fail(self, where: str | None, problem: str) -> PraktikRulesError:
-        return PraktikRulesError(self.file, where, problem)
 
-    def fields(
-        self, raw: object, where: str, required: dict[str, type], optional: dict[str, type] | None = None
-    ) -> dict[str, Any]:
-        if not isinstance(raw, dict):
-            raise self.fail(where, "skal være en tabel.")
-        optional = optional or {}
-        unknown = sorted(set(raw) - set(required) - set(optional))
-        if unknown:
-            raise self.fail(where, f"ukendt nøgle «{unknown[0]}».")
-        missing = [key for key in required if key not in raw]
-        if missing:
-            raise self.fail(where, f"mangler «{missing[0]}».")
-        out: dict[str, Any] = {}
-        for key, kind in {**required, **optional}.items():
-            if key not in raw:
-                continue
-            value = raw[key]
-            wrong = isinstance(value, bool) or not isinstance(value, kind)
-            if kind is dt.date:
-                wrong = isinstance(value, dt.datetime) or not isinstance(value, dt.date)
-            if wrong:
-                raise self.fail(where, f"«{key}» skal være {_TYPE_NAMES[kind]}.")
-            if kind is str and not value.strip():
-                raise self.fail(where, f"«{key}» må ikke være tom.")
-            if kind is int and not 1 <= value <= _MAX_WEEKS:
-                raise self.fail(where, f"«{key}» skal være mellem 1 og {_MAX_WEEKS}.")
-            out[key] = value
-        return out
-
-    def provisional(self, status: str, where: str) -> bool:
-        if status not in (CONFIRMED, PROVISIONAL):
-            raise self.fail(where, f"«status» skal være «{CONFIRMED}» eller «{PROVISIONAL}» (ikke «{status}»).")
-        return status == PROVISIONAL
-
-    def entries(self, raw: dict[str, Any], key: str, where: str | None = None) -> list[Any]:
-        value = raw.get(key)
-        if not isinstance(value, list) or not value:
-            raise self.fail(where, f"«{key}» skal være en liste med mindst én [[{key}]].")
-        return value
-
-    def rules(self, raw: dict[str, Any]) -> PraktikRules:
-        top = self.fields(
-            raw,
-            "filen",
-            {"format": int, "periods": list, "section61_kinds": list, "employer_statement_kinds": list},
+def _rules(top: Table) -> PraktikRules:
+    periods = [
+        _period(entry)
+        for entry in top.entries(
+            "periods",
+            required=("id", "valid_from", "base_weeks", "paragraph", "target_group", "steps"),
+            optional=("valid_to",),
         )
-        if top["format"] != FORMAT_VERSION:
-            raise self.fail(None, f"ukendt format {top['format']} (denne udgave kender format {FORMAT_VERSION}).")
-        periods = [self.period(entry, n) for n, entry in enumerate(self.entries(raw, "periods"), start=1)]
-        periods.sort(key=lambda p: p.valid_from)
-        for before, after in pairwise(periods):
-            if before.valid_to is None or before.valid_to >= after.valid_from:
-                raise self.fail(
-                    f"periods «{after.id}»",
-                    f"perioden begynder {fmt.date(after.valid_from)}, før perioden «{before.id}» slutter.",
-                )
-        return PraktikRules(
-            periods=tuple(periods),
-            section61_kinds=self.kinds(raw, "section61_kinds"),
-            statement_kinds=self.kinds(raw, "employer_statement_kinds"),
-        )
+    ]
+    periods.sort(key=lambda p: p.valid_from)
+    for before, after in pairwise(periods):
+        if before.valid_to is None or before.valid_to >= after.valid_from:
+            raise RuleFileError(
+                top.file,
+                f"[[periods]] «{after.id}»",
+                f"perioden begynder {fmt.date(after.valid_from)}, før perioden «{before.id}» slutter.",
+            )
+    return PraktikRules(
+        periods=tuple(periods),
+        section61_kinds=_kinds(top, "section61_kinds"),
+        statement_kinds=_kinds(top, "employer_statement_kinds"),
+    )
 
-    def period(self, raw: object, n: int) -> PraktikPeriod:
-        where = f"periods nr. {n}"
-        f = self.fields(
-            raw,
-            where,
-            {
-                "id": str,
-                "valid_from": dt.date,
-                "base_weeks": int,
-                "paragraph": str,
-                "target_group": str,
-                "source": str,
-                "status": str,
-                "steps": list,
-            },
-            {"valid_to": dt.date},
-        )
-        where = f"periods «{f['id']}»"
-        if f.get("valid_to") is not None and f["valid_to"] < f["valid_from"]:
-            raise self.fail(where, "«valid_to» ligger før «valid_from».")
-        steps = [self.step(entry, f"{where}, steps nr. {m}") for m, entry in enumerate(f["steps"], start=1)]
-        ids = [s.id for s in steps]
-        if len(set(ids)) != len(ids):
-            raise self.fail(where, "to trin har samme id.")
-        return PraktikPeriod(
-            id=f["id"],
-            valid_from=f["valid_from"],
-            valid_to=f.get("valid_to"),
-            base_weeks=f["base_weeks"],
-            paragraph=f["paragraph"],
-            target_group=f["target_group"],
-            source=f["source"],
-            provisional=self.provisional(f["status"], where),
-            steps=tuple(steps),
-        )
 
-    def step(self, raw: object, where: str) -> ExtensionStep:
-        f = self.fields(
-            raw,
-            where,
-            {"id": str, "label": str, "paragraph": str, "from_weeks": int, "source": str, "status": str},
-            {"to_weeks": int, "weeks_per_step": int, "near_end": dict},
+def _period(entry: Table) -> PraktikPeriod:
+    period_id = entry.text("id")
+    entry.named(f"[[periods]] «{period_id}»")
+    valid_from = entry.date("valid_from")
+    valid_to = entry.date("valid_to") if entry.has("valid_to") else None
+    if valid_to is not None and valid_to < valid_from:
+        entry.fail("«valid_to» ligger før «valid_from».")
+    steps = [
+        _step(step)
+        for step in entry.entries(
+            "steps",
+            required=("id", "label", "paragraph", "from_weeks"),
+            optional=("to_weeks", "weeks_per_step", "near_end"),
         )
-        if "to_weeks" not in f and "weeks_per_step" not in f:
-            raise self.fail(where, "et trin skal have «to_weeks», «weeks_per_step» eller begge.")
-        if "to_weeks" in f and f["to_weeks"] <= f["from_weeks"]:
-            raise self.fail(where, "«to_weeks» skal være større end «from_weeks».")
-        near_weeks: int | None = None
-        near_provisional = False
-        if "near_end" in f:
-            near = self.fields(f["near_end"], f"{where}, near_end", {"weeks": int, "source": str, "status": str})
-            near_weeks = near["weeks"]
-            near_provisional = self.provisional(near["status"], f"{where}, near_end")
-        return ExtensionStep(
-            id=f["id"],
-            label=f["label"],
-            paragraph=f["paragraph"],
-            from_weeks=f["from_weeks"],
-            to_weeks=f.get("to_weeks"),
-            weeks_per_step=f.get("weeks_per_step"),
-            near_end_weeks=near_weeks,
-            near_end_provisional=near_provisional,
-            source=f["source"],
-            provisional=self.provisional(f["status"], where),
-        )
+    ]
+    ids = [s.id for s in steps]
+    if len(set(ids)) != len(ids):
+        entry.fail("to trin har samme id.")
+    return PraktikPeriod(
+        id=period_id,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        base_weeks=_weeks(entry, "base_weeks"),
+        paragraph=entry.text("paragraph"),
+        target_group=entry.text("target_group"),
+        source=entry.source,
+        provisional=entry.provisional,
+        steps=tuple(steps),
+    )
 
-    def kinds(self, raw: dict[str, Any], key: str) -> dict[PlacementKind, bool]:
-        out: dict[PlacementKind, bool] = {}
-        for n, entry in enumerate(self.entries(raw, key), start=1):
-            where = f"{key} nr. {n}"
-            f = self.fields(entry, where, {"kind": str, "source": str, "status": str})
-            try:
-                kind = PlacementKind(f["kind"])
-            except ValueError:
-                known = ", ".join(k.value for k in PlacementKind)
-                raise self.fail(where, f"ukendt type placering «{f['kind']}» (kendte: {known}).") from None
-            if kind in out:
-                raise self.fail(where, f"«{kind.value}» står to gange.")
-            out[kind] = self.provisional(f["status"], where)
-        return out
+
+def _step(entry: Table) -> ExtensionStep:
+    from_weeks = _weeks(entry, "from_weeks")
+    to_weeks = _weeks(entry, "to_weeks") if entry.has("to_weeks") else None
+    per_step = _weeks(entry, "weeks_per_step") if entry.has("weeks_per_step") else None
+    if to_weeks is None and per_step is None:
+        entry.fail("et trin skal have «to_weeks», «weeks_per_step» eller begge.")
+    if to_weeks is not None and to_weeks <= from_weeks:
+        entry.fail("«to_weeks» skal være større end «from_weeks».")
+    near = entry.table("near_end", required=("weeks",)) if entry.has("near_end") else None
+    return ExtensionStep(
+        id=entry.text("id"),
+        label=entry.text("label"),
+        paragraph=entry.text("paragraph"),
+        from_weeks=from_weeks,
+        to_weeks=to_weeks,
+        weeks_per_step=per_step,
+        near_end_weeks=_weeks(near, "weeks") if near else None,
+        near_end_provisional=near.provisional if near else False,
+        source=entry.source,
+        provisional=entry.provisional,
+    )
+
+
+def _kinds(top: Table, key: str) -> dict[PlacementKind, bool]:
+    out: dict[PlacementKind, bool] = {}
+    for entry in top.entries(key, required=("kind",)):
+        kind = entry.choice("kind", PlacementKind)
+        if kind in out:
+            entry.fail(f"«{kind.value}» står to gange.")
+        out[kind] = entry.provisional
+    return out

@@ -18,8 +18,9 @@ from db.models import Placement, PlacementExtension
 from db.session import Database
 from jobraad import audit, placements
 from jobraad.documentation import STATEMENT_PLACEMENTS
-from jobraad.praktik_rules import FILE_NAME, PraktikRulesError, load_rules, parse_rules
+from jobraad.praktik_rules import FILE_NAME, load_rules, parse_rules
 from jobraad.resources import resource
+from jobraad.rule_files import RuleFileError
 from tests.helpers import audit_log, fields, new_audit, refused
 from tests.jobraad.placing import D, K, new_citizen, praktik
 
@@ -112,21 +113,25 @@ GOOD = resource("rules", FILE_NAME).read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("base_weeks = 13\n", "base_weeks = 13\nweeks = 4\n", "periods nr. 1: ukendt nøgle «weeks»."),
-        ("base_weeks = 13\n", "", "periods nr. 1: mangler «base_weeks»."),
-        ("base_weeks = 13\n", 'base_weeks = "13"\n', "periods nr. 1: «base_weeks» skal være et heltal."),
-        ("valid_to = 2026-06-30", "valid_to = 2026-07-15", "periods «lov1750_2026»: perioden begynder 01-07-2026"),
-        ('status = "bekræftet"', 'status = "sikker"', "«status» skal være «bekræftet» eller «foreløbig»"),
-        ('kind = "gruppepraktik"', 'kind = "praktik"', "ukendt type placering «praktik»"),
-        ('source = "LAB kapitel 11', 'source = "  "\nx = "', "section61_kinds nr. 1: ukendt nøgle «x»."),
+        ("base_weeks = 13\n", "base_weeks = 13\nweeks = 4\n", "[[periods]] nr. 1: ukendt nøgle «weeks»;"),
+        ("base_weeks = 13\n", "", "[[periods]] nr. 1: «base_weeks» mangler."),
+        ("base_weeks = 13\n", 'base_weeks = "13"\n', ": «base_weeks» skal være et heltal, ikke en tekst."),
+        ("valid_to = 2026-06-30", "valid_to = 2026-07-15", "[[periods]] «lov1750_2026»: perioden begynder 01-07-2026"),
+        (
+            'status = "bekræftet"',
+            'status = "sikker"',
+            "ukendt værdi «sikker» for «status»; tilladt: bekræftet, foreløbig",
+        ),
+        ('kind = "gruppepraktik"', 'kind = "praktik"', "ukendt værdi «praktik» for «kind»"),
+        ('source = "LAB kapitel 11', 'source = "  "\nx = "', "[[section61_kinds]] nr. 1: ukendt nøgle «x»;"),
     ],
 )
 def test_a_wrong_rules_file_is_refused_naming_the_file_and_entry(old: str, new: str, message: str) -> None:
     assert old in GOOD
-    with pytest.raises(PraktikRulesError) as info:
+    with pytest.raises(RuleFileError) as info:
         parse_rules(GOOD.replace(old, new, 1), "praktik.toml")
 
-    assert info.value.message.startswith("Reglerne for virksomhedspraktik (praktik.toml), ")
+    assert info.value.message.startswith("Regelfilen praktik.toml, ")
     assert message in info.value.message
 
 
@@ -135,9 +140,9 @@ def test_an_empty_source_is_refused() -> None:
         'source = "LAB kapitel 11 (virksomhedspraktik), § 61 (LBK nr. 280 af 01/03/2024)"', 'source = ""'
     )
 
-    with pytest.raises(PraktikRulesError) as info:
+    with pytest.raises(RuleFileError) as info:
         parse_rules(text, "praktik.toml")
-    assert info.value.message.endswith("section61_kinds nr. 1: «source» må ikke være tom.")
+    assert info.value.message.endswith("praktik.toml, [[section61_kinds]] nr. 1: «source» må ikke være tom.")
 
 
 # --- extensions that the rules allow ---------------------------------------------------------------------
