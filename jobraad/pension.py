@@ -3,8 +3,8 @@
 The values are data: `resources/rules/folkepensionsalder.toml` (the age by birth date, lov om
 social pension § 1 a) and `resources/rules/ressourceforloeb.toml` (LAB § 112, stk. 3: no
 ressourceforløb with less than 6 years to folkepensionsalderen, unless the citizen wishes it).
-Each file is checked whole when read; anything unexpected refuses it with `PensionRulesError`,
-whose Danish message names the file.
+Each file is checked whole when read (`jobraad.rule_files`); anything unexpected refuses it with
+`RuleFileError`, whose Danish message names the file and the entry.
 
 An age of Y years and M months is reached on the day the birth date comes round (the first of
 the next month when that month is shorter: born 29 February, 65 is reached on 1 March).
@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NoReturn
 
-from jobraad.errors import UserFacingError
-from jobraad.resources import resource
+from jobraad.rule_files import PROVISIONAL, read_rule_file
 
 __all__ = [
     "PENSION_AGE_FILE",
     "RESSOURCEFORLOEB_FILE",
     "PensionAge",
-    "PensionRulesError",
     "RessourceforloebBar",
     "SixYearRule",
     "folkepension_date",
@@ -36,16 +31,6 @@ __all__ = [
 
 PENSION_AGE_FILE = "folkepensionsalder.toml"
 RESSOURCEFORLOEB_FILE = "ressourceforloeb.toml"
-_FORMAT = 1
-_STATUSES = ("bekræftet", "foreløbig")
-
-
-class PensionRulesError(UserFacingError):
-    """A rule file under resources/rules could not be used; nothing of it was."""
-
-    def __init__(self, file: str, problem: str, entry: int | None = None) -> None:
-        where = f"Regelfilen {file}" + (f", post nr. {entry}" if entry is not None else "")
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -61,7 +46,7 @@ class PensionAge:
 
     @property
     def provisional(self) -> bool:
-        return self.status == "foreløbig"
+        return self.status == PROVISIONAL
 
     @property
     def label(self) -> str:
@@ -143,113 +128,55 @@ def ressourceforloeb_bar(born: dt.date, day: dt.date) -> RessourceforloebBar | N
 # --- reading the files --------------------------------------------------------------------------
 
 
-def _read(file: str, top: str) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        raw = tomllib.loads(resource("rules", file).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PensionRulesError(file, "filen kan ikke læses.") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PensionRulesError(file, f"filen er ikke gyldig TOML ({exc}).") from exc
-    unknown = sorted(set(raw) - {"format", top})
-    if unknown:
-        raise PensionRulesError(file, f"ukendt nøgle {unknown[0]!r}.")
-    if raw.get("format") != _FORMAT:
-        raise PensionRulesError(file, f"format skal være {_FORMAT}.")
-    entries = raw.get(top)
-    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
-        raise PensionRulesError(file, f"filen skal have mindst én [[{top}]].")
-    return list(enumerate(entries, start=1))
-
-
-class _Entry:
-    """One [[entry]] of a rule file, its keys checked as they are read."""
-
-    def __init__(self, file: str, number: int, data: dict[str, Any], allowed: Iterable[str]) -> None:
-        self.file, self.number, self.data = file, number, data
-        unknown = sorted(set(data) - set(allowed))
-        if unknown:
-            self.fail(f"ukendt nøgle {unknown[0]!r}.")
-
-    def fail(self, problem: str) -> NoReturn:
-        raise PensionRulesError(self.file, problem, self.number)
-
-    def date(self, key: str, *, required: bool) -> dt.date | None:
-        value = self.data.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            self.fail(f"{key} skal være en dato (åååå-mm-dd).")
-        return value
-
-    def integer(self, key: str, low: int, high: int) -> int:
-        value = self.data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            self.fail(f"{key} skal være et helt tal fra {low} til {high}.")
-        return value
-
-    def text(self, key: str) -> str:
-        value = self.data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.fail(f"{key} skal udfyldes.")
-        return value.strip()
-
-    def status(self) -> str:
-        value = self.text("status")
-        if value not in _STATUSES:
-            self.fail(f"status skal være {' eller '.join(repr(s) for s in _STATUSES)}.")
-        return value
-
-
 @functools.cache
 def _pension_ages() -> tuple[PensionAge, ...]:
-    file = PENSION_AGE_FILE
+    top = read_rule_file(PENSION_AGE_FILE, required=("folkepensionsalder",))
     rows: list[PensionAge] = []
-    for number, data in _read(file, "folkepensionsalder"):
-        entry = _Entry(file, number, data, ("born_from", "born_to", "years", "months", "source", "status"))
+    for entry in top.entries("folkepensionsalder", required=("years", "months"), optional=("born_from", "born_to")):
         row = PensionAge(
-            born_from=entry.date("born_from", required=False),
-            born_to=entry.date("born_to", required=False),
+            born_from=entry.date("born_from") if entry.has("born_from") else None,
+            born_to=entry.date("born_to") if entry.has("born_to") else None,
             years=entry.integer("years", 50, 90),
             months=entry.integer("months", 0, 11),
-            source=entry.text("source"),
-            status=entry.status(),
+            source=entry.source,
+            status=entry.status,
         )
         # Rows in order of birth, each starting the day after the one before ends, the first and
         # the last open: every birth date has exactly one folkepensionsalder.
         previous = rows[-1] if rows else None
         if previous is None and row.born_from is not None:
-            entry.fail("den første række må ikke have born_from (den gælder alle født før born_to).")
+            entry.fail("den første række må ikke have «born_from» (den gælder alle født før «born_to»).")
         if previous is not None:
             expected = previous.born_to + dt.timedelta(days=1) if previous.born_to else None
             if row.born_from is None or row.born_from != expected:
-                entry.fail("born_from skal være dagen efter forrige rækkes born_to.")
+                entry.fail("«born_from» skal være dagen efter forrige rækkes «born_to».")
         if row.born_from and row.born_to and row.born_to < row.born_from:
-            entry.fail("born_to ligger før born_from.")
+            entry.fail("«born_to» ligger før «born_from».")
         rows.append(row)
     if rows[-1].born_to is not None:
-        raise PensionRulesError(file, "den sidste række må ikke have born_to (den gælder alle født senere).")
+        top.fail("den sidste række må ikke have «born_to» (den gælder alle født senere).")
     return tuple(rows)
 
 
 @functools.cache
 def _six_year_rules() -> tuple[SixYearRule, ...]:
-    file = RESSOURCEFORLOEB_FILE
+    top = read_rule_file(RESSOURCEFORLOEB_FILE, required=("ikke_ressourceforloeb",))
     rules: list[SixYearRule] = []
-    keys = ("paragraph", "years_before_folkepensionsalder", "valid_from", "valid_to", "source", "status")
-    for number, data in _read(file, "ikke_ressourceforloeb"):
-        entry = _Entry(file, number, data, keys)
-        valid_from = entry.date("valid_from", required=True)
-        assert valid_from is not None
+    for entry in top.entries(
+        "ikke_ressourceforloeb",
+        required=("paragraph", "years_before_folkepensionsalder", "valid_from"),
+        optional=("valid_to",),
+    ):
         rule = SixYearRule(
             paragraph=entry.text("paragraph"),
             years=entry.integer("years_before_folkepensionsalder", 1, 20),
-            valid_from=valid_from,
-            valid_to=entry.date("valid_to", required=False),
-            source=entry.text("source"),
-            status=entry.status(),
+            valid_from=entry.date("valid_from"),
+            valid_to=entry.date("valid_to") if entry.has("valid_to") else None,
+            source=entry.source,
+            status=entry.status,
         )
         if rule.valid_to is not None and rule.valid_to < rule.valid_from:
-            entry.fail("valid_to ligger før valid_from.")
+            entry.fail("«valid_to» ligger før «valid_from».")
         if any(r.applies_on(rule.valid_from) or rule.applies_on(r.valid_from) for r in rules):
             entry.fail("perioden overlapper en anden posts periode.")
         rules.append(rule)

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from db.enums import Aim
 from db.models import Citizen, JournalNote
 from db.session import Database
-from jobraad import pension
+from jobraad import pension, rule_files
 from jobraad.citizens import CitizenInput, RessourceforloebRefused, create_citizen, update_citizen
 from jobraad.importer import import_citizens
+from jobraad.rule_files import RuleFileError
 from tests.helpers import audit_log, new_audit, refused
 
 D = dt.date
@@ -70,10 +71,13 @@ def test_a_rule_file_with_an_unknown_key_is_refused_naming_the_file(
         'format = 1\n[[folkepensionsalder]]\nyears = 65\nmonths = 0\nalder = 1\nsource = "x"\nstatus = "bekræftet"\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr(pension, "resource", lambda *parts: tmp_path.joinpath(*parts))
+    monkeypatch.setattr(rule_files, "resource", lambda *parts: tmp_path.joinpath(*parts))
     pension._pension_ages.cache_clear()
     try:
-        with pytest.raises(pension.PensionRulesError, match=r"Regelfilen folkepensionsalder.toml, post nr. 1: ukendt"):
+        with pytest.raises(
+            RuleFileError,
+            match=r"^Regelfilen folkepensionsalder.toml, \[\[folkepensionsalder\]\] nr. 1: ukendt nøgle «alder»",
+        ):
             pension.pension_age(D(1960, 1, 1))
     finally:
         pension._pension_ages.cache_clear()
