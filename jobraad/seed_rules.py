@@ -3,9 +3,9 @@
 `resources/rules/seed000_target_group.toml`). Python holds the mechanism
 (`jobraad.visitation`), the files hold the values, each entry with its source and status.
 
-A file is checked completely when it is read: an unknown key, a missing field or a wrong
-type refuses the whole file with `RulesFileError`, whose Danish message names the file and
-the entry of every problem.
+A file is checked completely when it is read (`jobraad.rule_files`): an unknown key, a missing
+field or a wrong type refuses the whole file with `RuleFileError`, whose Danish message names
+the file and the entry.
 
 seed001_groups.toml (every other key is refused):
 
@@ -32,27 +32,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
 
 from db.enums import Aim, VisitationGroup
-from jobraad.errors import UserFacingError
-from jobraad.resources import resource
+from jobraad.rule_files import Table, parse_rule_file, read_rule_file
 
 __all__ = [
     "GROUPS_FILE",
-    "STATUSES",
     "TARGET_GROUP_FILE",
     "CitizenFlag",
     "DeadlineRule",
     "GroupGoal",
     "GroupRules",
     "GroupsData",
-    "RulesFileError",
     "TargetGroup",
     "WithoutTeam",
     "groups_data",
@@ -61,11 +56,8 @@ __all__ = [
     "target_group_2024",
 ]
 
-RULES_FOLDER = "rules"
 GROUPS_FILE = "seed001_groups.toml"
 TARGET_GROUP_FILE = "seed000_target_group.toml"
-FORMAT_VERSION = 1
-STATUSES = ("bekræftet", "foreløbig")
 TARGET_GROUP_2024 = "target_group_2024"
 
 
@@ -182,274 +174,145 @@ class TargetGroup:
         )
 
 
-class RulesFileError(UserFacingError):
-    """A rules file could not be read or is not valid; nothing of it was used."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        self.file = file
-        self.problems = problems
-        if len(problems) == 1:
-            message = f"Regelfilen {file}: {problems[0]}"
-        else:
-            listed = "\n".join(f"  • {p}" for p in problems)
-            message = f"Regelfilen {file} kan ikke bruges:\n{listed}"
-        super().__init__(message)
-
-
 # --- checking -----------------------------------------------------------------------------------
 
 
-class _Check:
-    """Collects the problems of one file; each value is read with the place it came from."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, where: str, problem: str) -> None:
-        self.problems.append(f"{where}: {problem}" if where else problem)
-
-    def table(self, data: dict[str, Any], where: str, required: set[str], optional: set[str]) -> None:
-        for key in data:
-            if key not in required and key not in optional:
-                allowed = ", ".join(sorted(required | optional))
-                self.fail(where, f"ukendt nøgle «{key}»; tilladt her: {allowed}.")
-        for key in sorted(required):
-            if key not in data:
-                self.fail(where, f"«{key}» mangler.")
-
-    def text(self, data: dict[str, Any], key: str, where: str) -> str:
-        value = data.get(key, "")
-        if not isinstance(value, str):
-            self.fail(where, f"«{key}» skal være en tekst i anførselstegn.")
-            return ""
-        if key in data and not value.strip():
-            self.fail(where, f"«{key}» må ikke være tom.")
-        return value.strip()
-
-    def status(self, data: dict[str, Any], where: str) -> str:
-        value = self.text(data, "status", where)
-        if value and value not in STATUSES:
-            self.fail(where, f"«status» skal være {' eller '.join(STATUSES)}, ikke «{value}».")
-        return value
-
-    def integer(self, data: dict[str, Any], key: str, where: str, low: int, high: int) -> int:
-        value = data.get(key)
-        if value is None:
-            return 0
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"«{key}» skal være et heltal.")
-            return 0
-        if not low <= value <= high:
-            self.fail(where, f"«{key}» skal ligge mellem {low} og {high}, ikke {value}.")
-            return 0
-        return value
-
-    def date(self, data: dict[str, Any], key: str, where: str) -> dt.date | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            self.fail(where, f"«{key}» skal være en dato skrevet som åååå-mm-dd.")
-            return None
-        return value
-
-    def period(self, data: dict[str, Any], where: str) -> tuple[dt.date, dt.date | None]:
-        start = self.date(data, "valid_from", where)
-        end = self.date(data, "valid_to", where)
-        if start is not None and end is not None and end < start:
-            self.fail(where, "«valid_to» ligger før «valid_from».")
-        return start or dt.date.min, end
-
-    def keys(self, data: dict[str, Any], key: str, where: str, known: set[str]) -> frozenset[str]:
-        value = data.get(key)
-        if value is None:
-            return frozenset()
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            self.fail(where, f"«{key}» skal være en liste med mindst én tekst.")
-            return frozenset()
-        for item in value:
-            if item not in known:
-                self.fail(where, f"«{item}» i «{key}» er ikke et mål i gruppen.")
-        if len(set(value)) != len(value):
-            self.fail(where, f"et mål står to gange i «{key}».")
-        return frozenset(value)
-
-    def entries(self, raw: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
-        value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.fail(where, f"«{key}» skal skrives som [[{key}]]-afsnit.")
-            return []
-        return value
-
-    def top(self, raw: dict[str, Any], allowed: set[str]) -> None:
-        self.table(raw, "", {"format"}, allowed)
-        version = raw.get("format")
-        if "format" in raw and (isinstance(version, bool) or version != FORMAT_VERSION):
-            self.fail("", f"formatet «{version}» kendes ikke af denne udgave af jobraad (kun {FORMAT_VERSION}).")
+def _closing_goals(entry: Table, key: str, known: set[str]) -> frozenset[str]:
+    """The goal keys a deadline names in `key`: goals of the group, each once."""
+    keys = entry.texts(key)
+    for item in keys:
+        if item not in known:
+            entry.fail(f"«{item}» i «{key}» er ikke et mål i gruppen.")
+    if len(set(keys)) != len(keys):
+        entry.fail(f"et mål står to gange i «{key}».")
+    return frozenset(keys)
 
 
-def _read(text: str, file: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesFileError(file, [f"filen er ikke gyldig TOML ({exc})."]) from None
-
-
-_SOURCED = {"source", "status"}
+def _period(entry: Table) -> tuple[dt.date, dt.date | None]:
+    start = entry.date("valid_from")
+    end = entry.date("valid_to") if entry.has("valid_to") else None
+    if end is not None and end < start:
+        entry.fail("«valid_to» ligger før «valid_from».")
+    return start, end
 
 
 def parse_groups(text: str, file: str = GROUPS_FILE) -> GroupsData:
     """Check the text of a seed 001 groups file and build its rules."""
-    raw = _read(text, file)
-    c = _Check()
-    c.top(raw, {"groups", "without_team"})
+    return _groups(parse_rule_file(text, file, required=(), optional=("groups", "without_team")))
+
+
+def _groups(top: Table) -> GroupsData:
     groups: dict[VisitationGroup, GroupRules] = {}
-    for i, entry in enumerate(c.entries(raw, "groups", "")):
-        where = f"[[groups]] nr. {i + 1}"
-        c.table(entry, where, {"group", "valid_from", *_SOURCED}, {"valid_to", "goals", "deadlines"})
-        try:
-            group = VisitationGroup(str(entry.get("group")))
-        except ValueError:
-            allowed = ", ".join(g.value for g in VisitationGroup)
-            c.fail(where, f"ukendt gruppe «{entry.get('group')}»; tilladt: {allowed}.")
-            continue
-        where = f"gruppen «{group.value}»"
+    for entry in top.entries(
+        "groups", required=("group", "valid_from"), optional=("valid_to", "goals", "deadlines"), at_least_one=False
+    ):
+        group = entry.choice("group", VisitationGroup)
+        entry.named(f"[[groups]] «{group.value}»")
         if group in groups:
-            c.fail(where, "gruppen står to gange.")
-            continue
-        valid_from, valid_to = c.period(entry, where)
+            entry.fail("gruppen står to gange.")
+        valid_from, valid_to = _period(entry)
         goals: list[GroupGoal] = []
-        for j, g in enumerate(c.entries(entry, "goals", where)):
-            at = f"{where}, mål nr. {j + 1}"
-            c.table(g, at, {"key", "label", "short", *_SOURCED}, set())
-            goal = GroupGoal(
-                key=c.text(g, "key", at),
-                label=c.text(g, "label", at),
-                short=c.text(g, "short", at),
-                source=c.text(g, "source", at),
-                status=c.status(g, at),
-            )
+        for g in entry.entries("goals", required=("key", "label", "short"), at_least_one=False):
+            goal = GroupGoal(g.text("key"), g.text("label"), g.text("short"), g.source, g.status)
             if any(goal.key == other.key for other in goals):
-                c.fail(at, f"målet «{goal.key}» står to gange.")
+                g.fail(f"målet «{goal.key}» står to gange.")
             goals.append(goal)
         known = {g.key for g in goals}
         deadlines: list[DeadlineRule] = []
-        for j, d in enumerate(c.entries(entry, "deadlines", where)):
-            at = f"{where}, frist nr. {j + 1}"
-            c.table(
-                d,
-                at,
-                {"key", "label", "weeks", "closed_by", *_SOURCED},
-                {"if_missed", "quote", "closed_by_without_team"},
-            )
-            without = c.keys(d, "closed_by_without_team", at, known) if "closed_by_without_team" in d else None
+        for d in entry.entries(
+            "deadlines",
+            required=("key", "label", "weeks", "closed_by"),
+            optional=("if_missed", "quote", "closed_by_without_team"),
+            at_least_one=False,
+        ):
             rule = DeadlineRule(
-                key=c.text(d, "key", at),
-                label=c.text(d, "label", at),
-                weeks=c.integer(d, "weeks", at, 1, 260),
-                closed_by=c.keys(d, "closed_by", at, known),
-                if_missed=c.text(d, "if_missed", at),
-                closed_by_without_team=without,
-                source=c.text(d, "source", at),
-                status=c.status(d, at),
-                quote=c.text(d, "quote", at),
+                key=d.text("key"),
+                label=d.text("label"),
+                weeks=d.integer("weeks", 1, 260),
+                closed_by=_closing_goals(d, "closed_by", known),
+                if_missed=d.text("if_missed") if d.has("if_missed") else "",
+                closed_by_without_team=(
+                    _closing_goals(d, "closed_by_without_team", known) if d.has("closed_by_without_team") else None
+                ),
+                source=d.source,
+                status=d.status,
+                quote=d.text("quote") if d.has("quote") else "",
             )
             if any(rule.key == other.key for other in deadlines):
-                c.fail(at, f"fristen «{rule.key}» står to gange.")
+                d.fail(f"fristen «{rule.key}» står to gange.")
             deadlines.append(rule)
         groups[group] = GroupRules(
-            group,
-            valid_from,
-            valid_to,
-            tuple(goals),
-            tuple(deadlines),
-            c.text(entry, "source", where),
-            c.status(entry, where),
+            group, valid_from, valid_to, tuple(goals), tuple(deadlines), entry.source, entry.status
         )
     missing = [g.value for g in VisitationGroup if g not in groups]
     if missing:
-        c.fail("", f"gruppen mangler: {', '.join(missing)}.")
+        top.fail(f"gruppen mangler: {', '.join(missing)}.")
 
     without_team: list[WithoutTeam] = []
-    for i, entry in enumerate(c.entries(raw, "without_team", "")):
-        where = f"[[without_team]] nr. {i + 1}"
-        c.table(entry, where, {"key", "label", *_SOURCED}, {"aim", "citizen_flag"})
-        aim: Aim | None = None
-        flag: CitizenFlag | None = None
-        if ("aim" in entry) == ("citizen_flag" in entry):
-            c.fail(where, "skriv enten «aim» eller «citizen_flag» (præcis én af dem).")
-        elif "aim" in entry:
-            try:
-                aim = Aim(entry["aim"])
-            except ValueError:
-                c.fail(where, f"ukendt sigte «{entry['aim']}»; tilladt: {', '.join(a.value for a in Aim)}.")
-        else:
-            try:
-                flag = CitizenFlag(entry["citizen_flag"])
-            except ValueError:
-                allowed = ", ".join(f.value for f in CitizenFlag)
-                c.fail(where, f"ukendt felt «{entry['citizen_flag']}»; tilladt: {allowed}.")
+    for entry in top.entries(
+        "without_team", required=("key", "label"), optional=("aim", "citizen_flag"), at_least_one=False
+    ):
+        if entry.has("aim") == entry.has("citizen_flag"):
+            entry.fail("skriv enten «aim» eller «citizen_flag» (præcis én af dem).")
         without_team.append(
             WithoutTeam(
-                c.text(entry, "key", where),
-                c.text(entry, "label", where),
-                aim,
-                flag,
-                c.text(entry, "source", where),
-                c.status(entry, where),
+                entry.text("key"),
+                entry.text("label"),
+                entry.choice("aim", Aim) if entry.has("aim") else None,
+                entry.choice("citizen_flag", CitizenFlag) if entry.has("citizen_flag") else None,
+                entry.source,
+                entry.status,
             )
         )
-    if c.problems:
-        raise RulesFileError(file, c.problems)
     return GroupsData(MappingProxyType(groups), tuple(without_team))
 
 
 def parse_target_groups(text: str, file: str = TARGET_GROUP_FILE) -> dict[str, TargetGroup]:
     """Check the text of a target group file and build its target groups, by key."""
-    raw = _read(text, file)
-    c = _Check()
-    c.top(raw, {"target_groups"})
+    return _target_groups(parse_rule_file(text, file, required=(), optional=("target_groups",)))
+
+
+def _target_groups(top: Table) -> dict[str, TargetGroup]:
     found: dict[str, TargetGroup] = {}
     numbers = ("age_min", "age_max", "support_years_min", "support_years_window")
-    for i, entry in enumerate(c.entries(raw, "target_groups", "")):
-        where = f"[[target_groups]] nr. {i + 1}"
-        c.table(entry, where, {"key", "label", "valid_from", *numbers, *_SOURCED}, {"valid_to"})
-        valid_from, valid_to = c.period(entry, where)
-        age_min, age_max, years_min, window = (c.integer(entry, k, where, 0, 130) for k in numbers)
+    for entry in top.entries(
+        "target_groups", required=("key", "label", "valid_from", *numbers), optional=("valid_to",), at_least_one=False
+    ):
+        valid_from, valid_to = _period(entry)
+        age_min, age_max, years_min, window = (entry.integer(k, 0, 130) for k in numbers)
         if age_max < age_min:
-            c.fail(where, "«age_max» er mindre end «age_min».")
+            entry.fail("«age_max» er mindre end «age_min».")
         if years_min > window:
-            c.fail(where, "«support_years_min» er større end «support_years_window».")
+            entry.fail("«support_years_min» er større end «support_years_window».")
         group = TargetGroup(
-            c.text(entry, "key", where),
-            c.text(entry, "label", where),
+            entry.text("key"),
+            entry.text("label"),
             age_min,
             age_max,
             years_min,
             window,
             valid_from,
             valid_to,
-            c.text(entry, "source", where),
-            c.status(entry, where),
+            entry.source,
+            entry.status,
         )
         if group.key in found:
-            c.fail(where, f"«{group.key}» står to gange.")
+            entry.fail(f"«{group.key}» står to gange.")
         found[group.key] = group
     if TARGET_GROUP_2024 not in found:
-        c.fail("", f"målgruppen «{TARGET_GROUP_2024}» mangler.")
-    if c.problems:
-        raise RulesFileError(file, c.problems)
+        top.fail(f"målgruppen «{TARGET_GROUP_2024}» mangler.")
     return found
 
 
 @functools.cache
 def groups_data() -> GroupsData:
     """The shipped seed 001 rules (read once)."""
-    return parse_groups(resource(RULES_FOLDER, GROUPS_FILE).read_text(encoding="utf-8"))
+    return _groups(read_rule_file(GROUPS_FILE, required=(), optional=("groups", "without_team")))
 
 
 @functools.cache
 def target_group_2024() -> TargetGroup:
     """Seed 000's target group of 2024 (read once)."""
-    text = resource(RULES_FOLDER, TARGET_GROUP_FILE).read_text(encoding="utf-8")
-    return parse_target_groups(text)[TARGET_GROUP_2024]
+    return _target_groups(read_rule_file(TARGET_GROUP_FILE, required=(), optional=("target_groups",)))[
+        TARGET_GROUP_2024
+    ]

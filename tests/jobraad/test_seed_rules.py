@@ -15,10 +15,10 @@ import pytest
 from db.enums import Aim, VisitationGroup
 from jobraad import goals, seed_rules, visitation
 from jobraad.resources import resource
+from jobraad.rule_files import RuleFileError
 from jobraad.seed_rules import (
     GROUPS_FILE,
     TARGET_GROUP_FILE,
-    RulesFileError,
     groups_data,
     parse_groups,
     parse_target_groups,
@@ -102,8 +102,8 @@ def test_no_week_or_age_numbers_are_left_in_the_code(module: Any) -> None:
 # --- strict reading ---------------------------------------------------------------------------
 
 
-def _refused(text: str) -> RulesFileError:
-    with pytest.raises(RulesFileError) as caught:
+def _refused(text: str) -> RuleFileError:
+    with pytest.raises(RuleFileError) as caught:
         parse_groups(text)
     return caught.value
 
@@ -111,7 +111,9 @@ def _refused(text: str) -> RulesFileError:
 def test_an_unknown_key_refuses_the_file_naming_it() -> None:
     text = _text(GROUPS_FILE).replace("weeks = 23\n", "weeks = 23\nuger = 23\n")
     error = _refused(text)
-    assert str(error).startswith(f"Regelfilen {GROUPS_FILE}: gruppen «gruppe_3», frist nr. 1: ukendt nøgle «uger»")
+    assert str(error).startswith(
+        f"Regelfilen {GROUPS_FILE}, [[groups]] «gruppe_3», [[groups.deadlines]] nr. 1: ukendt nøgle «uger»"
+    )
 
 
 def test_a_missing_source_or_status_refuses_the_file() -> None:
@@ -121,9 +123,9 @@ def test_a_missing_source_or_status_refuses_the_file() -> None:
     )
     assert first_source is not None
     error = _refused(text.replace(first_source.group(0), "", 1))
-    assert "gruppen «gruppe_1», mål nr. 1: «source» mangler." in str(error)
+    assert "[[groups]] «gruppe_1», [[groups.goals]] nr. 1: «source» mangler." in str(error)
     error = _refused(text.replace('status = "bekræftet"', 'status = "måske"', 1))
-    assert "«status» skal være bekræftet eller foreløbig, ikke «måske»" in str(error)
+    assert "ukendt værdi «måske» for «status»; tilladt: bekræftet, foreløbig" in str(error)
 
 
 def test_a_wrong_type_or_an_unknown_goal_refuses_the_file() -> None:
@@ -142,9 +144,9 @@ def test_a_wrong_type_or_an_unknown_goal_refuses_the_file() -> None:
 
 def test_a_bad_target_group_file_is_refused() -> None:
     text = _text(TARGET_GROUP_FILE)
-    with pytest.raises(RulesFileError, match="«age_max» er mindre end «age_min»"):
+    with pytest.raises(RuleFileError, match="«age_max» er mindre end «age_min»"):
         parse_target_groups(text.replace("age_max = 64", "age_max = 50"))
-    with pytest.raises(RulesFileError, match="ukendt nøgle «alder»"):
+    with pytest.raises(RuleFileError, match="ukendt nøgle «alder»"):
         parse_target_groups(text.replace("age_min = 55", "age_min = 55\nalder = 60"))
 
 
