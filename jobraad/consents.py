@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +27,8 @@ from jobraad import audit
 from jobraad import formatting as fmt
 from jobraad.case_pack import record_pack
 from jobraad.citizens import CitizenNotFound
-from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
-from jobraad.resources import resource
+from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.rule_files import Table, parse_rule_file, read_rule_file
 
 __all__ = [
     "FIELD_EXPIRES_ON",
@@ -45,7 +43,6 @@ __all__ = [
     "STATUS_LABELS",
     "ConsentInput",
     "ConsentRules",
-    "ConsentRulesError",
     "ConsentStatus",
     "ConsentView",
     "add_consent",
@@ -61,7 +58,7 @@ __all__ = [
     "withdraw_consent",
 ]
 
-RULES_FILE = "rules/consent.toml"
+RULES_FILE = "consent.toml"
 # The columns' limits: `Consent.source_name` is String(200); the two texts are Text, kept
 # to what a person writes on a consent form.
 SOURCE_NAME_MAX = 200
@@ -78,18 +75,6 @@ FIELD_WITHDRAWN_ON = "tilbagekaldt"
 
 
 # --- the rules, from resources/rules/consent.toml -----------------------------------------------
-
-
-class ConsentRulesError(UserFacingError):
-    """The consent rules file could not be read or is not valid; nothing of it was used."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        where = f"Regelfilen for samtykke ({RULES_FILE})"
-        if len(problems) == 1:
-            super().__init__(f"{where}: {problems[0]}")
-        else:
-            super().__init__(f"{where} kan ikke bruges:\n" + "\n".join(f"  • {p}" for p in problems))
 
 
 class Match(StrEnum):
@@ -146,95 +131,40 @@ def _words(text: str) -> str:
     return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
 
 
-_STATUSES = {"bekræftet": False, "foreløbig": True}
+_TOP = ("citation", "validity", "suggestions", "general", "suggestion")
 
 
-class _Reader:
-    """Strict reading of the rules file: every problem is collected, then the whole file is refused."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def table(
-        self, raw: dict[str, Any], name: str, keys: tuple[str, ...], *, array_index: int | None = None
-    ) -> dict[str, Any]:
-        where = f"[{name}]" if array_index is None else f"[[{name}]] nr. {array_index + 1}"
-        value = raw if array_index is not None else raw.get(name)
-        if not isinstance(value, dict):
-            self.problems.append(f"tabellen {where} mangler.")
-            return {}
-        for key in value:
-            if key not in keys:
-                self.problems.append(f"{where}: ukendt nøgle «{key}»; tilladt: {', '.join(keys)}.")
-        out: dict[str, Any] = {}
-        for key in keys:
-            item = value.get(key)
-            if not isinstance(item, str):
-                self.problems.append(f"{where}: «{key}» mangler eller er ikke en tekst.")
-                out[key] = ""
-            elif not item.strip() and key not in ("source_name",):
-                self.problems.append(f"{where}: «{key}» må ikke være tom.")
-                out[key] = ""
-            else:
-                out[key] = item.strip()
-        if "status" in out and out["status"] and out["status"] not in _STATUSES:
-            self.problems.append(f"{where}: «status» skal være »bekræftet« eller »foreløbig«, ikke »{out['status']}«.")
-        return out
-
-    def array(self, raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-        value = raw.get(name)
-        if not isinstance(value, list) or not value:
-            self.problems.append(f"listen [[{name}]] mangler.")
-            return []
-        return [self.table(entry, name, keys, array_index=i) for i, entry in enumerate(value)]
+def parse_consent_rules(text: str, file: str = RULES_FILE) -> ConsentRules:
+    """Check the text of the consent rules file and build the rules, or raise `RuleFileError`."""
+    return _consent_rules(parse_rule_file(text, file, required=_TOP))
 
 
-def parse_consent_rules(text: str) -> ConsentRules:
-    """Check the text of the consent rules file and build the rules, or raise `ConsentRulesError`."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConsentRulesError([f"filen er ikke gyldig TOML ({exc})."]) from None
-    r = _Reader()
-    top = ("format", "citation", "validity", "suggestions", "general", "suggestion")
-    for key in raw:
-        if key not in top:
-            r.problems.append(f"ukendt nøgle «{key}»; tilladt: {', '.join(top)}.")
-    if raw.get("format") != 1:
-        r.problems.append("«format» skal være 1.")
-    citation = r.table(raw, "citation", ("reference", "basis", "requirement", "source", "status"))
-    validity = r.table(raw, "validity", ("without_expiry", "source", "status"))
-    suggestions = r.table(raw, "suggestions", ("unfinished", "purpose", "source", "status"))
-    general: list[GeneralWording] = []
-    for g in r.array(raw, "general", ("phrase", "match", "source", "status")):
-        if g.get("match") not in {m.value for m in Match}:
-            r.problems.append(f"[[general]] »{g.get('phrase')}«: «match» skal være »hele« eller »indeholder«.")
-            continue
-        general.append(GeneralWording(g["phrase"], Match(g["match"]), g["source"], _STATUSES.get(g["status"], True)))
+def _consent_rules(top: Table) -> ConsentRules:
+    citation = top.table("citation", required=("reference", "basis", "requirement"))
+    validity = top.table("validity", required=("without_expiry",))
+    suggestions = top.table("suggestions", required=("unfinished", "purpose"))
+    if "{sag}" not in suggestions.text("purpose"):
+        suggestions.fail("«purpose» skal indeholde {sag}.")
+    general = [
+        GeneralWording(g.text("phrase"), g.choice("match", Match), g.source, g.provisional)
+        for g in top.entries("general", required=("phrase", "match"))
+    ]
     by_source: dict[DocumentSource, Suggestion] = {}
-    for s in r.array(raw, "suggestion", ("consent_for", "information", "source_name", "source", "status")):
-        try:
-            source = DocumentSource(s["consent_for"])
-        except ValueError:
-            r.problems.append(f"[[suggestion]]: ukendt kilde «{s['consent_for']}» i «consent_for».")
-            continue
+    for s in top.entries("suggestion", required=("consent_for", "information", "source_name")):
+        source = s.choice("consent_for", DocumentSource)
         if source in by_source:
-            r.problems.append(f"[[suggestion]]: kilden «{source.value}» står to gange.")
+            s.fail(f"kilden «{source.value}» står to gange.")
         by_source[source] = Suggestion(
-            s["information"], s["source_name"], s["source"], _STATUSES.get(s["status"], True)
+            s.text("information"), s.text("source_name", allow_empty=True), s.source, s.provisional
         )
-    if suggestions.get("purpose") and "{sag}" not in suggestions["purpose"]:
-        r.problems.append("[suggestions]: «purpose» skal indeholde {sag}.")
-    if r.problems:
-        raise ConsentRulesError(r.problems)
     return ConsentRules(
-        reference=citation["reference"],
-        basis=citation["basis"],
-        requirement=citation["requirement"],
-        without_expiry=validity["without_expiry"],
-        validity_provisional=_STATUSES[validity["status"]],
-        unfinished=suggestions["unfinished"],
-        purpose_template=suggestions["purpose"],
+        reference=citation.text("reference"),
+        basis=citation.text("basis"),
+        requirement=citation.text("requirement"),
+        without_expiry=validity.text("without_expiry"),
+        validity_provisional=validity.provisional,
+        unfinished=suggestions.text("unfinished"),
+        purpose_template=suggestions.text("purpose"),
         general=tuple(general),
         suggestions=by_source,
     )
@@ -243,7 +173,7 @@ def parse_consent_rules(text: str) -> ConsentRules:
 @functools.cache
 def consent_rules() -> ConsentRules:
     """The shipped consent rules (`resources/rules/consent.toml`)."""
-    return parse_consent_rules(resource(*RULES_FILE.split("/")).read_text(encoding="utf-8"))
+    return _consent_rules(read_rule_file(RULES_FILE, required=_TOP))
 
 
 # --- what is stored, as read ----------------------------------------------------------------------

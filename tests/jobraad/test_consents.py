@@ -17,10 +17,11 @@ from db.session import Database
 from jobraad import consents, health
 from jobraad import documentation as doc
 from jobraad.citizens import CitizenInput, create_citizen
-from jobraad.consents import ConsentInput, ConsentRulesError, ConsentStatus, ConsentView, parse_consent_rules
+from jobraad.consents import ConsentInput, ConsentStatus, ConsentView, parse_consent_rules
 from jobraad.document_requests import consent_draft
 from jobraad.errors import ValidationFailed
 from jobraad.resources import resource
+from jobraad.rule_files import RuleFileError
 from tests.helpers import audit_log, consent_input, fields, refused, stored
 
 TODAY = dt.date(2026, 3, 2)
@@ -257,19 +258,19 @@ def test_the_shipped_rules_cite_section_11_a_and_pkt_117() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "words"),
     [
-        ('status = "bekræftet"', 'status = "måske"', "«status» skal være"),
-        ('phrase = "alt"\n', 'phrase = "alt"\ncolour = "rød"\n', "ukendt nøgle «colour»"),
-        ('without_expiry = "til sagen', 'without_expiry = 3\nx_without_expiry = "til sagen', "«without_expiry»"),
-        ('phrase = "alt"\nmatch = "hele"', 'phrase = "alt"\nmatch = "ligner"', "«match»"),
-        ('consent_for = "egen_laege"', 'consent_for = "naboen"', "ukendt kilde «naboen»"),
+        ('status = "bekræftet"', 'status = "måske"', "[citation]: ukendt værdi «måske» for «status»"),
+        ('phrase = "alt"\n', 'phrase = "alt"\ncolour = "rød"\n', "[[general]] nr. 1: ukendt nøgle «colour»"),
+        ('without_expiry = "til sagen', 'without_expiry = 3 # "til sagen', "«without_expiry» skal være en tekst"),
+        ('phrase = "alt"\nmatch = "hele"', 'phrase = "alt"\nmatch = "ligner"', "ukendt værdi «ligner» for «match»"),
+        ('consent_for = "egen_laege"', 'consent_for = "naboen"', "ukendt værdi «naboen» for «consent_for»"),
     ],
 )
 def test_a_wrong_rules_file_is_refused_whole_naming_the_file(old: str, new: str, words: str) -> None:
     text = _rules_text()
     assert old in text
-    with pytest.raises(ConsentRulesError) as info:
+    with pytest.raises(RuleFileError) as info:
         parse_consent_rules(text.replace(old, new, 1))
-    assert "rules/consent.toml" in info.value.message and words in info.value.message
+    assert info.value.message.startswith("Regelfilen consent.toml, ") and words in info.value.message
 
 
 def test_a_rules_entry_without_a_source_is_refused() -> None:
@@ -277,5 +278,5 @@ def test_a_rules_entry_without_a_source_is_refused() -> None:
     start = text.index("[[general]]")
     end = text.index("status", start)
     source_line = text[text.index("source", start) : end]
-    with pytest.raises(ConsentRulesError, match="«source» mangler"):
+    with pytest.raises(RuleFileError, match=r"^Regelfilen consent.toml, \[\[general\]\] nr. 1: «source» mangler"):
         parse_consent_rules(text[:start] + text[start:end].replace(source_line, "") + text[end:])
