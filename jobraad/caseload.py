@@ -26,6 +26,7 @@ from jobraad.documentation import (
     overdue_requests,
     readiness_by_citizen,
 )
+from jobraad.rulepacks import default_pack_for, packs_without_team
 from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import (
     DueItem,
@@ -122,7 +123,7 @@ def _due_items(
     # The open deadlines depend only on the group, the start and which goals are reached,
     # and many citizens share those: work each combination out once.
     no_goals: dict[str, dt.date] = {}
-    past_team = _without_team(session, ids)
+    past_team = _without_team(session, ids, today)
     deadlines: dict[tuple[VisitationGroup, dt.date, frozenset[str], bool], list[DueItem]] = {}
     for citizen_id, forloeb_id in current.forloeb_id.items():
         if citizen_id in closed:
@@ -155,9 +156,14 @@ def _due_items(
     return {citizen_id: tuple(same) for citizen_id, same in groupby(items, key=_CITIZEN)}
 
 
-def _without_team(session: Session, ids: list[int] | None) -> set[int]:
-    """The citizens whose case is decided without the rehabiliteringsteam (`goes_without_team`)."""
-    conditions = []
+def _without_team(session: Session, ids: list[int] | None, today: dt.date) -> set[int]:
+    """The citizens whose case is decided without the rehabiliteringsteam (`goes_without_team`):
+    by aim, as an oplagt case, or under a pack with no team (recorded, or today's for a case
+    that has recorded none)."""
+    no_team = packs_without_team()
+    if not default_pack_for(today).terms.team:
+        no_team |= {""}
+    conditions = [Citizen.rule_pack.in_(sorted(no_team))] if no_team else []
     if aims := without_team_aims():
         conditions.append(Citizen.aim.in_(sorted(aims)))
     if pension_without_team_counts():
@@ -200,7 +206,7 @@ def caseload_rows(session: Session, today: dt.date, citizen_ids: Iterable[int] |
     if ids is not None:
         stmt = stmt.where(Citizen.id.in_(ids))
     current = bulk.current_forloeb(session, ids)
-    readiness = readiness_by_citizen(session, today, ids)
+    readiness = readiness_by_citizen(session, today, ids, current)
     # Both read the documentation table; right one after the other, most of its pages are
     # still in SQLCipher's page cache, decrypted (34 → 19 ms for this read at 10,000 citizens).
     overdue = overdue_requests(session, today, ids)

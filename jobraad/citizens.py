@@ -211,9 +211,8 @@ def _note_wish(session: Session, citizen_id: int, bar: pension.RessourceforloebB
     if bar is None:
         return
     session.add(JournalNote(citizen_id=citizen_id, kind=JournalKind.NOTAT, text=ressourceforloeb_wish_note(bar)))
-    audit.record(
-        session, audit.Action.CHANGE, citizen_id, f"journal: eget ønske om ressourceforløb ({bar.rule.paragraph})"
-    )
+    # The log says a note was written, not what about: the case's course is in the journal.
+    audit.record(session, audit.Action.CHANGE, citizen_id, "journalnotat")
 
 
 def _stamdata(data: CitizenInput, digits: str) -> dict[str, Any]:

@@ -332,7 +332,7 @@ def record_consent(
     if citizen is None:
         raise CitizenNotFound()
     assert data.given_on is not None  # checked above
-    record_pack(session, citizen, today)  # a consent is a documentation step
+    record_pack(session, citizen, min(data.given_on, today))  # a consent is a documentation step
     consent = Consent(
         citizen_id=citizen_id,
         source=source,

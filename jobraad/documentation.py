@@ -17,6 +17,7 @@ an explicit act with a reason (`set_rule_pack`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -96,10 +97,14 @@ class ChecklistEntry:
     record_id: int | None = None
     attachments: tuple[AttachmentRef, ...] = ()
     events: tuple[EventView, ...] = ()
+    # Set for a stored row that is no line of the case's checklist (recorded under another
+    # pack or aim): shown so nothing recorded is hidden, never counted in readiness.
+    outside: str = ""
 
     @property
     def title(self) -> str:
-        return _line_title(self.item.title, self.instance_label)
+        title = _line_title(self.item.title, self.instance_label)
+        return f"{title} ({self.outside})" if self.outside else title
 
     @property
     def done(self) -> bool:
@@ -240,6 +245,43 @@ def _lines(plan: list[_Line], places: Sequence[tuple[str, str]]) -> list[_Line]:
     return lines
 
 
+def _outside_entries(
+    pack: RulePack,
+    aim: Aim,
+    stored: Mapping[tuple[str, str], DocumentationItem],
+    places: Mapping[str, str],
+    attachments: dict[int, list[AttachmentRef]],
+    events: dict[int, list[EventView]],
+) -> list[ChecklistEntry]:
+    """The stored rows of items the case's pack does not ask for under its aim: recorded
+    under another pack (before the case recorded its pack, or before it was changed) or
+    another aim. Listed after the checklist with what they were recorded under, with their
+    attachments, so that changing a pack or an aim hides nothing."""
+    own = {item.id for item in pack.items_for(aim)}
+    found: list[tuple[_Line, str]] = []
+    for (key, instance), _row in stored.items():
+        if key in own:
+            continue
+        where = _item_elsewhere(key, pack)
+        if where is None:
+            continue  # an item no pack knows (a pack renamed it): its row stays in the database
+        item, other = where
+        outside = f"andet sigte end {AIM_LABELS[aim].lower()}" if other is pack else f"registreret under {other.name}"
+        found.append((_line(item, instance, places.get(instance, ""), False), outside))
+    entries = _entries([line for line, _ in found], stored, attachments, events)
+    return [dataclasses.replace(e, outside=outside) for e, (_, outside) in zip(entries, found, strict=True)]
+
+
+def _item_elsewhere(key: str, pack: RulePack) -> tuple[RuleItem, RulePack] | None:
+    """The item `key` in the case's own pack, else in the newest shipped pack that has it."""
+    for candidate in (pack, *reversed(builtin_packs())):
+        try:
+            return candidate.item(key), candidate
+        except KeyError:
+            continue
+    return None
+
+
 def _entries(
     lines: Iterable[_Line],
     stored: Mapping[tuple[str, str], DocumentationItem],
@@ -303,7 +345,10 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         pack=pack,
         pack_chosen=chosen,
         pack_since=citizen.rule_pack_since if chosen else None,
-        entries=tuple(_entries(_lines(_plan(pack.items_for(citizen.aim)), places), stored, attachments, events)),
+        entries=tuple(
+            _entries(_lines(_plan(pack.items_for(citizen.aim)), places), stored, attachments, events)
+            + _outside_entries(pack, citizen.aim, stored, dict(places), attachments, events)
+        ),
         consents=tuple(read_consents(session, citizen_id)),
         readiness=readiness_by_citizen(session, today, [citizen_id])[citizen_id],
         without_team=citizen.pension_without_team and citizen.aim is Aim.FOERTIDSPENSION and pack.without_team.allowed,
@@ -372,6 +417,12 @@ def change_state(
 ) -> None:
     """`set_state` inside the caller's transaction, so a state change and what goes with it
     (a request letter written to disk) are kept or rolled back together."""
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise CitizenNotFound()
+    # The case's first step records its pack: the pack in force on the day the step was
+    # taken (a back-dated receipt counts from its date), so the item is looked up in it.
+    record_pack(session, citizen, min(on or today, today))
     checklist = read_checklist(session, citizen_id, today)
     try:
         entry = checklist.entry(item_id, instance)
@@ -412,12 +463,23 @@ def change_state(
                 problems.extend(consent_problems(consent, today))
     if state == DocumentState.IKKE_RELEVANT and not reason.strip():
         problems.append(FieldProblem("begrundelse", "Skriv hvorfor punktet ikke er relevant."))
+    if (
+        item.consent_for is not None
+        and entry.state == DocumentState.MODTAGET
+        and state != DocumentState.MODTAGET
+        and consent_covers(checklist.consents, item.consent_for, today)
+    ):
+        # Else the checklist would say the consent is missing while requests still go out on it.
+        problems.append(
+            FieldProblem(
+                "samtykke",
+                f"Der er et gyldigt samtykke til at indhente oplysninger fra {SOURCE_LABELS[item.consent_for]}. "
+                "Tilbagekald det under Samtykker, før punktet ændres.",
+            )
+        )
     if problems:
         raise ValidationFailed(problems, "Dokumentationen er ikke ændret:")
 
-    citizen = session.get(Citizen, citizen_id)
-    assert citizen is not None  # read_checklist found it
-    record_pack(session, citizen, today)
     row = session.get(DocumentationItem, entry.record_id) if entry.record_id else None
     if row is None:
         row = DocumentationItem(citizen_id=citizen_id, item_key=item.id, instance=instance, source=item.source)
@@ -510,6 +572,13 @@ def record_missing_packs(database: Database) -> int:
             .group_by(Consent.citizen_id)
         ):
             seen(citizen_id, given)
+        keys: dict[int, set[str]] = defaultdict(set)
+        for citizen_id, key in session.execute(
+            select(DocumentationItem.citizen_id, DocumentationItem.item_key).where(
+                DocumentationItem.citizen_id.in_(waiting)
+            )
+        ):
+            keys[citizen_id].add(key)
         changed = 0
         for citizen in session.scalars(select(Citizen).where(Citizen.id.in_(waiting))):
             if citizen.rule_pack in renamed:
@@ -519,11 +588,26 @@ def record_missing_packs(database: Database) -> int:
                 )
             elif citizen.rule_pack == "":
                 day = first.get(citizen.id, dt.date.today())
-                pack = default_pack_for(day)
+                pack = _pack_covering(keys[citizen.id], citizen.aim, day)
                 citizen.rule_pack, citizen.rule_pack_since = pack.id, day
                 audit.record(session, audit.Action.CHANGE, citizen.id, f"regelpakke fastlagt ved opdatering: {pack.id}")
             changed += 1
         return changed
+
+
+def _pack_covering(keys: set[str], aim: Aim, day: dt.date) -> RulePack:
+    """The pack for a case documented before packs were recorded: the one in force on `day`
+    when it has every item the case stored, else the default pack that has the most of them
+    (the rows were recorded under the pack the program showed then), the nearest to `day` on
+    a tie. Rows it lacks are still shown (`_outside_entries`)."""
+    in_force = default_pack_for(day)
+    if keys <= {item.id for item in in_force.items_for(aim)}:
+        return in_force
+
+    def fit(pack: RulePack) -> tuple[int, int]:
+        return len(keys & {item.id for item in pack.items_for(aim)}), -abs((pack.valid_from - day).days)
+
+    return max((p for p in builtin_packs() if not p.opt_in), key=fit)
 
 
 def set_pension_without_team(
@@ -570,9 +654,8 @@ def set_pension_without_team(
         session.add(
             JournalNote(citizen_id=citizen_id, kind=JournalKind.NOTAT, text=f"{what} Begrundelse: {reason.strip()}")
         )
-        audit.record(
-            session, audit.Action.CHANGE, citizen_id, f"oplagt førtidspensionssag: {'ja' if without_team else 'nej'}"
-        )
+        # Neutral words: an oplagt case means grave illness, which the log must not tell.
+        audit.record(session, audit.Action.CHANGE, citizen_id, "behandlingsvej ændret")
 
 
 def set_rule_pack(
@@ -623,7 +706,8 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
     """What to do now, most urgent first: consents that block health requests, overdue
     requests, what can be asked for now (in parallel), then what is awaited."""
     steps: list[NextStep] = []
-    open_entries = [e for e in checklist.entries if not e.done]
+    # A row outside the checklist is shown, not planned: only a request overdue on it is chased.
+    open_entries = [e for e in checklist.entries if not e.done and not (e.outside and not e.overdue(today))]
     blocked: dict[DocumentSource, list[ChecklistEntry]] = defaultdict(list)
     for e in open_entries:
         if (
@@ -694,25 +778,44 @@ def _state_code(state: DocumentState, expected_by: dt.date | None, today: dt.dat
     return _OPEN
 
 
-def _meeting_days(rows: Iterable[Any], today: dt.date) -> dict[int, dt.date]:
-    """The meeting each case's LÆ 265 is judged at: its next team meeting, or, when none is
-    booked, the last one at which the case was decided (the certificate it was decided on).
-    A case with neither is judged today. `rows`: (citizen id, starts at, decided on)."""
-    coming: dict[int, dt.date] = {}
-    decided: dict[int, dt.date] = {}
+def _meeting_days(
+    rows: Iterable[Any], today: dt.date, starts: Mapping[int, dt.date]
+) -> dict[int, tuple[dt.date, bool]]:
+    """The meeting each case's LÆ 265 is judged at, and whether it is a past decision: its
+    next team meeting, or, when none is booked, the last one in the current forløb (`starts`)
+    at which the case was decided (the certificate it was decided on). A case with neither is
+    judged today. `rows`: (citizen id, starts at, decided on)."""
+    coming: dict[int, tuple[dt.date, bool]] = {}
+    decided: dict[int, tuple[dt.date, bool]] = {}
     for citizen_id, starts_at, decided_on in rows:
         day = starts_at.date()
         if day >= today:
-            coming[citizen_id] = min(day, coming.get(citizen_id, day))
-        elif decided_on is not None:
-            decided[citizen_id] = max(day, decided.get(citizen_id, day))
+            if citizen_id not in coming or day < coming[citizen_id][0]:
+                coming[citizen_id] = (day, False)
+        elif (
+            decided_on is not None
+            and day >= starts.get(citizen_id, day)
+            and (citizen_id not in decided or day > decided[citizen_id][0])
+        ):
+            decided[citizen_id] = (day, True)
     return decided | coming
 
 
-def lae265_problem(pack: RulePack, received_on: dt.date | None, meeting: dt.date | None, today: dt.date) -> str:
+def lae265_problem(
+    pack: RulePack,
+    received_on: dt.date | None,
+    meeting: dt.date | None,
+    today: dt.date,
+    *,
+    decided: bool = False,
+) -> str:
     """Why the case's LÆ 265 is too old ("LÆ 265 er for gammel: …"), or "": received
-    longer before the next team meeting (or today, when none is booked) than the pack allows."""
+    longer before the next team meeting (or today, when none is booked) than the pack allows.
+    A past decision (`decided`) is judged by the certificate it was made on; one received
+    after it belongs to what comes next, and is judged today."""
     limit = pack.lae265_max_age
+    if decided and received_on is not None and meeting is not None and received_on > meeting:
+        meeting = None
     day = meeting or today
     if received_on is None or (day - received_on).days <= limit.value:
         return ""
@@ -748,10 +851,12 @@ def readiness_by_citizen(
     session: Session,
     today: dt.date,
     citizen_ids: Iterable[int] | None = None,
+    current: bulk.CurrentForloeb | None = None,
 ) -> dict[int, Readiness]:
     """The documentation readiness of each citizen (all, or `citizen_ids`), with a few
     queries whatever their number: the one place readiness is worked out, for the caseload,
-    the team export and a single checklist alike. A citizen who is not there is left out."""
+    the team export and a single checklist alike. A citizen who is not there is left out.
+    `current`: their current forløb (`bulk.current_forloeb`), when the caller has read it."""
     ids = list(citizen_ids) if citizen_ids is not None else None
     cstmt = select(Citizen.id, Citizen.aim, Citizen.rule_pack)
     # Plain rows, not ORM objects: this runs for the whole caseload on every reload.
@@ -799,7 +904,8 @@ def readiness_by_citizen(
     if ids is not None:
         gstmt = gstmt.where(Forloeb.citizen_id.in_(ids))
     decided = [(cid, dt.datetime.combine(day, dt.time()), on) for cid, day, on in bulk.rows(session, gstmt)]
-    meetings = _meeting_days([*bulk.rows(session, mstmt), *decided], today)
+    starts = (current or bulk.current_forloeb(session, ids)).start
+    meetings = _meeting_days([*bulk.rows(session, mstmt), *decided], today, starts)
     # Each pack, its items for an aim, and the readiness of a case with nothing stored, once
     # rather than once per citizen; equal readiness (many cases are alike) as one object.
     packs: dict[str, RulePack] = {}
@@ -821,7 +927,8 @@ def readiness_by_citizen(
             if citizen_places is None and citizen_stored is None:
                 out[citizen_id] = nothing_stored[(pack.id, aim)]
                 continue
-            problem = lae265_problem(pack, lae265.get(citizen_id), meetings.get(citizen_id), today)
+            meeting, was_decided = meetings.get(citizen_id, (None, False))
+            problem = lae265_problem(pack, lae265.get(citizen_id), meeting, today, decided=was_decided)
             readiness = _readiness(
                 _lines(plan, citizen_places or ()), citizen_stored or {}, (problem,) if problem else ()
             )
@@ -851,10 +958,10 @@ def overdue_requests(
     items: list[DueItem] = []
     for r in rows:
         pack, _ = pack_for(pack_of.get(r.citizen_id, ""), today)
-        try:
-            title = pack.item(r.item_key).title
-        except KeyError:
-            continue  # an item of another pack than the one the case follows now
+        where = _item_elsewhere(r.item_key, pack)  # a request recorded under another pack is chased too
+        if where is None:
+            continue  # an item no shipped pack knows
+        title = where[0].title
         who = f" fra {r.requested_from}" if r.requested_from else ""
         assert r.expected_by is not None
         items.append(

@@ -71,6 +71,7 @@ __all__ = [
     "documented_aims",
     "get_pack",
     "load_pack",
+    "packs_without_team",
     "parse_pack",
 ]
 
@@ -320,6 +321,13 @@ def get_pack(pack_id: str) -> RulePack:
             f"Regelpakken «{pack_id}» findes ikke i denne udgave af jobraad (kendte regelpakker: {known}). "
             "Vælg en anden regelpakke for sagen."
         ),
+    )
+
+
+def packs_without_team() -> frozenset[str]:
+    """The ids (old ones too) of the packs under which no case goes to a rehabiliteringsteam."""
+    return frozenset(
+        pack_id for pack in builtin_packs() if not pack.terms.team for pack_id in (pack.id, *pack.replaces)
     )
 
 

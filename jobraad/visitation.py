@@ -63,10 +63,11 @@ GROUP_DEADLINES: Mapping[VisitationGroup, tuple[DeadlineRule, ...]] = MappingPro
 )
 
 
-def goes_without_team(aim: Aim | None, pension_without_team: bool) -> bool:
+def goes_without_team(aim: Aim | None, pension_without_team: bool, *, pack_has_team: bool = True) -> bool:
     """Whether a citizen's case is decided without being forelagt the rehabiliteringsteam
-    (revalidering; an oplagt førtidspension): then the decision alone closes gruppe 3's deadline."""
-    return _GROUPS.goes_without_team(aim, pension_without_team)
+    (revalidering; an oplagt førtidspension; any case under a pack with no team, such as lov
+    1750's samlet beskrivelse): then the decision alone closes gruppe 3's deadline."""
+    return not pack_has_team or _GROUPS.goes_without_team(aim, pension_without_team)
 
 
 def decision_goals() -> frozenset[str]:

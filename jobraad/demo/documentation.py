@@ -30,6 +30,8 @@ _OCCASIONAL_SOURCES: dict[DocumentSource, float] = {DocumentSource.SPECIALLAEGE:
 # How often a request is still unanswered (and so, in time, overdue), by source.
 _SLOW_SOURCES: dict[DocumentSource, float] = {DocumentSource.SPECIALLAEGE: 0.3, DocumentSource.HOSPITAL: 0.25}
 _SLOW_DEFAULT = 0.1
+# Goals that record the case being forelagt a team (seed 001's gruppe 3): untrue under a pack without one.
+_TEAM_GOALS = frozenset({"rehab_forelagt"})
 # A request overdue by more than this many days has been chased and answered.
 _CHASED_AFTER_DAYS = 45
 # Received documents that sometimes come with a PDF: item id -> (share, title, file name).
@@ -128,10 +130,13 @@ class _Checklist:
             case.citizen.rule_pack, case.citizen.rule_pack_since = pack.id, stage.low
         self.pack = pack
         if not pack.terms.team and case.citizen is not None:
-            # No team under this pack: the case's meeting is the jobcenter's own (terms.meeting).
+            # No team under this pack: the case's meeting is the jobcenter's own (terms.meeting),
+            # and nothing was forelagt a team.
             for meeting in case.citizen.meetings:
                 if meeting.kind is MeetingKind.REHABILITERINGSTEAM:
                     meeting.location = b.pick(b.texts["meetings"]["jobcenter"])
+            for forloeb in case.citizen.forloeb:
+                forloeb.goals = [g for g in forloeb.goals if g.goal_key not in _TEAM_GOALS]
         if case.group is FLEKS and case.citizen is not None:
             # Visitated to fleksjob at a team meeting right after the documentation was complete.
             day = stage.high + dt.timedelta(days=2)

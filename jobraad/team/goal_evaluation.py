@@ -83,7 +83,11 @@ def gruppe3_forloeb(conn: Connection, caseload: Caseload, rule: DeadlineRule | N
         if rule is not None and reached:
             person = caseload.people[cid]
             g = deadline_closed_on(
-                rule, reached, without_team=goes_without_team(person.aim, person.pension_without_team)
+                rule,
+                reached,
+                without_team=goes_without_team(
+                    person.aim, person.pension_without_team, pack_has_team=person.pack_has_team
+                ),
             )
             if g is not None and g >= start:
                 days.append(g)

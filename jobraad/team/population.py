@@ -27,6 +27,7 @@ from db.enums import Aim, Outcome, PlacementKind, VisitationGroup
 from db.models import CaseOutcome, Citizen, Forloeb, Placement
 from jobraad import bulk, cpr
 from jobraad.goals import Population
+from jobraad.rulepacks import packs_without_team
 from jobraad.seed_rules import target_group_2024
 from jobraad.team.model import Period
 from jobraad.visitation import in_target_group_2024
@@ -56,6 +57,7 @@ class Person:
     age: int  # on the first day
     target_group: bool  # on the first day
     pension_without_team: bool  # an oplagt førtidspension case, decided without the team
+    pack_has_team: bool  # the case's recorded pack sends cases to a rehabiliteringsteam
     group: VisitationGroup | None  # on the last day
 
 
@@ -105,7 +107,8 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
 
     people: dict[int, Person] = {}
     window = target_group_2024().support_years_window
-    for cid, digits, support_years, aim, created_at, pension_without_team in bulk.rows(
+    no_team = packs_without_team()
+    for cid, digits, support_years, aim, created_at, pension_without_team, rule_pack in bulk.rows(
         conn,
         select(
             Citizen.id,
@@ -114,6 +117,7 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
             Citizen.aim,
             Citizen.created_at,
             Citizen.pension_without_team,
+            Citizen.rule_pack,
         ),
     ):
         own = forloeb.get(cid, [])
@@ -136,6 +140,7 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
             age=age,
             target_group=in_target_group_2024(age, max(0, min(window, support_years))),
             pension_without_team=bool(pension_without_team),
+            pack_has_team=rule_pack not in no_team,
             group=current[-1][1] if current else None,
         )
 

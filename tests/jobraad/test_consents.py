@@ -181,7 +181,7 @@ def test_the_log_says_a_consent_was_recorded_and_withdrawn_but_not_what_it_cover
     cid = consents.add_consent(database, citizen, DocumentSource.HOSPITAL, consent_input(START), TODAY)
     consents.withdraw_consent(database, cid, TODAY, TODAY)
     assert audit_log(database)[before:] == [
-        ("aendring", citizen, "regelpakke fastlagt: bek47_2026"),  # the case's first documentation step
+        ("aendring", citizen, "regelpakke fastlagt: bek1708_2024"),  # given 05-01-2026: the case's first step
         ("aendring", citizen, "samtykke"),
         ("aendring", citizen, "samtykke trukket tilbage"),
     ]

@@ -425,7 +425,8 @@ def test_an_oplagt_foertidspension_case_is_decided_without_the_team(database: Da
         notes = session.scalars(select(JournalNote.text).where(JournalNote.citizen_id == cid)).all()
         details = session.scalars(select(AuditEntry.detail).where(AuditEntry.citizen_id == cid)).all()
     assert any("oplagt sag" in n and "Fremadskridende ALS" in n for n in notes)
-    assert "oplagt førtidspensionssag: ja" in details and not any("ALS" in d for d in details)
+    assert "behandlingsvej ændret" in details
+    assert not any("ALS" in d or "oplagt" in d or "pension" in d for d in details)  # grave illness stays out
 
 
 def test_only_a_foertidspension_case_under_a_team_pack_can_be_oplagt(database: Database, citizen: int) -> None:
@@ -468,3 +469,80 @@ def test_a_decided_case_is_judged_by_the_lae265_it_was_decided_on(database: Data
         forloeb = session.scalars(select(Forloeb).where(Forloeb.citizen_id == citizen)).one()
         session.add(GoalProgress(forloeb_id=forloeb.id, goal_key="rehab_afgjort", reached_on=decided))
     assert doc.load_checklist(database, citizen, later).readiness.problems == ()
+
+
+def test_a_decision_in_an_earlier_forloeb_does_not_make_an_old_lae265_current(database: Database, citizen: int) -> None:
+    """A case decided long ago and now in a new forløb is judged today, not at that old decision."""
+    with database.transaction() as session:
+        session.add(
+            DocumentationItem(citizen_id=citizen, item_key="lae265", state=DocumentState.MODTAGET, received_on=START)
+        )
+        session.get(Citizen, citizen).rule_pack = "bek47_2026"  # type: ignore[union-attr]
+        session.add(
+            Meeting(
+                citizen_id=citizen,
+                kind=MeetingKind.REHABILITERINGSTEAM,
+                starts_at=dt.datetime.combine(START + dt.timedelta(days=10), dt.time(10)),
+                decided_on=START + dt.timedelta(days=10),
+            )
+        )
+    later = START + dt.timedelta(days=400)
+    assert doc.load_checklist(database, citizen, later).readiness.problems == ()  # decided in this forløb
+    with database.transaction() as session:
+        session.add(
+            Forloeb(citizen_id=citizen, group=VisitationGroup.GRUPPE_3, start_date=later - dt.timedelta(days=30))
+        )
+    (problem,) = doc.load_checklist(database, citizen, later).readiness.problems
+    assert "gammel i dag" in problem
+
+
+def test_a_back_dated_first_step_records_the_pack_of_its_own_day(database: Database, citizen: int) -> None:
+    """The CV received on 20-01-2026 (under BEK 1708/2024), entered on 02-03-2026 (BEK 47/2026)."""
+    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=dt.date(2026, 1, 20))
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    assert (checklist.pack.id, checklist.pack_since) == ("bek1708_2024", dt.date(2026, 1, 20))
+
+
+def test_a_consent_item_cannot_be_undone_while_its_consent_is_valid(database: Database, citizen: int) -> None:
+    """Else the checklist would say the consent is missing while requests still go out on it."""
+    given = TODAY - dt.timedelta(days=3)
+    _set(database, citizen, "samtykke_egen_laege", DocumentState.MODTAGET, on=given, consent=consent_input(given))
+    with pytest.raises(ValidationFailed) as info:
+        _set(database, citizen, "samtykke_egen_laege", DocumentState.MANGLER)
+    assert "Tilbagekald det under Samtykker" in (info.value.for_field("samtykke") or "")
+    assert doc.load_checklist(database, citizen, TODAY).entry("samtykke_egen_laege").state == DocumentState.MODTAGET
+    (consent,) = doc.load_checklist(database, citizen, TODAY).consents
+    consents.withdraw_consent(database, consent.consent_id, TODAY, TODAY)
+    _set(database, citizen, "samtykke_egen_laege", DocumentState.MANGLER)
+    assert doc.load_checklist(database, citizen, TODAY).entry("samtykke_egen_laege").state == DocumentState.MANGLER
+
+
+def test_rows_recorded_under_another_pack_stay_in_view_after_a_change(database: Database, citizen: int) -> None:
+    """Changing the pack (or opening an old file) must hide nothing that was recorded."""
+    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY)
+    doc.set_rule_pack(database, citizen, "l1750_2026", "Mødet holdes efter 1. juli", today=TODAY)
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    outside = [e for e in checklist.entries if e.outside]
+    assert [(e.item.id, e.state) for e in outside] == [("fd_uddannelse_cv", DocumentState.MODTAGET)]
+    assert outside[0].title.endswith("(registreret under Rehabiliteringsteam – BEK 47/2026 (lov 1750, 1. del))")
+    assert "fd_uddannelse_cv" not in {e.item.id for e in checklist.entries if not e.outside}
+    assert checklist.readiness.done == 0  # shown, not counted under the new pack
+    assert not any("Uddannelse og erfaring" in s.text for s in doc.next_steps(checklist, TODAY))
+
+
+def test_opening_an_old_file_picks_the_pack_its_rows_were_recorded_under(database: Database, citizen: int) -> None:
+    """Before packs were recorded, rows were made under the pack the program showed then."""
+    with database.transaction() as session:
+        for key, day in (("sb_helbred", dt.date(2026, 9, 1)), ("sb_forsoergelse", dt.date(2026, 9, 2))):
+            session.add(
+                DocumentationItem(citizen_id=citizen, item_key=key, state=DocumentState.MODTAGET, received_on=day)
+            )
+        session.add(
+            DocumentationItem(
+                citizen_id=citizen, item_key="fd_uddannelse_cv", state=DocumentState.MODTAGET, received_on=START
+            )
+        )
+    doc.record_missing_packs(database)
+    checklist = doc.load_checklist(database, citizen, dt.date(2026, 12, 4))
+    assert checklist.pack.id == "l1750_2026"  # two of its rows are sb_*; the day (05-01-2026) gave BEK 1708
+    assert {e.item.id for e in checklist.entries if e.outside} == {"fd_uddannelse_cv"}

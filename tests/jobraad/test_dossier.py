@@ -52,7 +52,7 @@ from jobraad.vocab import DOCUMENT_STATE_LABELS
 from tests.conftest import PASSPHRASE
 from tests.helpers import consent_input
 
-TODAY = dt.date(2026, 3, 2)  # a Monday, inside the BEK 2408/2021 pack's period
+TODAY = dt.date(2026, 3, 2)  # a Monday, inside the BEK 47/2026 pack's period
 START = dt.date(2025, 8, 4)  # Monday of ISO week 32, 2025
 CPR_ANH = "0101621233"
 CPR_SUKRU = "1503581235"
@@ -332,8 +332,8 @@ def test_cover_says_who_when_and_whether_ready(database: Database, anh: int) -> 
     assert "CPR-nummer 010162-1233 · 64 år" in cover
     assert "Torsdag 12-03-2026 kl. 09:30, Mødelokale 3" in cover
     assert "Fleksjob" in cover
-    assert "Rehabiliteringsteam – BEK 47/2026 (lov 1750, 1. del) (01-02-2026 – 30-06-2026)" in cover
-    assert "(01-02-2026 – 30-06-2026), fastlagt 02-03-2026" in cover  # at the first documentation step
+    # The case's first documentation step was taken on 01-09-2025 (back-dated): the pack of that day.
+    assert "Rehabiliteringsteam – BEK 1708/2024 (01-01-2025 – 31-01-2026), fastlagt 01-09-2025" in cover
     assert "Jobcenter København" in cover
     assert "tolk nødvendig" in cover
     missing = doc.load_checklist(database, anh, TODAY).readiness.missing

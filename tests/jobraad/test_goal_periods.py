@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from db.enums import Aim
+from db.models import Citizen
 from db.session import Database
 from jobraad import goals
 from jobraad.caseload import due_items
@@ -39,6 +41,27 @@ def _gruppe3_titles(database: Database, ids: list[int], today: dt.date) -> list[
     return [[i.title for i in due.get(cid, ()) if i.title.startswith(G3_TITLE)] for cid in ids]
 
 
+def test_under_a_pack_without_a_team_the_decision_alone_closes_gruppe_3(database: Database) -> None:
+    """Lov 1750's samlet beskrivelse sends no case to a team: nothing can be forelagt it."""
+    start = TODAY - dt.timedelta(weeks=23)
+    decided = TODAY - dt.timedelta(days=3)
+    recorded, unrecorded, team = add(
+        database,
+        Person(forloeb=[(G3, start, None)], decided_goal=decided, aim=Aim.FLEKSJOB),
+        Person(forloeb=[(G3, start, None)], decided_goal=decided, aim=Aim.FLEKSJOB),
+        Person(forloeb=[(G3, start, None)], decided_goal=decided, aim=Aim.FLEKSJOB),
+    )
+    with database.transaction() as session:
+        session.get(Citizen, recorded).rule_pack = "l1750_2026"  # type: ignore[union-attr]
+        session.get(Citizen, team).rule_pack = "bek47_2026"  # type: ignore[union-attr]
+    # Unrecorded: today's pack (lov 1750 from 1 July 2026) has no team either.
+    assert _gruppe3_titles(database, [recorded, unrecorded, team], TODAY) == [
+        [],
+        [],
+        [f"{G3_TITLE}: mangler forelæggelse for rehabiliteringsteamet"],
+    ]
+
+
 def test_the_overblik_keeps_gruppe_3_open_until_forelagt_and_afgjort(database: Database) -> None:
     start = TODAY - dt.timedelta(weeks=23)  # the deadline is today: in the Overblik
     decided = TODAY - dt.timedelta(days=3)
@@ -52,6 +75,9 @@ def test_the_overblik_keeps_gruppe_3_open_until_forelagt_and_afgjort(database: D
         Person(forloeb=g3, decided_goal=decided, aim=Aim.FOERTIDSPENSION, pension_without_team=True),
         Person(forloeb=g3, aim=Aim.REVALIDERING),
     )
+    with database.transaction() as session:  # cases that began under a pack with a team
+        for citizen in session.scalars(select(Citizen).where(Citizen.id.in_(ids))):
+            citizen.rule_pack = "bek47_2026"
     assert _gruppe3_titles(database, ids, TODAY) == [
         [f"{G3_TITLE}: mangler forelæggelse for rehabiliteringsteamet"],
         [f"{G3_TITLE}: mangler afgørelse"],

@@ -126,7 +126,7 @@ def test_the_citizens_own_wish_saves_it_with_a_journal_note(database: Database) 
     assert _notes(database, cid) == [WISH_NOTE]
     assert new_audit(database, before) == [
         ("aendring", cid, "stamdata"),
-        ("aendring", cid, "journal: eget ønske om ressourceforløb (LAB § 112, stk. 3)"),
+        ("aendring", cid, "journalnotat"),
     ]
     # Already in ressourceforløb: the forløb goes on (§ 112, stk. 3, 2nd sentence); nothing more noted.
     update_citizen(database, cid, CitizenInput("Aysel", "Kaya", NEAR, aim=Aim.RESSOURCEFORLOEB, phone="11223344"))

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from db.enums import ActivityKind, Aim, Outcome, PlacementKind, VisitationGroup
+from db.models import Citizen
 from db.session import Database
 from jobraad.goals import default_goals, parse_goals
 from tests.jobraad.team.caseloads import EXIT_GOAL, G2, G3, G3_GOAL, PLACEMENT_GOAL, Person, add, exact
@@ -102,6 +103,18 @@ def test_the_gruppe3_goal_needs_forelagt_and_afgjort_unless_the_case_goes_past_t
     # The median counts the forløb decided in the period, by the same rule: the three met and the
     # late one (24 weeks).
     assert s.decision.n.value == 4
+
+
+def test_under_a_pack_without_a_team_the_decision_alone_meets_the_gruppe3_goal(database: Database) -> None:
+    """Lov 1750's samlet beskrivelse sends no case to a team, so nothing can be forelagt it."""
+    start = dt.date(2025, 1, 6)
+    decided = start + dt.timedelta(weeks=12)
+    ids = add(database, *[Person(forloeb=[(G3, start, None)], decided_goal=decided) for _ in range(2)])
+    with database.transaction() as session:
+        session.get(Citizen, ids[0]).rule_pack = "l1750_2026"  # type: ignore[union-attr]
+        session.get(Citizen, ids[1]).rule_pack = "bek1708_2024"  # type: ignore[union-attr]
+    g = exact(database).goal(G3_GOAL)
+    assert (g.numerator.value, g.denominator.value) == (1, 2)
 
 
 def test_a_goal_with_its_own_population_and_window(database: Database) -> None:
