@@ -17,6 +17,7 @@ from db.session import Database
 from jobraad import attachments, consents, documentation
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.document_requests import ItemAction
+from jobraad.formatting import date as fmt_date
 from tests.helpers import consent_input
 from ui.file_tabs.documentation import DocumentationTab
 from ui.forms import FormDialog
@@ -126,6 +127,18 @@ def test_request_after_consent_updates_the_view(tab: DocumentationTab) -> None:
     assert entry is not None and entry.state == DocumentState.ANMODET and entry.requested_from == "Læge Hansen"
     assert tab.tree.currentItem().text(1).startswith("Anmodet 02-03-2026")
     assert "Læge Hansen" in tab.details.toPlainText()
+
+
+def test_a_back_dated_request_is_due_its_answer_time_after_its_own_date(tab: DocumentationTab) -> None:
+    asked = TODAY - dt.timedelta(days=10)
+    consents.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, consent_input(asked), TODAY)  # type: ignore[arg-type]
+    tab.reload()
+    tab.select_entry("lae265")
+    with patch.object(FormDialog, "exec", _accepting({"who": "Læge Hansen", "on": fmt_date(asked)})):
+        tab.mark_requested()
+    entry = tab.selected_entry()
+    assert entry is not None and entry.requested_on == asked
+    assert entry.expected_by == documentation.answer_due(entry.item, asked)  # not counted from today
 
 
 def test_not_relevant_needs_a_reason(tab: DocumentationTab) -> None:

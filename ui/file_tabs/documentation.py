@@ -458,10 +458,11 @@ class DocumentationTab(FileTab):
         assert citizen_id is not None
         fields: list[Field] = []
         values: dict[str, Any] = {"on": self.today}
+        suggested: dt.date | None = None
         if state == DocumentState.ANMODET:
             contact = request_contact(self.database, citizen_id, entry.item.source)
             values["who"] = contact.name if contact else ""
-            values["expected"] = documentation.answer_due(entry.item, self.today)
+            values["expected"] = suggested = documentation.answer_due(entry.item, self.today)
             fields = [
                 Field("on", "Anmodet den", kind="date", required=True, problem_names=("dato",)),
                 Field("who", "Hos hvem", required=True, problem_names=("hvem",)),
@@ -487,7 +488,9 @@ class DocumentationTab(FileTab):
                 state,
                 on=v.get("on"),
                 requested_from=v.get("who", ""),
-                expected_by=v.get("expected"),
+                # The suggestion counts from today; left as it is, the answer time counts from
+                # the request's own date (a back-dated request is due earlier).
+                expected_by=None if v.get("expected") == suggested else v.get("expected"),
                 reason=v.get("reason", ""),
                 note=v.get("note", ""),
                 today=self.today,
