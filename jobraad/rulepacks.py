@@ -592,7 +592,12 @@ def _quote(value: object) -> str:
 class _Checker:
     def __init__(self, text: str, source_name: str) -> None:
         self.name = source_name
-        self.where = _Lines(text)
+        self.text = text
+
+    @functools.cached_property
+    def where(self) -> _Lines:
+        """Where things are in the text: only needed to name a problem's line, so only scanned then."""
+        return _Lines(self.text)
 
     def fail(self, line: int | None, problem: str) -> RulePackError:
         return RulePackError(self.name, line, problem)
@@ -622,20 +627,20 @@ class _Checker:
             raise self.fail(self.where.top_key("items"), "regelpakken har ingen punkter ([[items]]).")
 
         items: list[RuleItem] = []
-        first_line: dict[str, int | None] = {}
+        first_index: dict[str, int] = {}
         for index, entry in enumerate(entries):
             item = self._item(entry, index, len(entries))
-            if item.id in first_line:
-                earlier = first_line[item.id]
+            if item.id in first_index:
+                earlier = self.where.item_key(first_index[item.id], len(entries), "id")
                 also = f" (første gang på linje {earlier})" if earlier is not None else ""
                 raise self.fail(
                     self.where.item_key(index, len(entries), "id"),
                     f"punkt-id {_quote(item.id)} er brugt to gange{also}; hvert punkt skal have sit eget id.",
                 )
-            first_line[item.id] = self.where.item_key(index, len(entries), "id")
+            first_index[item.id] = index
             items.append(item)
 
-        if fields["lae265_item"] not in first_line:
+        if fields["lae265_item"] not in first_index:
             raise self.fail(
                 self.where.pack_key("lae265"),
                 f"[pack.lae265] nævner punktet {_quote(fields['lae265_item'])}, som ikke findes i pakken.",
@@ -652,7 +657,9 @@ class _Checker:
         return RulePack(items=tuple(items), source_name=self.name, **fields)
 
     def _head(self, head: dict[str, Any]) -> dict[str, Any]:
-        line = self.where.pack_key
+        def line(key: str) -> int | None:
+            return self.where.pack_key(key)
+
         for key in head:
             if key not in _PACK_REQUIRED + _PACK_OPTIONAL:
                 raise self.fail(line(key), f"ukendt nøgle {_quote(key)} i [pack].")
@@ -737,7 +744,10 @@ class _Checker:
         self, head: dict[str, Any], key: str, required: tuple[str, ...], optional: tuple[str, ...]
     ) -> dict[str, Any]:
         """The sub-table [pack.<key>], its keys checked; text values stripped, "team" may be empty."""
-        line = self.where.pack_key
+
+        def line(key: str) -> int | None:
+            return self.where.pack_key(key)
+
         table = head[key]
         context = f"i [pack.{key}]"
         if not isinstance(table, dict):
