@@ -46,6 +46,7 @@ from ui.dialogs.citizen import new_citizen_dialog
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
+from ui.screen import fit_to_screen
 from ui.trust_actions import TrustActions
 from ui.upkeep import Upkeep
 from ui.worker import Progress, run_with_progress
@@ -79,10 +80,8 @@ class MainWindow(QMainWindow):
         self.database = database
         self.today = today or dt.date.today()
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().size() if screen is not None else None
         # 1360 × 840, or less on a small laptop screen (the window fits 1366 × 768).
-        self.resize(min(1360, room.width()) if room else 1360, min(840, room.height()) if room else 840)
+        fit_to_screen(self, 1360, 840)
 
         self.model = CaseloadTableModel(self)
         self.proxy = CaseloadFilterProxy(self)

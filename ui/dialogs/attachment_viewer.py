@@ -8,12 +8,14 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from ui.screen import fit_to_screen
+
 
 class AttachmentViewer(QDialog):
     def __init__(self, filename: str, mime_type: str, data: bytes, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Bilag: {filename}")
-        self.resize(900, 1000)
+        fit_to_screen(self, 900, 1000, parent)
         layout = QVBoxLayout(self)
         self._buffer: QBuffer | None = None
         if mime_type == "application/pdf":

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessag
 
 from db.errors import UserFacingError
 from jobraad.outputs import rules_for, write_output
+from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -25,7 +26,7 @@ class DossierPreview(QDialog):
         super().__init__(parent)
         self.database = database  # its file (and backups) are never what "Gem som" replaces
         self.setWindowTitle("Sag til rehabiliteringsteamet")
-        self.resize(980, 1000)
+        fit_to_screen(self, 980, 1000, parent)
         self.data = data
         self.suggested_name = suggested_name
         self.saved_to: Path | None = None
