@@ -13,6 +13,7 @@ Light on purpose: imported before the passphrase window (no SQLAlchemy, no Repor
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "clean_leftovers",
     "journal_folder",
     "rules_for",
+    "suggested_name",
     "write_output",
 ]
 
@@ -96,3 +98,12 @@ def clean_leftovers() -> int:
     if removed:
         log.info("removed %d temporary file(s) left by an interrupted write", len(removed))
     return len(removed)
+
+
+def suggested_name(what: str, first_name: str, last_name: str, day: dt.date, suffix: str = ".pdf") -> str:
+    """The name a save dialog suggests for a citizen's document: what it is, the citizen's
+    initials (not the name: file names show in lists, backups and mail) and the date, e.g.
+    "Sag SÆ 2026-03-02.pdf"."""
+    initials = "".join(part[:1] for part in (first_name.strip(), last_name.strip()) if part).upper()
+    safe = "".join(ch for ch in f"{what} {initials}" if ch.isalnum() or ch in " -_").strip()
+    return f"{safe} {day:%Y-%m-%d}{suffix}"

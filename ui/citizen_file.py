@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTa
 from db.errors import UserFacingError
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile, open_citizen_file
+from jobraad.outputs import suggested_name
 from jobraad.vocab import GROUP_LABELS, OUTCOME_LABELS
 from ui.dialogs import citizen as citizen_dialogs
 from ui.file_tabs.activities import ActivitiesTab
@@ -236,7 +237,8 @@ class CitizenFileWidget(QWidget):
         from jobraad.dossier import build_dossier
         from ui.dialogs.dossier_preview import DossierPreview  # imports ReportLab and QtPdf: not at start
 
-        citizen_id, name, today = self.citizen_id, self.file.name, self.today
+        citizen_id, today = self.citizen_id, self.today
+        first, last = self.file.first_name, self.file.last_name
 
         def work(progress: Progress) -> bytes:
             out = io.BytesIO()
@@ -245,8 +247,7 @@ class CitizenFileWidget(QWidget):
 
         def done(data: object) -> None:
             assert isinstance(data, bytes)
-            safe = "".join(ch for ch in name if ch.isalnum() or ch in " -_").strip() or "borger"
-            preview = DossierPreview(data, f"Rehabiliteringsteam {safe} {today:%Y-%m-%d}.pdf", self.database, self)
+            preview = DossierPreview(data, suggested_name("Sag", first, last, today), self.database, self)
             self.last_preview = preview
             preview.exec()
 

@@ -387,3 +387,14 @@ def test_the_xlsx_export_leaves_nothing_in_the_shared_temp_folder(
     from openpyxl import load_workbook
 
     assert load_workbook(out).sheetnames == ["Opsummering", "Data", "Borgere", "Metadata"]
+
+
+def test_a_suggested_file_name_has_initials_and_the_date_not_the_name() -> None:
+    import datetime as dt
+
+    from jobraad.outputs import suggested_name
+
+    day = dt.date(2026, 3, 2)
+    assert suggested_name("Sag", "Søren", "Ærø", day) == "Sag SÆ 2026-03-02.pdf"
+    assert suggested_name("Anmodning", "Nguyễn Thị", "Ánh", day) == "Anmodning NÁ 2026-03-02.pdf"
+    assert suggested_name("Sag", "A/B", "../C", day) == "Sag A 2026-03-02.pdf"  # nothing a path could use

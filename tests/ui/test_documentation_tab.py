@@ -218,6 +218,23 @@ def with_consent_and_gp(tab: DocumentationTab) -> DocumentationTab:
     return tab
 
 
+def test_the_letter_is_suggested_in_the_documents_folder_under_initials_and_date(
+    with_consent_and_gp: DocumentationTab, tmp_path: Path
+) -> None:
+    from ui.places import documents_folder
+
+    with (
+        patch.object(FormDialog, "exec", _accepting({})),
+        patch(
+            "ui.dialogs.request_letter.QFileDialog.getSaveFileName", return_value=(str(tmp_path / "brev.pdf"), "")
+        ) as asked,
+        patch("ui.file_tabs.documentation.QDesktopServices.openUrl"),
+    ):
+        with_consent_and_gp.make_letter()
+    suggested = Path(asked.call_args.args[2])
+    assert suggested == documents_folder() / "Anmodning ŁW 2026-03-02.pdf"  # Łucja Wąsik: no name in the file's
+
+
 def test_letter_is_written_and_the_item_marked_requested(with_consent_and_gp: DocumentationTab, tmp_path: Path) -> None:
     tab = with_consent_and_gp
     target = tmp_path / "Anmodning LÆ 265.pdf"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
@@ -45,3 +46,17 @@ def test_the_attachment_viewer_fits_the_screen(qtbot: QtBot) -> None:
     viewer.show()
     qtbot.waitExposed(viewer)
     assert room.contains(viewer.geometry())
+
+
+def test_the_dossier_is_suggested_in_the_documents_folder(qtbot: QtBot, database: Database, tmp_path: Path) -> None:
+    from unittest.mock import patch
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.places import documents_folder
+
+    preview = DossierPreview(_pdf(), "Sag SÆ 2026-03-02.pdf", database)
+    qtbot.addWidget(preview)
+    with patch.object(QFileDialog, "getSaveFileName", return_value=(str(tmp_path / "sag.pdf"), "")) as asked:
+        assert preview.save_as() == tmp_path / "sag.pdf"
+    assert Path(asked.call_args.args[2]) == documents_folder() / "Sag SÆ 2026-03-02.pdf"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessag
 
 from db.errors import UserFacingError
 from jobraad.outputs import rules_for, write_output
+from ui.places import documents_folder
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ class DossierPreview(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
 
     def save_as(self) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, "Gem sagen", str(Path.home() / self.suggested_name), "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Gem sagen", str(documents_folder() / self.suggested_name), "PDF (*.pdf)"
+        )
         if not path:
             return None
         target = Path(path)

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from db.errors import UserFacingError
+from jobraad.citizens import get_citizen_input
+from jobraad.outputs import suggested_name
 from ui.forms import Field, FormDialog
+from ui.places import documents_folder
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -39,7 +42,8 @@ def request_letter_dialog(
     draft = draft_request_letter(database, citizen_id, item_id, instance, today)
 
     def save(values: dict[str, Any]) -> object:
-        default = Path.home() / f"Anmodning {item_id} {today:%Y-%m-%d}.pdf"
+        data = get_citizen_input(database, citizen_id)
+        default = documents_folder() / suggested_name("Anmodning", data.first_name, data.last_name, today)
         target, _ = QFileDialog.getSaveFileName(parent, "Gem anmodningsbrev", str(default), "PDF (*.pdf)")
         if not target:
             raise UserFacingError("Brevet er ikke gemt (ingen fil valgt).")
