@@ -37,6 +37,32 @@ class BenefitType(StrEnum):
     ANDET = "andet"
 
 
+class PeriodBenefit(StrEnum):
+    """What a citizen lived on in one period of the forsørgelseshistorik (benefits by period)."""
+
+    LOEN = "loen"
+    SELVFORSOERGET = "selvforsoerget"
+    A_DAGPENGE = "a_dagpenge"
+    SYGEDAGPENGE = "sygedagpenge"
+    KONTANTHJAELP = "kontanthjaelp"
+    UDDANNELSESHJAELP = "uddannelseshjaelp"
+    HJEMREJSEYDELSE = "hjemrejseydelse"
+    LEDIGHEDSYDELSE = "ledighedsydelse"
+    JOBAFKLARING = "jobafklaringsydelse"
+    RESSOURCEFORLOEB = "ressourceforloebsydelse"
+    REVALIDERING = "revalideringsydelse"
+    FLEKSJOB = "fleksjob"
+    SU = "su"
+    ANDET = "andet"
+
+
+class CvKind(StrEnum):
+    """A line of the citizen's CV."""
+
+    UDDANNELSE = "uddannelse"
+    JOB = "job"
+
+
 class Outcome(StrEnum):
     """Why a case was closed."""
 

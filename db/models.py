@@ -34,12 +34,14 @@ from db.enums import (
     Aim,
     BenefitType,
     ContactKind,
+    CvKind,
     DocumentSource,
     DocumentState,
     HealthNoteKind,
     JournalKind,
     MeetingKind,
     Outcome,
+    PeriodBenefit,
     PlacementKind,
     VisitationGroup,
 )
@@ -103,6 +105,10 @@ class Citizen(Base):
     # A førtidspension case the kommune decides without the rehabiliteringsteam because it is
     # obvious ("åbenbart formålsløst"; pensionsloven § 18, stk. 2, BEK 2408/2021 § 1, stk. 3).
     pension_without_team: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The jobcenter's case number (sagsnummer) for the dossier and letters; "" when not given.
+    case_number: Mapped[str] = mapped_column(String(40), default="")
+    # The day the citizen saw (read or had read to them) the description for the team.
+    description_seen_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
@@ -122,6 +128,8 @@ class Citizen(Base):
     meetings: Mapped[list[Meeting]] = relationship(back_populates="citizen", **_CASCADE)
     deadlines: Mapped[list[Deadline]] = relationship(back_populates="citizen", **_CASCADE)
     texts: Mapped[list[CaseText]] = relationship(back_populates="citizen", **_CASCADE)
+    benefit_periods: Mapped[list[BenefitPeriod]] = relationship(back_populates="citizen", **_CASCADE)
+    cv_entries: Mapped[list[CvEntry]] = relationship(back_populates="citizen", **_CASCADE)
 
     @property
     def full_name(self) -> str:
@@ -281,6 +289,8 @@ class DocumentationItem(Base):
     expected_by: Mapped[dt.date | None] = mapped_column(Date, default=None)
     received_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     not_relevant_reason: Mapped[str] = mapped_column(Text, default="")
+    # Received, and kept on paper rather than attached as a file: why (readiness accepts it).
+    on_paper_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
     citizen: Mapped[Citizen] = relationship(back_populates="documents")
@@ -439,6 +449,38 @@ class CaseText(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
 
     citizen: Mapped[Citizen] = relationship(back_populates="texts")
+
+
+class BenefitPeriod(Base):
+    """One period of the citizen's forsørgelseshistorik: what they lived on, from when to when."""
+
+    __tablename__ = "benefit_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), index=True)
+    benefit: Mapped[PeriodBenefit] = mapped_column(_enum(PeriodBenefit))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, default=None)  # None: still
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    citizen: Mapped[Citizen] = relationship(back_populates="benefit_periods")
+
+
+class CvEntry(Base):
+    """A line of the citizen's CV: an education or a job, with its years."""
+
+    __tablename__ = "cv_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[CvKind] = mapped_column(_enum(CvKind))
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    start_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    end_year: Mapped[int | None] = mapped_column(Integer, default=None)  # None: still, or not known
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    citizen: Mapped[Citizen] = relationship(back_populates="cv_entries")
 
 
 class Setting(Base):

@@ -14,35 +14,11 @@ from jobraad import audit
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
+from jobraad.text_sections import SECTION_TITLES, SECTIONS
+
+__all__ = ["MAX_CHARS", "SECTIONS", "SECTION_TITLES", "CaseTextView", "list_case_texts", "save_case_texts"]
 
 MAX_CHARS = 50_000
-
-# In the order of the forberedende del (BEK 2408/2021), then the caseworker's own parts.
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "uddannelse_cv",
-        "Uddannelse og erhvervserfaring (CV)",
-        "Skoler, uddannelser, kurser, job i Danmark og hjemlandet.",
-    ),
-    ("ressourcer_netvaerk", "Personlige ressourcer og netværk", "Hvad borgeren kan, familie, venner, foreninger."),
-    (
-        "udfordringer",
-        "Beskæftigelsesmæssige og sociale udfordringer",
-        "Sprog, bolig, økonomi, misbrug, familieforhold – det der står i vejen for arbejde.",
-    ),
-    ("egne_oensker", "Borgerens egne ønsker og mål", "Med borgerens egne ord: ønsker til job, uddannelse og fremtid."),
-    ("helbred", "Helbred", "Lidelser, igangværende behandling og den dokumentation, det bygger på."),
-    (
-        "helbred_arbejde",
-        "Helbredets betydning for arbejde",
-        "Hvordan helbredet påvirker arbejdsevnen; skånehensyn; hvad praktikken har vist.",
-    ),
-    ("forsoergelse", "Forsørgelseshistorik", "Ydelser gennem årene, ledighedsperioder, job."),
-    ("indsatser", "Erfaringer fra indsatser", "Hvad er prøvet, med hvilket resultat – praktikker, kurser, mentor."),
-    ("vurdering", "Jobrådgiverens vurdering", "Din samlede vurdering af borgerens arbejdsevne og muligheder."),
-    ("indstilling", "Forslag til indstilling", "Hvad du foreslår rehabiliteringsteamet at anbefale, og hvorfor."),
-)
-SECTION_TITLES = {key: title for key, title, _ in SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -52,6 +28,7 @@ class CaseTextView:
     hint: str
     text: str
     updated_at: dt.datetime | None
+    part: str  # text_sections.DESCRIPTION, CITIZEN or JOBCENTER
 
 
 def list_case_texts(database: Database, citizen_id: int) -> list[CaseTextView]:
@@ -62,13 +39,14 @@ def list_case_texts(database: Database, citizen_id: int) -> list[CaseTextView]:
         stored = {t.section: t for t in session.scalars(select(CaseText).where(CaseText.citizen_id == citizen_id))}
         return [
             CaseTextView(
-                key,
-                title,
-                hint,
-                stored[key].text if key in stored else "",
-                stored[key].updated_at if key in stored else None,
+                s.key,
+                s.title,
+                s.hint,
+                stored[s.key].text if s.key in stored else "",
+                stored[s.key].updated_at if s.key in stored else None,
+                s.part,
             )
-            for key, title, hint in SECTIONS
+            for s in SECTIONS
         ]
 
 

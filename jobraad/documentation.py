@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from db.enums import Aim, DocumentSource, DocumentState, JournalKind, MeetingKind, PlacementKind
 from db.models import (
     Attachment,
+    CaseText,
     Citizen,
     Consent,
     DocumentationItem,
@@ -45,7 +46,14 @@ from jobraad import audit, bulk
 from jobraad import formatting as fmt
 from jobraad.case_pack import record_pack
 from jobraad.citizens import CitizenNotFound
-from jobraad.consents import ConsentInput, ConsentView, consent_covers, consent_problems, read_consents, record_consent
+from jobraad.consents import (
+    ConsentInput,
+    ConsentView,
+    consent_covers,
+    consent_problems,
+    read_consents,
+    record_consent,
+)
 from jobraad.dates import deadline_after
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.praktik_rules import statement_placement_kinds
@@ -100,6 +108,26 @@ class ChecklistEntry:
     # Set for a stored row that is no line of the case's checklist (recorded under another
     # pack or aim): shown so nothing recorded is hidden, never counted in readiness.
     outside: str = ""
+    # Received and kept on paper rather than attached: why (`set_on_paper`).
+    on_paper_reason: str = ""
+    # Under the case's pack, the document counts only when attached or kept on paper
+    # (`RulePack.needs_file`).
+    needs_file: bool = False
+
+    @property
+    def from_text(self) -> bool:
+        """Written, not gathered: in place when its case texts have text (`RuleItem.texts`)."""
+        return bool(self.item.texts)
+
+    @property
+    def unfiled(self) -> bool:
+        """Received, but neither attached nor marked as kept on paper, where the pack needs that."""
+        return (
+            self.needs_file
+            and self.state == DocumentState.MODTAGET
+            and not self.attachments
+            and not self.on_paper_reason.strip()
+        )
 
     @property
     def title(self) -> str:
@@ -108,7 +136,7 @@ class ChecklistEntry:
 
     @property
     def done(self) -> bool:
-        return self.state in DONE_STATES
+        return self.state in DONE_STATES and not self.unfiled
 
     def overdue(self, today: dt.date) -> bool:
         return _overdue(self.state, self.expected_by, today)
@@ -157,7 +185,8 @@ class Readiness:
 
 
 LAE265_TOO_OLD = "LÆ 265 er for gammel"
-_SHORT_PROBLEMS = {LAE265_TOO_OLD: "LÆ 265 for gammel"}
+CONSENT_MISSING = "Samtykke mangler"
+_SHORT_PROBLEMS = {LAE265_TOO_OLD: "LÆ 265 for gammel", CONSENT_MISSING: "samtykke mangler"}
 
 
 @dataclass(frozen=True)
@@ -252,6 +281,7 @@ def _outside_entries(
     places: Mapping[str, str],
     attachments: dict[int, list[AttachmentRef]],
     events: dict[int, list[EventView]],
+    written: Mapping[str, dt.date],
 ) -> list[ChecklistEntry]:
     """The stored rows of items the case's pack does not ask for under its aim: recorded
     under another pack (before the case recorded its pack, or before it was changed) or
@@ -268,7 +298,7 @@ def _outside_entries(
         item, other = where
         outside = f"andet sigte end {AIM_LABELS[aim].lower()}" if other is pack else f"registreret under {other.name}"
         found.append((_line(item, instance, places.get(instance, ""), False), outside))
-    entries = _entries([line for line, _ in found], stored, attachments, events)
+    entries = _entries([line for line, _ in found], stored, attachments, events, pack, written)
     return [dataclasses.replace(e, outside=outside) for e, (_, outside) in zip(entries, found, strict=True)]
 
 
@@ -287,12 +317,32 @@ def _entries(
     stored: Mapping[tuple[str, str], DocumentationItem],
     attachments: dict[int, list[AttachmentRef]],
     events: dict[int, list[EventView]],
+    pack: RulePack,
+    written: Mapping[str, dt.date],
 ) -> list[ChecklistEntry]:
+    """The entries of `lines`. An item written as text (`RuleItem.texts`) takes its state from
+    the texts (`written`: section -> the day it was last saved), whatever was once ticked."""
     out: list[ChecklistEntry] = []
     for item, (_, instance), label, _required, _title in lines:
         row = stored.get((item.id, instance))
+        needs_file = pack.needs_file(item)
+        if item.texts:
+            days = [written[t] for t in item.texts if t in written]
+            complete = len(days) == len(item.texts)
+            out.append(
+                ChecklistEntry(
+                    item,
+                    instance,
+                    label,
+                    DocumentState.MODTAGET if complete else DocumentState.MANGLER,
+                    received_on=max(days) if complete else None,
+                    record_id=row.id if row is not None else None,
+                    attachments=tuple(attachments.get(row.id, ())) if row is not None else (),
+                )
+            )
+            continue
         if row is None:
-            out.append(ChecklistEntry(item, instance, label, DocumentState.MANGLER))
+            out.append(ChecklistEntry(item, instance, label, DocumentState.MANGLER, needs_file=needs_file))
             continue
         out.append(
             ChecklistEntry(
@@ -309,8 +359,23 @@ def _entries(
                 record_id=row.id,
                 attachments=tuple(attachments.get(row.id, ())),
                 events=tuple(events.get(row.id, ())),
+                on_paper_reason=row.on_paper_reason,
+                needs_file=needs_file,
             )
         )
+    return out
+
+
+def _written_sections(session: Session, citizen_ids: Sequence[int] | None) -> dict[int, dict[str, dt.date]]:
+    """The case texts that have text, per citizen: section -> the day it was last saved."""
+    stmt = select(CaseText.citizen_id, CaseText.section, CaseText.updated_at).where(
+        func.length(func.trim(CaseText.text)) > 0
+    )
+    if citizen_ids is not None:
+        stmt = stmt.where(CaseText.citizen_id.in_(citizen_ids))
+    out: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for citizen_id, section, updated_at in bulk.rows(session, stmt):
+        out[citizen_id][section] = updated_at.date()
     return out
 
 
@@ -339,6 +404,7 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         select(DocumentEvent).where(DocumentEvent.item_id.in_(ids)).order_by(DocumentEvent.at, DocumentEvent.id)
     ):
         events[ev.item_id].append(EventView(ev.at, ev.from_state, ev.to_state, ev.note))
+    written = _written_sections(session, [citizen_id]).get(citizen_id, {})
     return Checklist(
         citizen_id=citizen_id,
         aim=citizen.aim,
@@ -346,8 +412,15 @@ def read_checklist(session: Session, citizen_id: int, today: dt.date) -> Checkli
         pack_chosen=chosen,
         pack_since=citizen.rule_pack_since if chosen else None,
         entries=tuple(
-            _entries(_lines(_plan(pack.items_for(citizen.aim)), places), stored, attachments, events)
-            + _outside_entries(pack, citizen.aim, stored, dict(places), attachments, events)
+            _entries(
+                _lines(_plan(pack.items_for(citizen.aim)), places),
+                stored,
+                attachments,
+                events,
+                pack,
+                written,
+            )
+            + _outside_entries(pack, citizen.aim, stored, dict(places), attachments, events, written)
         ),
         consents=tuple(read_consents(session, citizen_id)),
         readiness=readiness_by_citizen(session, today, [citizen_id])[citizen_id],
@@ -432,6 +505,11 @@ def change_state(
             "Dokumentationen er ikke ændret:",
         ) from None
     item = entry.item
+    if entry.from_text:
+        raise ValidationFailed(
+            [FieldProblem("punkt", f"«{entry.title}» er på plads, når teksten er skrevet under Tekster.")],
+            "Dokumentationen er ikke ændret:",
+        )
     problems: list[FieldProblem] = []
     if state in (DocumentState.ANMODET, DocumentState.MODTAGET) and on is None:
         problems.append(FieldProblem("dato", "Dato skal udfyldes."))
@@ -486,6 +564,8 @@ def change_state(
         session.add(row)
     previous = row.state if entry.record_id else None
     row.state = state
+    if state != DocumentState.MODTAGET:
+        row.on_paper_reason = ""
     if state == DocumentState.MANGLER:
         row.requested_on = row.expected_by = row.received_on = None
         row.requested_from = row.not_relevant_reason = ""
@@ -730,10 +810,19 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
                 e,
             )
         )
+    for e in open_entries:
+        if e.unfiled:
+            steps.append(
+                NextStep(2, f"Vedhæft «{e.title}» – modtaget, men ikke vedhæftet (eller markér det som på papir)", e)
+            )
+    for e in open_entries:
+        if e.from_text and e.item.required:
+            steps.append(NextStep(3, f"Skriv under Tekster: {e.title}", e))
     ready_now = [
         e
         for e in open_entries
         if e.state == DocumentState.MANGLER
+        and not e.from_text
         and not e.item.consent_for
         and (not e.item.health or consent_covers(checklist.consents, e.item.source, today))
     ]
@@ -755,7 +844,7 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
         steps.append(
             NextStep(
                 5,
-                "Alle krævede punkter er modtaget eller vurderet ikke relevante: "
+                "Alle krævede punkter er skrevet, modtaget og vedhæftet eller vurderet ikke relevante: "
                 f"{checklist.ready_text[0].lower()}{checklist.ready_text[1:]}.",
             )
         )
@@ -765,12 +854,16 @@ def next_steps(checklist: Checklist, today: dt.date) -> list[NextStep]:
 # --- bulk, for the caseload and the Overblik --------------------------------------------------
 
 
-# What readiness needs of a checklist line: done, overdue, or neither (as if missing).
-_OPEN, _DONE, _OVERDUE = 0, 1, 2
+# What readiness needs of a checklist line: done, overdue, neither (as if missing), or
+# received with no file attached and not kept on paper (done only where the pack needs no file).
+_OPEN, _DONE, _OVERDUE, _UNFILED = 0, 1, 2, 3
 
 
-def _state_code(state: DocumentState, expected_by: dt.date | None, today: dt.date) -> int:
-    """`ChecklistEntry.done` and `.overdue(today)` of a stored item, in one small int."""
+def _state_code(state: DocumentState, expected_by: dt.date | None, today: dt.date, filed: bool = True) -> int:
+    """`ChecklistEntry.done` and `.overdue(today)` of a stored item, in one small int.
+    `filed`: a file is attached to it, or it is marked as kept on paper."""
+    if state == DocumentState.MODTAGET and not filed:
+        return _UNFILED
     if state in DONE_STATES:
         return _DONE
     if _overdue(state, expected_by, today):
@@ -827,15 +920,34 @@ def lae265_problem(
     )
 
 
+NOT_WRITTEN = "ikke skrevet"
+NOT_ATTACHED = "modtaget, men ikke vedhæftet"
+
+
 def _readiness(
-    lines: Iterable[_Line], stored: Mapping[tuple[str, str], int], problems: tuple[str, ...] = ()
+    lines: Iterable[_Line],
+    stored: Mapping[tuple[str, str], int],
+    pack: RulePack,
+    written: Mapping[str, dt.date] | None = None,
+    problems: tuple[str, ...] = (),
 ) -> Readiness:
     """The readiness of a checklist of `lines` whose items are stored as `stored`
-    ((item id, instance) -> `_state_code`; an item not stored is missing)."""
+    ((item id, instance) -> `_state_code`; an item not stored is missing) and whose case
+    texts `written` have text. An item written as text is in place when its texts are
+    written; a received document the pack needs filed, when it is attached or on paper."""
     required = done = overdue = 0
     missing: list[str] = []
-    for _item, key, _label, is_required, title in lines:
-        code = stored.get(key, _OPEN)
+    for item, key, _label, is_required, title in lines:
+        why = ""
+        if item.texts:
+            complete = written is not None and all(t in written for t in item.texts)
+            code = _DONE if complete else _OPEN
+            why = NOT_WRITTEN
+        else:
+            code = stored.get(key, _OPEN)
+            if code == _UNFILED:
+                code = _UNFILED if pack.needs_file(item) else _DONE
+                why = NOT_ATTACHED
         if code == _OVERDUE:
             overdue += 1
         if is_required:
@@ -843,8 +955,43 @@ def _readiness(
             if code == _DONE:
                 done += 1
             else:
-                missing.append(title)
+                missing.append(f"{title} – {why}" if why else title)
     return Readiness(required=required, done=done, overdue=overdue, missing=tuple(missing), problems=problems)
+
+
+class _Asked(NamedTuple):
+    """A stored request or receipt, for checking that a consent covered it."""
+
+    key: tuple[str, str]
+    state: DocumentState
+    requested_on: dt.date | None
+    received_on: dt.date | None
+
+
+def _consent_problems(
+    lines: Iterable[_Line], asked: Iterable[_Asked], consents: Sequence[ConsentView], today: dt.date
+) -> tuple[str, ...]:
+    """Health information asked for or obtained without a consent covering it: on the day it
+    was asked (or received, when it was not asked), and, for a request still open, today."""
+    health = {line.key: line for line in lines if line.item.health}
+    problems: list[str] = []
+    for a in asked:
+        line = health.get(a.key)
+        if line is None:
+            continue
+        source = line.item.source
+        day = a.requested_on or a.received_on
+        if day is not None and not consent_covers(consents, source, day):
+            problems.append(
+                f"{CONSENT_MISSING}: «{line.title}» er indhentet {fmt.date(day)} uden et gyldigt samtykke "
+                f"til oplysninger fra {SOURCE_LABELS[source]}"
+            )
+        elif a.state == DocumentState.ANMODET and not consent_covers(consents, source, today):
+            problems.append(
+                f"{CONSENT_MISSING}: samtykket til oplysninger fra {SOURCE_LABELS[source]} gælder ikke længere – "
+                f"stop anmodningen om «{line.title}»"
+            )
+    return tuple(problems)
 
 
 def readiness_by_citizen(
@@ -862,13 +1009,22 @@ def readiness_by_citizen(
     # Plain rows, not ORM objects: this runs for the whole caseload on every reload.
     pstmt = select(Placement.id, Placement.citizen_id, Placement.kind, Placement.employer_name, Placement.start_date)
     dstmt = select(
+        DocumentationItem.id,
         DocumentationItem.citizen_id,
         DocumentationItem.item_key,
         DocumentationItem.instance,
         DocumentationItem.state,
+        DocumentationItem.requested_on,
         DocumentationItem.expected_by,
         DocumentationItem.received_on,
+        DocumentationItem.on_paper_reason,
     )
+    # The stored items with a file attached, and the consents, to tell what was received from
+    # what the team gets, and what was asked with a consent from what was not.
+    fstmt = select(Attachment.item_id).where(Attachment.item_id.is_not(None)).distinct()
+    kstmt = select(
+        Consent.citizen_id, Consent.id, Consent.source, Consent.given_on, Consent.expires_on, Consent.withdrawn_on
+    ).order_by(Consent.given_on, Consent.id)
     # The day each case's LÆ 265 is judged on (`_meeting_days`).
     mstmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.decided_on).where(
         Meeting.kind == MeetingKind.REHABILITERINGSTEAM
@@ -878,6 +1034,8 @@ def readiness_by_citizen(
         pstmt = pstmt.where(Placement.citizen_id.in_(ids))
         dstmt = dstmt.where(DocumentationItem.citizen_id.in_(ids))
         mstmt = mstmt.where(Meeting.citizen_id.in_(ids))
+        fstmt = fstmt.where(Attachment.citizen_id.in_(ids))
+        kstmt = kstmt.where(Consent.citizen_id.in_(ids))
     # Into a few dicts and lists rather than an object per citizen: objects alive through
     # the whole read make Python's cyclic garbage collector walk the heap again.
     cases: dict[tuple[str, Aim], list[int]] = defaultdict(list)
@@ -890,10 +1048,21 @@ def readiness_by_citizen(
     stored: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     lae265_keys = {pack.lae265_item for pack in builtin_packs()}
     lae265: dict[int, dt.date] = {}
-    for citizen_id, item_key, instance, state, expected_by, received_on in bulk.rows(session, dstmt):
-        stored[citizen_id][(item_key, instance)] = _state_code(state, expected_by, today)
+    filed = {item_id for (item_id,) in bulk.rows(session, fstmt)}
+    asked: dict[int, list[_Asked]] = defaultdict(list)
+    for row_id, citizen_id, item_key, instance, state, requested_on, expected_by, received_on, paper in bulk.rows(
+        session, dstmt
+    ):
+        has_file = row_id in filed or bool(paper.strip())
+        stored[citizen_id][(item_key, instance)] = _state_code(state, expected_by, today, has_file)
         if item_key in lae265_keys and state == DocumentState.MODTAGET and received_on is not None:
             lae265[citizen_id] = received_on
+        if state in (DocumentState.ANMODET, DocumentState.MODTAGET):
+            asked[citizen_id].append(_Asked((item_key, instance), state, requested_on, received_on))
+    consents: dict[int, list[ConsentView]] = defaultdict(list)
+    for citizen_id, consent_id, source, given_on, expires_on, withdrawn_on in bulk.rows(session, kstmt):
+        consents[citizen_id].append(ConsentView(consent_id, source, "", "", "", given_on, expires_on, withdrawn_on))
+    written = _written_sections(session, ids)
     # A decision recorded as a goal of the forløb (seed 001: the goal that closes gruppe 3's
     # deadline on its own) counts as a decided meeting on the day it was reached.
     gstmt = (
@@ -921,17 +1090,20 @@ def readiness_by_citizen(
             plan = plans.get((pack.id, aim))
             if plan is None:
                 plan = plans[(pack.id, aim)] = _plan(pack.items_for(aim))
-                nothing_stored[(pack.id, aim)] = _readiness(plan, {})
+                nothing_stored[(pack.id, aim)] = _readiness(plan, {}, pack)
             citizen_places = places.get(citizen_id)
             citizen_stored = stored.get(citizen_id)
-            if citizen_places is None and citizen_stored is None:
+            citizen_written = written.get(citizen_id)
+            if citizen_places is None and citizen_stored is None and citizen_written is None:
                 out[citizen_id] = nothing_stored[(pack.id, aim)]
                 continue
             meeting, was_decided = meetings.get(citizen_id, (None, False))
+            lines = _lines(plan, citizen_places or ())
             problem = lae265_problem(pack, lae265.get(citizen_id), meeting, today, decided=was_decided)
-            readiness = _readiness(
-                _lines(plan, citizen_places or ()), citizen_stored or {}, (problem,) if problem else ()
+            problems = ((problem,) if problem else ()) + _consent_problems(
+                lines, asked.get(citizen_id, ()), consents.get(citizen_id, ()), today
             )
+            readiness = _readiness(lines, citizen_stored or {}, pack, citizen_written, problems)
             out[citizen_id] = alike.setdefault(readiness, readiness)
     return out
 
@@ -974,6 +1146,50 @@ def overdue_requests(
             )
         )
     return items
+
+
+def set_on_paper(
+    database: Database, citizen_id: int, item_id: str, instance: str, reason: str, *, today: dt.date | None = None
+) -> None:
+    """Mark a received document as kept on paper, with why it is not attached (`reason`), so
+    readiness counts it; an empty `reason` takes the mark away. Refuses, changing nothing, an
+    item that is not received."""
+    today = today or dt.date.today()
+    with database.transaction() as session:
+        checklist = read_checklist(session, citizen_id, today)
+        try:
+            entry = checklist.entry(item_id, instance)
+        except KeyError:
+            raise ValidationFailed(
+                [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
+                "Dokumentationen er ikke ændret:",
+            ) from None
+        if entry.state != DocumentState.MODTAGET or entry.record_id is None or entry.from_text:
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "punkt", f"«{entry.title}» er ikke modtaget; kun et modtaget dokument kan ligge på papir."
+                    )
+                ],
+                "Dokumentationen er ikke ændret:",
+            )
+        text = reason.strip()
+        if len(text) > 500:
+            raise ValidationFailed([FieldProblem("begrundelse", "Højst 500 tegn.")], "Dokumentationen er ikke ændret:")
+        row = session.get(DocumentationItem, entry.record_id)
+        assert row is not None
+        if row.on_paper_reason == text:
+            return
+        row.on_paper_reason = text
+        session.add(
+            DocumentEvent(
+                item_id=row.id,
+                from_state=row.state,
+                to_state=row.state,
+                note=f"På papir: {text}" if text else "Ikke længere markeret som på papir",
+            )
+        )
+        audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
 
 
 def ensure_item(database: Database, citizen_id: int, item_id: str, instance: str = "") -> int:

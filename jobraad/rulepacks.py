@@ -27,11 +27,15 @@ The schema (every other key is refused):
                    the meeting), source, status
     [pack.asking]  assessment_from (the sources that may be asked for a health assessment), source
     [[pack.laws]]  aims, text (the law a letter in a case with these aims cites), source
+    [pack.evidence]  optional: attach_from (the sources whose received documents count only when
+                   attached, or kept on paper with a reason), source
     [[items]]   id, title, section (a key of SECTION_LABELS), aims (list of Aim, at least one),
                 requirement ("required" | "recommended"), source (DocumentSource),
                 answer_days (int 0-365), guidance, legal_reference;
                 optional form (""), health (false), consent_for (DocumentSource), per_placement (false),
-                assessment (false: a health assessment, which only `[pack.asking]`'s sources may give)
+                assessment (false: a health assessment, which only `[pack.asking]`'s sources may give),
+                texts ([]: the case texts, `text_sections`, the item is written as; then it is in
+                place when they all have text, and is never ticked)
 
 Statuses are "bekræftet" (seen in a source) or "foreløbig" (not confirmed). Every item and every
 rule carries its source.
@@ -53,6 +57,7 @@ from db.enums import Aim, DocumentSource
 from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.resources import resource
+from jobraad.text_sections import SECTION_KEYS
 
 __all__ = [
     "MAX_PACK_BYTES",
@@ -99,6 +104,7 @@ SECTION_LABELS: dict[str, str] = {
     "virksomhed": "Virksomhedspraktik",
     "indsatser": "Indsatser afprøvet",
     "afklaring": "Afklaring",
+    "jobcentret": "Jobcentrets egne dele",
 }
 
 
@@ -126,6 +132,9 @@ class RuleItem:
     guidance: str
     legal_reference: str
     order: int  # position in the file, from 0
+    # Written, not gathered: the case texts (`text_sections`) the item is. It is in place when
+    # each of them has text, and is never ticked by hand.
+    texts: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -200,6 +209,14 @@ class RulePack:
     opt_in: bool = False
     unconfirmed: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()  # ids of earlier packs a case may have recorded for this one
+    # [pack.evidence]: a received document from one of these sources is in place only when its
+    # file is attached (so the team gets it) or it is marked as kept on paper, with a reason.
+    attach_from: frozenset[DocumentSource] = frozenset()
+    attach_source: str = ""
+
+    def needs_file(self, item: RuleItem) -> bool:
+        """Whether `item`, once received, must also be attached (or kept on paper) to be in place."""
+        return item.source in self.attach_from and not item.texts and item.consent_for is None
 
     @property
     def aims(self) -> frozenset[Aim]:
@@ -544,7 +561,7 @@ _PACK_REQUIRED = (
     "asking",
     "laws",
 )
-_PACK_OPTIONAL = ("valid_to", "provisional", "opt_in", "unconfirmed", "replaces")
+_PACK_OPTIONAL = ("valid_to", "provisional", "opt_in", "unconfirmed", "replaces", "evidence")
 _TERMS = ("dossier_title", "plan_heading", "team", "meeting", "ready")
 _ITEM_REQUIRED = (
     "id",
@@ -557,7 +574,7 @@ _ITEM_REQUIRED = (
     "guidance",
     "legal_reference",
 )
-_ITEM_OPTIONAL = ("form", "health", "consent_for", "per_placement", "assessment")
+_ITEM_OPTIONAL = ("form", "health", "consent_for", "per_placement", "assessment", "texts")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -703,6 +720,17 @@ class _Checker:
         sources = asking["assessment_from"]
         if not isinstance(sources, list) or not sources:
             raise self.fail(line("asking"), "«assessment_from» i [pack.asking] skal være en liste af kilder.")
+        attach_from: frozenset[DocumentSource] = frozenset()
+        attach_source = ""
+        if "evidence" in head:
+            evidence = self._table(head, "evidence", ("attach_from", "source"), ())
+            listed = evidence["attach_from"]
+            if not isinstance(listed, list):
+                raise self.fail(line("evidence"), "«attach_from» i [pack.evidence] skal være en liste af kilder.")
+            attach_from = frozenset(
+                self._choice(s, "attach_from", DocumentSource, "i [pack.evidence]", line) for s in listed
+            )
+            attach_source = evidence["source"]
         laws = head["laws"]
         if not isinstance(laws, list) or not all(isinstance(law, dict) for law in laws):
             raise self.fail(line("laws"), "«laws» i [pack] skal skrives som [[pack.laws]].")
@@ -738,6 +766,8 @@ class _Checker:
             "opt_in": self._bool(head.get("opt_in", False), "opt_in", context, line),
             "unconfirmed": tuple(u.strip() for u in unconfirmed),
             "replaces": tuple(self._identifier(r, "replaces", context, line, MAX_PACK_ID) for r in replaces),
+            "attach_from": attach_from,
+            "attach_source": attach_source,
         }
 
     def _table(
@@ -810,6 +840,15 @@ class _Checker:
         assessment = self._bool(entry.get("assessment", False), "assessment", context, line)
         guidance = self._text(entry["guidance"], "guidance", context, line)
         legal_reference = self._text(entry["legal_reference"], "legal_reference", context, line)
+        texts = entry.get("texts", [])
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise self.fail(line("texts"), f"«texts» {context} skal være en liste af tekstafsnit.")
+        for text in texts:
+            if text not in SECTION_KEYS:
+                raise self.fail(
+                    line("texts"),
+                    f"ukendt tekstafsnit {_quote(text)} {context}. Tilladte: {', '.join(sorted(SECTION_KEYS))}.",
+                )
         return RuleItem(
             id=item_id,
             title=title,
@@ -826,6 +865,7 @@ class _Checker:
             guidance=guidance,
             legal_reference=legal_reference,
             order=index,
+            texts=tuple(texts),
         )
 
     # values

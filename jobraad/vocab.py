@@ -11,12 +11,14 @@ from db.enums import (
     Aim,
     BenefitType,
     ContactKind,
+    CvKind,
     DocumentSource,
     DocumentState,
     HealthNoteKind,
     JournalKind,
     MeetingKind,
     Outcome,
+    PeriodBenefit,
     PlacementKind,
     VisitationGroup,
 )
@@ -63,6 +65,25 @@ BENEFIT_LABELS: dict[BenefitType, str] = {
     BenefitType.SELVFORSOERGET: "Selvforsørget",
     BenefitType.ANDET: "Andet",
 }
+
+PERIOD_BENEFIT_LABELS: dict[PeriodBenefit, str] = {
+    PeriodBenefit.LOEN: "Løn (arbejde)",
+    PeriodBenefit.SELVFORSOERGET: "Selvforsørget",
+    PeriodBenefit.A_DAGPENGE: "Arbejdsløshedsdagpenge",
+    PeriodBenefit.SYGEDAGPENGE: "Sygedagpenge",
+    PeriodBenefit.KONTANTHJAELP: "Kontanthjælp",
+    PeriodBenefit.UDDANNELSESHJAELP: "Uddannelseshjælp",
+    PeriodBenefit.HJEMREJSEYDELSE: "Selvforsørgelses- og hjemrejseydelse / integrationsydelse",
+    PeriodBenefit.LEDIGHEDSYDELSE: "Ledighedsydelse",
+    PeriodBenefit.JOBAFKLARING: "Jobafklaringsydelse",
+    PeriodBenefit.RESSOURCEFORLOEB: "Ressourceforløbsydelse",
+    PeriodBenefit.REVALIDERING: "Revalideringsydelse",
+    PeriodBenefit.FLEKSJOB: "Fleksjob",
+    PeriodBenefit.SU: "SU (uddannelse)",
+    PeriodBenefit.ANDET: "Andet",
+}
+
+CV_KIND_LABELS: dict[CvKind, str] = {CvKind.UDDANNELSE: "Uddannelse", CvKind.JOB: "Job"}
 
 OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.ORDINAERT_JOB: "Ordinært job",

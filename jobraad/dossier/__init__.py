@@ -36,11 +36,12 @@ from jobraad import formatting as fmt
 from jobraad.dossier.appendices import assemble, draw_appendix_pages, read_appendices
 from jobraad.dossier.gather import gather
 from jobraad.dossier.layout import lay_out
+from jobraad.dossier.readers import reader_choices
 from jobraad.dossier.story import compose
 from jobraad.errors import UserFacingError
 from jobraad.outputs import check_output, rules_for, write_output
 
-__all__ = ["DossierInfo", "DossierOptions", "build_dossier", "find_citizen_by_cpr"]
+__all__ = ["DossierInfo", "DossierOptions", "build_dossier", "find_citizen_by_cpr", "reader_choices"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class DossierOptions:
 
     meeting_date: dt.date | None = None
     include_appendices: bool = True
+    reader: str = "team"  # who the dossier is for: a key of `readers.reader_choices()`
 
 
 @dataclass(frozen=True)

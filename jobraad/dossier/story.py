@@ -18,7 +18,7 @@ from typing import Protocol
 
 from db.enums import ActivityKind, ContactKind, DocumentState
 from jobraad import formatting as fmt
-from jobraad.case_texts import SECTION_TITLES, SECTIONS
+from jobraad.case_texts import SECTION_TITLES
 from jobraad.consents import STATUS_LABELS, consent_rules, validity_text
 from jobraad.documentation import ChecklistEntry
 from jobraad.dossier.gather import AppendixFile, CaseData
@@ -26,6 +26,7 @@ from jobraad.pdf import MARGINS, PAGE_SIZE, escape
 from jobraad.progression import ChartSeries
 from jobraad.records import ActivityView
 from jobraad.rulepacks import SECTION_LABELS
+from jobraad.text_sections import DESCRIPTION, sections_of
 from jobraad.vocab import (
     ABSENCE_LABELS,
     ACTIVITY_LABELS,
@@ -81,7 +82,7 @@ NO_PLACEMENTS = "Ingen virksomhedsplaceringer registreret."
 
 # The forberedende del (BEK 2408/2021) in its order; the last two sections of
 # `case_texts.SECTIONS` are the caseworker's assessment and recommendation.
-PREPARATORY_SECTIONS: tuple[str, ...] = tuple(key for key, _, _ in SECTIONS if key not in ("vurdering", "indstilling"))
+PREPARATORY_SECTIONS: tuple[str, ...] = tuple(s.key for s in sections_of(DESCRIPTION))
 
 # Courses that belong to "uddannelse og erhvervserfaring" as well as to the efforts tried.
 _COURSE_KINDS = frozenset({ActivityKind.JOBDANSK, ActivityKind.FVU, ActivityKind.AMU, ActivityKind.WORKSHOP_CV})

@@ -110,3 +110,46 @@ def test_0002_keeps_what_a_consent_said_and_records_no_pack_by_itself(tmp_path: 
         assert tuple(citizen) == (0, None)
     finally:
         upgraded.close()
+
+
+def test_0003_gives_old_cases_an_empty_case_number_and_no_paper_reason(tmp_path: Path) -> None:
+    """A case and a received document from 0002 open under 0003 with the new fields empty."""
+    path = tmp_path / "old.jobraad"
+    _make_at(path, "0002")
+    database = Database(path)
+    database.connect(CipherKey.derive(PASSPHRASE, path.read_bytes()[:SALT_BYTES]))
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO citizen (cpr, first_name, last_name, phone, email, address, language, interpreter_needed, "
+            "benefit_type, support_years_last10, aim, rule_pack, pension_without_team, notes, created_at, "
+            "updated_at) VALUES ('0101621233', 'Søren', 'Ærø', '', '', '', '', 0, 'kontanthjaelp', 0, 'fleksjob', "
+            "'', 0, '', '2026-01-05 09:00:00', '2026-01-05 09:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO documentation_item (citizen_id, item_key, instance, state, requested_from, "
+            "not_relevant_reason, note) VALUES (1, 'lae265', '', 'modtaget', '', '', '')"
+        )
+    database.close()
+    upgraded = open_database(path, PASSPHRASE)
+    try:
+        with upgraded.engine.connect() as conn:
+            citizen = conn.exec_driver_sql("SELECT case_number, description_seen_on FROM citizen").one()
+            item = conn.exec_driver_sql("SELECT state, on_paper_reason FROM documentation_item").one()
+            tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tuple(citizen) == ("", None)
+        assert tuple(item) == ("modtaget", "")
+        assert {"benefit_period", "cv_entry"} <= tables
+    finally:
+        upgraded.close()
+
+
+def test_the_migrations_make_the_schema_the_models_describe(database: Database) -> None:
+    """Autogenerate finds nothing to add: every model change has its migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.models import Base
+
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

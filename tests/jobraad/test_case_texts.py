@@ -12,7 +12,7 @@ from jobraad.errors import ValidationFailed
 
 def test_sections_in_order_and_saved(database: Database) -> None:
     cid = create_citizen(database, CitizenInput("A", "B", "0101621233"))
-    assert [t.section for t in list_case_texts(database, cid)] == [k for k, _, _ in SECTIONS]
+    assert [t.section for t in list_case_texts(database, cid)] == [s.key for s in SECTIONS]
     assert all(t.text == "" and t.updated_at is None for t in list_case_texts(database, cid))
     save_case_texts(database, cid, {"helbred": "  Diabetes type 2, rygsmerter.  ", "vurdering": "Arbejdsevne nedsat."})
     texts = {t.section: t.text for t in list_case_texts(database, cid)}
