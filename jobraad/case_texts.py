@@ -12,6 +12,7 @@ from db.models import CaseText, Citizen
 from db.session import Database
 from jobraad import audit
 from jobraad import formatting as fmt
+from jobraad.case_pack import record_pack
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.text_sections import SECTION_TITLES, SECTIONS
@@ -50,8 +51,11 @@ def list_case_texts(database: Database, citizen_id: int) -> list[CaseTextView]:
         ]
 
 
-def save_case_texts(database: Database, citizen_id: int, texts: dict[str, str]) -> None:
-    """Save several sections in one transaction; unknown sections or too long text change nothing."""
+def save_case_texts(
+    database: Database, citizen_id: int, texts: dict[str, str], *, today: dt.date | None = None
+) -> None:
+    """Save several sections in one transaction; unknown sections or too long text change nothing.
+    Writing the description is a documentation step: the case records its pack (`record_pack`)."""
     problems = [FieldProblem(key, "Ukendt afsnit.") for key in texts if key not in SECTION_TITLES]
     problems += [
         FieldProblem(key, f"Højst {fmt.number(MAX_CHARS, 0)} tegn (nu {fmt.number(len(text), 0)}).")
@@ -61,9 +65,12 @@ def save_case_texts(database: Database, citizen_id: int, texts: dict[str, str]) 
     if problems:
         raise ValidationFailed(problems, "Teksten er ikke gemt:")
     with database.transaction() as session:
-        if session.get(Citizen, citizen_id) is None:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
             raise CitizenNotFound()
         stored = {t.section: t for t in session.scalars(select(CaseText).where(CaseText.citizen_id == citizen_id))}
+        if any(text.strip() for text in texts.values()):
+            record_pack(session, citizen, today or dt.date.today())
         for key, text in texts.items():
             row = stored.get(key)
             if row is None:

@@ -59,3 +59,43 @@ def consent_input(
 ) -> ConsentInput:
     """A consent as retssikkerhedsloven § 11 a, stk. 1 asks for it: which information, from whom, which case."""
     return ConsentInput(information, source_name, purpose, given_on, expires_on)
+
+
+def complete_case(
+    database: Database,
+    citizen: int,
+    today: dt.date,
+    *,
+    keep: set[str] = frozenset(),  # type: ignore[assignment]
+    given_on: dt.date | None = None,
+    on_paper: bool = True,
+) -> None:
+    """Bring a case's required documentation in place, except the items in `keep`: consents
+    from every source asked, every required text written, every other required item received
+    on `today`, and each received outside document marked as kept on paper (`on_paper`) so it
+    counts without a file."""
+    from db.enums import DocumentSource, DocumentState
+    from jobraad import consents
+    from jobraad import documentation as doc
+    from jobraad.case_texts import save_case_texts
+
+    start = given_on or today - dt.timedelta(days=60)
+    for source in (
+        DocumentSource.EGEN_LAEGE,
+        DocumentSource.SOF,
+        DocumentSource.SUF,
+        DocumentSource.SUNDHEDSKOORDINATOR,
+    ):
+        consents.add_consent(database, citizen, source, consent_input(start), today)
+    entries = doc.load_checklist(database, citizen, today).entries
+    texts = {t for e in entries if e.item.required and e.item.id not in keep for t in e.item.texts}
+    save_case_texts(database, citizen, {t: f"Beskrevet ({t})." for t in texts}, today=today)
+    for e in entries:
+        if not e.item.required or e.item.id in keep or e.from_text:
+            continue
+        scope = consent_input(today) if e.item.consent_for else None
+        doc.set_state(
+            database, citizen, e.item.id, e.instance, DocumentState.MODTAGET, on=today, consent=scope, today=today
+        )
+        if on_paper and e.needs_file:
+            doc.set_on_paper(database, citizen, e.item.id, e.instance, "Ligger i papirsagen", today=today)

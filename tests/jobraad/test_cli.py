@@ -106,7 +106,7 @@ def test_list_json_names_each_cases_recorded_pack(  # type: ignore[no-untyped-de
     documented = create_citizen(database, CitizenInput("Anna", "Berg", "0202701234", aim=Aim.FLEKSJOB))
     create_citizen(database, CitizenInput("Bo", "Dahl", "0303701234", aim=Aim.FLEKSJOB))
     on = dt.date(2026, 3, 2)
-    set_state(database, documented, "fd_uddannelse_cv", "", DocumentState.MODTAGET, on=on, today=on)
+    set_state(database, documented, "indsatser_afproevet", "", DocumentState.MODTAGET, on=on, today=on)
     database.close()
     assert main(["list", "--db", str(db_path), "--json"]) == 0
     packs = {row["fornavn"]: row["regelpakke"] for row in json.loads(capsys.readouterr().out)}

@@ -8,10 +8,12 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.enums import Aim, DocumentSource, DocumentState, MeetingKind, PlacementKind, VisitationGroup
 from db.models import (
     AuditEntry,
+    CaseText,
     Citizen,
     Consent,
     DocumentationItem,
@@ -25,12 +27,14 @@ from db.models import (
 from db.session import Database
 from jobraad import consents
 from jobraad import documentation as doc
+from jobraad.attachments import add_attachment_bytes
+from jobraad.case_texts import save_case_texts
 from jobraad.caseload import caseload_rows
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.errors import ValidationFailed
-from jobraad.rulepacks import get_pack
+from jobraad.rulepacks import RulePack, get_pack
 from jobraad.visitation import DueKind
-from tests.helpers import consent_input
+from tests.helpers import complete_case, consent_input
 
 TODAY = dt.date(2026, 3, 2)  # inside the BEK 47/2026 pack's period
 START = dt.date(2026, 1, 5)
@@ -61,7 +65,7 @@ def test_checklist_follows_the_default_pack_and_the_aim(database: Database, citi
 
 
 def test_the_first_documentation_step_records_the_pack_and_the_case_keeps_it(database: Database, citizen: int) -> None:
-    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY)
+    _set(database, citizen, "indsatser_afproevet", DocumentState.MODTAGET, on=TODAY)
     later = dt.date(2026, 12, 4)  # lov 1750's samlet beskrivelse applies to new cases by then
     checklist = doc.load_checklist(database, citizen, later)
     assert (checklist.pack.id, checklist.pack_chosen, checklist.pack_since) == ("bek47_2026", True, TODAY)
@@ -135,14 +139,7 @@ def test_opening_records_the_pack_of_cases_documented_before_packs_were_recorded
 def test_lae265_older_than_the_pack_allows_at_the_meeting_is_not_ready(database: Database, citizen: int) -> None:
     pack = get_pack("bek47_2026")
     with database.transaction() as session:
-        for item in pack.items_for(Aim.FLEKSJOB):
-            if item.required:  # without placements, the statement is one line
-                session.add(
-                    DocumentationItem(
-                        citizen_id=citizen, item_key=item.id, state=DocumentState.MODTAGET, received_on=START
-                    )
-                )
-        session.get(Citizen, citizen).rule_pack = pack.id  # type: ignore[union-attr]
+        _stored_complete(session, citizen, pack, START)
     assert doc.load_checklist(database, citizen, TODAY).readiness.ready  # 56 days old today
     meeting = START + dt.timedelta(days=pack.lae265_max_age.value + 1)
     with database.transaction() as session:
@@ -158,6 +155,33 @@ def test_lae265_older_than_the_pack_allows_at_the_meeting_is_not_ready(database:
     (problem,) = r.problems
     assert problem.startswith("LÆ 265 er for gammel: 93 dage gammel ved mødet") and "foreløbig" in problem
     assert r.label.endswith("LÆ 265 for gammel")
+
+
+def _stored_complete(session: Session, citizen: int, pack: RulePack, day: dt.date) -> None:
+    """Rows of a complete case as an earlier release or an import leaves them: every required
+    item received on `day` (outside documents on paper), texts written, consents given before."""
+    for item in pack.items_for(Aim.FLEKSJOB):
+        if item.required and not item.texts:  # without placements, the statement is one line
+            session.add(
+                DocumentationItem(
+                    citizen_id=citizen,
+                    item_key=item.id,
+                    state=DocumentState.MODTAGET,
+                    received_on=day,
+                    on_paper_reason="I papirsagen" if pack.needs_file(item) else "",
+                )
+            )
+        for section in item.texts:
+            session.merge(CaseText(citizen_id=citizen, section=section, text="Skrevet."))
+    for source in (
+        DocumentSource.EGEN_LAEGE,
+        DocumentSource.SOF,
+        DocumentSource.SUF,
+        DocumentSource.SUNDHEDSKOORDINATOR,
+    ):
+        session.add(Consent(citizen_id=citizen, source=source, information="x", given_on=day - dt.timedelta(days=30)))
+    session.flush()
+    session.get(Citizen, citizen).rule_pack = pack.id  # type: ignore[union-attr]
 
 
 def test_health_request_refused_without_consent_and_nothing_saved(database: Database, citizen: int) -> None:
@@ -192,10 +216,10 @@ def test_consent_must_be_valid_on_the_request_date(database: Database, citizen: 
 
 
 def test_history_of_changes(database: Database, citizen: int) -> None:
-    _set(database, citizen, "fd_uddannelse_cv", DocumentState.ANMODET, on=TODAY, requested_from="Borger")
-    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY, note="CV fra workshop")
-    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MANGLER)
-    entry = doc.load_checklist(database, citizen, TODAY).entry("fd_uddannelse_cv")
+    _set(database, citizen, "indsatser_afproevet", DocumentState.ANMODET, on=TODAY, requested_from="Borger")
+    _set(database, citizen, "indsatser_afproevet", DocumentState.MODTAGET, on=TODAY, note="CV fra workshop")
+    _set(database, citizen, "indsatser_afproevet", DocumentState.MANGLER)
+    entry = doc.load_checklist(database, citizen, TODAY).entry("indsatser_afproevet")
     assert [(e.from_state, e.to_state) for e in entry.events] == [
         (None, DocumentState.ANMODET),
         (DocumentState.ANMODET, DocumentState.MODTAGET),
@@ -226,7 +250,7 @@ def test_bad_state_changes_refused(
     database: Database, citizen: int, state: DocumentState, kwargs: dict, field: str
 ) -> None:  # type: ignore[type-arg]
     with pytest.raises(ValidationFailed) as info:
-        _set(database, citizen, "fd_uddannelse_cv", state, **kwargs)
+        _set(database, citizen, "indsatser_afproevet", state, **kwargs)
     assert info.value.for_field(field)
     with database.reading() as session:
         assert session.scalars(select(DocumentEvent)).all() == []
@@ -238,19 +262,7 @@ def test_unknown_item_refused(database: Database, citizen: int) -> None:
 
 
 def _complete_all_but(database: Database, citizen: int, keep: set[str]) -> None:
-    for source in (
-        DocumentSource.EGEN_LAEGE,
-        DocumentSource.SOF,
-        DocumentSource.SUF,
-        DocumentSource.SUNDHEDSKOORDINATOR,
-    ):
-        consents.add_consent(database, citizen, source, consent_input(START), TODAY)
-    for e in doc.load_checklist(database, citizen, TODAY).entries:
-        if e.item.required and e.item.id not in keep:
-            scope = consent_input(TODAY) if e.item.consent_for else None
-            doc.set_state(
-                database, citizen, e.item.id, e.instance, DocumentState.MODTAGET, on=TODAY, consent=scope, today=TODAY
-            )
+    complete_case(database, citizen, TODAY, keep=keep, given_on=START)
 
 
 def test_readiness_at_its_edges(database: Database, citizen: int) -> None:
@@ -372,11 +384,13 @@ def test_readiness_of_statements_per_placement(database: Database, citizen: int)
         stored("lae265", "", DocumentState.ANMODET, late)
         stored("samtykke_egen_laege", "", DocumentState.IKKE_RELEVANT)
     r = _readiness_everywhere(database, citizen)
-    # 19 required lines for fleksjob; the statement, one of them, twice (Føtex, Bageriet).
-    assert (r.required, r.done, r.overdue) == (20, 2, 2)
-    assert r.label == "2/20, 2 forsinket"
+    # 21 required lines for fleksjob; the statement, one of them, twice (Føtex, Bageriet). The
+    # Bageriet statement is received but not attached, so the team would not get it.
+    assert (r.required, r.done, r.overdue) == (22, 1, 2)
+    assert r.label == "1/22, 2 forsinket, samtykke mangler"  # the LÆ 265 is asked with no consent
     assert f"{statement} – Føtex (fra 05-01-2026)" in r.missing
-    assert not any("Bageriet" in title or "Netto" in title for title in r.missing)
+    assert f"{statement} – Bageriet (fra {TODAY:%d-%m-%Y}) – modtaget, men ikke vedhæftet" in r.missing
+    assert not any("Netto" in title for title in r.missing)
 
 
 def test_the_pack_does_not_follow_a_later_forloeb(database: Database) -> None:
@@ -386,12 +400,12 @@ def test_the_pack_does_not_follow_a_later_forloeb(database: Database) -> None:
         database,
         CitizenInput("A", "B", "0202701234", aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=START),
     )
-    _set(database, cid, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY)
+    _set(database, cid, "indsatser_afproevet", DocumentState.MODTAGET, on=TODAY)
     with database.transaction() as session:
         session.add(Forloeb(citizen_id=cid, group=VisitationGroup.GRUPPE_3, start_date=JULY))
     later = JULY + dt.timedelta(days=7)
     assert doc.load_checklist(database, cid, later).pack.id == "bek47_2026"
-    assert _readiness_everywhere(database, cid).required == 19
+    assert _readiness_everywhere(database, cid).required == 21
 
 
 def test_readiness_lists_placements_of_one_day_in_the_order_entered(database: Database, citizen: int) -> None:
@@ -461,6 +475,7 @@ def test_a_decided_case_is_judged_by_the_lae265_it_was_decided_on(database: Data
         session.add(
             DocumentationItem(citizen_id=citizen, item_key="lae265", state=DocumentState.MODTAGET, received_on=START)
         )
+        session.add(Consent(citizen_id=citizen, source=DocumentSource.EGEN_LAEGE, information="x", given_on=START))
         session.get(Citizen, citizen).rule_pack = "bek47_2026"  # type: ignore[union-attr]
     later = START + dt.timedelta(days=400)
     assert doc.load_checklist(database, citizen, later).readiness.problems  # nothing decided: judged today
@@ -477,6 +492,7 @@ def test_a_decision_in_an_earlier_forloeb_does_not_make_an_old_lae265_current(da
         session.add(
             DocumentationItem(citizen_id=citizen, item_key="lae265", state=DocumentState.MODTAGET, received_on=START)
         )
+        session.add(Consent(citizen_id=citizen, source=DocumentSource.EGEN_LAEGE, information="x", given_on=START))
         session.get(Citizen, citizen).rule_pack = "bek47_2026"  # type: ignore[union-attr]
         session.add(
             Meeting(
@@ -497,8 +513,8 @@ def test_a_decision_in_an_earlier_forloeb_does_not_make_an_old_lae265_current(da
 
 
 def test_a_back_dated_first_step_records_the_pack_of_its_own_day(database: Database, citizen: int) -> None:
-    """The CV received on 20-01-2026 (under BEK 1708/2024), entered on 02-03-2026 (BEK 47/2026)."""
-    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=dt.date(2026, 1, 20))
+    """The tried measures documented on 20-01-2026 (under BEK 1708/2024), entered on 02-03-2026 (BEK 47/2026)."""
+    _set(database, citizen, "indsatser_afproevet", DocumentState.MODTAGET, on=dt.date(2026, 1, 20))
     checklist = doc.load_checklist(database, citizen, TODAY)
     assert (checklist.pack.id, checklist.pack_since) == ("bek1708_2024", dt.date(2026, 1, 20))
 
@@ -518,8 +534,11 @@ def test_a_consent_item_cannot_be_undone_while_its_consent_is_valid(database: Da
 
 
 def test_rows_recorded_under_another_pack_stay_in_view_after_a_change(database: Database, citizen: int) -> None:
-    """Changing the pack (or opening an old file) must hide nothing that was recorded."""
-    _set(database, citizen, "fd_uddannelse_cv", DocumentState.MODTAGET, on=TODAY)
+    """Changing the pack (or opening an old file) must hide nothing that was recorded: here a
+    row an earlier release ticked for the CV section, which is now written as text."""
+    save_case_texts(database, citizen, {"uddannelse_cv": "Folkeskole, lager 2008-2019."}, today=TODAY)
+    with database.transaction() as session:
+        session.add(DocumentationItem(citizen_id=citizen, item_key="fd_uddannelse_cv", state=DocumentState.MODTAGET))
     doc.set_rule_pack(database, citizen, "l1750_2026", "Mødet holdes efter 1. juli", today=TODAY)
     checklist = doc.load_checklist(database, citizen, TODAY)
     outside = [e for e in checklist.entries if e.outside]
@@ -546,3 +565,94 @@ def test_opening_an_old_file_picks_the_pack_its_rows_were_recorded_under(databas
     checklist = doc.load_checklist(database, citizen, dt.date(2026, 12, 4))
     assert checklist.pack.id == "l1750_2026"  # two of its rows are sb_*; the day (05-01-2026) gave BEK 1708
     assert {e.item.id for e in checklist.entries if e.outside} == {"fd_uddannelse_cv"}
+
+
+# --- readiness from content (issue 17) ------------------------------------------------------------
+
+
+def test_a_written_section_is_in_place_by_its_text_and_cannot_be_ticked(database: Database, citizen: int) -> None:
+    """The forberedende del's points follow the texts: 'Modtaget' while the text is empty was a lie."""
+    with pytest.raises(ValidationFailed) as info:
+        _set(database, citizen, "fd_helbred", DocumentState.MODTAGET, on=TODAY)
+    assert "når teksten er skrevet" in (info.value.for_field("punkt") or "")
+    entry = doc.load_checklist(database, citizen, TODAY).entry("fd_helbred")
+    assert (entry.state, entry.from_text) == (DocumentState.MANGLER, True)
+    assert "Helbredssituation: sygdomme, igangværende undersøgelser og behandling – ikke skrevet" in (
+        _readiness_everywhere(database, citizen).missing
+    )
+    save_case_texts(database, citizen, {"helbred": "Diskusprolaps 2023, opereret 2024; smerter ved løft."}, today=TODAY)
+    entry = doc.load_checklist(database, citizen, TODAY).entry("fd_helbred")
+    assert entry.state == DocumentState.MODTAGET and entry.done
+    assert not any(m.startswith("Helbredssituation") for m in _readiness_everywhere(database, citizen).missing)
+    save_case_texts(database, citizen, {"helbred": "   "}, today=TODAY)  # emptied again: missing again
+    assert doc.load_checklist(database, citizen, TODAY).entry("fd_helbred").state == DocumentState.MANGLER
+
+
+def test_received_is_not_attached_until_a_file_or_paper_says_so(database: Database, citizen: int) -> None:
+    complete_case(database, citizen, TODAY, on_paper=False)
+    r = _readiness_everywhere(database, citizen)
+    assert not r.ready
+    assert "Lægeattest LÆ 265 fra egen læge – modtaget, men ikke vedhæftet" in r.missing
+    steps = doc.next_steps(doc.load_checklist(database, citizen, TODAY), TODAY)
+    assert any(s.text.startswith("Vedhæft «Lægeattest LÆ 265") for s in steps)
+    # A file attached to the LÆ 265 puts it in place; the others are kept on paper.
+    row_id = doc.load_checklist(database, citizen, TODAY).entry("lae265").record_id
+    assert row_id is not None
+    add_attachment_bytes(database, citizen, "lae265.pdf", _tiny_pdf(), item_id=row_id)
+    for e in doc.load_checklist(database, citizen, TODAY).entries:
+        if e.unfiled:
+            doc.set_on_paper(database, citizen, e.item.id, e.instance, "Modtaget med posten", today=TODAY)
+    r = _readiness_everywhere(database, citizen)
+    assert r.ready, r.missing
+    entry = doc.load_checklist(database, citizen, TODAY).entry("sof_oplysninger")
+    assert entry.on_paper_reason == "Modtaget med posten" and entry.events[-1].note == "På papir: Modtaget med posten"
+    # Asked again (no longer received), the paper mark goes with the receipt.
+    _set(database, citizen, "sof_oplysninger", DocumentState.ANMODET, on=TODAY, requested_from="SOF Amager")
+    assert doc.load_checklist(database, citizen, TODAY).entry("sof_oplysninger").on_paper_reason == ""
+
+
+def test_paper_needs_a_received_document(database: Database, citizen: int) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        doc.set_on_paper(database, citizen, "lae265", "", "I papirsagen", today=TODAY)
+    assert "ikke modtaget" in (info.value.for_field("punkt") or "")
+
+
+def test_a_request_whose_consent_was_withdrawn_keeps_the_case_from_ready(database: Database, citizen: int) -> None:
+    complete_case(database, citizen, TODAY, keep={"lae265"})
+    _set(
+        database, citizen, "lae265", DocumentState.ANMODET, on=TODAY - dt.timedelta(days=5), requested_from="Læge Holm"
+    )
+    for consent in doc.load_checklist(database, citizen, TODAY).consents:  # the item's consent and the helper's
+        if consent.source is DocumentSource.EGEN_LAEGE:
+            consents.withdraw_consent(database, consent.consent_id, TODAY, TODAY)
+    r = _readiness_everywhere(database, citizen)
+    (problem,) = r.problems
+    assert problem.startswith("Samtykke mangler: samtykket til oplysninger fra Egen læge gælder ikke længere")
+    assert "stop anmodningen om «Lægeattest LÆ 265 fra egen læge»" in problem
+    assert r.label.endswith("samtykke mangler")
+
+
+def test_the_jobcentres_own_parts_are_required_but_outside_the_forberedende_del(
+    database: Database, citizen: int
+) -> None:
+    checklist = doc.load_checklist(database, citizen, TODAY)
+    own = [e for e in checklist.entries if e.item.section == "jobcentret"]
+    assert [(e.item.id, e.item.texts) for e in own] == [
+        ("jc_vurdering", ("vurdering",)),
+        ("jc_forslag", ("indstilling",)),
+    ]
+    complete_case(database, citizen, TODAY, keep={"jc_forslag"})
+    r = _readiness_everywhere(database, citizen)
+    assert r.missing == ("Jobcentrets forslag til indstilling – ikke skrevet",)
+
+
+def _tiny_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "LÆ 265")
+    page.save()
+    return out.getvalue()

@@ -376,6 +376,42 @@ def test_bek_forberedende_del_has_its_eight_parts_in_order() -> None:
     assert get_pack(BEK).item("fd_egne_oensker").source is DocumentSource.BORGER
     assert all(i.required for i in part)
     assert all(set(Aim) - {Aim.JOB, Aim.UDDANNELSE} == i.aims for i in part)
+    # Written as the case texts of the same name, never ticked (issue 17).
+    assert [i.texts for i in part] == [
+        ("uddannelse_cv",),
+        ("ressourcer_netvaerk",),
+        ("udfordringer",),
+        ("egne_oensker",),
+        ("helbred",),
+        ("helbred_arbejde",),
+        ("forsoergelse",),
+        ("indsatser",),
+    ]
+
+
+def test_every_pack_needs_outside_documents_attached_and_names_why() -> None:
+    for pack in builtin_packs():
+        assert {DocumentSource.EGEN_LAEGE, DocumentSource.SOF, DocumentSource.SUF} <= pack.attach_from, pack.id
+        assert "§ 3" in pack.attach_source, pack.id
+        lae265 = pack.item(pack.lae265_item)
+        assert pack.needs_file(lae265)
+        assert not any(pack.needs_file(i) for i in pack.items if i.texts or i.consent_for), pack.id
+
+
+def test_a_text_item_must_name_known_case_texts() -> None:
+    at = line_of(VALID, 'section = "helbred"')
+    err = refused(insert_after(VALID, at, 'texts = ["helbredet"]'))
+    assert err.line == at + 1
+    assert "ukendt tekstafsnit «helbredet»" in err.problem
+    assert parse_pack(insert_after(VALID, at, 'texts = ["helbred"]'), NAME).item("lae265").texts == ("helbred",)
+
+
+def test_evidence_names_known_sources() -> None:
+    err = refused(VALID + '\n[pack.evidence]\nattach_from = ["egen_laege", "naboen"]\nsource = "x"\n')
+    assert "naboen" in err.problem
+    pack = parse_pack(VALID + '\n[pack.evidence]\nattach_from = ["egen_laege"]\nsource = "BEK § 3"\n', NAME)
+    assert pack.attach_from == {DocumentSource.EGEN_LAEGE} and pack.needs_file(pack.item("lae265"))
+    assert not pack.needs_file(pack.item("samtykke_laege"))
 
 
 def test_bek_items_for_fleksjob_in_file_order() -> None:
@@ -404,6 +440,8 @@ def test_bek_items_for_fleksjob_in_file_order() -> None:
         "praktik_udtalelse",
         "indsatser_afproevet",
         "fleksjob_arbejdsevne",
+        "jc_vurdering",
+        "jc_forslag",
     ]
 
 
@@ -470,6 +508,7 @@ def test_section_labels_in_display_order() -> None:
         ("virksomhed", "Virksomhedspraktik"),
         ("indsatser", "Indsatser afprøvet"),
         ("afklaring", "Afklaring"),
+        ("jobcentret", "Jobcentrets egne dele"),
     ]
 
 

@@ -70,7 +70,10 @@ def test_no_cpr_name_or_free_text_anywhere_in_any_format(demo_db: Database, tmp_
         export_summary(demo_db, path, fmt, calendar_year(2026), per_citizen=per_citizen, as_of=dt.date(2026, 11, 25))
         text = _all_text_of(path)
         assert "Teamopgørelse" in text or "teamopgoerelse" in text
-        assert _leaks(text, needles) == [], fmt
+        # Every name in what a reader sees; in the raw bytes (compressed streams included) the
+        # names of four letters or more, as a two-letter name ("Bo") turns up in random bytes.
+        assert _leaks(_readable_text(path), needles) == [], fmt
+        assert _leaks(text, [n for n in needles if len(n) >= 4]) == [], fmt
         # Nothing shaped like a CPR number (ten digits, perhaps with a dash) that stands alone;
         # decimals ("22.9013698630137") and hex ids are no CPR numbers.
         assert not re.search(r"(?<![\w.,])\d{6}-?\d{4}(?![\w.,])", _readable_text(path)), fmt
