@@ -68,15 +68,22 @@ class ItemAction(StrEnum):
     VIEW_ATTACHMENT = "view"
     REMOVE_ATTACHMENT = "remove"
     LETTER = "letter"
+    WRITE = "write"  # a point written as case text: go and write it
+    ON_PAPER = "on_paper"  # a received document kept on paper, with why
 
 
 def allowed_actions(entry: ChecklistEntry) -> frozenset[ItemAction]:
     """The actions that make sense for `entry` now. A state change is always offered (the
     service refuses, saying why, what the rules forbid); a reset only moves an item that
     has a state; attachments are shown or removed only when there are some; a letter only
-    goes to a partner in `LETTER_RECIPIENTS`."""
+    goes to a partner in `LETTER_RECIPIENTS`. A point written as case text is only written
+    (and may carry a file); a received document the pack needs filed may be kept on paper."""
     actions = {ItemAction.REQUEST, ItemAction.RECEIVE, ItemAction.SET_ASIDE, ItemAction.ATTACH}
-    if entry.state != DocumentState.MANGLER:
+    if entry.from_text:
+        actions = {ItemAction.WRITE, ItemAction.ATTACH}  # an updated CV, say, goes with the text
+    if entry.needs_file and entry.state == DocumentState.MODTAGET and (entry.unfiled or entry.on_paper_reason):
+        actions.add(ItemAction.ON_PAPER)
+    if entry.state != DocumentState.MANGLER and not entry.from_text:
         actions.add(ItemAction.RESET)
     if entry.attachments:
         actions |= {ItemAction.VIEW_ATTACHMENT, ItemAction.REMOVE_ATTACHMENT}

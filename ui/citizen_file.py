@@ -133,6 +133,8 @@ class CitizenFileWidget(QWidget):
         }
         for tab in (self.forloeb, *self._record_tabs.values()):
             tab.changed.connect(partial(self._saved, tab))
+        # A point written as text is written in the text tab.
+        self.documentation.open_text.connect(lambda _section: self.tabs.setCurrentWidget(self.case_text))
         # Ctrl+E, Ctrl+J, Ctrl+D are menu actions of the main window (Borger menu).
         self._stale: set[int] = set()
         self.tabs.currentChanged.connect(self._tab_changed)

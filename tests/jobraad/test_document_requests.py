@@ -74,7 +74,9 @@ def _printed(database: Database) -> int:
 
 def test_actions_follow_the_items_state_attachments_and_source(database: Database, citizen: int) -> None:
     basic = {ItemAction.REQUEST, ItemAction.RECEIVE, ItemAction.SET_ASIDE, ItemAction.ATTACH}
-    assert allowed_actions(_entry(database, citizen, "fd_uddannelse_cv")) == basic  # the jobcenter writes it
+    # Written as text by the jobcenter: written (with a file, if one goes with it), never ticked.
+    assert allowed_actions(_entry(database, citizen, "fd_uddannelse_cv")) == {ItemAction.WRITE, ItemAction.ATTACH}
+    assert allowed_actions(_entry(database, citizen, "indsatser_afproevet")) == basic  # no letter to anyone
     assert allowed_actions(_entry(database, citizen, "lae265")) == basic | {ItemAction.LETTER}
     record = documentation.ensure_item(database, citizen, "lae265")
     attachments.add_attachment_bytes(database, citizen, "lae265.png", PNG, record)

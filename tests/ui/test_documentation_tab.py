@@ -10,6 +10,7 @@ from unittest.mock import patch
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from db.enums import Aim, ContactKind, DocumentSource, DocumentState, VisitationGroup
@@ -178,7 +179,9 @@ def _enabled(tab: DocumentationTab) -> set[str]:
 
 
 def test_the_buttons_offer_what_the_item_allows(tab: DocumentationTab, tmp_path: Path) -> None:
-    tab.select_entry("fd_uddannelse_cv")  # written by the jobcenter: no letter to anyone
+    tab.select_entry("fd_uddannelse_cv")  # written as text: go and write it (a CV file may go with it)
+    assert _enabled(tab) == {"write", "attach"}
+    tab.select_entry("indsatser_afproevet")  # gathered by the jobcenter: no letter to anyone
     assert _enabled(tab) == {"requested", "received", "not_relevant", "attach"}
     tab.select_entry("lae265")  # untouched: nothing to reset, no attachment to show
     assert _enabled(tab) == {"requested", "received", "not_relevant", "attach", "letter"}
@@ -191,6 +194,8 @@ def test_the_buttons_offer_what_the_item_allows(tab: DocumentationTab, tmp_path:
     with patch.object(FormDialog, "exec", _accepting({})):
         tab.buttons[ItemAction.RECEIVE].click()
     assert _enabled(tab) == {"requested", "received", "not_relevant", "reset", "attach", "view", "remove", "letter"}
+    # Received with its file: nothing to keep on paper. Without a file it could be.
+    assert tab.tree.currentItem().text(1).startswith("Modtaget")
 
 
 # --- request letters ----------------------------------------------------------------------
@@ -299,3 +304,42 @@ def test_no_health_letter_form_without_consent(tab: DocumentationTab) -> None:
         tab.make_letter()
     assert shown.call_count == 0
     assert "Registrér samtykket først" in warning.call_args.args[2]
+
+
+# --- readiness from content (issue 17) -------------------------------------------------------
+
+
+def test_a_written_point_says_whether_its_text_is_written_and_enter_goes_to_it(
+    tab: DocumentationTab, qtbot: QtBot
+) -> None:
+    from jobraad.case_texts import save_case_texts
+
+    assert tab.select_entry("fd_helbred")
+    assert tab.tree.currentItem().text(1) == "Ikke skrevet"
+    with qtbot.waitSignal(tab.open_text) as blocker:
+        qtbot.keyClick(tab.tree, Qt.Key.Key_Return)
+    assert blocker.args == ["helbred"]
+    assert tab.citizen_id is not None
+    save_case_texts(tab.database, tab.citizen_id, {"helbred": "Kronisk rygsmerte siden 2019."}, today=TODAY)
+    tab.reload()
+    assert tab.select_entry("fd_helbred")
+    assert tab.tree.currentItem().text(1).startswith("Skrevet ")
+
+
+def test_received_without_a_file_is_flagged_until_it_is_attached_or_kept_on_paper(tab: DocumentationTab) -> None:
+    assert tab.citizen_id is not None
+    consents.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, consent_input(TODAY), TODAY)
+    tab.reload()
+    tab.select_entry("lae265")
+    with patch.object(FormDialog, "exec", _accepting({})):
+        tab.buttons[ItemAction.RECEIVE].click()
+    assert tab.tree.currentItem().text(1) == f"Modtaget {fmt_date(TODAY)} · ikke vedhæftet"
+    assert "• Lægeattest LÆ 265 fra egen læge – modtaget, men ikke vedhæftet" in tab.readiness.toolTip()
+    assert any(tab.steps.item(i).text().startswith("Vedhæft «Lægeattest LÆ 265") for i in range(tab.steps.count()))
+    assert tab.buttons[ItemAction.ON_PAPER].isEnabled()
+    with patch.object(FormDialog, "exec", _accepting({"reason": "Modtaget med posten, ligger i papirsagen"})):
+        tab.buttons[ItemAction.ON_PAPER].click()
+    assert tab.tree.currentItem().text(1) == f"Modtaget {fmt_date(TODAY)} · på papir"
+    assert "ikke vedhæftet" not in tab.readiness.toolTip()
+    entry = documentation.load_checklist(tab.database, tab.citizen_id, TODAY).entry("lae265")
+    assert entry.on_paper_reason == "Modtaget med posten, ligger i papirsagen"

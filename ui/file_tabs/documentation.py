@@ -57,6 +57,7 @@ STATE_COLOURS = {
     DocumentState.IKKE_RELEVANT: QColor("#e9e9e9"),
 }
 OVERDUE_COLOUR = QColor("#f4c7c3")
+UNFILED_COLOUR = QColor("#fce8b2")  # received, but the team would not get it
 
 
 class ChecklistTree(QTreeWidget):
@@ -93,7 +94,10 @@ class ChecklistTree(QTreeWidget):
 
 
 class DocumentationTab(FileTab):
-    """Signals: changed() after anything was saved."""
+    """Signals: changed() after anything was saved; open_text(section) asks for the text tab,
+    where a point written as text is written."""
+
+    open_text = Signal(str)
 
     def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(database, today, parent)
@@ -135,7 +139,7 @@ class DocumentationTab(FileTab):
         self.tree.setColumnWidth(1, 190)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.currentItemChanged.connect(lambda *_: self._show_selected())
-        self.tree.itemActivated.connect(lambda *_: self.mark_received())
+        self.tree.itemActivated.connect(lambda *_: self._activated())
         self.tree.files_dropped.connect(self._files_dropped)
         upper.addWidget(self.tree)
         self.details = QTextBrowser()
@@ -161,12 +165,25 @@ class DocumentationTab(FileTab):
             (ItemAction.VIEW_ATTACHMENT, "&Vis bilag", "Vis punktets bilag", self.view_attachment),
             (ItemAction.REMOVE_ATTACHMENT, "Fjern bilag", "Fjern et bilag fra punktet", self.remove_attachment),
             (ItemAction.LETTER, "Anmodnings&brev…", "Lav et udfyldt brev til læge, SOF eller SUF", self.make_letter),
+            (
+                ItemAction.ON_PAPER,
+                "På &papir…",
+                "Dokumentet er modtaget og ligger på papir: skriv hvorfor det ikke er vedhæftet",
+                self.mark_on_paper,
+            ),
+            (ItemAction.WRITE, "Skriv &teksten", "Punktet er på plads, når teksten er skrevet", self.write_text),
         ):
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(slot)
             self.buttons[action] = button
-            state_actions = (ItemAction.REQUEST, ItemAction.RECEIVE, ItemAction.SET_ASIDE, ItemAction.RESET)
+            state_actions = (
+                ItemAction.REQUEST,
+                ItemAction.RECEIVE,
+                ItemAction.SET_ASIDE,
+                ItemAction.RESET,
+                ItemAction.WRITE,
+            )
             (state_row if action in state_actions else file_row).addWidget(button)
         state_row.addStretch(1)
         file_row.addStretch(1)
@@ -309,6 +326,7 @@ class DocumentationTab(FileTab):
 
     def _show_readiness(self, c: Checklist) -> None:
         r = c.readiness
+        self.readiness.setToolTip("")
         aim = AIM_LABELS[c.aim]
         if r.required == 0:
             if c.aim in documented_aims():
@@ -332,6 +350,8 @@ class DocumentationTab(FileTab):
                 lines.append(f"Mangler: {missing}")
             lines.extend(f"<b style='color:#a00'>{escape(p)}</b>" for p in r.problems)
             self.readiness.setText("<br>".join(lines))
+            # The whole list, where the label shows the first six.
+            self.readiness.setToolTip("Mangler:\n" + "\n".join(f"• {m}" for m in r.missing) if r.missing else "")
 
     def _fill_tree(self, c: Checklist, select: tuple[str, str] | None) -> None:
         self.tree.clear()
@@ -356,7 +376,13 @@ class DocumentationTab(FileTab):
                 ]
             )
             row.setData(0, ENTRY_ROLE, entry)
-            colour = OVERDUE_COLOUR if entry.overdue(self.today) else STATE_COLOURS[entry.state]
+            colour = (
+                OVERDUE_COLOUR
+                if entry.overdue(self.today)
+                else UNFILED_COLOUR
+                if entry.unfiled
+                else STATE_COLOURS[entry.state]
+            )
             for col in range(4):
                 row.setBackground(col, QBrush(colour))
             row.setToolTip(0, entry.item.guidance)
@@ -368,7 +394,13 @@ class DocumentationTab(FileTab):
             self.tree.setCurrentItem(chosen)
 
     def _state_text(self, e: ChecklistEntry) -> str:
+        if e.from_text:
+            return f"Skrevet {fmt.date(e.received_on)}" if e.done else "Ikke skrevet"
         label = DOCUMENT_STATE_LABELS[e.state]
+        if e.state == DocumentState.MODTAGET and e.unfiled:
+            return f"{label} {fmt.date(e.received_on)} · ikke vedhæftet"
+        if e.state == DocumentState.MODTAGET and e.on_paper_reason:
+            return f"{label} {fmt.date(e.received_on)} · på papir"
         if e.state == DocumentState.ANMODET:
             late = f", {e.days_overdue(self.today)} dage over" if e.overdue(self.today) else ""
             return f"{label} {fmt.date(e.requested_on)} · svar {fmt.date(e.expected_by)}{late}"
@@ -426,6 +458,14 @@ class DocumentationTab(FileTab):
             facts.append(("Anmodet hos", e.requested_from))
         if e.not_relevant_reason:
             facts.append(("Begrundelse", e.not_relevant_reason))
+        if e.on_paper_reason:
+            facts.append(("På papir", e.on_paper_reason))
+        if e.unfiled:
+            facts.append(
+                ("Bemærk", "Modtaget, men ikke vedhæftet: teamet får det ikke. Tilføj filen, eller vælg På papir.")
+            )
+        if e.from_text:
+            facts.append(("Bemærk", "Punktet følger teksten: det er på plads, når teksten er skrevet."))
         rows = "".join(f"<tr><td style='color:#555'>{k}</td><td>{escape(v)}</td></tr>" for k, v in facts)
         files = (
             "".join(f"<li>{escape(a.filename)} ({a.size / 1024:.0f} kB)</li>" for a in e.attachments)
@@ -512,6 +552,45 @@ class DocumentationTab(FileTab):
                 self.run_dialog(consent_item_dialog(self.database, self.citizen_id, entry, aim, self.today, self))
                 return
         self.run_dialog(self._state_dialog(entry, state))
+
+    def _activated(self) -> None:
+        """Enter or a double click: write a written point, else mark the item received."""
+        entry = self.selected_entry()
+        if entry is not None and entry.from_text:
+            self.write_text()
+        else:
+            self.mark_received()
+
+    def write_text(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and entry.from_text:
+            self.open_text.emit(entry.item.texts[0])
+
+    def mark_on_paper(self) -> None:
+        entry = self.selected_entry()
+        citizen_id = self.citizen_id
+        if entry is None or citizen_id is None or ItemAction.ON_PAPER not in allowed_actions(entry):
+            return
+
+        def save(v: dict[str, Any]) -> object:
+            documentation.set_on_paper(
+                self.database, citizen_id, entry.item.id, entry.instance, str(v["reason"]), today=self.today
+            )
+            return None
+
+        dialog = FormDialog(
+            f"På papir: {entry.title}",
+            [
+                Field(
+                    "reason", "Hvorfor er det ikke vedhæftet?", kind="multiline", problem_names=("begrundelse", "punkt")
+                )
+            ],
+            {"reason": entry.on_paper_reason},
+            save,
+            self,
+            intro="Fx »Modtaget med posten; ligger i papirsagen, fremlægges på mødet«. Tom tekst fjerner markeringen.",
+        )
+        self.run_dialog(dialog)
 
     def mark_requested(self) -> None:
         self._change(DocumentState.ANMODET)
