@@ -36,7 +36,6 @@ __all__ = [
     "Spooler",
     "find_spooler",
     "job_title",
-    "pdf_pages",
     "select_pages",
     "spool",
     "spool_arguments",
@@ -193,13 +192,6 @@ def spool(
         )
         raise PrintCancelled
     return job
-
-
-def pdf_pages(data: bytes) -> int:
-    """The number of pages of a PDF."""
-    from pypdf import PdfReader  # not at start
-
-    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 def select_pages(data: bytes, first: int, last: int) -> bytes:
