@@ -399,8 +399,13 @@ def measure_print(app: Any, database: Database, target: Path) -> list[Row]:
 
     from jobraad.dossier import build_dossier, find_citizen_by_cpr
     from ui.printing import paint_pages
-    from ui.worker import start_task
+    from ui.worker import running_tasks, start_task
 
+    # What the window still does after the rows before (a second's worth) is not the print's.
+    until = time.perf_counter() + 1.0
+    while time.perf_counter() < until or running_tasks():
+        app.processEvents()
+        time.sleep(0.001)
     out = io.BytesIO()
     info = build_dossier(database, find_citizen_by_cpr(database, PRINT_CPR), out)
     data = out.getvalue()
