@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
@@ -95,17 +95,17 @@ def _page_range(printer: QPrinter) -> tuple[int, int] | None:
 
 def print_options(printer: QPrinter, title: str) -> PrintOptions:
     """What the print dialog chose, for the spooler."""
-    duplex = {
+    sides: dict[QPrinter.DuplexMode, Literal["one", "long", "short"]] = {
         QPrinter.DuplexMode.DuplexNone: "one",
         QPrinter.DuplexMode.DuplexLongSide: "long",
         QPrinter.DuplexMode.DuplexShortSide: "short",
-    }.get(printer.duplex())
+    }
     return PrintOptions(
         title=title,
         printer=printer.printerName(),
         copies=printer.copyCount(),
         pages=_page_range(printer),
-        duplex=duplex,  # type: ignore[arg-type]  # one of the three, or None
+        duplex=sides.get(printer.duplex()),  # DuplexAuto: as the printer is set up
         grayscale=printer.colorMode() == QPrinter.ColorMode.GrayScale,
         collate=printer.collateCopies(),
     )
