@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -345,21 +346,26 @@ def make_request_letter(
     item_id: str,
     instance: str,
     draft: LetterDraft,
-    path: Path,
+    out: Path | Callable[[bytes], object],
     *,
     replace: bool = False,
     today: dt.date | None = None,
 ) -> None:
-    """Write the letter for a checklist item at `path` and, with `draft.mark_requested`,
+    """Write the letter for a checklist item at `out` and, with `draft.mark_requested`,
     mark the item as requested today: one transaction, with the file written last inside
     it, so a refused letter, a refused state change or a failed write leaves the item, the
     audit log and the folder as they were. The consent the letter cites is the newest one
     covering the item's source today. An existing file is replaced only with `replace`
-    (the window's save dialog has asked)."""
+    (the window's save dialog has asked).
+
+    `out` may instead be a function that gets the letter's PDF bytes, e.g. to print it:
+    it is called last inside the transaction, so when it raises (the print failed or was
+    cancelled) nothing is marked or logged either."""
     today = today or dt.date.today()
-    path = Path(path)
     rules = rules_for(database)
-    check_output(path, rules, replace=replace)
+    path = None if callable(out) else Path(out)
+    if path is not None:
+        check_output(path, rules, replace=replace)
     conf = get_settings(database)
     with database.transaction() as session:
         checklist = read_checklist(session, citizen_id, today)
@@ -404,4 +410,8 @@ def make_request_letter(
             )
         audit.record(session, audit.Action.PRINT, citizen_id, "anmodningsbrev")
         # Written last inside the transaction: if writing fails, the state change and the log entry roll back.
-        save_request_letter(request, path, rules=rules, replace=replace)
+        if path is not None:
+            save_request_letter(request, path, rules=rules, replace=replace)
+        else:
+            assert callable(out)
+            out(render_request_letter(request))

@@ -1,9 +1,11 @@
-"""Helpers shared by the service tests: what the database holds, and refusals that change nothing."""
+"""Helpers shared by the service tests: what the database holds, refusals that change nothing, and a
+stand-in for the system's print spooler (CUPS)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,3 +101,41 @@ def complete_case(
         )
         if on_paper and e.needs_file:
             doc.set_on_paper(database, citizen, e.item.id, e.instance, "Ligger i papirsagen", today=today)
+# --- a stand-in for CUPS ------------------------------------------------------------------------
+
+LP_JOB = "Kontor-42"
+#: `lp` as CUPS's: what it was given goes to files beside it, and it names the job.
+FAST_LP = f"""cat > "$HERE/lp-stdin"
+printf '%s\\n' "$@" > "$HERE/lp-args"
+echo "request id is {LP_JOB} (0 file(s))"
+"""
+#: An `lp` that has read the job and waits for the scheduler, which never answers: a cancel
+#: must stop it.
+HANGING_LP = """cat > "$HERE/lp-stdin"
+touch "$HERE/lp-started"
+while [ ! -e "$HERE/scheduler-answered" ]; do sleep 0.02; done
+touch "$HERE/lp-finished"
+echo "request id is Kontor-43 (0 file(s))"
+"""
+#: An `lp` that refuses the job, as CUPS's does for a printer it does not know.
+REFUSING_LP = """cat > /dev/null
+echo "lp: The printer or class does not exist." >&2
+exit 1
+"""
+
+
+def fake_cups(folder: Path, lp: str = FAST_LP, *, running: bool = True) -> Path:
+    """`folder` with shell scripts in the place of CUPS's `lpstat`, `lp` (`lp`: its body, with
+    $HERE the folder) and `cancel` (writes its arguments to "cancel-args"). Put it first on
+    PATH. POSIX only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    scripts = {
+        "lpstat": f'echo "scheduler is {"running" if running else "not running"}"\n',
+        "lp": lp,
+        "cancel": """printf '%s\\n' "$@" > "$HERE/cancel-args"\n""",
+    }
+    for name, body in scripts.items():
+        script = folder / name
+        script.write_text(f'#!/bin/sh\nHERE="{folder}"\n{body}', encoding="utf-8")
+        script.chmod(0o755)
+    return folder

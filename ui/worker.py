@@ -74,10 +74,16 @@ def running_tasks() -> int:
 
 
 def start_task(
-    fn: Callable[[Progress], Any], on_done: Callable[[Any], None], on_error: Callable[[str, bool], None]
+    fn: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str, bool], None],
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Task:
-    """Start `fn` in the thread pool without a dialog: work behind the window."""
+    """Start `fn` in the thread pool without a dialog: work behind the window (which may
+    show its progress itself, `on_progress`)."""
     task = Task(fn)
+    if on_progress is not None:
+        task.signals.progressed.connect(on_progress)
     task.signals.finished.connect(on_done)
     task.signals.failed.connect(on_error)
     return _start(task)

@@ -101,7 +101,6 @@ def draw_appendix_pages(
     """One page per appendix page, from `first_page` on: the full page for an image or an
     unreadable file, a transparent stamp of the original page's size for a PDF page
     (`assemble` merges it onto the original page)."""
-    left, right = document.header
     page_no = first_page - 1
     for a in appendices:
         for index, (w, h) in enumerate(a.page_sizes):
@@ -112,7 +111,7 @@ def draw_appendix_pages(
                 _stamp(canvas, w, h, f"{a.file.label}{of}", document.stamp, page_no, total)
             else:
                 canvas.setPageSize(A4)
-                draw_furniture(canvas, left, right, page_no, total)
+                draw_furniture(canvas, page_no, total)
                 _sheet(canvas, a)
             canvas.showPage()
 
@@ -176,8 +175,16 @@ def assemble(layout: Layout, appendices: Sequence[Appendix], step: Callable[[], 
     top, and the outline for all of it. `step` is called after each bilag."""
     main = PdfReader(io.BytesIO(layout.pdf))
     writer = PdfWriter()
-    for index in layout.page_order[: layout.main_pages]:
-        writer.add_page(main.pages[index])
+    # A page with links (the contents) goes in after the pages they point to, at its place:
+    # pypdf copies a link's page along with the link, and would copy that page again when
+    # it is added itself (twice the work, and a stray copy in the file).
+    pages = [main.pages[index] for index in layout.page_order[: layout.main_pages]]
+    for page in pages:
+        if PageAttributes.ANNOTS not in page:
+            writer.add_page(page)
+    for at, page in enumerate(pages):
+        if PageAttributes.ANNOTS in page:
+            writer.insert_page(page, at)
     stamps = iter(layout.page_order[layout.main_pages :])
     brackets: dict[str, DecodedStreamObject] = {}
     for a in appendices:

@@ -4,9 +4,10 @@ the bookmarks' pages.
 
 The main part is laid out once (`build`), with ReportLab's public API only:
 
-- The header and footer are drawn at the end of each page (`PageTemplate.onPageEnd`).
-  The total in "Side X af Y" is not known then, so the footer draws a form XObject
-  that is defined when it is (`Canvas.doForm` allows a form "defined later").
+- The header and footer are drawn at the end of each page (`PageTemplate.onPageEnd`),
+  as a form XObject that is the same on every page, defined once at the end. The total
+  in "Side X af Y" is not known then either, so each page draws a form of its own for
+  it, defined when it is (`Canvas.doForm` allows a form "defined later").
 - The lines of the contents are known before the layout (the headings and the bilag),
   so the contents take their final space in the one pass, but their page numbers are
   not. The contents (and their heading) are laid out in place and drawn only when the
@@ -25,6 +26,7 @@ output at a fraction of the cost.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +47,6 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 from reportlab.platypus.tableofcontents import drawPageNumbers
 
@@ -54,7 +55,7 @@ from jobraad.dossier.story import Document
 from jobraad.hours_drawing import hours_drawing
 from jobraad.pdf import CONFIDENTIAL, FONT, FONT_BOLD, MARGINS, PAGE_SIZE, escape, register_fonts, styles, table_style
 
-__all__ = ["Layout", "draw_furniture", "fit", "lay_out"]
+__all__ = ["Layout", "define_furniture", "draw_furniture", "fit", "lay_out"]
 
 RULE = Color(0.55, 0.55, 0.55)
 _GREY = Color(0.38, 0.38, 0.38)
@@ -205,16 +206,17 @@ class _Drawing:
 @dataclass(frozen=True)
 class _ContentsEntry:
     level: int
-    markup: str
+    text: str  # as it is shown (NFC)
     link: str | None  # the heading's destination, for a link from the line
     page_key: str  # where its page is found in `_DossierTemplate.page_of`
 
 
 class _Contents(Flowable):
-    """The table of contents, as ReportLab's `TableOfContents` draws it (a table of one
-    paragraph per entry, dots and the page number at the right). Its entries are known
+    """The table of contents, as ReportLab's `TableOfContents` draws it (the entry's text,
+    dots and the page number at the right), stacked line by line. Its entries are known
     before the layout, so it takes its final space in the one pass; it is drawn
-    (`_DrawnLast`) when every page is known."""
+    (`_DrawnLast`) when every page is known. An entry that fits on its line is drawn as a
+    string (`_ContentsLine`), a longer one as a paragraph; both link to the heading's page."""
 
     _CALLBACK = "dossier_contents_number"
 
@@ -222,59 +224,154 @@ class _Contents(Flowable):
         self,
         entries: list[_ContentsEntry],
         level_styles: Sequence[ParagraphStyle],
-        table_style: TableStyle,
         page_of: dict[str, int],
+        rows: list[Flowable] | None = None,
     ) -> None:
         super().__init__()
         self.entries = entries
         self.level_styles = level_styles
-        self.table_style = table_style
         self.page_of = page_of
-        self._table: Table | None = None
+        self.rows = rows if rows is not None else self._rows()
+        self._heights: list[float] = []
         self._width = 0.0
 
-    def _make_table(self, width: float) -> Table:
-        if self._table is None or width != self._width:
-            rows: list[list[Flowable]] = []
-            for n, entry in enumerate(self.entries):
-                style = self.level_styles[entry.level]
-                text = f'<a href="#{entry.link}">{entry.markup}</a>' if entry.link else entry.markup
-                if style.spaceBefore:
-                    rows.append([Spacer(1, style.spaceBefore)])
-                rows.append([_Para(f'{text}<onDraw name="{self._CALLBACK}" label="{n}"/>', style)])
-            self._table = Table(rows, colWidths=(width,), style=self.table_style)
-            self._width = width
-        return self._table
+    def _rows(self) -> list[Flowable]:
+        rows: list[Flowable] = []
+        for n, entry in enumerate(self.entries):
+            style = self.level_styles[entry.level]
+            if style.spaceBefore:
+                rows.append(Spacer(1, style.spaceBefore))
+            if entry.text == " ".join(entry.text.split()) and entry.text.isprintable():
+                rows.append(_ContentsLine(self, n))  # a paragraph if it turns out too long (`wrap`)
+            else:
+                rows.append(self.paragraph(n))
+        return rows
+
+    def paragraph(self, n: int) -> _Para:
+        """Entry `n` as a paragraph: its text, a link, and the callback that draws its page."""
+        entry = self.entries[n]
+        text = escape(entry.text)
+        if entry.link:
+            text = f'<a href="#{entry.link}">{text}</a>'
+        return _Para(f'{text}<onDraw name="{self._CALLBACK}" label="{n}"/>', self.level_styles[entry.level])
+
+    def _measure(self, aw: float, ah: float) -> list[float]:
+        self.canv.setNamedCB(self._CALLBACK, self._number)
+        self._width = aw
+        self._heights = [row.wrapOn(self.canv, aw, ah)[1] for row in self.rows]
+        return self._heights
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.canv.setNamedCB(self._CALLBACK, self._number)
-        return self._make_table(aw).wrapOn(self.canv, aw, ah)
+        return aw, sum(self._measure(aw, ah))
 
     def split(self, aw: float, ah: float) -> list[Flowable]:
-        self.canv.setNamedCB(self._CALLBACK, self._number)
-        return self._make_table(aw).splitOn(self.canv, aw, ah)
+        """Between two lines, as a table splits between its rows."""
+        used, fits = 0.0, 0
+        for height in self._measure(aw, ah):
+            if used + height > ah:
+                break
+            used += height
+            fits += 1
+        if fits == 0:
+            return []
+        parts = (self.rows[:fits], self.rows[fits:])
+        return [_Contents(self.entries, self.level_styles, self.page_of, list(rows)) for rows in parts if rows]
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         # As wide as the frame, so there is no slack (`_sW`) to align it in.
-        self._make_table(self._width).drawOn(canvas, x, y)
+        top = y + sum(self._heights)
+        for row, height in zip(self.rows, self._heights, strict=True):
+            top -= height
+            row.drawOn(canvas, x, top)
 
     def _number(self, canvas: Canvas, _kind: str | None, label: str) -> None:
-        """Called where an entry's text ends: the dots and the page number, as ReportLab's
-        own contents draw them."""
+        """Called where a paragraph entry's text ends: the dots and the page number, as
+        ReportLab's own contents draw them."""
         entry = self.entries[int(label)]
         style = self.level_styles[entry.level]
-        drawPageNumbers(canvas, style, [(self.page_of[entry.page_key], entry.link)], self._width, 0, " . ")
+        drawPageNumbers(canvas, style, [(self.page_of[entry.page_key], entry.link)], self._width, 0, _DOTS)
+
+
+_DOTS = " . "
+
+
+class _ContentsLine(Flowable):
+    """An entry of the contents on one line, drawn as a paragraph in its style would draw it
+    (the first baseline one font size below the top, `rl_config.paraFontSizeHeightOffset`),
+    with the dots and the page number placed as ReportLab's `drawPageNumbers` places them,
+    and one link over the line: the same page at a fraction of a paragraph's cost (no markup
+    to parse, no lines to break). An entry too long for its line is set as a paragraph."""
+
+    _ROOM_FOR_NUMBER = "999"
+
+    def __init__(self, contents: _Contents, n: int) -> None:
+        super().__init__()
+        self.contents = contents
+        self.n = n
+        self.entry = contents.entries[n]
+        self.style = contents.level_styles[self.entry.level]
+        self._paragraph: _Para | None = None
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        style = self.style
+        room = aw - style.leftIndent - style.rightIndent
+        need = sum(
+            stringWidth(t, style.fontName, style.fontSize) for t in (self.entry.text, _DOTS, self._ROOM_FOR_NUMBER)
+        )
+        if self._paragraph is None and need > room:
+            self._paragraph = self.contents.paragraph(self.n)
+        if self._paragraph is not None:
+            self.width, self.height = self._paragraph.wrapOn(self.canv, aw, ah)
+        else:
+            self.width, self.height = aw, style.leading
+        return self.width, self.height
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        if self._paragraph is not None:
+            self._paragraph.drawOn(canvas, x, y)
+            return
+        style, entry = self.style, self.entry
+        baseline = y + self.height - style.fontSize
+        start = x + style.leftIndent
+        end = x + self.width
+        number = str(self.contents.page_of[entry.page_key])
+        text_w = stringWidth(entry.text, style.fontName, style.fontSize)
+        number_w = stringWidth(number, style.fontName, style.fontSize)
+        dots = int(
+            (self.width - style.leftIndent - text_w - number_w) / stringWidth(_DOTS, style.fontName, style.fontSize)
+        )
+        canvas.saveState()
+        canvas.setFillColor(style.textColor)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.drawString(start, baseline, entry.text)
+        canvas.drawRightString(end, baseline, dots * _DOTS + number)
+        if entry.link:
+            canvas.linkRect("", entry.link, (start, baseline, end, baseline + style.leading), relative=1)
+        canvas.restoreState()
 
 
 # --- the page furniture ------------------------------------------------------------------------
 
 
-def draw_furniture(canvas: Canvas, left_text: str, right_text: str, page: int, total: int | None) -> None:
-    """Header and footer of a dossier page (A4, the dossier's margins). `total` None:
-    the total is not known yet, and "Side X af Y" is the form `_page_number_form(page)`."""
+def draw_furniture(canvas: Canvas, page: int, total: int | None) -> None:
+    """Header and footer of a dossier page: the form that `define_furniture` defines when the
+    layout is done (the same on every page), and "Side X af Y". `total` None: the total is
+    not known yet, and "Side X af Y" is the form `_page_number_form(page)`."""
+    canvas.doForm(_FURNITURE_FORM)
+    if total is None:
+        canvas.doForm(_page_number_form(page))
+    else:
+        canvas.saveState()
+        _draw_page_number(canvas, page, total)
+        canvas.restoreState()
+
+
+def define_furniture(canvas: Canvas, left_text: str, right_text: str) -> None:
+    """The header and the footer but the page number (A4, the dossier's margins), as the form
+    every page draws: once in the file instead of on every page."""
     register_fonts()
     left, right = MARGINS.left, PAGE_W - MARGINS.right
-    canvas.saveState()
+    canvas.beginForm(_FURNITURE_FORM)
     canvas.setFillColor(black)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -286,17 +383,16 @@ def draw_furniture(canvas: Canvas, left_text: str, right_text: str, page: int, t
     canvas.line(left, _FOOTER_Y + 10, right, _FOOTER_Y + 10)
     canvas.setFont(FONT_BOLD, _FURNITURE_SIZE)
     canvas.drawString(left, _FOOTER_Y, CONFIDENTIAL)
-    if total is None:
-        canvas.doForm(_page_number_form(page))
-    else:
-        _draw_page_number(canvas, page, total)
-    canvas.restoreState()
+    canvas.endForm()
 
 
 def _draw_page_number(canvas: Canvas, page: int, total: int) -> None:
     canvas.setFont(FONT_BOLD, _FURNITURE_SIZE)
     canvas.setFillColor(black)
     canvas.drawRightString(PAGE_W - MARGINS.right, _FOOTER_Y, f"Side {page} af {total}")
+
+
+_FURNITURE_FORM = "dossier_furniture"
 
 
 def _page_number_form(page: int) -> str:
@@ -382,8 +478,7 @@ class _DossierTemplate(BaseDocTemplate):
         return _DossierCanvas(*args, finish=self.finish, **kwargs)
 
     def _page_end(self, canvas: Canvas, _doc: object) -> None:
-        left, right = self.document.header
-        draw_furniture(canvas, left, right, self.page, None)
+        draw_furniture(canvas, self.page, None)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _DrawnLast):
@@ -402,19 +497,19 @@ class _DossierTemplate(BaseDocTemplate):
 
     def finish(self, canvas: Canvas) -> None:
         """When the main part is laid out: the bilag's pages, then the pages drawn last
-        (the contents), then the page numbers' forms."""
+        (the contents), then the forms of the header and footer and of the page numbers."""
         main = self.page
         total = main + sum(pages for _, pages in self.bilag)
         self.draw_appendices(canvas, main + 1, total)
-        left, right = self.document.header
         pages = sorted({d.page for d in self.drawn_last})
         for page in pages:
             canvas.setPageSize(PAGE_SIZE)
             for d in self.drawn_last:
                 if d.page == page:
                     d.flowable.drawOn(canvas, d.x, d.y)
-            draw_furniture(canvas, left, right, page, total)
+            draw_furniture(canvas, page, total)
             canvas.showPage()
+        define_furniture(canvas, *self.document.header)
         for page in range(1, main + 1):
             canvas.beginForm(_page_number_form(page))
             _draw_page_number(canvas, page, total)
@@ -434,10 +529,13 @@ class _Flow:
         self.keys = {id(e): f"afsnit{n}" for n, e in enumerate(document.elements) if isinstance(e, story.Heading)}
         # The lines of the contents, known before the layout; their pages are found in `page_of`.
         self.contents = [
-            _ContentsEntry(e.level, escape(e.text), self.keys[id(e)], self.keys[id(e)])
+            _ContentsEntry(e.level, unicodedata.normalize("NFC", e.text), self.keys[id(e)], self.keys[id(e)])
             for e in document.elements
             if isinstance(e, story.Heading) and e.in_contents
-        ] + [_ContentsEntry(1, escape(label), None, f"bilag{n}") for n, (label, _) in enumerate(bilag, start=1)]
+        ] + [
+            _ContentsEntry(1, unicodedata.normalize("NFC", label), None, f"bilag{n}")
+            for n, (label, _) in enumerate(bilag, start=1)
+        ]
 
     def flowables(self, page_of: dict[str, int], drawn_last: list[_Drawing]) -> list[Flowable]:
         out: list[Flowable] = []
@@ -483,17 +581,7 @@ class _Flow:
         return out
 
     def contents_table(self, page_of: dict[str, int]) -> _Contents:
-        return _Contents(
-            self.contents,
-            [self.s["toc0"], self.s["toc1"]],
-            table_style(
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ),
-            page_of,
-        )
+        return _Contents(self.contents, [self.s["toc0"], self.s["toc1"]], page_of)
 
     def grid(self, g: story.Grid) -> list[Flowable]:
         """A cell of plain lines that a paragraph would set as they are is given to the table

@@ -1,20 +1,22 @@
-"""Preview of the rehabiliteringsteam dossier, from memory: print it, or save it
-where the caseworker chooses (and open it in the system's PDF viewer)."""
+"""Preview of the rehabiliteringsteam dossier, from memory: print it (`ui.printing`: the PDF
+as it is, in a worker, its progress and Annullér in the window), or save it where the
+caseworker chooses (and open it in the system's PDF viewer)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import UserFacingError
 from jobraad.outputs import rules_for, write_output
+from jobraad.print_spool import job_title
+from ui import printing
 from ui.places import documents_folder
 from ui.screen import fit_to_screen
 
@@ -45,9 +47,15 @@ class DossierPreview(QDialog):
         view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         view.setDocument(self.document)
         layout.addWidget(view)
+        self.print_status = printing.PrintStatus(self)
+        self.print_status.ended.connect(self._print_ended)
+        layout.addWidget(self.print_status)
         buttons = QHBoxLayout()
+        self.print_button = QPushButton("&Udskriv…")
+        self.print_button.setToolTip("Ctrl+P")
+        self.print_button.clicked.connect(self.print_document)
+        buttons.addWidget(self.print_button)
         for text, tip, slot in (
-            ("&Udskriv…", "Ctrl+P", self.print_document),
             ("&Gem som…", "Ctrl+S", self.save_as),
             ("Gem og åbn i &PDF-læser…", "", self.save_and_open),
         ):
@@ -63,6 +71,7 @@ class DossierPreview(QDialog):
         layout.addLayout(buttons)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_document)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
+        self._close_after_print: int | None = None
 
     def save_as(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
@@ -86,31 +95,27 @@ class DossierPreview(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def print_document(self) -> None:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName("Sag til rehabiliteringsteamet")
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        """The print dialog, then the print in a worker; the preview stays usable."""
+        if self.print_status.running():
             return
-        self.render_to(printer)
+        title = job_title(self.suggested_name)
+        printer = printing.choose_printer(self, title, self.document.pageCount())
+        if printer is None:
+            return
+        job = printing.PrintJob(printer, title, self.database)
+        data = self.data
+        self.print_button.setEnabled(False)
+        self.print_status.start(job, lambda progress: job.deliver(data, progress))
 
-    def render_to(self, printer: QPrinter) -> int:
-        """Draw every page on the printer; returns the number of pages printed."""
-        painter = QPainter()
-        if not painter.begin(printer):
-            QMessageBox.warning(self, "Udskriv", "Printeren kunne ikke startes.")
-            return 0
-        printed = 0
-        try:
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                target = painter.viewport()
-                size = (
-                    self.document.pagePointSize(page).toSize().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                )
-                image = self.document.render(page, QSize(size.width(), size.height()))
-                painter.drawImage(0, 0, image)
-                printed += 1
-        finally:
-            painter.end()
-        return printed
+    def _print_ended(self, _message: str, _printed: bool) -> None:
+        self.print_button.setEnabled(True)
+        if self._close_after_print is not None:
+            super().done(self._close_after_print)
+
+    def done(self, result: int) -> None:
+        """Closing while a print runs cancels it; the preview closes when it has stopped."""
+        if self.print_status.running():
+            self._close_after_print = result
+            self.print_status.cancel()
+            return
+        super().done(result)
