@@ -15,10 +15,19 @@ from dataclasses import dataclass
 
 from db.enums import DocumentSource
 from jobraad.errors import UserFacingError
-from jobraad.rule_files import read_rule_file
+from jobraad.rule_files import Table, read_rule_file
 from jobraad.rulepacks import RuleItem
 
-__all__ = ["DEFAULT_READER", "PARTS", "Reader", "document_part", "reader", "reader_choices", "readers"]
+__all__ = [
+    "DEFAULT_READER",
+    "PARTS",
+    "Reader",
+    "document_part",
+    "parse_readers",
+    "reader",
+    "reader_choices",
+    "readers",
+]
 
 DEFAULT_READER = "team"
 
@@ -86,9 +95,19 @@ def document_part(item: RuleItem) -> str:
     return "checklist"
 
 
+FILE = "dossier_readers.toml"
+
+
 @functools.cache
 def readers() -> tuple[Reader, ...]:
-    top = read_rule_file("dossier_readers.toml", required=("readers",))
+    """The readers of the shipped rule file, the team first."""
+    return parse_readers(read_rule_file(FILE, required=("readers",)))
+
+
+def parse_readers(top: Table) -> tuple[Reader, ...]:
+    """The readers of a rule file's top level (`rule_files.parse_rule_file`), checked strictly:
+    a part no dossier knows, a part twice, a reader twice, or a first reader other than the team
+    refuses the file with `RuleFileError`."""
     out: list[Reader] = []
     for n, entry in enumerate(
         top.entries(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
 
-from db.enums import ActivityKind, Aim, ContactKind, CvKind, DocumentState
+from db.enums import ActivityKind, Aim, ContactKind, CvKind, DocumentSource, DocumentState
 from jobraad import cpr
 from jobraad import formatting as fmt
 from jobraad.case_texts import SECTION_TITLES
@@ -349,7 +349,7 @@ class _Composer:
             self.para(bilag.capitalize(), "cover_sub")
         self.para(escape(f.name), "cover_name")
         if self.gets("cpr"):
-            self.para(f"CPR-nummer {fmt.cpr(f.cpr)} · {f.age} år")
+            self.para(f"CPR-nummer {fmt.cpr(f.cpr)}" + (f" · {f.age} år" if self.gets("birth_date") else ""))
         elif self.gets("birth_date"):
             self.para(f"Født {fmt.date(cpr.birth_date(f.cpr))} · {f.age} år")
         if self.plain:
@@ -498,7 +498,7 @@ class _Composer:
             e
             for e in self.data.checklist.entries
             if e.state == DocumentState.MODTAGET
-            and not e.from_text
+            and _a_document(e)
             and not e.attachments
             and not e.on_paper_reason.strip()
             and not e.outside
@@ -1028,7 +1028,7 @@ class _Composer:
     def _attachment_text(self, e: ChecklistEntry) -> str:
         """Where the team finds a document: its bilag, or why it is not in this printout."""
         if not e.attachments:
-            if e.state != DocumentState.MODTAGET:
+            if e.state != DocumentState.MODTAGET or not _a_document(e):
                 return "—"
             if e.on_paper_reason.strip():
                 return f"På papir: {escape(e.on_paper_reason.strip())}"
@@ -1209,6 +1209,12 @@ def _signal_text(signal: Signal, aim: Aim) -> str:
     if signal.kind is SignalKind.STABLE_LOW and aim is not Aim.FLEKSJOB:
         return signal.text.removesuffix(FLEKSJOB_NOTE)
     return signal.text
+
+
+def _a_document(e: ChecklistEntry) -> bool:
+    """Whether an entry is a document the team gets as a file: one from outside the jobcenter, not
+    a consent and not a text (the jobcenter's own points are documented in its texts)."""
+    return not e.from_text and e.item.consent_for is None and e.item.source is not DocumentSource.JOBCENTER
 
 
 def _activity_order(a: ActivityView) -> tuple[bool, dt.date]:
