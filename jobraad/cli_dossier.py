@@ -16,7 +16,6 @@ from jobraad.errors import UserFacingError
 def register(sub: Any) -> None:
     """Add this feature's sub-commands to the `jobraad` parser."""
     from jobraad.cli import db_option, force_option
-    from jobraad.dossier.readers import DEFAULT_READER, reader_choices
 
     p = sub.add_parser(
         "dossier",
@@ -34,13 +33,13 @@ def register(sub: Any) -> None:
         metavar="DD-MM-ÅÅÅÅ",
         help="mødedato i rehabiliteringsteamet (standard: borgerens næste møde i sagen)",
     )
+    # The readers are data (resources/rules/dossier_readers.toml), checked when the command runs:
+    # reading them here would import the dossier, and the database layer with it, at every start.
     p.add_argument(
         "--modtager",
-        default=DEFAULT_READER,
         metavar="MODTAGER",
-        help="hvem dossieret er til: "
-        + ", ".join(f"{key} ({label})" for key, label in reader_choices())
-        + f" (standard: {DEFAULT_READER})",
+        help="hvem dossieret er til: team (standard: hele sagen), virksomhed, borger eller sundhedskoordinator; "
+        "hver modtager får kun det, der er brug for",
     )
     p.add_argument("--uden-bilag", action="store_true", help="udelad de vedhæftede dokumenter")
     force_option(p)
@@ -51,9 +50,9 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from jobraad.cli import EXIT_OK, open_db
     from jobraad.dates import InvalidDate, parse_date
     from jobraad.dossier import DossierOptions, build_dossier, find_citizen_by_cpr
-    from jobraad.dossier.readers import reader
+    from jobraad.dossier.readers import DEFAULT_READER, reader
 
-    recipient = reader(args.modtager)  # an unknown reader is refused before the database is opened
+    recipient = reader(args.modtager or DEFAULT_READER)  # an unknown reader is refused before the database opens
     meeting = None
     if args.meeting:
         try:

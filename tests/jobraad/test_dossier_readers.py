@@ -173,6 +173,18 @@ def test_every_part_decides_something(database: Database, anh: int) -> None:
         assert said(_without(team, part)) != everything, part
 
 
+def test_without_the_cpr_part_no_header_or_stamp_has_it(database: Database, anh: int) -> None:
+    """The running header and the stamp on each bilag page follow the reader, bilag or not."""
+    for_reader = _without(reader("team"), "cpr")
+    data = gather(database, anh, TODAY, None, True, for_reader)
+    appendices = read_appendices(data.appendix_files)
+    document = compose(data, appendices)
+    assert len(appendices) == 5
+    assert NAME in document.header[0] and NAME in document.stamp
+    assert_no_personal_data(" ".join((*document.header, document.stamp)), CPR_ANH)
+    assert "CPR" in compose(gather(database, anh, TODAY, None, True, reader("team")), appendices).stamp
+
+
 _GOOD = """format = 1
 [[readers]]
 key = "team"
