@@ -50,7 +50,9 @@ __all__ = ["DossierInfo", "DossierOptions", "build_dossier", "find_citizen_by_cp
 
 @dataclass(frozen=True)
 class DossierOptions:
-    """`meeting_date` None: the citizen's next rehabiliteringsteam meeting, if any."""
+    """`meeting_date` None: the citizen's next rehabiliteringsteam meeting, if any. `reader`: who
+    the dossier is for, a key of `reader_choices()` ("team", "virksomhed", "borger",
+    "sundhedskoordinator"); an unknown key is refused with a Danish message."""
 
     meeting_date: dt.date | None = None
     include_appendices: bool = True

@@ -317,8 +317,10 @@ class _Composer:
         self.part("Dokumenter i din sag" if self.plain else "Dokumentation", self.documentation)
         self.part(self._jobcenter_title(), self.jobcenter)
         self.appendix_list()
-        who = f" · CPR {fmt.cpr(d.file.cpr)}" if self.gets("cpr") else ""
-        case = f"Sagsnr. {d.case_number} · " if d.case_number else ""
+        # Whose case first in the running header: a long case number is what is cut short.
+        who = f"{d.file.name}" + (f" · CPR {fmt.cpr(d.file.cpr)}" if self.gets("cpr") else "")
+        if d.case_number:
+            who += f" · sagsnr. {d.case_number}"
         bilag = "med bilag" if d.include_appendices else "uden bilag"
         return Document(
             self.out,
@@ -326,8 +328,8 @@ class _Composer:
             # Never the citizen's name or CPR number here: many programs show these in lists.
             title=self.title,
             subject=f"{self.title} – til {self.reader.recipient.lower()}, {bilag}",
-            header=(f"{self.title} · {d.file.name}{who}", f"{case}Udskrevet {fmt.date(d.today)}"),
-            stamp=f"{d.file.name}{who}" + (f" · sagsnr. {d.case_number}" if d.case_number else ""),
+            header=(who, f"Udskrevet {fmt.date(d.today)}"),
+            stamp=who,
         )
 
     # --- the cover

@@ -282,7 +282,7 @@ def test_case_number_and_caseworker_on_the_cover_and_in_the_header(database: Dat
     assert "Sagsnummer 2026-0042" in cover
     assert "Jobrådgiver Mette Ørum Telefon 33 66 33 66 · Mail mo@kk.dk" in cover
     for number, text in enumerate(pages[:-4], start=1):  # the main part's running header
-        assert "Sagsnr. 2026-0042" in text, number
+        assert "sagsnr. 2026-0042" in text, number
     assert "sagsnr. 2026-0042" in pages[-1]  # the stamp on a bilag page
 
 
