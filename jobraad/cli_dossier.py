@@ -1,6 +1,7 @@
 """Command-line commands for the dossier feature (registered by jobraad.cli).
 
-jobraad dossier CPR --db STI -o FIL.pdf [--meeting dd-mm-åååå] [--uden-bilag] [--force]
+jobraad dossier CPR --db STI -o FIL.pdf [--modtager team|virksomhed|borger|sundhedskoordinator]
+                [--meeting dd-mm-åååå] [--uden-bilag] [--force]
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ def register(sub: Any) -> None:
         "dossier",
         help="lav sagen til rehabiliteringsteamet som PDF",
         description="Lav borgerens sag til rehabiliteringsteamet som én PDF: forside, indhold, den forberedende "
-        "del, sundhedskoordinatorens notater, progression i praktik, dokumentation, vurdering og indstilling, "
-        "med de modtagne dokumenter som bilag. Udskriften registreres i loggen.",
+        "del, borgerens bemærkninger, sundhedskoordinatorens notater, progression i praktik, dokumentation og "
+        "jobcentrets vurdering og forslag, med de modtagne dokumenter som bilag. Med --modtager får en anden "
+        "modtager kun det, der er brug for (dataminimering). Udskriften registreres i loggen med modtageren.",
     )
     p.add_argument("cpr", metavar="CPR", help="borgerens CPR-nummer, med eller uden bindestreg")
     db_option(p)
@@ -30,6 +32,14 @@ def register(sub: Any) -> None:
         "--meeting",
         metavar="DD-MM-ÅÅÅÅ",
         help="mødedato i rehabiliteringsteamet (standard: borgerens næste møde i sagen)",
+    )
+    # The readers are data (resources/rules/dossier_readers.toml), checked when the command runs:
+    # reading them here would import the dossier, and the database layer with it, at every start.
+    p.add_argument(
+        "--modtager",
+        metavar="MODTAGER",
+        help="hvem dossieret er til: team (standard: hele sagen), virksomhed, borger eller sundhedskoordinator; "
+        "hver modtager får kun det, der er brug for",
     )
     p.add_argument("--uden-bilag", action="store_true", help="udelad de vedhæftede dokumenter")
     force_option(p)
@@ -40,7 +50,9 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from jobraad.cli import EXIT_OK, open_db
     from jobraad.dates import InvalidDate, parse_date
     from jobraad.dossier import DossierOptions, build_dossier, find_citizen_by_cpr
+    from jobraad.dossier.readers import DEFAULT_READER, reader
 
+    recipient = reader(args.modtager or DEFAULT_READER)  # an unknown reader is refused before the database opens
     meeting = None
     if args.meeting:
         try:
@@ -55,10 +67,10 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     database = open_db(args.db)
     try:
         citizen_id = find_citizen_by_cpr(database, args.cpr)
-        options = DossierOptions(meeting_date=meeting, include_appendices=not args.uden_bilag)
+        options = DossierOptions(meeting_date=meeting, include_appendices=not args.uden_bilag, reader=recipient.key)
         info = build_dossier(database, citizen_id, output, options=options, replace=args.force)
     finally:
         database.close()
     appendices = "1 bilag" if info.appendices == 1 else f"{info.appendices} bilag"
-    print(f"Dossieret er gemt: {output} ({info.pages} sider, {appendices}).")
+    print(f"Dossieret til {recipient.recipient.lower()} er gemt: {output} ({info.pages} sider, {appendices}).")
     return EXIT_OK

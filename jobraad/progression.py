@@ -43,6 +43,7 @@ from jobraad import formatting as fmt
 from jobraad.dates import iso_monday
 
 __all__ = [
+    "FLEKSJOB_NOTE",
     "NEW_HIGH_MARGIN",
     "RECENT_WEEKS",
     "ChartSeries",
@@ -185,6 +186,10 @@ class Progression:
     weeks_without_progression: int
     latest_attended: float | None
     mean_last_4: float | None
+
+
+#: What the stable-low signal adds: the hours document a fleksjob (printed only where that is the aim).
+FLEKSJOB_NOTE = " – dokumentation til fleksjob"
 
 
 class SignalKind(StrEnum):
@@ -512,7 +517,7 @@ def _signals(
             Signal(
                 SignalKind.STABLE_LOW,
                 f"Stabilt lavt timetal trods støtte (under {fmt.hours(thresholds.low_hours)} t/uge i {n_low} uger)"
-                " – dokumentation til fleksjob",
+                + FLEKSJOB_NOTE,
             )
         )
 

@@ -1,11 +1,11 @@
 """The dossier for the rehabiliteringsteam: one PDF that carries the whole case.
 
 Cover, table of contents, the forberedende del in its sections (the caseworker's
-text plus what jobraad knows), the sundhedskoordinator's notes and skånehensyn,
-the progression in each placement (the same chart and figures as the screen),
-the documentation checklist with what is missing stated, the caseworker's
-assessment and proposed recommendation, and the received documents appended as
-bilag. Made all in memory (no temporary file), each step once:
+text plus what jobraad knows), the citizen's remarks, the sundhedskoordinator's notes
+and skånehensyn, the progression in each placement (the same chart and figures as the
+screen), the documentation checklist with every document and what is missing, the
+jobcenter's own assessment and proposal (outside the forberedende del), and the
+received documents appended as bilag. Made all in memory (no temporary file), each step once:
 
 - `gather` reads the case from the database into plain data;
 - `appendices` reads the attached files (so their pages are counted before the
@@ -14,8 +14,12 @@ bilag. Made all in memory (no temporary file), each step once:
 - `layout` sets it with ReportLab: flowables, the page template, the cover, the
   contents and the page numbers.
 
-Making a dossier is recorded in the audit log (`Action.PRINT`, "dossier"), in the
-same transaction that writes the file: if writing fails, nothing is logged.
+One dossier per reader (`readers`, data in `resources/rules/dossier_readers.toml`): the team gets
+everything, the employer, the citizen and the sundhedskoordinator what they need; the cover
+names the recipient and what was left out.
+
+Making a dossier is recorded in the audit log (`Action.PRINT`, "dossier (modtager: team)"), in
+the same transaction that writes the file: if writing fails, nothing is logged.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from jobraad import formatting as fmt
 from jobraad.dossier.appendices import assemble, draw_appendix_pages, read_appendices
 from jobraad.dossier.gather import gather
 from jobraad.dossier.layout import lay_out
-from jobraad.dossier.readers import reader_choices
+from jobraad.dossier.readers import reader, reader_choices
 from jobraad.dossier.story import compose
 from jobraad.errors import UserFacingError
 from jobraad.outputs import check_output, rules_for, write_output
@@ -46,7 +50,9 @@ __all__ = ["DossierInfo", "DossierOptions", "build_dossier", "find_citizen_by_cp
 
 @dataclass(frozen=True)
 class DossierOptions:
-    """`meeting_date` None: the citizen's next rehabiliteringsteam meeting, if any."""
+    """`meeting_date` None: the citizen's next rehabiliteringsteam meeting, if any. `reader`: who
+    the dossier is for, a key of `reader_choices()` ("team", "virksomhed", "borger",
+    "sundhedskoordinator"); an unknown key is refused with a Danish message."""
 
     meeting_date: dt.date | None = None
     include_appendices: bool = True
@@ -87,14 +93,16 @@ def build_dossier(
     """Make the dossier of one citizen and write it to `out` (a binary stream, or a
     path written by the one writer: an existing file is replaced only with `replace`, the
     database or a backup never). Raises `CitizenNotFound` for an unknown id,
-    `OutputRefusedError` for a refused path (before any work) and `StorageError` when the
-    file cannot be written; then nothing is logged."""
+    `OutputRefusedError` for a refused path and `UserFacingError` for an unknown reader (both
+    before any work), and `StorageError` when the file cannot be written; then nothing is logged.
+    The dossier holds what `options.reader` gets (`readers`), and the log says who it was for."""
     today = today or dt.date.today()
+    for_reader = reader(options.reader)  # an unknown reader is refused before any work
     rules = None
     if isinstance(out, (str, Path)):
         rules = rules_for(database)
         check_output(Path(out), rules, replace=replace)
-    data = gather(database, citizen_id, today, options.meeting_date, options.include_appendices)
+    data = gather(database, citizen_id, today, options.meeting_date, options.include_appendices, for_reader)
     appendices = read_appendices(data.appendix_files)
     steps = 3 + len(appendices)
     done = 0
@@ -116,7 +124,7 @@ def build_dossier(
         fh.write(pdf)
 
     with database.transaction() as session:
-        audit.record(session, audit.Action.PRINT, citizen_id, "dossier")
+        audit.record(session, audit.Action.PRINT, citizen_id, f"dossier (modtager: {for_reader.key})")
         # Written inside the transaction: if writing fails, the log entry rolls back.
         if isinstance(out, (str, Path)):
             assert rules is not None

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from db.enums import DocumentState, MeetingKind
 from db.models import Attachment
 from db.session import Database
+from jobraad.case_history import BenefitPeriodView, CvEntryView, list_benefit_periods, list_cv, read_case_facts
 from jobraad.case_texts import list_case_texts
 from jobraad.citizen_file import CitizenFile, read_citizen_file
 from jobraad.documentation import Checklist, Readiness, read_checklist
+from jobraad.dossier.readers import Reader, document_part
 from jobraad.health import ContactView, HealthNoteView, current_skaanehensyn, list_contacts, list_health_notes
 from jobraad.placements import PlacementProgress, citizen_progress
 from jobraad.records import ActivityView, MeetingView, list_activities, list_meetings
@@ -58,9 +60,16 @@ class CaseData:
     meeting_date: dt.date | None
     meeting: MeetingView | None
     caseworker: str
+    caseworker_phone: str
+    caseworker_email: str
     jobcenter: str
     stable_weeks: int
-    include_appendices: bool
+    case_number: str
+    description_seen_on: dt.date | None
+    benefit_periods: list[BenefitPeriodView]  # oldest first
+    cv: list[CvEntryView]  # educations, then jobs
+    reader: Reader
+    include_appendices: bool  # asked for, and the reader gets bilag
     appendix_files: list[AppendixFile]
     loose_files: list[tuple[str, dt.datetime]]  # attachments not tied to a checklist item
 
@@ -71,16 +80,19 @@ def gather(
     today: dt.date,
     meeting_date: dt.date | None,
     include_appendices: bool,
+    reader: Reader,
 ) -> CaseData:
-    """The case of `citizen_id` as the dossier shows it on `today`. `meeting_date` None:
-    the citizen's next rehabiliteringsteam meeting, if any."""
+    """The case of `citizen_id` as the dossier shows it on `today` to `reader`. `meeting_date`
+    None: the citizen's next rehabiliteringsteam meeting, if any. Only the files the reader
+    gets are read (`readers.document_part`)."""
+    include_appendices = include_appendices and reader.gets("appendices")
     with database.reading() as session:
         file = read_citizen_file(session, citizen_id, today)
         checklist = read_checklist(session, citizen_id, today)
         received = [
             (entry, ref)
             for entry in checklist.entries
-            if entry.state == DocumentState.MODTAGET
+            if entry.state == DocumentState.MODTAGET and reader.gets(document_part(entry.item))
             for ref in entry.attachments
         ]
         blobs: dict[int, bytes] = {}
@@ -104,6 +116,7 @@ def gather(
         meeting = next((m for m in meetings if m.starts_at.date() >= today), None)
         meeting_date = meeting.starts_at.date() if meeting else None
     settings = get_settings(database)
+    facts = read_case_facts(database, citizen_id)
 
     appendix_files: list[AppendixFile] = []
     for entry, ref in received:
@@ -138,8 +151,15 @@ def gather(
         meeting_date=meeting_date,
         meeting=meeting,
         caseworker=str(settings.get("caseworker_name") or "").strip(),
+        caseworker_phone=str(settings.get("caseworker_phone") or "").strip(),
+        caseworker_email=str(settings.get("caseworker_email") or "").strip(),
         jobcenter=str(settings.get("jobcenter_name") or "").strip(),
         stable_weeks=int(settings.get("stable_level_weeks") or 4),
+        case_number=facts.case_number,
+        description_seen_on=facts.description_seen_on,
+        benefit_periods=list_benefit_periods(database, citizen_id),
+        cv=list_cv(database, citizen_id),
+        reader=reader,
         include_appendices=include_appendices,
         appendix_files=appendix_files,
         loose_files=loose,

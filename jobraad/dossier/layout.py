@@ -153,6 +153,22 @@ class _Heading(_Para):
         self.key = key
 
 
+class _Gap(Flowable):
+    """Vertical space between two flowables that never begins a page: it takes what is left of
+    the frame when that is less than its height (so it does not spill onto the next page), and
+    is dropped at the top of a page (`_DossierTemplate.filterFlowables`)."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.gap = height
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return (0, max(0.0, min(self.gap, ah)))
+
+    def draw(self) -> None:
+        pass
+
+
 class _EndOfMainPart(Flowable):
     """Zero-size: marks where the main part ends (the bilag begin on the next page)."""
 
@@ -460,6 +476,7 @@ class _DossierTemplate(BaseDocTemplate):
         self.drawn_last: list[_Drawing] = []
         self.page_order: list[int] = []
         self.main_pages = 0
+        self.page_has_content = False  # whether anything has been set on the current page
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -480,7 +497,18 @@ class _DossierTemplate(BaseDocTemplate):
     def _page_end(self, canvas: Canvas, _doc: object) -> None:
         draw_furniture(canvas, self.page, None)
 
+    def beforePage(self) -> None:
+        self.page_has_content = False
+
+    def filterFlowables(self, flowables: list[Flowable]) -> None:
+        """No blank page and no page that begins with space: a gap or a page break at the
+        top of a page is dropped (ReportLab discards a first flowable set to None)."""
+        if not self.page_has_content and isinstance(flowables[0], (_Gap, PageBreak)):
+            flowables[0] = None  # type: ignore[call-overload]  # the documented way to drop it; the stubs say Flowable
+
     def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, (_Gap, Spacer, PageBreak, _EndOfMainPart)):
+            self.page_has_content = True
         if isinstance(flowable, _DrawnLast):
             flowable = flowable.content
         if isinstance(flowable, _Heading):
@@ -551,7 +579,7 @@ class _Flow:
                 case story.Para():
                     out.append(_Para(e.markup, self.s[e.style], bulletText="•" if e.bullet else None))
                 case story.Space():
-                    out.append(Spacer(1, e.height))
+                    out.append(_Gap(e.height))
                 case story.PageBreak():
                     out.append(PageBreak())
                 case story.Grid():
@@ -566,7 +594,12 @@ class _Flow:
                     out.append(hours_drawing(e.series, width=FRAME_W, height=190))
                 case story.EndOfMainPart():
                     out.append(_EndOfMainPart())
-        return out
+        # Space before a page break or the end has nothing to part: left out, so it cannot spill.
+        return [
+            f
+            for f, after in zip(out, [*out[1:], None], strict=True)
+            if not (isinstance(f, _Gap) and isinstance(after, (_Gap, PageBreak, _EndOfMainPart)))
+        ]
 
     def heading(self, e: story.Heading, drawn_last: list[_Drawing] | None) -> list[Flowable]:
         out: list[Flowable] = []
@@ -636,7 +669,7 @@ class _Flow:
         )
         # splitInRow: a cell with more text than a page (a long result or remark) flows on.
         table = Table(cells, colWidths=list(g.widths), repeatRows=1, splitInRow=1, style=style, hAlign="LEFT")
-        return [table, Spacer(1, 6)]
+        return [table, _Gap(6)]
 
     def facts(self, f: story.Facts) -> list[Flowable]:
         label_width = 66 * mm if f.cover else 45 * mm
@@ -655,7 +688,7 @@ class _Flow:
             ),
             hAlign="LEFT",
         )
-        return [table, Spacer(1, 6)]
+        return [table, _Gap(6)]
 
     def box(self, b: story.Box) -> Flowable:
         inner: list[Flowable] = [
@@ -667,6 +700,7 @@ class _Flow:
         return Table(
             [[inner]],
             colWidths=[FRAME_W],
+            splitInRow=1,  # a long list of what is missing flows on to the next page
             style=table_style(
                 ("BOX", (0, 0), (-1, -1), 1.2, black),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8),
