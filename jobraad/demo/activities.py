@@ -71,7 +71,12 @@ def case_activities(b: Builder, case: Case) -> list[Activity]:
         rows.append(
             Activity(
                 kind=kind,
-                title=b.pick(info["titles"]),
+                # A health offer from SUF that fits the citizen's health profile.
+                title=b.pick(
+                    b.writing["profiles"][case.profile]["suf_offers"]
+                    if kind is ActivityKind.SUNDHEDSTILBUD_SUF
+                    else info["titles"]
+                ),
                 provider=b.pick(info["providers"]),
                 start_date=start,
                 end_date=end,

@@ -8,11 +8,14 @@ import random
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from db.enums import Aim, ContactKind, Outcome, VisitationGroup
 from db.models import Citizen, HealthNote, PartnerContact, Placement
 from jobraad import formatting as fmt
+
+if TYPE_CHECKING:
+    from jobraad.demo.life import Life
 
 T = TypeVar("T")
 
@@ -63,6 +66,16 @@ def clamp(day: dt.date, low: dt.date, high: dt.date) -> dt.date:
     return max(low, min(day, high))
 
 
+def fleks_visitation(case: Case) -> tuple[dt.date, dt.date]:
+    """A fleksjobvisiteret case: the day its documentation was complete, and the day (two days
+    later, on a weekday) it was visitated to fleksjob. Before the current forløb began, some of
+    it long before (a job search since), so the demo shows the packs of earlier years."""
+    high = min(case.forloeb_start, case.horizon) - in_weeks((0, 0, 30, 60, 90)[case.index % 5])
+    day = high + dt.timedelta(days=2)
+    day += dt.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+    return high, day
+
+
 # --- the case being built ------------------------------------------------------------
 
 
@@ -104,6 +117,12 @@ class Case:
     rehab_decided: dt.date | None = None
     doc_seed: int = 0  # the documentation is built after the flush, from its own random stream
     citizen: Citizen | None = None
+    male: bool = False
+    born: dt.date = dt.date.min
+    origin: str = "dansk"  # a key of [origins] in demo_names.toml
+    profile: str = ""  # the health profile: a key of [profiles] in demo_texts.toml
+    life: Life | None = None  # school, jobs, benefits by period, family (jobraad.demo.life)
+    text_seed: int = 0  # the case texts are written from their own random stream
 
 
 class Builder:
@@ -114,9 +133,11 @@ class Builder:
         self.rng = rng
         self.data = data
         self.texts: dict[str, Any] = data["texts"]
+        self.writing: dict[str, Any] = data["writing"]  # resources/demo_texts.toml
         self.today = today
         self.used = used
         self.cases: list[Case] = []
+        self.case_numbers: set[str] = set()
         self.origin_keys = list(data["origins"])
         self.origin_weights = [data["origins"][k]["weight"] for k in self.origin_keys]
 

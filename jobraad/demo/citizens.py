@@ -11,7 +11,8 @@ from db.enums import Aim, BenefitType, Outcome, VisitationGroup
 from db.models import CaseOutcome, Citizen
 from jobraad.demo.activities import case_activities
 from jobraad.demo.builder import FLEKS, G1, G2, G3, G4, Builder, Case, fold_ascii, years_before
-from jobraad.demo.health import contacts, health_notes
+from jobraad.demo.health import contacts, health_notes, health_profile
+from jobraad.demo.life import make_life
 from jobraad.demo.meetings import deadlines, journal, meetings, rehab
 from jobraad.demo.placements import case_placements
 from jobraad.demo.visitation import current_forloeb, earlier_forloeb, goals
@@ -66,7 +67,10 @@ def _citizen(b: Builder, index: int, old: bool, closed: bool) -> Citizen:
         if index < len(_FIRST_GROUPS)
         else b.weighted(_GROUP_WEIGHTS_OLD if old else _GROUP_WEIGHTS_YOUNG)
     )
+    benefit = _benefit(b, group, age)
     aim = _aim(b, group, age)
+    if group is G3 and benefit is BenefitType.JOBAFKLARING:
+        aim = Aim.JOBAFKLARING  # sick, and the sygedagpenge could not be extended
     outcome = _outcome(b, group, aim, age) if closed else None
     horizon = b.today - dt.timedelta(days=rng.randint(7, 120)) if closed else b.today
     case = Case(
@@ -80,7 +84,11 @@ def _citizen(b: Builder, index: int, old: bool, closed: bool) -> Citizen:
         district=b.pick(b.data["districts"]),
         language=language,
         interpreter=interpreter,
+        male=male,
+        born=born,
+        origin=origin_key,
     )
+    case.profile = health_profile(b, case)
 
     citizen = Citizen(
         cpr=cpr,
@@ -91,7 +99,7 @@ def _citizen(b: Builder, index: int, old: bool, closed: bool) -> Citizen:
         address=_address(b, case.district),
         language=language,
         interpreter_needed=interpreter,
-        benefit_type=_benefit(b, group, age),
+        benefit_type=benefit,
         support_years_last10=_support_years(b, old),
         aim=aim,
     )
@@ -116,6 +124,12 @@ def _citizen(b: Builder, index: int, old: bool, closed: bool) -> Citizen:
     citizen.notes = _notes(b, case)
     citizen.created_at = dt.datetime.combine(forloeb[0].start_date, dt.time(9, 0))
     citizen.updated_at = dt.datetime.combine(horizon, dt.time(15, 30))
+    citizen.case_number = _case_number(b, forloeb[0].start_date.year)
+    # The citizen's life before the case, from its own stream (jobraad.demo.life); the years on
+    # support are counted from its benefit periods, so the two agree.
+    case.text_seed = rng.getrandbits(64)
+    case.life = make_life(b.writing, case, benefit, citizen.support_years_last10, b.today)
+    citizen.support_years_last10 = case.life.support_years
     return citizen
 
 
@@ -174,6 +188,15 @@ def _address(b: Builder, district: dict[str, Any]) -> str:
     return f"{where}, {district['postnummer']} {district['by']}"
 
 
+def _case_number(b: Builder, year: int) -> str:
+    """A made-up sagsnummer in the jobcenter's form: the year, a dash and seven digits."""
+    while True:
+        number = f"{year}-0{b.rng.randrange(1_000_000):06d}"
+        if number not in b.case_numbers:
+            b.case_numbers.add(number)
+            return number
+
+
 def _support_years(b: Builder, old: bool) -> int:
     if old:
         return b.rng.randint(8, 10) if b.chance(0.72) else b.rng.randint(3, 7)
@@ -211,6 +234,8 @@ def _aim(b: Builder, group: VisitationGroup, age: int) -> Aim:
 
 
 def _outcome(b: Builder, group: VisitationGroup, aim: Aim, age: int) -> Outcome:
+    if group is G3 and aim is Aim.JOBAFKLARING:
+        return b.weighted({Outcome.ORDINAERT_JOB: 50, Outcome.FLEKSJOB: 25, Outcome.ANDEN_FORSOERGELSE: 25})
     if group is G3:
         return {
             Aim.FLEKSJOB: Outcome.FLEKSJOB,

@@ -1,9 +1,18 @@
 """The documentation of the demo's cases: checklist rows for most items of each case's
-rule pack, their history, the consents and the PDFs of some received documents.
+rule pack, their history, the consents, the PDFs of received documents (or why one is kept on
+paper), and the case texts the pack's written items are derived from (`writing`).
 
 Built after the citizens are stored (an employer statement names its placement by id),
 each case from its own random stream, so a case's documentation does not depend on
 the cases after it.
+
+Readiness is the program's (`jobraad.documentation.readiness_by_citizen`), from content: a case
+is ready only when every required text is written, every received outside document attached
+or on paper, the consents cover the requests and the LÆ 265 is fresh. Cases presented to the
+team, fleksjobvisiterede and some with a meeting near are complete in that sense. Most cases
+whose meeting is near lack one or two honest things (`_GAPS`): a section not yet written, the
+jobcenter's assessment not yet written, a received LÆ 265 not yet attached, an answer still
+awaited, a LÆ 265 that will be too old at the meeting.
 """
 
 from __future__ import annotations
@@ -18,10 +27,12 @@ from db.enums import ContactKind, DocumentSource, DocumentState, MeetingKind
 from db.models import Meeting
 from jobraad.consents import suggested_consent
 from jobraad.demo.attachments import pdf_attachment
-from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, in_weeks
+from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, fleks_visitation, in_weeks
+from jobraad.demo.writing import DocFact, write_texts
 from jobraad.document_requests import consent_case
 from jobraad.documentation import STATEMENT_PLACEMENTS, answer_due
 from jobraad.rulepacks import RuleItem, builtin_packs, default_pack_for, documented_aims
+from jobraad.text_sections import DESCRIPTION, sections_of
 from jobraad.vocab import SOURCE_LABELS
 
 # Documentation: sources whose consent is asked for only when a case turns out to need them
@@ -34,12 +45,42 @@ _SLOW_DEFAULT = 0.1
 _TEAM_GOALS = frozenset({"rehab_forelagt"})
 # A request overdue by more than this many days has been chased and answered.
 _CHASED_AFTER_DAYS = 45
-# Received documents that sometimes come with a PDF: item id -> (share, title, file name).
-_PDF_ITEMS: dict[str, tuple[float, str, str]] = {
-    "lae265": (0.35, "LÆ 265 - lægeattest (demo)", "LAE265"),
-    "speciallaegeerklaering": (0.5, "Speciallægeerklæring (demo)", "Speciallaegeerklaering"),
-    "praktik_udtalelse": (0.2, "Udtalelse fra praktikstedet (demo)", "Praktikudtalelse"),
+# The PDF of a received document: item id -> (title, file name); others take the item's title and id.
+_PDF_ITEMS: dict[str, tuple[str, str]] = {
+    "lae265": ("LÆ 265 - lægeattest (demo)", "LAE265"),
+    "statusattest_lae125": ("LÆ 125 - statusattest (demo)", "LAE125"),
+    "speciallaegeerklaering": ("Statusattest fra speciallæge (demo)", "Speciallaege"),
+    "hospital_journal": ("Epikrise og journaloplysninger (demo)", "Epikrise"),
+    "sundhedskoordinator": ("Sundhedskoordinatorens udtalelse (demo)", "Sundhedskoordinator"),
+    "sof_oplysninger": ("Oplysninger fra Socialforvaltningen (demo)", "SOF"),
+    "suf_oplysninger": ("Oplysninger fra Sundheds- og Omsorgsforvaltningen (demo)", "SUF"),
+    "praktik_udtalelse": ("Udtalelse fra praktikstedet (demo)", "Praktikudtalelse"),
 }
+# Of the received documents the pack wants filed: how many are kept on paper in a finished case,
+# and, in a case still in progress, how many are attached and kept on paper (the rest are not yet).
+_ON_PAPER_FINISHED = 0.1
+_ATTACHED_IN_PROGRESS = 0.7
+_ON_PAPER_IN_PROGRESS = 0.05
+# What a case whose meeting is near, and that is not complete, still lacks (one, sometimes two).
+_GAPS: dict[str, float] = {
+    "afsnit": 30,  # one or two sections of the description not yet written
+    "jobcenter": 20,  # the jobcenter's assessment or proposal not yet written
+    "ikke_vedhaeftet": 20,  # a received document (most often the LÆ 265) not yet attached
+    "afventer": 20,  # an answer still awaited
+    "lae265_gammel": 10,  # the LÆ 265 will be too old at the meeting
+}
+# The sections a case most often has yet to write, and how often.
+_LATE_SECTIONS: dict[str, float] = {
+    "helbred_arbejde": 25,
+    "indsatser": 20,
+    "egne_oensker": 15,
+    "forsoergelse": 10,
+    "ressourcer_netvaerk": 10,
+    "udfordringer": 10,
+    "helbred": 5,
+    "uddannelse_cv": 5,
+}
+_DESCRIPTION_KEYS = tuple(s.key for s in sections_of(DESCRIPTION))
 
 
 @dataclass
@@ -52,6 +93,12 @@ class _DocStage:
     low: dt.date  # the documentation began
     high: dt.date  # the last day anything was done
     ready_by: dt.date | None  # a week before a coming rehabiliteringsteam meeting
+    gaps: frozenset[str] = frozenset()  # what a case near its meeting still lacks (`_GAPS`)
+
+    @property
+    def finishing(self) -> bool:
+        """Complete, or all but its gaps: everything else is in place."""
+        return self.complete or bool(self.gaps)
 
 
 @dataclass
@@ -68,6 +115,8 @@ class _Doc:
     not_relevant_reason: str = ""
     note: str = ""
     noted_on: dt.date | None = None  # set aside, or the note written, on this day
+    on_paper_reason: str = ""
+    attach: bool = False  # its PDF is stored as an attachment
 
 
 @dataclass
@@ -79,6 +128,7 @@ class Tables:
     events: list[dict[str, Any]] = field(default_factory=list)
     consents: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    case_texts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _source_name(source: DocumentSource) -> str:
@@ -107,6 +157,10 @@ class _Checklist:
         self.show_overdue = case.index == 0
         self.consent_rng = random.Random(self.citizen_id)
         self.consent_rows: list[dict[str, Any]] = []
+        self.profile: dict[str, Any] = builder.writing["profiles"][case.profile]
+        self.sections: dict[str, dt.date] = {}  # the case texts written: section -> the day
+        self.unwritten: set[str] = set()  # sections a case near its meeting has yet to write
+        self.held = False  # the answer a case near its meeting still awaits has been chosen
 
     def build(self) -> None:
         case, b = self.case, self.b
@@ -139,8 +193,7 @@ class _Checklist:
                 forloeb.goals = [g for g in forloeb.goals if g.goal_key not in _TEAM_GOALS]
         if case.group is FLEKS and case.citizen is not None:
             # Visitated to fleksjob at a team meeting right after the documentation was complete.
-            day = stage.high + dt.timedelta(days=2)
-            day += dt.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+            day = fleks_visitation(case)[1]
             case.citizen.meetings.append(
                 Meeting(
                     kind=MeetingKind.REHABILITERINGSTEAM,
@@ -150,14 +203,22 @@ class _Checklist:
                     decided_on=day,
                 )
             )
-        self.must_arrive = stage.complete or stage.settled
+        self.must_arrive = stage.finishing or stage.settled
+        self.gaps = set(stage.gaps)
+        if "afsnit" in self.gaps:
+            late = b.weighted(_LATE_SECTIONS)
+            self.unwritten = {late, b.weighted(_LATE_SECTIONS)} if b.chance(0.35) else {late}
+        if "jobcenter" in self.gaps:
+            self.unwritten |= {"vurdering", "indstilling"} if b.chance(0.5) else {b.pick(("vurdering", "indstilling"))}
         self.wanted = self.wanted_sources()
         # The citizen is asked for the consents at one of the first conversations.
         self.consent_talk = clamp(stage.low + dt.timedelta(days=b.rng.randint(3, 21)), stage.low, stage.high)
-        self.signed = stage.complete or b.chance(min(0.97, 0.55 + 0.45 * stage.level))
+        self.signed = stage.finishing or b.chance(min(0.97, 0.55 + 0.45 * stage.level))
         for item in [i for i in items if i.consent_for] + [i for i in items if not i.consent_for]:
             if item.consent_for is not None:
                 self.consent(item, item.consent_for)
+            elif item.texts:
+                self.text(item)
             elif item.per_placement:
                 self.statements(item)
             elif item.health:
@@ -166,6 +227,7 @@ class _Checklist:
                 self.written(item)
         self.name_consents()
         self.store()
+        self.write()
 
     def name_consents(self) -> None:
         """Each consent names whom the information comes from: the doctor or unit the requests
@@ -215,9 +277,9 @@ class _Checklist:
                 health = b.texts["health"]
                 name = f"{b.pick(health['coordinators'])}, {health['coordinator_unit']}"
             elif source is DocumentSource.SPECIALLAEGE:
-                name = b.pick(texts["specialists"])
+                name = b.pick(self.profile["specialists"])
             elif source is DocumentSource.HOSPITAL:
-                name = b.pick(texts["hospitals"])
+                name = b.pick(self.profile["hospitals"])
             elif source is DocumentSource.BORGER:
                 name = texts["citizen"]
             else:
@@ -239,6 +301,12 @@ class _Checklist:
         days = doc.item.answer_days
         doc.state, doc.requested_on, doc.requested_from = DocumentState.ANMODET, on, sender
         doc.expected_by = answer_due(doc.item, on)
+        if "afventer" in self.gaps and not self.held and doc.item.required and doc.item.id != self.pack.lae265_item:
+            # The answer this case still awaits: asked for (again) a few weeks ago.
+            self.held = True
+            doc.requested_on = on = min(high, max(on, high - dt.timedelta(days=days + rng.randint(-7, 10))))
+            doc.expected_by = answer_due(doc.item, on)
+            return
         if arrives is None:
             arrives = on + dt.timedelta(days=rng.randint(days // 2, max(1, days * 2)))
         if stage.ready_by is not None and (self.must_arrive or rng.random() < 0.8):
@@ -284,7 +352,7 @@ class _Checklist:
         day = self.consent_talk
         if source in _OCCASIONAL_SOURCES:  # asked when the case turned out to need it
             day += dt.timedelta(days=b.rng.randint(7, 42))
-            if stage.complete:
+            if stage.finishing:
                 day = min(day, stage.high)
         if self.signed and day <= stage.high:
             doc = self.new(item)
@@ -298,10 +366,15 @@ class _Checklist:
             # in `name_consents`), for which case; some forms carry an end date. Drawn from the
             # consents' own stream, so the case's other draws stay as they were.
             rng = self.consent_rng
+            # Health information as the citizen's health profile has it; SOF, SUF, the coordinator: general.
+            own = self.profile.get(f"consent_{source.value}")
+            information = rng.choice(own or self.texts["consent_information"][source.value])
+            if self.case.life is not None:
+                information = information.format(debut_aar=self.case.life.onset)
             row = {
                 "citizen_id": self.citizen_id,
                 "source": source,
-                "information": rng.choice(self.texts["consent_information"][source.value]),
+                "information": information,
                 "source_name": "",
                 "purpose": suggested_consent(source, consent_case(self.case.aim), "", day).purpose,
                 "given_on": day,
@@ -338,8 +411,10 @@ class _Checklist:
             return
         on = given + dt.timedelta(days=b.rng.randint(0, 14))
         if item.id == self.pack.lae265_item:
-            # Asked for late enough to be current at the meeting, as the pack requires.
             meeting = stage.ready_by or stage.high
+            if "lae265_gammel" in self.gaps and self.old_lae265(item, given, meeting):
+                return
+            # Asked for late enough to be current at the meeting, as the pack requires.
             fresh = meeting - dt.timedelta(days=self.pack.lae265_max_age.value - item.answer_days - 14)
             on = min(max(on, fresh), stage.high)
         arrives = None
@@ -351,12 +426,28 @@ class _Checklist:
         if self.must_arrive or (on <= stage.high and b.chance(0.45 + 0.55 * stage.level)):
             self.request(self.new(item), on, stage.high, self.sender(source), arrives)
 
+    def old_lae265(self, item: RuleItem, given: dt.date, ready_by: dt.date) -> bool:
+        """A LÆ 265 received so long before the meeting (a week after `ready_by`) that it will be
+        too old there; False, and the case lacks an attachment instead, when the case began too
+        recently for that."""
+        b = self.b
+        received = ready_by + in_weeks(1) - dt.timedelta(days=self.pack.lae265_max_age.value + b.rng.randint(10, 60))
+        on = received - dt.timedelta(days=b.rng.randint(10, 25))
+        if on < given:
+            self.gaps.discard("lae265_gammel")
+            self.gaps.add("ikke_vedhaeftet")
+            return False
+        doc = self.new(item)
+        self.request(doc, on, self.stage.high, self.sender(item.source), received)
+        doc.note = b.pick(self.b.writing["lists"]["lae265_old"])
+        return True
+
     def statements(self, item: RuleItem) -> None:
         """One statement per placement the employer can describe; set aside when there is none."""
         b, stage, case = self.b, self.stage, self.case
         places = [p for p in case.placements if p.kind in STATEMENT_PLACEMENTS]
         if not places:
-            if stage.complete or b.chance(0.4 + 0.6 * stage.level):
+            if stage.finishing or b.chance(0.4 + 0.6 * stage.level):
                 self.set_aside(self.new(item), self.reason(item.source))
             return
         for p in places:
@@ -372,7 +463,7 @@ class _Checklist:
         """Written by the jobcenter (the forberedende del, the assessments) or by the citizen."""
         b, stage = self.b, self.stage
         level, section = stage.level, item.section
-        if stage.complete:
+        if stage.finishing:
             share = 1.0 if item.required else 0.8
         elif section == "forberedende_del":
             share = 0.1 + 0.85 * level
@@ -396,7 +487,7 @@ class _Checklist:
                 doc.requested_from = self.sender(item.source)
                 doc.expected_by = answer_due(item, doc.requested_on)
             self.receive(doc, day)
-        elif not item.required and (stage.complete or level > 0.5) and b.chance(0.4):
+        elif not item.required and (stage.finishing or level > 0.5) and b.chance(0.4):
             self.set_aside(self.new(item), self.reason(item.source))
         elif by_citizen and not stage.settled and level > 0.2 and b.chance(0.4):
             doc = self.new(item)
@@ -405,10 +496,99 @@ class _Checklist:
             doc.requested_from = self.sender(item.source)
             doc.expected_by = answer_due(item, doc.requested_on)
 
+    def text(self, item: RuleItem) -> None:
+        """An item written as case texts: in place when its texts are written (derived, never
+        ticked, so no row is stored). The forberedende del grows through the forløb; the
+        jobcenter's assessment and proposal come last."""
+        b, stage = self.b, self.stage
+        if stage.finishing:
+            write = True
+        else:
+            share = 0.1 + 0.85 * stage.level if item.section == "forberedende_del" else 0.6 * stage.level
+            write = b.chance(share if item.required else 0.8 * share)
+        if not write:
+            return
+        top = min(stage.ready_by or stage.high, stage.high)
+        first = stage.low + in_weeks(1) if item.section == "forberedende_del" else top - in_weeks(6)
+        for key in item.texts:
+            if key not in self.sections and key not in self.unwritten:
+                self.sections[key] = clamp(b.day_between(first, top), stage.low, top)
+
+    def write(self) -> None:
+        """The case texts, the day the citizen saw the description, and the citizen's remarks and
+        the questions for the team that may come with them."""
+        b, stage, case = self.b, self.stage, self.case
+        top = min(stage.ready_by or stage.high, stage.high)
+        # The health sections are brought up to date when the health documents come in, and
+        # the proposal follows the assessment.
+        arrived = [d.received_on for d in self.docs if d.item.health and d.received_on and d.received_on <= top]
+        if case.health is not None and case.health.note_date <= top:
+            arrived.append(case.health.note_date)
+        for key in ("helbred", "helbred_arbejde"):
+            if key in self.sections and arrived and self.sections[key] < max(arrived):
+                self.sections[key] = min(top, max(arrived) + dt.timedelta(days=b.rng.randint(0, 7)))
+        activities = case.citizen.activities if case.citizen is not None else []
+        started = [p.start_date for p in case.placements if p.start_date <= top]
+        started += [a.start_date for a in activities if a.start_date is not None and a.start_date <= top]
+        if "indsatser" in self.sections and started and self.sections["indsatser"] < max(started) + in_weeks(4):
+            self.sections["indsatser"] = min(top, max(started) + in_weeks(b.rng.randint(4, 8)))
+        # The assessment is written on the documentation as it stands, the proposal after it.
+        received = [d.received_on for d in self.docs if d.received_on is not None and d.received_on <= top]
+        if "vurdering" in self.sections and received and self.sections["vurdering"] < max(received):
+            self.sections["vurdering"] = min(top, max(received) + dt.timedelta(days=b.rng.randint(0, 5)))
+        if "vurdering" in self.sections and "indstilling" in self.sections:
+            self.sections["indstilling"] = max(self.sections["indstilling"], self.sections["vurdering"])
+        described = [self.sections[k] for k in _DESCRIPTION_KEYS if k in self.sections]
+        if len(described) == len(_DESCRIPTION_KEYS):
+            share = 1.0 if stage.complete else 0.5 if "jobcenter" in self.gaps else 0.85 if self.gaps else 0.6
+        else:
+            share = 0.3 if len(described) >= 5 and not self.gaps else 0.0
+        seen = b.day_between(max(described), top) if described and b.chance(share) else None
+        if seen is not None:
+            if case.citizen is not None:
+                case.citizen.description_seen_on = seen
+            if b.chance(0.55):
+                self.sections["borgerens_bemaerkninger"] = b.day_between(seen, top)
+        if self.pack.terms.team and "vurdering" in self.sections and (stage.complete or b.chance(0.8)):
+            self.sections["spoergsmaal_team"] = self.sections["vurdering"]
+        if not self.sections or case.life is None:
+            return
+        docs = [
+            DocFact(d.item.id, d.instance, d.requested_on, d.expected_by, d.received_on, d.requested_from)
+            for d in self.docs
+            if d.state is not DocumentState.IKKE_RELEVANT
+        ]
+        for key, text in write_texts(b, case, self.pack, docs, self.sections).items():
+            if text:
+                self.tables.case_texts.append(
+                    {
+                        "citizen_id": self.citizen_id,
+                        "section": key,
+                        "text": text,
+                        "updated_at": b.at(self.sections[key]),
+                    }
+                )
+
     # -- rows --------------------------------------------------------------------------------
 
     def store(self) -> None:
         b, tables, citizen_id = self.b, self.tables, self.citizen_id
+        filed = [d for d in self.docs if d.state is DocumentState.MODTAGET and self.pack.needs_file(d.item)]
+        unfiled: _Doc | None = None
+        if "ikke_vedhaeftet" in self.gaps and filed:
+            # The document this case has yet to attach: the LÆ 265 when it has come.
+            unfiled = next((d for d in filed if d.item.id == self.pack.lae265_item), filed[0])
+        for doc in filed:
+            if doc is unfiled:
+                continue
+            r = b.rng.random()
+            if self.stage.finishing:
+                attach, paper = r >= _ON_PAPER_FINISHED, r < _ON_PAPER_FINISHED
+            else:
+                attach, paper = r < _ATTACHED_IN_PROGRESS, r >= 1 - _ON_PAPER_IN_PROGRESS
+            if paper:
+                doc.on_paper_reason = b.pick(b.writing["lists"]["on_paper"])
+            doc.attach = attach
         for doc in self.docs:
             item_id = tables.next_id
             tables.next_id += 1
@@ -426,12 +606,13 @@ class _Checklist:
                     "received_on": doc.received_on,
                     "not_relevant_reason": doc.not_relevant_reason,
                     "note": doc.note,
+                    "on_paper_reason": doc.on_paper_reason,
                 }
             )
             self.events(doc, item_id)
-            pdf = _PDF_ITEMS.get(doc.item.id)
-            if pdf is not None and doc.state is DocumentState.MODTAGET and b.chance(pdf[0]):
-                attachment = pdf_attachment(b, pdf[1], pdf[2], doc.received_on, doc.requested_from)
+            if doc.attach:
+                title, name = _PDF_ITEMS.get(doc.item.id, (f"{doc.item.title} (demo)", doc.item.id))
+                attachment = pdf_attachment(b, title, name, doc.received_on, doc.requested_from)
                 attachment.update(citizen_id=citizen_id, item_id=item_id)
                 tables.attachments.append(attachment)
 
@@ -448,6 +629,10 @@ class _Checklist:
         if doc.noted_on is not None:
             before = None if doc.state is DocumentState.MANGLER else DocumentState.MANGLER
             steps.append((doc.noted_on, before, doc.state, doc.not_relevant_reason or doc.note))
+        if doc.on_paper_reason and doc.received_on is not None:
+            # As `jobraad.documentation.set_on_paper` records it.
+            day = doc.received_on + dt.timedelta(days=b.rng.randint(0, 3))
+            steps.append((day, doc.state, doc.state, f"På papir: {doc.on_paper_reason}"))
         previous: dt.datetime | None = None
         for day, before, after, note in steps:
             at = b.at(day)
@@ -487,18 +672,20 @@ def _doc_stage(b: Builder, case: Case) -> _DocStage:
     if case.group is G3:
         level = min(1.0, max(0.1, case.weeks_in / 18))
         ready_by = None
+        gaps: frozenset[str] = frozenset()
         if case.rehab_meeting is not None:  # a meeting in the coming two weeks
             level = max(level, 0.8)
             ready_by = case.rehab_meeting - in_weeks(1)
-            # The first citizen always shows a meeting still being prepared.
+            # The first citizen always shows a meeting still being prepared, with a request to chase.
             complete = case.index != 0 and b.chance(0.25)
+            if not complete and case.index != 0:
+                first = b.weighted(_GAPS)
+                gaps = frozenset({first, b.weighted(_GAPS)} if b.chance(0.3) else {first})
         else:
             complete = level >= 1 and b.chance(0.12)
-        return _DocStage(level, complete, closed, start, horizon, ready_by)
+        return _DocStage(level, complete, closed, start, horizon, ready_by, gaps)
     if case.group is FLEKS:
-        # Visitated to fleksjob: the documentation was complete before this forløb began, some
-        # of it long before (a job search since), so the demo shows the packs of 2024 and 2025.
-        high = min(start, horizon) - in_weeks((0, 0, 30, 60, 90)[case.index % 5])
+        high = fleks_visitation(case)[0]
         return _DocStage(1.0, True, True, high - in_weeks(b.rng.randint(10, 20)), high, None)
     # Others with such an aim: the first steps.
     return _DocStage(b.rng.uniform(0.0, 0.35), False, closed, start, horizon, None)

@@ -167,7 +167,7 @@ def _placement(
     if case.health is not None:
         skaane = case.health.skaanehensyn
     elif case.old or case.group is G3:
-        skaane = "\n".join(rng.sample(b.texts["health"]["skaanehensyn"], rng.randint(1, 3)))
+        skaane = "\n".join(rng.sample(b.writing["profiles"][case.profile]["skaanehensyn"], rng.randint(1, 3)))
 
     placement = Placement(
         kind=kind,
