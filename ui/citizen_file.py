@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -246,25 +247,35 @@ class CitizenFileWidget(QWidget):
     # --- dossier ---------------------------------------------------------------------------------
 
     def make_dossier(self) -> None:
-        """Build the dossier in a worker (progress shown), then preview it from memory."""
+        """Ask who the dossier is for (Enter: the team), build it in a worker (progress
+        shown), then preview it from memory."""
         if self.citizen_id is None or self.file is None:
             return
         if not self.can_leave():
             return
-        from jobraad.dossier import build_dossier
+        from jobraad.dossier import DossierOptions, build_dossier, reader_choices
+        from jobraad.dossier.readers import DEFAULT_READER
         from ui.dialogs.dossier_preview import DossierPreview  # imports ReportLab and QtPdf: not at start
+        from ui.dialogs.dossier_reader import ReaderDialog
 
+        chooser = ReaderDialog(reader_choices(), self)
+        if chooser.exec() != QDialog.DialogCode.Accepted:
+            return
+        reader = chooser.reader()
+        options = DossierOptions(reader=reader)
         citizen_id, today = self.citizen_id, self.today
         first, last = self.file.first_name, self.file.last_name
+        # "Sag ÅB 2026-03-02.pdf" for the team; another reader is named: "Sag virksomhed ÅB …".
+        what = "Sag" if reader == DEFAULT_READER else f"Sag {reader}"
 
         def work(progress: Progress) -> bytes:
             out = io.BytesIO()
-            build_dossier(self.database, citizen_id, out, today=today, progress=progress)
+            build_dossier(self.database, citizen_id, out, today=today, options=options, progress=progress)
             return out.getvalue()
 
         def done(data: object) -> None:
             assert isinstance(data, bytes)
-            preview = DossierPreview(data, suggested_name("Sag", first, last, today), self.database, self)
+            preview = DossierPreview(data, suggested_name(what, first, last, today), self.database, self)
             self.last_preview = preview
             preview.exec()
 
