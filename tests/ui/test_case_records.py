@@ -366,3 +366,20 @@ def test_a_seen_date_that_is_refused_saves_nothing(
     assert message in tab.facts_error_text()
     assert case_history.read_case_facts(database, people["first"]) == CaseFacts("", None)
     assert tab.dirty and tab.seen_on.text() == typed and tab.case_number.text() == "JC-1"
+
+
+@pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
+def test_every_column_of_both_tables_is_in_view_on_a_laptop_screen(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int], screen: tuple[int, int]
+) -> None:
+    window.resize(screen[0] - 16, screen[1] - 48)  # as `fit_to_screen` leaves room for the frame
+    window.open_citizen(people["first"], "history")
+    qtbot.waitUntil(lambda: window.file.history.periods.view.viewport().width() > 0)
+    for editor in (window.file.history.periods, window.file.history.cv):
+        view = editor.view
+        header = view.horizontalHeader()
+        last = header.count() - 1
+        # The last column (Bemærkning) stretches: it starts inside the view with room to type.
+        assert header.sectionViewportPosition(last) + 120 <= view.viewport().width()
+        assert editor.add_button.isVisible() and editor.add_button.visibleRegion().boundingRect().width() > 0
+    assert window.file.history.save_button.visibleRegion().boundingRect().width() > 0
