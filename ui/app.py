@@ -249,7 +249,9 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
         if database is None:
             return 0
         start.title = title
-        window = start.show(database)  # noqa: F841  (kept alive until the loop ends)
+        window = start.show(database)  # kept alive until the loop ends
+        if demo_session is None:  # the demo has its own made-up caseworker
+            window.ask_for_caseworker()  # first start: no name set yet
         return app.exec()
     except Exception as err:  # before the loop (in it, sys.excepthook reports)
         tell_unexpected(err)

@@ -12,7 +12,16 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.errors import UserFacingError
 from jobraad import formatting as fmt
@@ -26,6 +35,7 @@ from ui.file_tabs.case_text import CaseTextTab
 from ui.file_tabs.documentation import DocumentationTab
 from ui.file_tabs.forloeb import ForloebTab
 from ui.file_tabs.health import HealthTab
+from ui.file_tabs.history import HistoryTab
 from ui.file_tabs.journal import JournalTab
 from ui.file_tabs.meetings import MeetingsTab
 from ui.file_tabs.placements import PlacementsTab
@@ -43,19 +53,22 @@ if TYPE_CHECKING:
     TAB_STAMDATA,
     TAB_FORLOEB,
     TAB_CASE_TEXT,
+    TAB_HISTORY,
     TAB_PLACEMENTS,
     TAB_DOCUMENTATION,
     TAB_HEALTH,
     TAB_ACTIVITIES,
     TAB_JOURNAL,
     TAB_MEETINGS,
-) = range(10)
+) = range(11)
 TARGET_TABS = {
     "forloeb": TAB_FORLOEB,
     "placements": TAB_PLACEMENTS,
     "meetings": TAB_MEETINGS,
     "deadlines": TAB_MEETINGS,
     "documentation": TAB_DOCUMENTATION,
+    "texts": TAB_CASE_TEXT,
+    "history": TAB_HISTORY,
 }
 
 
@@ -102,6 +115,7 @@ class CitizenFileWidget(QWidget):
         self.forloeb = ForloebTab(database, self.today)
         # Each reads its own records:
         self.case_text = CaseTextTab(database, self.today)
+        self.history = HistoryTab(database, self.today)
         self.placements = PlacementsTab(database, self.today)
         self.documentation = DocumentationTab(database, self.today)
         self.health = HealthTab(database, self.today)
@@ -112,7 +126,8 @@ class CitizenFileWidget(QWidget):
             (TAB_SUMMARY, self.summary, "Resumé"),
             (TAB_STAMDATA, self.stamdata, "Stamdata"),
             (TAB_FORLOEB, self.forloeb, "Forløb"),
-            (TAB_CASE_TEXT, self.case_text, "Forberedende del"),
+            (TAB_CASE_TEXT, self.case_text, "Tekster"),
+            (TAB_HISTORY, self.history, "Forsørgelse og CV"),
             (TAB_PLACEMENTS, self.placements, "Praktik"),
             (TAB_DOCUMENTATION, self.documentation, "Dokumentation"),
             (TAB_HEALTH, self.health, "Sundhed"),
@@ -124,6 +139,7 @@ class CitizenFileWidget(QWidget):
             assert added == index
         self._record_tabs: dict[int, FileTab] = {
             TAB_CASE_TEXT: self.case_text,
+            TAB_HISTORY: self.history,
             TAB_PLACEMENTS: self.placements,
             TAB_DOCUMENTATION: self.documentation,
             TAB_HEALTH: self.health,
@@ -164,7 +180,7 @@ class CitizenFileWidget(QWidget):
         and not saved, an open cell's too. False if the user chose to stay."""
         if not self.commit_typed_input() or not commit_typed_input(self.placements.grid):
             return False
-        return ask_about_unsaved(self, [self.placements, self.case_text])
+        return ask_about_unsaved(self, [self.placements, self.case_text, self.history])
 
     def show_citizen(self, citizen_id: int, target: str = "") -> None:
         """Open the file (the read is audited) and go to `target` if given."""
@@ -198,7 +214,9 @@ class CitizenFileWidget(QWidget):
         closed = f.closed_outcome is not None
         self.close_button.setText("&Genåbn sag…" if closed else "&Luk sag…")
         self.group_button.setEnabled(not closed)
-        self.tabs.setTabText(self.tabs.indexOf(self.case_text), f.plan_heading)
+        self.tabs.setTabToolTip(
+            self.tabs.indexOf(self.case_text), f"{f.plan_heading}, borgerens bemærkninger og jobcentrets egne dele"
+        )
         self.summary.show_file(f, self.today)
         self.stamdata.show_file(f)
         self.forloeb.show_file(self.citizen_id, f)
@@ -231,25 +249,35 @@ class CitizenFileWidget(QWidget):
     # --- dossier ---------------------------------------------------------------------------------
 
     def make_dossier(self) -> None:
-        """Build the dossier in a worker (progress shown), then preview it from memory."""
+        """Ask who the dossier is for (Enter: the team), build it in a worker (progress
+        shown), then preview it from memory."""
         if self.citizen_id is None or self.file is None:
             return
         if not self.can_leave():
             return
-        from jobraad.dossier import build_dossier
+        from jobraad.dossier import DossierOptions, build_dossier, reader_choices
+        from jobraad.dossier.readers import DEFAULT_READER
         from ui.dialogs.dossier_preview import DossierPreview  # imports ReportLab and QtPdf: not at start
+        from ui.dialogs.dossier_reader import ReaderDialog
 
+        chooser = ReaderDialog(reader_choices(), self)
+        if chooser.exec() != QDialog.DialogCode.Accepted:
+            return
+        reader = chooser.reader()
+        options = DossierOptions(reader=reader)
         citizen_id, today = self.citizen_id, self.today
         first, last = self.file.first_name, self.file.last_name
+        # "Sag ÅB 2026-03-02.pdf" for the team; another reader is named: "Sag virksomhed ÅB …".
+        what = "Sag" if reader == DEFAULT_READER else f"Sag {reader}"
 
         def work(progress: Progress) -> bytes:
             out = io.BytesIO()
-            build_dossier(self.database, citizen_id, out, today=today, progress=progress)
+            build_dossier(self.database, citizen_id, out, today=today, options=options, progress=progress)
             return out.getvalue()
 
         def done(data: object) -> None:
             assert isinstance(data, bytes)
-            preview = DossierPreview(data, suggested_name("Sag", first, last, today), self.database, self)
+            preview = DossierPreview(data, suggested_name(what, first, last, today), self.database, self)
             self.last_preview = preview
             preview.exec()
 

@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
             lambda message: self.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {message}", 15000)
         )
         self._build_menus()
+        self._caseworker_asked = False  # `ask_for_caseworker`: once a session
+        self.caseworker_dialog: QDialog | None = None
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
 
@@ -660,6 +662,25 @@ class MainWindow(QMainWindow):
             self.apply_settings()
             self.reload()
             self.statusBar().showMessage("Indstillingerne er gemt.", 5000)
+
+    def ask_for_caseworker(self) -> None:
+        """After the file has opened at start: when no caseworker name is set, ask for the
+        caseworker's details, once in this session ("Senere" waits for the next start). The
+        dialog does not hold up the window: it is window-modal and the event loop runs on."""
+        if self._caseworker_asked:
+            return
+        self._caseworker_asked = True
+        try:
+            if str(get_setting(self.database, "caseworker_name")).strip():
+                return
+        except UserFacingError:  # a damaged file: the check behind the window offers the restore
+            return
+        from ui.dialogs.caseworker import caseworker_dialog
+
+        dialog = caseworker_dialog(self.database, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("Dine oplysninger er gemt.", 5000))
+        self.caseworker_dialog = dialog
+        dialog.open()
 
     def apply_settings(self) -> None:
         """What the window itself takes from the settings: the idle time before it locks."""

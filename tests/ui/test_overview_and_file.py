@@ -279,7 +279,7 @@ def test_a_hidden_overview_waits_to_be_filled_until_it_is_shown(
     assert window.overview.lines() == whole
 
 
-def test_the_case_text_tab_is_named_as_the_cases_pack_names_it(qtbot: QtBot, database: Database) -> None:
+def test_the_texts_tab_heads_the_description_as_the_cases_pack_names_it(qtbot: QtBot, database: Database) -> None:
     from db.enums import Aim
     from jobraad import documentation
     from ui.citizen_file import TAB_CASE_TEXT, CitizenFileWidget
@@ -290,7 +290,11 @@ def test_the_case_text_tab_is_named_as_the_cases_pack_names_it(qtbot: QtBot, dat
     documentation.set_rule_pack(database, reform, "l1750_2026", "Begyndt efter 1. juli 2026")
     widget = CitizenFileWidget(database, TODAY)
     qtbot.addWidget(widget)
+    widget.tabs.setCurrentIndex(TAB_CASE_TEXT)
+    # The tab holds more than the description (the citizen's remarks, the jobcenter's own
+    # parts), so it is "Tekster"; the description's heading inside it is the pack's word.
     widget.show_citizen(reform)
-    assert widget.tabs.tabText(TAB_CASE_TEXT) == "Samlet beskrivelse"
+    assert widget.tabs.tabText(TAB_CASE_TEXT) == "Tekster"
+    assert widget.case_text.sections.item(0).text() == "Samlet beskrivelse"
     widget.show_citizen(team)
-    assert widget.tabs.tabText(TAB_CASE_TEXT) == "Forberedende del"
+    assert widget.case_text.sections.item(0).text() == "Forberedende del"

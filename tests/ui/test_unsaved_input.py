@@ -67,7 +67,7 @@ def window(qtbot: QtBot, database: Database, people: dict[str, int]) -> Iterator
 
 
 HOURS_UNSAVED = "Der er timer i praktik, som ikke er gemt. Vil du gemme?"
-TEXT_UNSAVED = "Der er tekst i den forberedende del, som ikke er gemt. Vil du gemme?"
+TEXT_UNSAVED = "Der er ændringer under fanen Tekster, som ikke er gemt. Vil du gemme?"
 
 
 class Questions:
@@ -387,7 +387,7 @@ def test_quitting_with_hours_and_text_unsaved_asks_once_about_both(
     with patch.object(QMessageBox, "question", questions):
         _key(qtbot, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert questions.asked == [
-        "Der er timer i praktik og tekst i den forberedende del, som ikke er gemt. Vil du gemme?"
+        "Der er timer i praktik og ændringer under fanen Tekster, som ikke er gemt. Vil du gemme?"
     ]
     assert window.isVisible()
     assert _in_grid(window) == 12 and window.file.placements.grid_model.dirty and window.file.case_text.dirty

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 from jobraad import formatting as fmt
 from jobraad import settings
 from jobraad.errors import FieldProblem, ValidationFailed
+from ui.dialogs.caseworker import email_problem
 from ui.forms import Field, FormDialog
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDi
                     changes[spec.key] = raw
             except ValueError:
                 problems.append(FieldProblem(spec.key, f"«{raw}» er ikke et gyldigt tal (0 eller mere)."))
+        email = email_problem(str(v["caseworker_email"]))
+        if email:
+            problems.append(FieldProblem("caseworker_email", email))
         if problems:
             raise ValidationFailed(problems, "Indstillingerne er ikke gemt:")
         settings.set_settings(database, changes)

@@ -1,0 +1,208 @@
+"""The first start: with no caseworker name in the settings, the window asks once for the
+caseworker's details after the file has opened; "Senere" leaves the program running and is
+not asked again in the session; the demo is never asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from db.session import Database
+from jobraad.settings import get_settings, set_settings
+from tests.conftest import PASSPHRASE
+from ui import app
+from ui.dialogs.caseworker import email_problem
+from ui.dialogs.passphrase import PassphraseDialog
+from ui.dialogs.settings_dialog import settings_dialog
+from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
+from ui.forms import FormDialog
+from ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, database: Database) -> Iterator[MainWindow]:
+    w = MainWindow(database, today=TODAY)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Discard):
+        w.close()
+    w.deleteLater()
+
+
+def _asked(window: MainWindow) -> FormDialog:
+    dialog = window.caseworker_dialog
+    assert isinstance(dialog, FormDialog)
+    return dialog
+
+
+def _fill(qtbot: QtBot, dialog: FormDialog, values: dict[str, str]) -> None:
+    for key, text in values.items():
+        line = dialog.widgets[key]
+        assert isinstance(line, QLineEdit)
+        line.clear()
+        qtbot.keyClicks(line, text)
+
+
+def test_without_a_name_the_window_asks_for_the_caseworkers_details_and_saves_them(
+    qtbot: QtBot, window: MainWindow, database: Database
+) -> None:
+    window.ask_for_caseworker()
+    dialog = _asked(window)
+    qtbot.waitExposed(dialog)
+    assert dialog.isModal() and window.isVisible()
+    assert dialog.widgets["jobcenter_name"].text() == "Jobcenter København"  # type: ignore[attr-defined]
+    _fill(
+        qtbot,
+        dialog,
+        {
+            "caseworker_name": "Hanne Østergård",
+            "jobcenter_name": "Jobcenter Amager",
+            "caseworker_phone": "33 66 33 66",
+            "caseworker_email": "hanne.kk.dk",
+        },
+    )
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert (
+        dialog.error_text("caseworker_email")
+        == "«hanne.kk.dk» er ikke en e-mailadresse. Skriv den hele, fx navn@kk.dk."
+    )
+    assert get_settings(database)["caseworker_name"] == ""  # nothing saved
+    assert dialog.isVisible()
+
+    _fill(qtbot, dialog, {"caseworker_email": "hanne@kk.dk"})
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+
+    assert not dialog.isVisible()
+    values = get_settings(database)
+    assert (
+        values["caseworker_name"],
+        values["jobcenter_name"],
+        values["caseworker_phone"],
+        values["caseworker_email"],
+    ) == ("Hanne Østergård", "Jobcenter Amager", "33 66 33 66", "hanne@kk.dk")
+
+
+def test_the_name_is_needed_to_save(qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    window.ask_for_caseworker()
+    dialog = _asked(window)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert "skal udfyldes" in dialog.error_text("caseworker_name")
+    assert dialog.isVisible()
+
+
+def test_later_closes_the_question_keeps_the_program_and_does_not_ask_again(
+    qtbot: QtBot, window: MainWindow, database: Database
+) -> None:
+    quitting: list[bool] = []
+    app_instance = QApplication.instance()
+    assert app_instance is not None
+    app_instance.aboutToQuit.connect(lambda: quitting.append(True))
+    window.ask_for_caseworker()
+    dialog = _asked(window)
+    qtbot.waitExposed(dialog)
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    later = box.button(QDialogButtonBox.StandardButton.Cancel)
+    assert later.text() == "&Senere"
+    qtbot.mouseClick(later, Qt.MouseButton.LeftButton)
+
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+    assert window.isVisible() and quitting == []
+    assert get_settings(database)["caseworker_name"] == ""
+    window.ask_for_caseworker()
+    assert window.caseworker_dialog is dialog and not dialog.isVisible()  # not asked again
+
+
+def test_with_a_name_nothing_is_asked(qtbot: QtBot, window: MainWindow, database: Database) -> None:
+    set_settings(database, {"caseworker_name": "Hanne Østergård"})
+    window.ask_for_caseworker()
+    assert window.caseworker_dialog is None
+
+
+@pytest.fixture
+def start_without_window(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`run_app` up to its event loop: the window it would show stands in as a recorder of
+    whether it was told to ask; the loop returns at once."""
+    asked: list[str] = []
+
+    class Shown:
+        def ask_for_caseworker(self) -> None:
+            asked.append("asked")
+
+    monkeypatch.setattr(app.StartWindow, "show", lambda _self, _db: Shown())
+    monkeypatch.setattr(app, "start_warm_up", lambda: None)
+    monkeypatch.setattr(QApplication, "exec", lambda _self: 0)
+    # run_app installs the program's handlers for uncaught exceptions; the test's come back.
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    return asked
+
+
+def _welcome(monkeypatch: pytest.MonkeyPatch, choice: WelcomeChoice) -> None:
+    def choose(self: WelcomeDialog) -> QDialog.DialogCode:
+        self.choice = choice
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(WelcomeDialog, "exec", choose)
+
+
+def test_a_new_database_asks_once_it_is_open(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_without_window: list[str]
+) -> None:
+    _welcome(monkeypatch, WelcomeChoice.CREATE)
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda _self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda _self: PASSPHRASE)
+    assert app.run_app(tmp_path / "ny.jobraad") == 0
+    assert start_without_window == ["asked"]
+
+
+def test_the_demo_is_not_asked(
+    qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch, start_without_window: list[str]
+) -> None:
+    class Demo:
+        def __init__(self) -> None:
+            self.database = database
+
+        def cleanup(self) -> None:
+            pass
+
+    monkeypatch.setattr(app, "DemoSession", Demo)
+    assert app.run_app(demo=True) == 0
+    assert start_without_window == []
+
+
+def test_the_demo_has_a_caseworker_so_its_window_would_not_ask_either() -> None:
+    session = app.DemoSession(citizens=1)
+    try:
+        assert get_settings(session.database)["caseworker_name"].strip()
+    finally:
+        session.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [("", False), ("hanne@kk.dk", False), (" h@x ", False), ("hanne.kk.dk", True), ("@kk.dk", True), ("a@b@c", True)],
+)
+def test_the_email_check_is_light(typed: str, refused: bool) -> None:
+    assert (email_problem(typed) is not None) == refused
+
+
+def test_settings_check_the_email_the_same_way(qtbot: QtBot, database: Database) -> None:
+    dialog = settings_dialog(database)
+    qtbot.addWidget(dialog)
+    dialog.widgets["caseworker_email"].setText("hanne.kk.dk")  # type: ignore[attr-defined]
+    dialog.accept()
+    assert "ikke en e-mailadresse" in dialog.error_text("caseworker_email")
+    assert get_settings(database)["caseworker_email"] == ""
