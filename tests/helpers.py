@@ -101,6 +101,8 @@ def complete_case(
         )
         if on_paper and e.needs_file:
             doc.set_on_paper(database, citizen, e.item.id, e.instance, "Ligger i papirsagen", today=today)
+
+
 # --- a stand-in for CUPS ------------------------------------------------------------------------
 
 LP_JOB = "Kontor-42"
