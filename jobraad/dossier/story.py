@@ -1050,9 +1050,9 @@ class _Composer:
     # --- the jobcenter's own parts, outside the forberedende del
 
     def _jobcenter_title(self) -> str:
-        if self.plain:
-            return "Jobcentrets vurdering og forslag"
-        return f"Jobcentrets vurdering og forslag – ikke en del af {self._plan_definite()}"
+        # A short heading (it must fit one line of the contents); the part's first paragraph
+        # says that it stands outside the forberedende del.
+        return "Jobcentrets vurdering og forslag"
 
     def _plan_definite(self) -> str:
         """The pack's name for the forberedende del, as "den forberedende del" reads in a sentence."""
@@ -1096,7 +1096,7 @@ class _Composer:
             intro = (
                 "Her skriver jobcentret, hvad det mener, og hvad det foreslår."
                 if self.plain
-                else f"Jobcentrets egne dele. De står uden for {escape(self._plan_definite())}, som beskriver "
+                else f"Jobcentrets egne dele – ikke en del af {escape(self._plan_definite())}, som beskriver "
                 "og ikke vurderer."
             )
             self.out.insert(mark, Para(intro, "grey"))

@@ -81,7 +81,7 @@ HEADINGS = [
     "3. Sundhedskoordinatorens notater og skånehensyn",
     "4. Progression i virksomhedsplacering",
     "5. Dokumentation",
-    "6. Jobcentrets vurdering og forslag – ikke en del af den forberedende del",
+    "6. Jobcentrets vurdering og forslag",
     "6.1 Jobcentrets vurdering",
     "6.2 Jobcentrets forslag til indstilling",
     "6.3 Betingelser for fleksjob",
@@ -178,6 +178,7 @@ def add_case(
             "vurdering": "Arbejdsevnen er varigt og væsentligt nedsat.",
             "indstilling": "Fleksjob med 10 timer om ugen.",
         },
+        today=START,  # written as the forløb began: the case's first documentation step
     )
     add_activity(
         database,
@@ -339,7 +340,7 @@ def test_cover_says_who_when_and_whether_ready(database: Database, anh: int) -> 
     assert "Torsdag 12-03-2026 kl. 09:30, Mødelokale 3" in cover
     assert "Fleksjob" in cover
     # The case's first documentation step was taken on 01-09-2025 (back-dated): the pack of that day.
-    assert "Rehabiliteringsteam – BEK 1708/2024 (01-01-2025 – 31-01-2026), fastlagt 01-09-2025" in cover
+    assert "Rehabiliteringsteam – BEK 1708/2024 (01-01-2025 – 31-01-2026), fastlagt 04-08-2025" in cover
     assert "Jobcenter København" in cover
     assert "tolk nødvendig" in cover
     missing = doc.load_checklist(database, anh, TODAY).readiness.missing
@@ -762,7 +763,7 @@ def test_very_long_texts_flow_over_pages(database: Database) -> None:
     """Text longer than a page, in table cells too, must not stop the dossier."""
     long = "Borgeren fortæller om forløbet. " * 400  # about 13.000 characters
     cid = create_citizen(database, CitizenInput("Søren", "Ærø", "0202701235", aim=Aim.FLEKSJOB, forloeb_start=START))
-    save_case_texts(database, cid, {"uddannelse_cv": long, "vurdering": long + "\n\n" + long})
+    save_case_texts(database, cid, {"uddannelse_cv": long, "vurdering": long + "\n\n" + long}, today=TODAY)
     add_activity(database, cid, ActivityInput(ActivityKind.AMU, "Truckcertifikat", "AMU Syd", START, None, long))
     pid = add_placement(
         database,

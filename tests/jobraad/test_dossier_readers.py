@@ -49,7 +49,7 @@ def anh(database: Database) -> int:
     cid = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH, received=5)  # LÆ 265, …, SOF (4th), SUF
     save_benefit_periods(database, cid, [BenefitPeriodInput(PeriodBenefit.RESSOURCEFORLOEB, dt.date(2023, 1, 2))])
     save_cv(database, cid, [CvEntryInput(CvKind.JOB, "Syerske", CV, 1982, 1994)])
-    save_case_texts(database, cid, {"borgerens_bemaerkninger": REMARKS})
+    save_case_texts(database, cid, {"borgerens_bemaerkninger": REMARKS}, today=TODAY)
     return cid
 
 

@@ -116,7 +116,7 @@ def _cover(database: Database, cid: int, **options: Any) -> str:
 def test_the_cover_is_not_ready_while_a_section_is_empty_and_names_it(database: Database) -> None:
     cid = _citizen(database)
     _ready_but_for_texts(database, cid)
-    save_case_texts(database, cid, {k: v for k, v in TEXTS.items() if k != "ressourcer_netvaerk"})
+    save_case_texts(database, cid, {k: v for k, v in TEXTS.items() if k != "ressourcer_netvaerk"}, today=TODAY)
     checklist = doc.load_checklist(database, cid, TODAY)
     assert checklist.readiness.missing == ("Personlige ressourcer og netværk – ikke skrevet",)
     pages, body = _make(database, cid)
@@ -129,7 +129,7 @@ def test_the_cover_is_not_ready_while_a_section_is_empty_and_names_it(database: 
     section = body[body.index("1.2 Personlige ressourcer og netværk") :]
     assert section.split("1.3 ")[0].strip().endswith(NOT_DESCRIBED)
 
-    save_case_texts(database, cid, {"ressourcer_netvaerk": "Har en stor familie."})
+    save_case_texts(database, cid, {"ressourcer_netvaerk": "Har en stor familie."}, today=TODAY)
     assert doc.load_checklist(database, cid, TODAY).readiness.ready
     pages, body = _make(database, cid)
     cover = flat(pages[0])
@@ -167,13 +167,13 @@ def test_not_ready_lists_every_missing_point_and_the_problems(database: Database
 
 def test_the_jobcenters_parts_stand_apart_from_the_description(database: Database) -> None:
     cid = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH)
-    save_case_texts(database, cid, {"spoergsmaal_team": "Kan borgeren klare 12 timer?"})
+    save_case_texts(database, cid, {"spoergsmaal_team": "Kan borgeren klare 12 timer?"}, today=TODAY)
     _, body = _make(database, cid)
     order = [
         "1. Forberedende del",
         "2. Borgerens bemærkninger",
         "5. Dokumentation Regelpakke",
-        "6. Jobcentrets vurdering og forslag – ikke en del af den forberedende del",
+        "6. Jobcentrets vurdering og forslag",
         "6.1 Jobcentrets vurdering",
         "6.2 Jobcentrets forslag til indstilling",
         "6.4 Spørgsmål til teamet",
@@ -192,9 +192,9 @@ def test_the_jobcenters_parts_stand_apart_from_the_description(database: Databas
 def test_a_pack_without_a_team_proposes_a_decision_and_asks_the_team_nothing(database: Database) -> None:
     cid = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH)
     doc.set_rule_pack(database, cid, "l1750_2026", "Sagen behandles efter reformen", today=TODAY)
-    save_case_texts(database, cid, {"spoergsmaal_team": "Et spørgsmål"})
+    save_case_texts(database, cid, {"spoergsmaal_team": "Et spørgsmål"}, today=TODAY)
     _, body = _make(database, cid)
-    assert "Jobcentrets vurdering og forslag – ikke en del af den samlede beskrivelse" in body
+    assert "Jobcentrets egne dele – ikke en del af den samlede beskrivelse" in body
     assert "Jobcentrets forslag til afgørelse" in body
     assert "Spørgsmål til teamet" not in body and "Et spørgsmål" not in body
 
@@ -212,7 +212,7 @@ def test_the_citizens_remarks_and_the_day_they_saw_the_description(database: Dat
     assert "Borgeren har ikke set" not in flat(pages[0])
     assert "Borgeren har set beskrivelsen 20-02-2026. Borgeren har ingen bemærkninger." in body
 
-    save_case_texts(database, cid, {"borgerens_bemaerkninger": "Jeg kan ikke løfte mine børn."})
+    save_case_texts(database, cid, {"borgerens_bemaerkninger": "Jeg kan ikke løfte mine børn."}, today=TODAY)
     _, body = _make(database, cid)
     assert "Borgeren har set beskrivelsen 20-02-2026. Jeg kan ikke løfte mine børn." in body
     assert "Borgeren har ingen bemærkninger." not in body

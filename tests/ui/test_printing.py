@@ -42,7 +42,7 @@ SUGGESTED = "Sag NÁ 2026-03-02.pdf"  # suggested_name("Sag", "Nguyễn Thị", 
 
 @pytest.fixture(scope="module")
 def dossier(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The dossier of a case with 30 weeks of hours and five bilag (19 pages)."""
+    """The dossier of a case with 30 weeks of hours and five bilag (20 pages)."""
     from db.session import create_database
 
     database = create_database(tmp_path_factory.mktemp("dossier") / "sag.jobraad", "en lang nok adgangskode")
@@ -50,7 +50,7 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         data, info = make(database, add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH, weeks=30, received=5))
     finally:
         database.close()
-    assert info.pages == 19
+    assert info.pages == 20
     return data
 
 
@@ -126,7 +126,7 @@ def test_printing_the_dossier_to_a_file_writes_the_pdf_itself(
     asked = _choose(monkeypatch, _file_printer(target))
     with qtbot.waitSignal(preview.print_status.ended, timeout=10_000) as ended:
         preview.print_button.click()
-    assert asked == [("jobraad – Sag NÁ 2026-03-02", 19)]
+    assert asked == [("jobraad – Sag NÁ 2026-03-02", 20)]
     assert ended.args == ["Gemt som PDF-fil: udskrift.pdf", True]
     assert preview.print_status.label.text() == "Gemt som PDF-fil: udskrift.pdf"
     assert target.read_bytes() == dossier  # not pictures of the pages
@@ -198,8 +198,8 @@ def test_the_window_answers_while_the_pages_are_painted(
         preview.print_document()
         assert preview.print_status.isVisible() and preview.print_status.cancel_button.isVisible()
     timer.stop()
-    assert ended.args == ["19 sider sendt til printeren.", True]
-    assert len(PdfReader(target).pages) == 19 and len(set(bands)) == 19
+    assert ended.args == ["20 sider sendt til printeren.", True]
+    assert len(PdfReader(target).pages) == 20 and len(set(bands)) == 20
     assert len(gaps) > 50  # the print took a while: the ticks came all along
     assert max(gaps) < 100, f"the window waited {max(gaps)} ms"
 
