@@ -295,7 +295,15 @@ class _Checklist:
         return doc
 
     def request(self, doc: _Doc, on: dt.date, high: dt.date, sender: str, arrives: dt.date | None = None) -> None:
-        """Requested on `on` (at the latest `high`); received if it has arrived by `high`."""
+        """Requested on `on` (at the latest `high`); received if it has arrived by `high`. A
+        health request goes with a consent that covers it (renewed when it ran out)."""
+        self._request(doc, on, high, sender, arrives)
+        if doc.item.health and doc.requested_on is not None:
+            self.renew_consent(doc.item.source, doc.requested_on)
+            if doc.state == DocumentState.ANMODET:  # still open: covered today too
+                self.renew_consent(doc.item.source, max(doc.requested_on, min(self.b.today, high)))
+
+    def _request(self, doc: _Doc, on: dt.date, high: dt.date, sender: str, arrives: dt.date | None) -> None:
         rng, stage = self.b.rng, self.stage
         on = min(on, high)
         days = doc.item.answer_days
@@ -425,6 +433,18 @@ class _Checklist:
             arrives = health.note_date + dt.timedelta(days=b.rng.randint(0, 7))
         if self.must_arrive or (on <= stage.high and b.chance(0.45 + 0.55 * stage.level)):
             self.request(self.new(item), on, stage.high, self.sender(source), arrives)
+
+    def renew_consent(self, source: DocumentSource, on: dt.date) -> None:
+        """A request made after the source's consent ran out goes with a new consent, signed a
+        few days before (as a caseworker must get one): the demo never asks without one."""
+        rows = [r for r in self.consent_rows if r["source"] is source]
+        if not rows or any(r["expires_on"] is None or r["expires_on"] >= on for r in rows):
+            return
+        renewed = dict(rows[-1])
+        renewed["given_on"] = max(rows[-1]["expires_on"] + dt.timedelta(days=1), on - dt.timedelta(days=3))
+        renewed["expires_on"] = renewed["given_on"] + dt.timedelta(days=365)
+        self.consent_rows.append(renewed)
+        self.tables.consents.append(renewed)
 
     def old_lae265(self, item: RuleItem, given: dt.date, ready_by: dt.date) -> bool:
         """A LÆ 265 received so long before the meeting (a week after `ready_by`) that it will be

@@ -815,3 +815,18 @@ def test_the_text_data_uses_only_known_facts_and_placeholders() -> None:
         for slot in (slot for paragraph in paragraphs for slot in paragraph if not slot.startswith("=")):
             sources = [data["slots"], *data["aims"].values(), *data["profiles"].values()]
             assert any(slot in source for source in sources), (section, slot)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_demo_never_asks_for_health_information_without_a_consent(tmp_path: Path, seed: int) -> None:
+    """A LÆ 265 asked for after the consent ran out goes with a renewed consent, as the program
+    itself requires: no demo case is 'not ready' for a consent the demo forgot."""
+    database = create_database(tmp_path / f"demo{seed}.jobraad", "en lang nok adgangskode")
+    try:
+        generate_demo(database, citizens=60, seed=seed)
+        with database.reading() as session:
+            readiness = documentation.readiness_by_citizen(session, dt.date.today())
+        problems = [p for r in readiness.values() for p in r.problems if p.startswith(documentation.CONSENT_MISSING)]
+        assert problems == []
+    finally:
+        database.close()
