@@ -22,6 +22,7 @@ from db.models import BenefitPeriod, Citizen, CvEntry
 from db.session import Database
 from jobraad import audit
 from jobraad import formatting as fmt
+from jobraad.case_texts import apply_texts, text_problems
 from jobraad.citizens import CitizenNotFound
 from jobraad.errors import FieldProblem, ValidationFailed
 
@@ -132,18 +133,22 @@ def save_benefit_periods(
         raise ValidationFailed(problems, "Forsørgelseshistorikken er ikke gemt:")
     with database.transaction() as session:
         _citizen(session, citizen_id)
-        session.execute(delete(BenefitPeriod).where(BenefitPeriod.citizen_id == citizen_id))
-        for row in sorted(rows, key=lambda r: r.start_date):
-            session.add(
-                BenefitPeriod(
-                    citizen_id=citizen_id,
-                    benefit=row.benefit,
-                    start_date=row.start_date,
-                    end_date=row.end_date,
-                    note=row.note.strip(),
-                )
+        _apply_periods(session, citizen_id, rows)
+
+
+def _apply_periods(session: Session, citizen_id: int, rows: Sequence[BenefitPeriodInput]) -> None:
+    session.execute(delete(BenefitPeriod).where(BenefitPeriod.citizen_id == citizen_id))
+    for row in sorted(rows, key=lambda r: r.start_date):
+        session.add(
+            BenefitPeriod(
+                citizen_id=citizen_id,
+                benefit=row.benefit,
+                start_date=row.start_date,
+                end_date=row.end_date,
+                note=row.note.strip(),
             )
-        audit.record(session, audit.Action.CHANGE, citizen_id, "forsørgelseshistorik")
+        )
+    audit.record(session, audit.Action.CHANGE, citizen_id, "forsørgelseshistorik")
 
 
 # --- the CV ----------------------------------------------------------------------------------
@@ -186,20 +191,24 @@ def save_cv(database: Database, citizen_id: int, rows: Sequence[CvEntryInput], *
         raise ValidationFailed(problems, "CV'et er ikke gemt:")
     with database.transaction() as session:
         _citizen(session, citizen_id)
-        session.execute(delete(CvEntry).where(CvEntry.citizen_id == citizen_id))
-        for row in rows:
-            session.add(
-                CvEntry(
-                    citizen_id=citizen_id,
-                    kind=row.kind,
-                    title=row.title.strip(),
-                    place=row.place.strip(),
-                    start_year=row.start_year,
-                    end_year=row.end_year,
-                    note=row.note.strip(),
-                )
+        _apply_cv(session, citizen_id, rows)
+
+
+def _apply_cv(session: Session, citizen_id: int, rows: Sequence[CvEntryInput]) -> None:
+    session.execute(delete(CvEntry).where(CvEntry.citizen_id == citizen_id))
+    for row in rows:
+        session.add(
+            CvEntry(
+                citizen_id=citizen_id,
+                kind=row.kind,
+                title=row.title.strip(),
+                place=row.place.strip(),
+                start_year=row.start_year,
+                end_year=row.end_year,
+                note=row.note.strip(),
             )
-        audit.record(session, audit.Action.CHANGE, citizen_id, "cv")
+        )
+    audit.record(session, audit.Action.CHANGE, citizen_id, "cv")
 
 
 # --- the case number and the citizen's look at the description -----------------------------------
@@ -211,14 +220,78 @@ def read_case_facts(database: Database, citizen_id: int) -> CaseFacts:
         return CaseFacts(citizen.case_number, citizen.description_seen_on)
 
 
+def _case_number_problems(case_number: str) -> list[FieldProblem]:
+    text = case_number.strip()
+    if len(text) > MAX_CASE_NUMBER or any(not ch.isprintable() for ch in text):
+        return [FieldProblem("sagsnummer", f"Højst {MAX_CASE_NUMBER} tegn, uden linjeskift.")]
+    return []
+
+
+def _seen_problems(seen_on: dt.date | None, today: dt.date) -> list[FieldProblem]:
+    if seen_on is not None and seen_on > today:
+        return [FieldProblem("set af borgeren", f"Datoen {fmt.date(seen_on)} ligger i fremtiden.")]
+    return []
+
+
+def save_case_page(
+    database: Database,
+    citizen_id: int,
+    *,
+    texts: dict[str, str],
+    case_number: str | None = None,
+    seen: tuple[dt.date | None] | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """What the texts tab saves, all in one transaction or nothing: the case texts, the case
+    number (None: unchanged) and the day the citizen saw the description (`seen`, a 1-tuple;
+    None: unchanged)."""
+    today = today or dt.date.today()
+    problems = text_problems(texts)
+    if case_number is not None:
+        problems += _case_number_problems(case_number)
+    if seen is not None:
+        problems += _seen_problems(seen[0], today)
+    if problems:
+        raise ValidationFailed(problems, "Intet er gemt:")
+    with database.transaction() as session:
+        citizen = _citizen(session, citizen_id)
+        if seen is not None and citizen.description_seen_on != seen[0]:
+            citizen.description_seen_on = seen[0]
+            audit.record(session, audit.Action.CHANGE, citizen_id, "borgeren har set beskrivelsen")
+        if case_number is not None and citizen.case_number != case_number.strip():
+            citizen.case_number = case_number.strip()
+            audit.record(session, audit.Action.CHANGE, citizen_id, "sagsnummer")
+        if texts:
+            apply_texts(session, citizen, texts, today)
+
+
+def save_history(
+    database: Database,
+    citizen_id: int,
+    *,
+    periods: Sequence[BenefitPeriodInput] | None = None,
+    cv: Sequence[CvEntryInput] | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """Benefits by period and the CV (None: unchanged) in one transaction, or nothing."""
+    today = today or dt.date.today()
+    problems = benefit_period_problems(periods or (), today) + cv_problems(cv or (), today)
+    if problems:
+        raise ValidationFailed(problems, "Intet er gemt:")
+    with database.transaction() as session:
+        _citizen(session, citizen_id)
+        if periods is not None:
+            _apply_periods(session, citizen_id, periods)
+        if cv is not None:
+            _apply_cv(session, citizen_id, cv)
+
+
 def set_case_number(database: Database, citizen_id: int, case_number: str) -> None:
     """The jobcenter's sagsnummer for the case ("" removes it)."""
     text = case_number.strip()
-    if len(text) > MAX_CASE_NUMBER or any(not ch.isprintable() for ch in text):
-        raise ValidationFailed(
-            [FieldProblem("sagsnummer", f"Højst {MAX_CASE_NUMBER} tegn, uden linjeskift.")],
-            "Sagsnummeret er ikke gemt:",
-        )
+    problems = _case_number_problems(case_number)
+    if problems:
+        raise ValidationFailed(problems, "Sagsnummeret er ikke gemt:")
     with database.transaction() as session:
         citizen = _citizen(session, citizen_id)
         if citizen.case_number != text:
@@ -230,12 +303,9 @@ def set_description_seen(
     database: Database, citizen_id: int, seen_on: dt.date | None, *, today: dt.date | None = None
 ) -> None:
     """Record the day the citizen saw the description for the team (None: not yet)."""
-    today = today or dt.date.today()
-    if seen_on is not None and seen_on > today:
-        raise ValidationFailed(
-            [FieldProblem("set af borgeren", f"Datoen {fmt.date(seen_on)} ligger i fremtiden.")],
-            "Datoen er ikke gemt:",
-        )
+    problems = _seen_problems(seen_on, today or dt.date.today())
+    if problems:
+        raise ValidationFailed(problems, "Datoen er ikke gemt:")
     with database.transaction() as session:
         citizen = _citizen(session, citizen_id)
         if citizen.description_seen_on != seen_on:

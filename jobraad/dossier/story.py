@@ -369,8 +369,8 @@ class _Composer:
         if self.gets("placements") and self.reader.latest_placement_only and len(d.placements) > 1:
             shown = self._placements()[0].placement
             self.para(
-                f"Kun virksomhedsplaceringen hos {escape(shown.employer_name)} "
-                f"({_period(shown.start_date, shown.end_date, shown.planned_end)}) er med."
+                f"Kun virksomhedsplaceringen hos {escape(shown.employer_name)}, "
+                f"{_period(shown.start_date, shown.end_date, shown.planned_end)}, er med."
             )
         left_out = self.reader.left_out
         if left_out:

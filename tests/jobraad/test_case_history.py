@@ -109,3 +109,40 @@ def test_case_number_and_the_day_the_citizen_saw_the_description(database: Datab
     err = refused(database, lambda: set_description_seen(database, cid, dt.date(2026, 3, 3), today=TODAY))
     assert "fremtiden" in err.problems[0].message
     refused(database, lambda: set_case_number(database, cid, "12\n34"))
+
+
+def test_the_texts_tab_saves_texts_number_and_date_together_or_not_at_all(database: Database) -> None:
+    from jobraad.case_history import save_case_page, save_history
+    from jobraad.case_texts import list_case_texts
+
+    cid = _citizen(database)
+    err = refused(
+        database,
+        lambda: save_case_page(
+            database,
+            cid,
+            texts={"helbred": "Rygsmerter."},
+            case_number="12\n34",
+            seen=(dt.date(2026, 2, 27),),
+            today=TODAY,
+        ),
+    )
+    assert fields(err) == ["sagsnummer"]
+    save_case_page(
+        database, cid, texts={"helbred": "Rygsmerter."}, case_number="2026-1", seen=(dt.date(2026, 2, 27),), today=TODAY
+    )
+    facts = read_case_facts(database, cid)
+    assert (facts.case_number, facts.description_seen_on) == ("2026-1", dt.date(2026, 2, 27))
+    assert {t.section: t.text for t in list_case_texts(database, cid)}["helbred"] == "Rygsmerter."
+    # Both lists or neither: a bad CV line keeps the good periods out too.
+    refused(
+        database,
+        lambda: save_history(
+            database,
+            cid,
+            periods=[BenefitPeriodInput(PeriodBenefit.LOEN, dt.date(2010, 1, 1))],
+            cv=[CvEntryInput(CvKind.JOB, "")],
+            today=TODAY,
+        ),
+    )
+    assert list_benefit_periods(database, cid) == []

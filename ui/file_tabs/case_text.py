@@ -352,9 +352,9 @@ class CaseTextTab(FileTab):
     # --- saving ---------------------------------------------------------------------------------
 
     def save(self) -> bool:
-        """Save what was changed: the date the citizen saw the description, the case number,
-        the texts (each its own record, in that order). A date that cannot be read saves
-        nothing; a refusal keeps what was typed and says why."""
+        """Save what was changed: the date the citizen saw the description, the case number and
+        the texts, in one transaction. A date that cannot be read, or any refusal, saves nothing;
+        what was typed is kept and the message says why."""
         if self.citizen_id is None or not self.dirty:
             return True
         citizen_id = self.citizen_id
@@ -366,18 +366,17 @@ class CaseTextTab(FileTab):
             except InvalidDate as err:
                 self._refused(f"Intet er gemt. Borgeren har set beskrivelsen: {err}", self.seen_on)
                 return False
-        saved_some = False
+        number = self.case_number.text()
         try:
-            if self._seen_changed():
-                case_history.set_description_seen(self.database, citizen_id, seen, today=self.today)
-                self._facts = CaseFacts(self._facts.case_number, seen)
-                saved_some = True
-            if self._number_changed():
-                case_history.set_case_number(self.database, citizen_id, self.case_number.text())
-                self._facts = CaseFacts(self.case_number.text().strip(), self._facts.description_seen_on)
-                saved_some = True
-            if self._edits:
-                case_texts.save_case_texts(self.database, citizen_id, self._edits)
+            # One transaction: the date, the case number and the texts are saved together or not at all.
+            case_history.save_case_page(
+                self.database,
+                citizen_id,
+                texts=dict(self._edits),
+                case_number=number if self._number_changed() else None,
+                seen=(seen,) if self._seen_changed() else None,
+                today=self.today,
+            )
         except UserFacingError as err:
             where: QWidget | None = None
             if isinstance(err, ValidationFailed):
@@ -390,9 +389,8 @@ class CaseTextTab(FileTab):
                     else self.editor
                 )
             self._refused(err.message.replace("\n  • ", " "), where)
-            if saved_some:  # what went before the refusal is saved; the file shows it
-                self.changed.emit()
             return False
+        self._facts = CaseFacts(number.strip() if self._number_changed() else self._facts.case_number, seen)
         self._show_facts_error("")
         self.saved()
         return True

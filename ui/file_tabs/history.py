@@ -388,20 +388,21 @@ class HistoryTab(FileTab):
             self.status.setText("Intet er gemt. Ret de markerede rækker, og gem igen.")
             return False
         citizen_id = self.citizen_id
-        saved_periods = False
-        try:
-            if self.periods.model.dirty:
-                case_history.save_benefit_periods(self.database, citizen_id, periods, today=self.today)
-                saved_periods = True
-            if self.cv.model.dirty:
-                case_history.save_cv(self.database, citizen_id, cv, today=self.today)
+        try:  # one transaction: both lists are saved, or neither
+            case_history.save_history(
+                self.database,
+                citizen_id,
+                periods=periods if self.periods.model.dirty else None,
+                cv=cv if self.cv.model.dirty else None,
+                today=self.today,
+            )
         except ValidationFailed as err:  # checked above; should the rules ever differ, shown the same way
             in_cv = any(p.field.startswith((CV_WORD, "cv")) for p in err.problems)
             (self.cv if in_cv else self.periods).show_problems(err.problems, err.message.splitlines()[0])
-            self._after_refusal(saved_periods, "Ikke gemt.")
+            self._after_refusal(False, "Ikke gemt.")
             return False
         except UserFacingError as err:  # the disk, not the rows
-            self._after_refusal(saved_periods, err.message)
+            self._after_refusal(False, err.message)
             return False
         self.saved()
         self.status.setText("Forsørgelseshistorik og CV er gemt.")
