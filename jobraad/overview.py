@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.enums import VisitationGroup
 from db.session import Database
 from jobraad.caseload import CaseloadRow, caseload_rows
+from jobraad.documentation import Readiness
 from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Signal
@@ -24,6 +25,8 @@ class CitizenDue:
     name: str
     group: VisitationGroup | None
     items: tuple[DueItem, ...]
+    # The case's documentation readiness, the one the caseload and the file show (None: no checklist).
+    readiness: Readiness | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,8 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
         for section in SECTIONS:
             items = per_section.get(section)
             if items:
-                buckets[section].append(CitizenDue(row.citizen_id, name, group, tuple(items)))
+                readiness = row.readiness if row.readiness is not None and row.readiness.required else None
+                buckets[section].append(CitizenDue(row.citizen_id, name, group, tuple(items), readiness))
     for section in SECTIONS:
         buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
     by_id = {r.citizen_id: r for r in rows}

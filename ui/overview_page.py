@@ -47,6 +47,12 @@ def _person(name: str, group: VisitationGroup | None, bold: QFont, citizen_id: i
 
 def _deadlines_person(c: CitizenDue, bold: QFont) -> QTreeWidgetItem:
     person = _person(c.name, c.group, bold, c.citizen_id, c.items[0].target)
+    r = c.readiness
+    if r is not None:  # the same readiness as the caseload's column and the file's checklist
+        person.setText(0, f"{person.text(0)}   ·   dokumentation {r.label}")
+        if r.missing or r.problems:
+            missing = "\n".join(f"• {m}" for m in (*r.problems, *r.missing))
+            person.setToolTip(0, f"{OPEN_TIP}\n\nMangler:\n{missing}")
     person.addChildren([_line(i.title, fmt.date(i.due_on), c.citizen_id, i.target) for i in c.items])
     return person
 

@@ -32,6 +32,7 @@ from jobraad.case_texts import save_case_texts
 from jobraad.caseload import caseload_rows
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.errors import ValidationFailed
+from jobraad.overview import load_overview
 from jobraad.rulepacks import RulePack, get_pack
 from jobraad.visitation import DueKind
 from tests.helpers import complete_case, consent_input
@@ -302,6 +303,9 @@ def test_overdue_request_in_readiness_next_steps_and_caseload(database: Database
         row = caseload_rows(session, TODAY)[0]
     assert row.readiness is not None and row.readiness.overdue == 1
     assert any(d.kind is DueKind.DOKUMENTATION and d.title.startswith("Svar mangler: Lægeattest") for d in row.due)
+    # The Overblik shows the same readiness beside the citizen's deadlines.
+    (due,) = [c for section in load_overview(database, TODAY).sections.values() for c in section]
+    assert due.readiness == checklist.readiness
 
 
 def test_next_steps_put_consent_first_and_list_parallel_requests(database: Database, citizen: int) -> None:
