@@ -76,6 +76,7 @@ from jobraad.progression import (
     combined,
     progression,
     progression_signals,
+    signal_for_aim,
     signals,
 )
 from jobraad.settings import SPECS
@@ -1092,4 +1093,8 @@ def signals_by_citizen(
             found.extend(s for s in progression_signals(weeks, thresholds, group) if s.kind not in kinds)
         if found:
             result[citizen_id] = found
+    if result:  # a pointer to fleksjob only in a fleksjob case
+        aims = dict(bulk.rows(session, select(Citizen.id, Citizen.aim).where(Citizen.id.in_(list(result)))))
+        for citizen_id, found in result.items():
+            found[:] = [signal_for_aim(s, aims[citizen_id]) for s in found]
     return result

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from db.enums import AbsenceReason, VisitationGroup
+from db.enums import AbsenceReason, Aim, VisitationGroup
 from jobraad import formatting as fmt
 from jobraad.dates import iso_monday
 
@@ -58,6 +58,7 @@ __all__ = [
     "combined",
     "progression",
     "progression_signals",
+    "signal_for_aim",
     "signals",
 ]
 
@@ -203,6 +204,13 @@ class SignalKind(StrEnum):
 class Signal:
     kind: SignalKind
     text: str
+
+
+def signal_for_aim(signal: Signal, aim: Aim) -> Signal:
+    """A signal as the case's aim reads it: the pointer to fleksjob only where fleksjob is the aim."""
+    if signal.kind is SignalKind.STABLE_LOW and aim is not Aim.FLEKSJOB:
+        return Signal(signal.kind, signal.text.removesuffix(FLEKSJOB_NOTE))
+    return signal
 
 
 #: Neighbouring weeks that a chart joins with one line: (the week's index in the series, hours).

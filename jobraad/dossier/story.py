@@ -35,7 +35,7 @@ from jobraad.dossier.gather import AppendixFile, CaseData
 from jobraad.dossier.readers import document_part
 from jobraad.pdf import MARGINS, PAGE_SIZE, escape
 from jobraad.placements import PlacementProgress
-from jobraad.progression import FLEKSJOB_NOTE, ChartSeries, Signal, SignalKind
+from jobraad.progression import ChartSeries, signal_for_aim
 from jobraad.records import ActivityView
 from jobraad.rulepacks import SECTION_LABELS
 from jobraad.text_sections import DESCRIPTION, sections_of
@@ -858,7 +858,7 @@ class _Composer:
     def _signals(self, pp: PlacementProgress) -> None:
         if not pp.weeks:
             return
-        texts = [_signal_text(s, self.data.file.aim) for s in pp.signals]
+        texts = [signal_for_aim(s, self.data.file.aim).text for s in pp.signals]
         if texts:
             self.para("<b>Signaler:</b>")
             self.bullets(texts)
@@ -1204,13 +1204,6 @@ def _years(start: int | None, end: int | None) -> str:
     if end is None:
         return f"{start}–"
     return str(start) if start == end else f"{start}–{end}"
-
-
-def _signal_text(signal: Signal, aim: Aim) -> str:
-    """A signal as the case's aim reads it: a pointer to fleksjob only where fleksjob is the aim."""
-    if signal.kind is SignalKind.STABLE_LOW and aim is not Aim.FLEKSJOB:
-        return signal.text.removesuffix(FLEKSJOB_NOTE)
-    return signal.text
 
 
 def _a_document(e: ChecklistEntry) -> bool:

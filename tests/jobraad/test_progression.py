@@ -674,3 +674,12 @@ def test_progression_signals_are_the_signals_of_the_progression(
 ) -> None:
     expected = signals(progression(weeks, thresholds), weeks, thresholds, group)
     assert progression_signals(weeks, thresholds, group) == expected
+
+
+def test_the_pointer_to_fleksjob_is_kept_only_in_a_fleksjob_case() -> None:
+    from db.enums import Aim
+    from jobraad.progression import Signal, signal_for_aim
+
+    signal = Signal(SignalKind.STABLE_LOW, "Stabilt lavt timetal i 8 uger trods støtte – dokumentation til fleksjob")
+    assert signal_for_aim(signal, Aim.FLEKSJOB).text.endswith("dokumentation til fleksjob")
+    assert signal_for_aim(signal, Aim.FOERTIDSPENSION).text == "Stabilt lavt timetal i 8 uger trods støtte"
