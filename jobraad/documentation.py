@@ -1143,6 +1143,7 @@ def overdue_requests(
                 DueKind.DOKUMENTATION,
                 DueTarget.DOCUMENTATION,
                 r.citizen_id,
+                ref=str(r.id),
             )
         )
     return items

@@ -122,6 +122,9 @@ class DueItem:
     kind: DueKind
     target: DueTarget
     citizen_id: int | None = None
+    # The record the item comes from, where it has one the item does not name otherwise
+    # (a documentation request's id): a stable key for the calendar's UIDs.
+    ref: str = ""
 
 
 @dataclass(frozen=True)
