@@ -546,20 +546,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Borgeren er oprettet.", 5000)
 
     def export_calendar(self) -> None:
-        from jobraad.calendar_export import export_ics
+        from ui.dialogs.calendar_export import export_calendar
 
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Eksportér kalender", str(Path.home() / "jobraad-frister.ics"), "Kalender (*.ics)"
-        )
-        if not path:
-            return
-        try:
-            # Qt's save dialog has asked before replacing an existing file.
-            count = export_ics(self.database, Path(path), self.today, replace=True)
-        except UserFacingError as err:
-            QMessageBox.warning(self, "Kalender", err.message)
-            return
-        self.statusBar().showMessage(f"{count} frister og møder er gemt i {Path(path).name}.", 8000)
+        written = export_calendar(self.database, self, self.today)
+        if written is not None:
+            count, path = written
+            self.statusBar().showMessage(f"{count} frister og møder er gemt i {path.name}.", 8000)
 
     def choose_import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -60,6 +60,7 @@ def test_audit_export_onto_the_database_is_refused(window: MainWindow, database:
 def test_calendar_export_onto_the_database_is_refused(window: MainWindow, database: Database, db_path: Path) -> None:
     before = db_path.read_bytes()
     with (
+        patch.object(FormDialog, "exec", lambda d: _accept(d)),
         patch.object(QFileDialog, "getSaveFileName", return_value=(str(db_path), "")),
         patch.object(QMessageBox, "warning") as warning,
     ):
