@@ -2,7 +2,11 @@
 
 A summary read back comes from outside (another caseworker's laptop, a mail): it is read
 within the bounds of the import of citizens, and only its long table and metadata are
-read (`jobraad.team.long_table`), never its per-citizen rows.
+read (`jobraad.team.long_table`), never its per-citizen rows. Its numbers are read exactly
+or not at all (`jobraad.team.numbers`): a numeric XLSX cell as the number it is, a bound
+written as text by the file's declared number format or, in a file saved again by another
+program, by the file as a whole; a cell that cannot be read for certain, or a helårspladser
+figure no caseload can reach, is refused with the file, line and column named.
 """
 
 from __future__ import annotations
