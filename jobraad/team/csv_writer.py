@@ -3,7 +3,8 @@ is the long table (`jobraad.team.long_table`): metadata rows first, then the dat
 then (only with that option) the per-citizen rows.
 
 "Værdi" is the figure as a person reads it ("76,9 %", "<5"); "Nedre" and "Øvre" are the
-bounds as plain decimals with a decimal comma, which the reader takes back.
+bounds as plain decimals with a decimal comma (`jobraad.team.numbers`, the format the
+metadata declares), which the reader takes back exactly.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jobraad.team.long_table import (
     meta_rows,
 )
 from jobraad.team.model import Summary
+from jobraad.team.numbers import format_bound
 from jobraad.team.suppression import suppress
 
 __all__ = ["CSV_HEADER", "write_csv"]
@@ -44,20 +46,11 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _csv_number(value)
+        return format_bound(value)
     text = ILLEGAL_XML.sub("", str(value))
     if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text):
         return "'" + text
     return text
-
-
-def _csv_number(x: float | None) -> str:
-    """A bound as the reader takes it back: up to six decimals, decimal comma, no thousands point."""
-    if x is None:
-        return ""
-    if float(x).is_integer():
-        return str(int(x))
-    return f"{x:.6f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _csv_value(r: DataRow) -> str:
@@ -78,7 +71,7 @@ def _csv_bytes(s: Summary) -> bytes:
         writer.writerow(["Metadata", f"meta.{key}", _csv_text(label), _csv_text(value), "", ""])
     for r in data_rows(s):
         writer.writerow(
-            [_csv_text(r.section), r.key, _csv_text(r.label), _csv_value(r), _csv_number(r.low), _csv_number(r.high)]
+            [_csv_text(r.section), r.key, _csv_text(r.label), _csv_value(r), format_bound(r.low), format_bound(r.high)]
         )
     if s.citizens:
         header = citizen_header(s)

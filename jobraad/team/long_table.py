@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jobraad.team.model import FORMAT_NAME, SMALL_MAX, CitizenRow, Count, Meta, Summary
+from jobraad.team.numbers import NUMBER_FORMAT, NUMBER_FORMAT_KEY, NUMBER_FORMAT_LABEL
 
 __all__ = [
     "CITIZEN_COLUMNS",
@@ -51,6 +52,7 @@ def meta_rows(m: Meta) -> list[tuple[str, str, str]]:
     return [
         ("format", "Filformat", FORMAT_NAME),
         ("format_version", "Formatversion", str(m.format_version)),
+        (NUMBER_FORMAT_KEY, NUMBER_FORMAT_LABEL, NUMBER_FORMAT),
         ("periode_fra", "Periodens første dag", m.period.start.isoformat()),
         ("periode_til", "Periodens sidste dag", m.period.end.isoformat()),
         ("opgjort_pr", "Opgjort pr.", m.as_of.isoformat()),

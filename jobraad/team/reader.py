@@ -2,7 +2,11 @@
 
 A summary read back comes from outside (another caseworker's laptop, a mail): it is read
 within the bounds of the import of citizens, and only its long table and metadata are
-read (`jobraad.team.long_table`), never its per-citizen rows.
+read (`jobraad.team.long_table`), never its per-citizen rows. Its numbers are read exactly
+or not at all (`jobraad.team.numbers`): a numeric XLSX cell as the number it is, a bound
+written as text by the file's declared number format or, in a file saved again by another
+program, by the file as a whole; a cell that cannot be read for certain, or a helårspladser
+figure no caseload can reach, is refused with the file, line and column named.
 """
 
 from __future__ import annotations
@@ -10,15 +14,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 from pathlib import Path
 from typing import Any
 
+from jobraad import formatting as fmt
 from jobraad.errors import UserFacingError
 from jobraad.team.long_table import FORMULA_START
 from jobraad.team.model import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    HELAARSPLADS_DAYS,
     HIDDEN,
     SMALL,
     Amount,
@@ -31,27 +36,13 @@ from jobraad.team.model import (
     Table,
     TableRow,
 )
+from jobraad.team.numbers import NUMBER_FORMAT_KEY, NumberRefused, read_bounds
 
 __all__ = ["SummaryFileError", "read_summary"]
 
 
 class SummaryFileError(UserFacingError):
     """A file that should hold a summary cannot be read as one."""
-
-
-def _parse_number(value: Any) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().removeprefix("'").replace(".", "").replace(",", ".")
-    try:
-        x = float(text)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
 
 
 def _not_summary(name: str, why: str) -> SummaryFileError:
@@ -69,7 +60,12 @@ def _unreadable(name: str, why: str) -> SummaryFileError:
     return SummaryFileError(f"«{name}» kan ikke læses som teamopgørelse. {why}")
 
 
-def _read_rows(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str, Any, Any, Any]]]:
+# A data row as read: section, key, text, value, low, high (the bounds as numbers after
+# `_read_bounds`), and the row's place in the file ("linje 12" or "arket «Data», række 12").
+_Row = tuple[str, str, str, Any, Any, Any, str]
+
+
+def _read_rows(path: Path) -> tuple[dict[str, str], list[_Row]]:
     name = path.name
     limit = _SUMMARY_MAX_BYTES
     try:
@@ -90,13 +86,13 @@ def _read_rows(path: Path) -> tuple[dict[str, str], list[tuple[str, str, str, An
     return _read_csv(data, name)
 
 
-def _read_xlsx(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, str, str, Any, Any, Any]]]:
+def _read_xlsx(data: bytes, name: str) -> tuple[dict[str, str], list[_Row]]:
     from jobraad.xlsx_reader import Limits, XlsxRefused, open_xlsx
 
     # Data has six columns and Metadata two; anything further out is not read.
     limits = Limits(_SUMMARY_MAX_UNPACKED, _SUMMARY_MAX_ROWS, columns=6, cells=_SUMMARY_MAX_CELLS, refuse_wider=False)
     meta: dict[str, str] = {}
-    rows: list[tuple[str, str, str, Any, Any, Any]] = []
+    rows: list[_Row] = []
     try:
         with open_xlsx(data, limits) as book:
             if "Metadata" not in book.sheet_names or "Data" not in book.sheet_names:
@@ -108,19 +104,20 @@ def _read_xlsx(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, 
                 cells = [*row, None, None, None, None, None, None][:6]
                 if line == 1 or cells[1] is None:
                     continue
-                rows.append((str(cells[0] or ""), str(cells[1]), str(cells[2] or ""), cells[3], cells[4], cells[5]))
+                section, key, label = str(cells[0] or ""), str(cells[1]), str(cells[2] or "")
+                rows.append((section, key, label, cells[3], cells[4], cells[5], f"arket «Data», række {line}"))
     except XlsxRefused as err:
         raise _unreadable(name, err.message) from None
     return meta, rows
 
 
-def _read_csv(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, str, str, Any, Any, Any]]]:
+def _read_csv(data: bytes, name: str) -> tuple[dict[str, str], list[_Row]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # saved again by Excel as "CSV (semikolonsepareret)"
     meta: dict[str, str] = {}
-    rows = []
+    rows: list[_Row] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     try:
         for cells in reader:
@@ -131,7 +128,8 @@ def _read_csv(data: bytes, name: str) -> tuple[dict[str, str], list[tuple[str, s
             if key.startswith("meta."):
                 meta[key.removeprefix("meta.")] = _unquote(cells[3]).strip()
             elif key and key != "Nøgle" and not key.startswith("borger."):
-                rows.append((_unquote(cells[0]), key, _unquote(cells[2]), _unquote(cells[3]), cells[4], cells[5]))
+                section, label, value = _unquote(cells[0]), _unquote(cells[2]), _unquote(cells[3])
+                rows.append((section, key, label, value, cells[4], cells[5], f"linje {reader.line_num}"))
     except csv.Error:
         raise _unreadable(name, f"Linje {reader.line_num} kan ikke læses som CSV.") from None
     if not meta:
@@ -188,19 +186,46 @@ def read_summary(path: Path | str) -> Summary:
         raise _not_summary(name, "metadata er ugyldige") from None
     if not m.goal_set_id or not m.goal_set_hash or not m.summary_ids:
         raise _not_summary(name, "målsæt eller id mangler i metadata")
-    return _summary_from_rows(m, rows, name)
+    return _summary_from_rows(m, _read_bounds(rows, meta.get(NUMBER_FORMAT_KEY), name), name)
 
 
-def _summary_from_rows(m: Meta, rows: list[tuple[str, str, str, Any, Any, Any]], name: str) -> Summary:
-    by_key = {key: (section, label, value, low, high) for section, key, label, value, low, high in rows}
+_LOW, _HIGH = "kolonne E (Nedre)", "kolonne F (Øvre)"
+
+
+def _read_bounds(rows: list[_Row], declared: str | None, name: str) -> list[_Row]:
+    """The rows with their bounds (columns E and F) read as numbers, by the file's declared
+    number format or, in a file saved again by another program, by the file as a whole."""
+    cells: list[tuple[str, object]] = []
+    for *_, low, high, place in rows:
+        cells += [(f"{place}, {_LOW}", low), (f"{place}, {_HIGH}", high)]
+    try:
+        bounds = read_bounds(cells, declared)
+    except NumberRefused as err:
+        raise SummaryFileError(
+            f"«{name}», {err.where}: {err.message}. Tallene er ikke lagt sammen. "
+            "Brug filen, som jobraad gemte den, eller lav opgørelsen igen."
+        ) from None
+    return [(*row[:4], bounds[2 * i], bounds[2 * i + 1], row[6]) for i, row in enumerate(rows)]
+
+
+def _summary_from_rows(m: Meta, rows: list[_Row], name: str) -> Summary:
+    by_key = {key: (section, label, value, low, high) for section, key, label, value, low, high, _ in rows}
+    places = {row[1]: row[6] for row in rows}
+
+    def impossible(key: str, column: str, why: str) -> SummaryFileError:
+        return SummaryFileError(
+            f"«{name}», {places[key]}, {column} («{key}»): {why}. Er tallene ændret, efter jobraad gemte filen? "
+            "Tallene er ikke lagt sammen; lav opgørelsen igen."
+        )
 
     def count(key: str) -> Count:
         if key not in by_key:
             raise _not_summary(name, f"tallet «{key}» mangler")
-        _, _, value, low, high = by_key[key]
-        lo, hi = _parse_number(low), _parse_number(high)
+        _, _, value, lo, hi = by_key[key]
         if lo is None or hi is None or lo < 0 or hi < lo:
             raise _not_summary(name, f"tallet «{key}» er ugyldigt")
+        if not (float(lo).is_integer() and float(hi).is_integer()):
+            raise impossible(key, _LOW if not float(lo).is_integer() else _HIGH, "et antal er ikke et helt tal")
         text = str(value).strip() if value is not None else ""
         hidden = SMALL if text.startswith("<") else HIDDEN if text == "x" else ""
         return Count(round(lo), round(hi), hidden)
@@ -209,7 +234,7 @@ def _summary_from_rows(m: Meta, rows: list[tuple[str, str, str, Any, Any, Any]],
         if key not in by_key:
             raise _not_summary(name, f"tallet «{key}» mangler")
         _, _, _, low, high = by_key[key]
-        return _parse_number(low), _parse_number(high)
+        return low, high
 
     def text(key: str) -> str:
         return str(by_key[key][2] or "") if key in by_key else ""
@@ -218,6 +243,15 @@ def _summary_from_rows(m: Meta, rows: list[tuple[str, str, str, Any, Any, Any]],
     lo, hi = number("helaarspladser.brugt")
     if lo is None or hi is None:
         raise _not_summary(name, "helårspladser mangler")
+    # A citizen fills at most one helårsplads over a year: more than that is a number misread.
+    most = population.high * m.period.days / HELAARSPLADS_DAYS
+    if lo < 0 or hi < lo or hi > most + 1e-6:
+        raise impossible(
+            "helaarspladser.brugt",
+            _LOW if lo > most + 1e-6 or lo < 0 else _HIGH,
+            f"{fmt.number(hi, 2)} helårspladser er flere, end {population.high} borgere kan nå på "
+            f"{m.period.days} dage (højst {fmt.number(most, 2)})",
+        )
     amount = Amount(lo, hi, str(by_key["helaarspladser.brugt"][2]).strip() == "x")
     target = number("helaarspladser.maal")[0]
 
@@ -226,6 +260,10 @@ def _summary_from_rows(m: Meta, rows: list[tuple[str, str, str, Any, Any, Any]],
         if key.startswith("maal.") and key.endswith(".regel"):
             goal_id = key[len("maal.") : -len(".regel")]
             t = number(f"maal.{goal_id}.maal")[0]
+            if t is not None and not 0 <= t <= 1:
+                raise impossible(
+                    f"maal.{goal_id}.maal", _LOW, f"målet {fmt.number(t * 100, 1)} % er ikke mellem 0 og 100 %"
+                )
             goals.append(
                 GoalResult(
                     goal_id=goal_id,

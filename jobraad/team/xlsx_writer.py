@@ -35,6 +35,11 @@ _FMT_SHARE = "0.0%"
 _FMT_DECIMAL = "#,##0.0"
 _FMT_PRECISE = "#,##0.0###"
 
+# Printing: A4 (paper 9). Its width inside the default margins holds about this many
+# characters of column width upright; a sheet wider than that prints landscape.
+_PAPER_A4 = 9
+_PORTRAIT_CHARS = 90
+
 
 class _SheetWriter:
     """Writes rows into one XlsxWriter worksheet, top down, and keeps track of column widths.
@@ -45,6 +50,7 @@ class _SheetWriter:
         self.ws = book.workbook.add_worksheet(name)
         self.row = 1
         self.widths: dict[int, float] = defaultdict(float)
+        self.fitted: dict[int, float] = {}  # the column widths set, for the page setup
 
     def put(
         self,
@@ -97,7 +103,24 @@ class _SheetWriter:
 
     def fit(self, cap: float = 90) -> None:
         for col, width in self.widths.items():
-            self.ws.set_column(col - 1, col - 1, min(cap, max(8.0, width * 1.1 + 2)))
+            self.fitted[col] = min(cap, max(8.0, width * 1.1 + 2))
+            self.ws.set_column(col - 1, col - 1, self.fitted[col])
+
+    def print_setup(self, title_rows: int) -> None:
+        """Print a label and its numbers on one page: A4, all columns on one page wide (as
+        many pages tall as it takes), landscape when the columns are wider than an upright
+        page, the first `title_rows` rows repeated at the top of every page, and the sheet's
+        name and page number in the footer. Call after `fit`."""
+        self.ws.set_paper(_PAPER_A4)
+        self.ws.fit_to_pages(1, 0)
+        columns = max(self.fitted, default=0)
+        width = sum(self.fitted.get(col, 8.43) for col in range(1, columns + 1))  # 8.43: Excel's default
+        if width > _PORTRAIT_CHARS:
+            self.ws.set_landscape()
+        else:
+            self.ws.set_portrait()
+        self.ws.repeat_rows(0, title_rows - 1)
+        self.ws.set_footer("&L&A&RSide &P af &N")
 
 
 class _Book:
@@ -217,6 +240,7 @@ def _summary_sheet(w: _SheetWriter, s: Summary) -> None:
     w.freeze(header_row, 1)
     w.fit()
     w.ws.hide_gridlines(2)  # on screen and on paper
+    w.print_setup(title_rows=2)  # the title and the period; each table below has its own header
 
 
 def _data_sheet(w: _SheetWriter, rows: list[DataRow]) -> None:
@@ -233,6 +257,7 @@ def _data_sheet(w: _SheetWriter, rows: list[DataRow]) -> None:
     w.freeze(2, 1)
     w.filter(6)
     w.fit(cap=70)
+    w.print_setup(title_rows=1)
 
 
 def _citizen_sheet(w: _SheetWriter, s: Summary) -> None:
@@ -245,6 +270,7 @@ def _citizen_sheet(w: _SheetWriter, s: Summary) -> None:
     for col, title in enumerate(header, start=1):
         w.widths[col] = max(min(len(title), 30), 14)
     w.fit(cap=40)
+    w.print_setup(title_rows=1)
 
 
 def _meta_sheet(w: _SheetWriter, m: Meta) -> None:
@@ -253,6 +279,7 @@ def _meta_sheet(w: _SheetWriter, m: Meta) -> None:
         w.put([key, value, label])
     w.freeze(2, 1)
     w.fit(cap=80)
+    w.print_setup(title_rows=1)
 
 
 def _xlsx_bytes(s: Summary) -> bytes:
