@@ -156,7 +156,7 @@ class ChainHead:
         """The head as the exports state it (in Danish)."""
         if not self.entries:
             return "ingen poster"
-        return f"{self.entries} poster; nyeste post nr. {self.newest_id}, kontrolsum {self.newest_hash}"
+        return f"{self.entries} poster, nyeste post nr. {self.newest_id}, kontrolsum {self.newest_hash}"
 
 
 def chain_head(session: Session) -> ChainHead:

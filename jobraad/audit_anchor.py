@@ -239,6 +239,8 @@ class VerifyReport:
                 f"Logbogen er i orden: {self.chain.entries} poster kontrolleret og holdt op mod {a.source} "
                 f"fra {fmt.date_time(a.at, seconds=True)} ({_head_words(a.head)})."
             )
+        elif not self.ok:
+            out.append(f"Kæden hænger sammen indbyrdes ({self.chain.entries} poster kontrolleret), men:")
         out += self.problems
         out += self.notes
         return out
