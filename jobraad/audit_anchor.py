@@ -150,16 +150,25 @@ def _extends(database: Database, anchor: Anchor) -> bool:
 
 
 def anchor_is_sound(database: Database) -> bool:
-    """True when the anchor file may be moved on: there is none, or it verifies and the log
-    still extends it. Otherwise it is left as evidence."""
+    """True when the anchor file may be moved on: it verifies (or there is none), and the log
+    still extends the newest anchor (the file's, or a backup's when that is newer or the file
+    is gone). Otherwise the anchor file is left as it is, as evidence for `verify`."""
     existing = read_anchor_file(database)
     if existing.forged:
-        log.warning("audit anchor not moved: the anchor file does not verify")
+        log.info("audit anchor not moved: the anchor file does not verify")
         return False
-    if existing.anchor is not None and not _extends(database, existing.anchor):
-        log.warning("audit anchor not moved: the log no longer extends it")
+    newest = _newest(existing, backup_anchors(database)[0])
+    if newest is not None and not _extends(database, newest):
+        log.info("audit anchor not moved: the log no longer extends it")
         return False
     return True
+
+
+def _newest(in_file: AnchorFile, from_backups: list[Anchor]) -> Anchor | None:
+    """The newest anchor by its recorded time; the file's on a tie (it is written after the
+    backup's own log entry, so it holds more)."""
+    candidates = ([in_file.anchor] if in_file.anchor is not None else []) + from_backups
+    return max(candidates, key=lambda a: (a.at, a.from_file), default=None)
 
 
 def anchor_on_close(database: Database) -> None:
@@ -246,6 +255,10 @@ class VerifyReport:
         return out
 
 
+def _posts(n: int) -> str:
+    return f"{n} post" if n == 1 else f"{n} poster"
+
+
 def _head_words(head: ChainHead) -> str:
     return f"{head.entries} poster til og med nr. {head.newest_id}" if head.entries else "ingen poster"
 
@@ -256,8 +269,7 @@ def verify(database: Database) -> VerifyReport:
     chain = audit.verify_log(database)
     in_file = read_anchor_file(database)
     from_backups, unreadable = backup_anchors(database)
-    candidates = ([in_file.anchor] if in_file.anchor is not None else []) + from_backups
-    newest = max(candidates, key=lambda a: (a.at, a.from_file), default=None)
+    newest = _newest(in_file, from_backups)
     report = VerifyReport(chain, newest)
     if in_file.forged:
         report.problems.append(
@@ -313,7 +325,7 @@ def _hold_against(database: Database, anchor: Anchor, report: VerifyReport) -> N
             )
     elif live.newest_id < a.newest_id:
         report.problems.append(
-            f"Loggen er kortere end ved sidste anker: {a.newest_id - live.newest_id} poster mangler ({where} viser "
+            f"Loggen er kortere end ved sidste anker: {_posts(a.newest_id - live.newest_id)} mangler ({where} viser "
             f"{_head_words(a)}; nu er den nyeste nr. {live.newest_id})."
         )
     elif oldest is not None and oldest > a.newest_id:

@@ -210,6 +210,10 @@ def test_a_backup_is_an_anchor_when_the_anchor_file_is_gone(anchored: Path, caps
     assert status == EXIT_REFUSED
     assert f"sikkerhedskopien {backup.name}" in out
     assert "Loggen er kortere end ved sidste anker: 2 poster mangler" in out
+    # Closing did not write a fresh anchor file over the cut: the backup still shows it.
+    assert not anchor_path(anchored).exists()
+    status, out = _verify_cli(anchored, capsys)
+    assert status == EXIT_REFUSED and "2 poster mangler" in out
 
 
 # --- legitimate changes keep the anchor ---------------------------------------------------------
