@@ -179,7 +179,7 @@ def anchor_on_close(database: Database) -> None:
         if anchor_is_sound(database):
             write_anchor(database)
     except Exception as err:  # a close must not fail for the anchor
-        log.warning("audit anchor not written: %s", type(err).__name__)
+        log.info("audit anchor not written: %s", type(err).__name__)
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def note_open(database: Database) -> None:
                 "da filen blev åbnet: skrevet uden om programmet, eller programmet blev ikke lukket normalt",
             )
     except Exception as err:  # opening must not fail for the anchor
-        log.warning("audit anchor not checked at opening: %s", type(err).__name__)
+        log.info("audit anchor not checked at opening: %s", type(err).__name__)
 
 
 @dataclass
