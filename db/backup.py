@@ -60,7 +60,15 @@ from db.session import CipherKey, Database, _probe, open_locked, quote_passphras
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TEMP_SUFFIX", "BackupRefusedError", "RestoreResult", "backup_to", "restore_file", "temp_name_prefix"]
+__all__ = [
+    "TEMP_SUFFIX",
+    "BackupRefusedError",
+    "RestoreResult",
+    "backup_to",
+    "read_chain_head",
+    "restore_file",
+    "temp_name_prefix",
+]
 
 KEPT_MARK = ".før-gendannelse-"
 
@@ -154,6 +162,24 @@ def _keyed(path: Path, key: CipherKey) -> Iterator[Any]:
         yield conn
     finally:
         conn.close()
+
+
+def read_chain_head(path: Path, key: CipherKey) -> tuple[int, int, str] | None:
+    """The audit chain's head as a backup holds it: (entries, newest entry's id, its hash),
+    read with `key`. None when the file cannot be read with it (a backup taken before the
+    passphrase was changed, a damaged or foreign file). Never changes the file."""
+    if not Path(path).is_file():
+        return None
+    try:
+        with _keyed(path, key) as conn:
+            conn.execute("PRAGMA query_only = ON")
+            count = conn.execute("SELECT count(*) FROM audit_entry").fetchone()[0]
+            newest = conn.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+    except (sqlcipher3.Error, StorageError):
+        return None
+    if newest is None:
+        return (0, 0, "")
+    return (int(count), int(newest[0]), str(newest[1]))
 
 
 # --- restoring ---------------------------------------------------------------------------------

@@ -107,6 +107,11 @@ class CipherKey:
         salt given, a new file gets this salt, so its passphrase opens it as usual."""
         return f"x'{self.key.hex()}{self.salt.hex()}'"
 
+    def derived(self, label: bytes) -> bytes:
+        """A key of its own for one purpose, named by a fixed `label` (HMAC-SHA256 of the
+        label under the file's key): the file's key is never used, nor kept, for anything else."""
+        return hmac.new(self.key, label, hashlib.sha256).digest()
+
     def __repr__(self) -> str:  # never in a log or a traceback
         return "CipherKey(<hemmelig>)"
 
@@ -199,6 +204,12 @@ class Database:
         self._checked.set()
         self._damaged = False
         self._check_thread: threading.Thread | None = None
+        self._on_close: list[Callable[[Database], None]] = []
+
+    def call_on_close(self, hook: Callable[[Database], None]) -> None:
+        """Run `hook(database)` once, when the database is first closed, before its
+        connections go (the caller's hook must not raise; it is given the open database)."""
+        self._on_close.append(hook)
 
     def connect(self, key: CipherKey) -> None:
         """Key the database's connections with `key` (nothing is read yet)."""
@@ -397,6 +408,9 @@ class Database:
         A pending integrity check is finished first (it reads the file)."""
         if self._check_thread is not None:
             self._check_thread.join()
+        hooks, self._on_close = self._on_close, []
+        for hook in hooks:
+            hook(self)
         if self._engine is not None:
             self._engine.dispose()
         if self._lock is not None:

@@ -49,6 +49,7 @@ class Action:
     DELETE = "sletning"
     PRUNE = "oprydning_log"
     LIST = "vis_sagsstamme"
+    UNANCHORED = "poster_efter_anker"
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -67,6 +68,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.DELETE: "Borger slettet",
     Action.PRUNE: "Oprydning i logbogen",
     Action.LIST: "Sagsstamme vist",
+    Action.UNANCHORED: "Poster fundet efter logbogens anker",
 }
 
 DELETED_CITIZEN = "slettet borger"
@@ -142,6 +144,30 @@ def verify_chain(session: Session) -> ChainReport:
     return ChainReport(count, None)
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """How far the chain had come: its number of entries, and its newest entry's id and hash."""
+
+    entries: int
+    newest_id: int
+    newest_hash: str
+
+    def text(self) -> str:
+        """The head as the exports state it (in Danish)."""
+        if not self.entries:
+            return "ingen poster"
+        return f"{self.entries} poster, nyeste post nr. {self.newest_id}, kontrolsum {self.newest_hash}"
+
+
+def chain_head(session: Session) -> ChainHead:
+    """The chain's head now, in the caller's transaction."""
+    count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    newest = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    if newest is None:
+        return ChainHead(0, 0, "")
+    return ChainHead(count, newest[0], newest[1])
+
+
 def _newest_anchor(session: Session) -> str:
     detail = session.scalars(
         select(AuditEntry.detail).where(AuditEntry.action == Action.PRUNE).order_by(AuditEntry.id.desc()).limit(1)
@@ -192,6 +218,7 @@ def apply_audit_retention(database: Database, today: dt.date | None = None) -> i
 # --- export ------------------------------------------------------------------------------------
 
 EXPORT_HEADER = ("tidspunkt", "handling", "detalje", "borger")
+HEAD_LABEL = "Logbogens kædehoved ved eksporten"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -263,7 +290,9 @@ def audit_rows(session: Session, citizen_cpr: str | None = None) -> list[tuple[s
 def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None, *, replace: bool = False) -> int:
     """Write the log (or the entries about one citizen, who may ask to see them) as CSV
     for Excel: UTF-8 with BOM, semicolons, nothing a spreadsheet would run as a
-    formula. The export is logged. Returns the number of entries written.
+    formula. The last line states the chain's head (`chain_head`), which a later
+    `audit --verify` or an anchor can be held against. The export is logged. Returns the
+    number of entries written (the head line not counted).
     Through the one writer: an existing file only with `replace`, never the database
     (`OutputRefusedError`, checked before the log is read)."""
     rules = rules_for(database)
@@ -271,10 +300,13 @@ def export_audit(database: Database, dest: Path, citizen_cpr: str | None = None,
     with database.reading() as session:
         rows = audit_rows(session, citizen_cpr)
         citizen_id = _citizen_by_cpr(session, citizen_cpr)[0] if citizen_cpr is not None else None
+        head = chain_head(session)
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_HEADER)
     writer.writerows([_cell(value) for value in row] for row in rows)
+    # The last line: how far the whole chain had come, so the rows can be checked against it later.
+    writer.writerow(["", HEAD_LABEL, head.text(), ""])
     write_output(Path(dest), text.getvalue().encode("utf-8-sig"), rules, replace=replace)
     with database.transaction() as session:
         record(session, Action.EXPORT, citizen_id, "logbog om borgeren" if citizen_id is not None else "logbog")

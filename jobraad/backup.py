@@ -27,6 +27,7 @@ from db.files import TEMP_SUFFIX
 from db.session import Database
 from jobraad import audit
 from jobraad import formatting as fmt
+from jobraad.audit_anchor import anchor_on_close, write_anchor
 from jobraad.outputs import rules_for
 from jobraad.settings import backup_folder, get_settings
 
@@ -126,6 +127,7 @@ def make_backup(
     written = backup_to(database, dest, progress, rules=rules_for(database), replace=replace)
     with database.transaction() as session:
         audit.record(session, audit.Action.BACKUP, None, detail)
+    anchor_on_close(database)  # the backup holds the chain's head; the anchor file follows it
     return written
 
 
@@ -199,6 +201,8 @@ def restore(backup_file: Path, db_path: Path, passphrase: str, now: dt.datetime 
         made = dt.datetime.fromtimestamp(backup_file.stat().st_mtime)
         with result.database.transaction() as session:
             audit.record(session, audit.Action.RESTORE, None, f"gendannet fra sikkerhedskopi fra {fmt.date_time(made)}")
+        # The restored log is the log now: anchored afresh (the old anchor shows the replaced file's).
+        write_anchor(result.database)
     finally:
         result.database.close()
     return RestoreOutcome(kept=result.kept, restored_from=backup_file)

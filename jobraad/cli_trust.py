@@ -59,8 +59,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "audit",
         help="kontrollér eller eksportér logbogen",
-        description="Kontrollér logbogens kæde af kontrolsummer (--verify), eller eksportér logbogen som CSV "
-        "(-o FIL), hele logbogen eller kun posterne om én borger (--cpr).",
+        description="Kontrollér logbogens kæde af kontrolsummer og hold den op mod det nyeste anker (ankerfilen "
+        "<database>.anker eller en sikkerhedskopi) med --verify, eller eksportér logbogen som CSV (-o FIL), hele "
+        "logbogen eller kun posterne om én borger (--cpr); eksporten slutter med kædens hoved.",
     )
     db_option(p)
     p.add_argument("--verify", action="store_true", help="kontrollér, at ingen post er ændret eller fjernet")
@@ -125,7 +126,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from jobraad import audit
+    from jobraad import audit, audit_anchor
 
     if not args.verify and args.output is None:
         raise UserFacingError("Angiv --verify for at kontrollere logbogen eller -o FIL for at eksportere den.")
@@ -135,14 +136,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     database = open_db(args.db)
     try:
         if args.verify:
-            report = audit.verify_log(database)
-            if report.ok:
-                print(f"Logbogen er i orden: {report.entries} poster kontrolleret.")
-            else:
-                print(
-                    f"Logbogen er brudt ved post {report.broken_at}: den er ændret, eller en post før den er "
-                    f"fjernet ({report.entries} poster kontrolleret)."
-                )
+            report = audit_anchor.verify(database)
+            print("\n".join(report.lines()))
+            if not report.ok:
                 status = EXIT_REFUSED
         if args.output is not None:
             count = audit.export_audit(database, args.output, args.cpr, replace=args.force)

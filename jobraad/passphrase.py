@@ -46,10 +46,13 @@ def change_passphrase(database: Database, old: str, new: str) -> None:
     """Re-encrypt the open database with `new` after checking `old` and the rule (a
     `UserFacingError` with a Danish message when refused; nothing changed then). Logged.
     Backups made before keep the passphrase they were made with."""
-    from jobraad import audit  # SQLAlchemy: not before the passphrase window is up
+    from jobraad import audit, audit_anchor  # SQLAlchemy: not before the passphrase window is up
 
+    sound = audit_anchor.anchor_is_sound(database)  # under the old key
     database.change_passphrase(old, new, check_new=check_new)
     audit.log_action(database, audit.Action.CHANGE, None, "adgangskode skiftet")
+    if sound:  # the anchor's HMAC key is derived from the key that just changed
+        audit_anchor.write_anchor(database)
 
 
 def unlock_delay(failed_attempts: int) -> float:

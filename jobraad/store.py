@@ -37,6 +37,7 @@ def open_caseload(
     except BaseException:
         database.close()
         raise
+    _anchor(database, at_open=True)
     return database
 
 
@@ -47,4 +48,16 @@ def create_caseload(path: Path, passphrase: str) -> Database:
 
     passphrases.check_new(passphrase)
     clean_leftovers()
-    return create_database(path, passphrase)
+    database = create_database(path, passphrase)
+    _anchor(database, at_open=False)
+    return database
+
+
+def _anchor(database: Database, *, at_open: bool) -> None:
+    """Keep the audit chain's anchor (`jobraad.audit_anchor`): entries found after it are
+    recorded at opening, and it is moved on to the chain's head when the file is closed."""
+    from jobraad import audit_anchor
+
+    if at_open:
+        audit_anchor.note_open(database)
+    database.call_on_close(audit_anchor.anchor_on_close)

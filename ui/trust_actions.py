@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import DatabaseDamagedError, UserFacingError
-from jobraad import audit, backup, retention, settings
+from jobraad import audit, audit_anchor, backup, retention, settings
 from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.passphrase import change_passphrase
@@ -230,13 +230,12 @@ class TrustActions:
         self._tell(f"{count} logposter er gemt i {Path(target).name}.")
 
     def verify_log(self) -> None:
-        report = audit.verify_log(self.database)
+        report = audit_anchor.verify(self.database)
+        text = "\n\n".join(report.lines())
         if report.ok:
-            QMessageBox.information(self.window, "Log", f"Loggen er hel: {report.entries} poster er kontrolleret.")
+            QMessageBox.information(self.window, "Log", text)
         else:
-            QMessageBox.warning(
-                self.window, "Log", f"Loggen er ændret eller beskadiget ved post nr. {report.broken_at}."
-            )
+            QMessageBox.warning(self.window, "Log", text)
 
 
 class RetentionDialog(QDialog):

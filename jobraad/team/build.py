@@ -20,6 +20,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from db.session import Database
+from jobraad.audit import chain_head
 from jobraad.goals import POPULATION_LABELS, GoalSet, expired, load_goals_in, without_targets
 from jobraad.team.goal_evaluation import decision_median, evaluate_goals, gruppe3_forloeb, gruppe3_rule
 from jobraad.team.hours import hours_trends
@@ -102,7 +103,7 @@ def _summary_in(
             ready_states=ready_states,
         )
     summary = Summary(
-        meta=_meta(goals, period, as_of, per_citizen),
+        meta=_meta(goals, period, as_of, per_citizen, chain_head(session).text()),
         population=Count.of(len(base)),
         target_group=Count.of(sum(1 for cid in base if caseload.people[cid].target_group)),
         helaarspladser=Amount(helaarspladser, helaarspladser),
@@ -116,7 +117,7 @@ def _summary_in(
     return summary, base_ids
 
 
-def _meta(goals: GoalSet, period: Period, as_of: dt.date, per_citizen: bool) -> Meta:
+def _meta(goals: GoalSet, period: Period, as_of: dt.date, per_citizen: bool, audit_head: str) -> Meta:
     return Meta(
         period=period,
         as_of=as_of,
@@ -129,4 +130,5 @@ def _meta(goals: GoalSet, period: Period, as_of: dt.date, per_citizen: bool) -> 
         summary_ids=(uuid.uuid4().hex,),
         created=dt.datetime.now().replace(microsecond=0),
         per_citizen=per_citizen,
+        audit_head=audit_head,
     )

@@ -68,6 +68,7 @@ def meta_rows(m: Meta) -> list[tuple[str, str, str]]:
         ("jobraad_version", "jobraad-version", m.program_version),
         ("undertrykkelse", "Tal under 5 vises som <5", f"1-{SMALL_MAX}"),
         ("per_borger", "Med pseudonymiserede borgerdata", "ja" if m.per_citizen else "nej"),
+        ("logbog_hoved", "Logbogens kædehoved, da opgørelsen blev dannet", m.audit_head),
     ]
 
 

@@ -119,6 +119,7 @@ def merge(named: Sequence[tuple[str, Summary]]) -> Summary:
         created=dt.datetime.now().replace(microsecond=0),
         per_citizen=False,
         program_version=__version__,
+        audit_head="",  # each caseworker's own file states their log's head
     )
     merged = Summary(
         meta=meta,

@@ -315,6 +315,7 @@ class Meta:
     created: dt.datetime
     per_citizen: bool = False
     suppressed: bool = False
+    audit_head: str = ""  # the audit chain's head when it was made (`ChainHead.text`); "" when merged
     format_version: int = FORMAT_VERSION
     program_version: str = __version__
 

@@ -222,10 +222,13 @@ def test_retention_setting_decides_what_is_pruned(database: Database, clock: typ
 
 
 def _read_csv(path: Path) -> list[list[str]]:
+    """The export's rows, without its last line (the chain's head, checked to be there)."""
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.reader(fh, delimiter=";"))
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[-1][1] == audit.HEAD_LABEL
+    return rows[:-1]
 
 
 @pytest.fixture
@@ -312,9 +315,13 @@ def test_cli_verify_and_export(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
-    database.close()
+    database.close()  # opened around the program (the fixture): never anchored
+    assert main(["audit", "--db", str(db_path), "--verify"]) == 2
+    out = capsys.readouterr().out
+    assert "(5 poster kontrolleret)" in out and "Ingen anker fundet" in out
+    # The command's close anchored the log (trust on first use; see README, Logbogens trusselsmodel).
     assert main(["audit", "--db", str(db_path), "--verify"]) == 0
-    assert "Logbogen er i orden: 5 poster kontrolleret." in capsys.readouterr().out
+    assert "Logbogen er i orden: 5 poster kontrolleret og holdt op mod ankerfilen" in capsys.readouterr().out
     assert main(["audit", "--db", str(db_path), "--cpr", "020262-1234", "-o", str(tmp_path / "åse.csv")]) == 0
     assert "2 logposter er skrevet" in capsys.readouterr().out
     assert main(["audit", "--db", str(db_path)]) == 2

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from db.enums import Outcome
 from db.models import AuditEntry, Citizen
 from db.session import Database, open_database
-from jobraad import backup, settings
+from jobraad import audit_anchor, backup, settings
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
@@ -156,6 +156,9 @@ def test_checking_the_log_from_the_menu(qtbot: QtBot, database: Database) -> Non
     w = MainWindow(database)
     qtbot.addWidget(w)
     told: list[str] = []
+    with patch.object(QMessageBox, "warning", side_effect=lambda _p, _t, text: told.append(text)):
+        w.trust.verify_log()  # the fixture's file was never closed by the program: no anchor yet
+    audit_anchor.write_anchor(database)
     with patch.object(QMessageBox, "information", side_effect=lambda _p, _t, text: told.append(text)):
         w.trust.verify_log()
     with database.transaction() as session:
@@ -165,8 +168,9 @@ def test_checking_the_log_from_the_menu(qtbot: QtBot, database: Database) -> Non
         changed = entry.id
     with patch.object(QMessageBox, "warning", side_effect=lambda _p, _t, text: told.append(text)):
         w.trust.verify_log()
-    assert told[0].startswith("Loggen er hel:")
-    assert told[1] == f"Loggen er ændret eller beskadiget ved post nr. {changed}."
+    assert told[0].endswith(audit_anchor.NO_ANCHOR)
+    assert told[1].startswith("Logbogen er i orden:") and "holdt op mod ankerfilen sagsstamme.jobraad.anker" in told[1]
+    assert told[2].startswith(f"Logbogen er brudt ved post {changed}:")
 
 
 def test_a_backup_restored_from_the_menu_replaces_the_file_and_the_program_ends(
