@@ -1,12 +1,13 @@
 """Command-line commands for the team-lead summaries (registered by jobraad.cli):
 
-    jobraad export --db STI [--format xlsx|csv|pdf] [--from DATO --to DATO] [--per-citizen] -o FIL [--force]
+    jobraad export --db STI [--format xlsx|csv|pdf] [--from DATO --to DATO] -o FIL [--force]
     jobraad merge FIL... -o FIL [--format xlsx|csv|pdf] [--force]
 
 Without dates the period is the current calendar year; without --format the format
 follows the output file's extension. Refusals (bad date, unknown format, summaries of
 different periods or goals, an existing output without --force, the database, a backup or
-a .jobraad file as output) exit with status 2 and a Danish message.
+a .jobraad file as output) exit with status 2 and a Danish message. So does the dropped
+--per-citizen: rows per citizen would give away the counts the tables hide.
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from db.errors import UserFacingError
 from jobraad.cli import EXIT_OK, db_option, force_option, open_db
 
 #: The values of `jobraad.team.export.ExportFormat`, here so that building the parser (also when the
 #: window starts) does not import the export; a test keeps the two equal.
 FORMATS = ("xlsx", "csv", "pdf")
+
+#: Why `--per-citizen` is refused (it was dropped; see README, "Statistisk røjdkontrol").
+PER_CITIZEN_REFUSED = (
+    "Rækker pr. borger kan ikke længere komme med i en teamopgørelse: de ville vise de tal, som "
+    "opgørelsen skjuler (fx præcis 1 førtidspension, hvor tabellen viser «<5»). "
+    "Lav opgørelsen uden --per-citizen; intet er gemt."
+)
 
 
 def register(sub: Any) -> None:
@@ -39,7 +48,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--per-citizen",
         action="store_true",
-        help="tag en række pr. borger med (pseudonymiseret id; aldrig CPR, navn eller fritekst)",
+        help=argparse.SUPPRESS,  # dropped: refused with the reason (cmd_export)
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FIL", help="filen, der skal gemmes")
     force_option(p)
@@ -62,11 +71,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from jobraad.team.export import ExportFormat, export_summary, format_for_path
     from jobraad.team.model import period_from_texts
 
+    if args.per_citizen:
+        raise UserFacingError(PER_CITIZEN_REFUSED)
     fmt = ExportFormat(args.format) if args.format else format_for_path(args.output)
     period = period_from_texts(args.date_from, args.date_to)
     database = open_db(args.db)
     try:
-        summary = export_summary(database, args.output, fmt, period, per_citizen=args.per_citizen, replace=args.force)
+        summary = export_summary(database, args.output, fmt, period, replace=args.force)
     finally:
         database.close()
     print(f"Teamopgørelsen er gemt: {args.output} ({summary.meta.period.label}, {summary.population.display} borgere)")

@@ -5,9 +5,9 @@ PDF, and merged across caseworkers.
 - `model`: the period, the figures with their bounds, tables, goal results, the summary
 - `build`: a summary from the caseload, made of
   `population` (who is counted), `goal_evaluation` (the goals, gruppe 3 decisions),
-  `hours` (hours trends, by `jobraad.progression`'s rules), `tables` (the breakdowns) and
-  `per_citizen` (the optional pseudonymous rows)
-- `suppression`: what is hidden before a summary leaves the program
+  `hours` (hours trends, by `jobraad.progression`'s rules) and `tables` (the breakdowns)
+- `suppression`: what is hidden before a summary leaves the program, checked by
+  `disclosure` (the audit of what a file publishes)
 - `long_table`: the machine-readable rows every XLSX and CSV holds
 - `xlsx_writer`, `csv_writer`, `pdf_writer`: one writer per format
 - `reader` and `merge`: summaries read back and added up

@@ -1,6 +1,5 @@
 """Building a team summary from the caseload: who is counted (`population`), the goals
-(`goal_evaluation`), the hours trends (`hours`), the breakdowns (`tables`), and the
-optional pseudonymous rows (`per_citizen`), in a fixed number of queries whatever the
+(`goal_evaluation`), the hours trends (`hours`) and the breakdowns (`tables`), in a fixed number of queries whatever the
 size of the caseload.
 
 The target of helårspladser for the period is each year's target in proportion to the
@@ -24,8 +23,7 @@ from jobraad.audit import chain_head
 from jobraad.goals import POPULATION_LABELS, GoalSet, expired, load_goals_in, without_targets
 from jobraad.team.goal_evaluation import decision_median, evaluate_goals, gruppe3_forloeb, gruppe3_rule
 from jobraad.team.hours import hours_trends
-from jobraad.team.model import HELAARSPLADS_DAYS, Amount, CitizenRow, Count, Meta, Period, Summary, calendar_year
-from jobraad.team.per_citizen import citizen_rows
+from jobraad.team.model import HELAARSPLADS_DAYS, Amount, Count, Meta, Period, Summary, calendar_year
 from jobraad.team.population import read_caseload
 from jobraad.team.suppression import suppress
 from jobraad.team.tables import breakdown_tables, exits, readiness_states
@@ -38,16 +36,14 @@ def build_summary(
     period: Period | None = None,
     *,
     as_of: dt.date | None = None,
-    per_citizen: bool = False,
     goals: GoalSet | None = None,
     anonymous: bool = True,
 ) -> Summary:
     """The summary of `period` (default: the current calendar year) against the user's goals,
     the shipped goals for the period, or `goals`. Anonymous (`suppress`ed) unless
     `anonymous=False`, which gives the exact figures for the caseworker's own screen; the
-    writers suppress in any case. With
-    `per_citizen` the pseudonymous rows are included (and the pseudonym key made if needed)."""
-    return build(database, period, as_of=as_of, per_citizen=per_citizen, goals=goals, anonymous=anonymous)[0]
+    writers suppress in any case. A summary has no rows per citizen (`jobraad.team.suppression`)."""
+    return build(database, period, as_of=as_of, goals=goals, anonymous=anonymous)[0]
 
 
 def build(
@@ -55,24 +51,19 @@ def build(
     period: Period | None,
     *,
     as_of: dt.date | None,
-    per_citizen: bool,
     goals: GoalSet | None,
     anonymous: bool,
 ) -> tuple[Summary, list[int]]:
     """`build_summary`, and the ids of the citizens in it (for the audit log of an export)."""
     as_of = as_of or dt.date.today()
     period = period or calendar_year(as_of.year)
-    # The pseudonym key may have to be made: then the summary is read in a transaction.
-    opener = database.transaction if per_citizen else database.reading
-    with opener() as session:
+    with database.reading() as session:
         goal_set = goals or load_goals_in(session, min(period.end, as_of))
-        summary, ids = _summary_in(session, goal_set, period, as_of, per_citizen)
+        summary, ids = _summary_in(session, goal_set, period, as_of)
     return (suppress(summary) if anonymous else summary), ids
 
 
-def _summary_in(
-    session: Session, goals: GoalSet, period: Period, as_of: dt.date, per_citizen: bool
-) -> tuple[Summary, list[int]]:
+def _summary_in(session: Session, goals: GoalSet, period: Period, as_of: dt.date) -> tuple[Summary, list[int]]:
     """The exact (not yet suppressed) summary, and the ids of the citizens in it."""
     cutoff = min(period.end, as_of)
     counted = without_targets(goals) if expired(goals, cutoff) else goals
@@ -83,27 +74,15 @@ def _summary_in(
     base_ids = sorted(base)
 
     gruppe3 = gruppe3_forloeb(conn, caseload, gruppe3_rule(goals))
-    goal_results, goals_met = evaluate_goals(conn, counted, caseload, gruppe3, per_citizen)
-    decision, weeks_to_decision = decision_median(gruppe3, base, caseload)
+    goal_results, _ = evaluate_goals(conn, counted, caseload, gruppe3, False)
+    decision, _ = decision_median(gruppe3, base, caseload)
     exited = exits(caseload, base)
     trends = hours_trends(conn, caseload.placements, base, period.start, cutoff)
     ready_states, overdue = readiness_states(session, as_of, caseload, base_ids)
     helaarspladser = sum(caseload.people[cid].days for cid in base) / HELAARSPLADS_DAYS
 
-    citizens: tuple[CitizenRow, ...] = ()
-    if per_citizen:
-        citizens = citizen_rows(
-            session,
-            caseload,
-            base_ids,
-            goals_met=goals_met,
-            exits=exited,
-            weeks_to_decision=weeks_to_decision,
-            trends=trends,
-            ready_states=ready_states,
-        )
     summary = Summary(
-        meta=_meta(goals, period, as_of, per_citizen, chain_head(session).text()),
+        meta=_meta(goals, period, as_of, chain_head(session).text()),
         population=Count.of(len(base)),
         target_group=Count.of(sum(1 for cid in base if caseload.people[cid].target_group)),
         helaarspladser=Amount(helaarspladser, helaarspladser),
@@ -112,12 +91,11 @@ def _summary_in(
         tables=breakdown_tables(caseload, base, exited, trends, ready_states),
         decision=decision,
         overdue_requests=Count.of(overdue),
-        citizens=citizens,
     )
     return summary, base_ids
 
 
-def _meta(goals: GoalSet, period: Period, as_of: dt.date, per_citizen: bool, audit_head: str) -> Meta:
+def _meta(goals: GoalSet, period: Period, as_of: dt.date, audit_head: str) -> Meta:
     return Meta(
         period=period,
         as_of=as_of,
@@ -129,6 +107,5 @@ def _meta(goals: GoalSet, period: Period, as_of: dt.date, per_citizen: bool, aud
         caseworkers=1,
         summary_ids=(uuid.uuid4().hex,),
         created=dt.datetime.now().replace(microsecond=0),
-        per_citizen=per_citizen,
         audit_head=audit_head,
     )

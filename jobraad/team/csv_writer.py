@@ -1,6 +1,5 @@
 """A team summary as CSV for Danish Excel: semicolons, UTF-8 with BOM, CRLF. The whole file
-is the long table (`jobraad.team.long_table`): metadata rows first, then the data rows,
-then (only with that option) the per-citizen rows.
+is the long table (`jobraad.team.long_table`): metadata rows first, then the data rows.
 
 "Værdi" is the figure as a person reads it ("76,9 %", "<5"); "Nedre" and "Øvre" are the
 bounds as plain decimals with a decimal comma (`jobraad.team.numbers`, the format the
@@ -21,8 +20,6 @@ from jobraad.team.long_table import (
     FORMULA_START,
     ILLEGAL_XML,
     DataRow,
-    citizen_header,
-    citizen_values,
     data_rows,
     meta_rows,
 )
@@ -73,11 +70,6 @@ def _csv_bytes(s: Summary) -> bytes:
         writer.writerow(
             [_csv_text(r.section), r.key, _csv_text(r.label), _csv_value(r), format_bound(r.low), format_bound(r.high)]
         )
-    if s.citizens:
-        header = citizen_header(s)
-        for c in s.citizens:
-            for title, value in zip(header[1:], citizen_values(c)[1:], strict=True):
-                writer.writerow(["Borgere", f"borger.{c.pseudonym}", _csv_text(title), _csv_text(value), "", ""])
     return buffer.getvalue().encode("utf-8-sig")
 
 

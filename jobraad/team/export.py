@@ -55,22 +55,18 @@ def export_summary(
     fmt: ExportFormat | str | None = None,
     period: Period | None = None,
     *,
-    per_citizen: bool = False,
     as_of: dt.date | None = None,
     replace: bool = False,
 ) -> Summary:
     """Build the anonymous summary, save it and record the export in the audit log (no
-    personal data; with `per_citizen` also one entry per citizen whose pseudonymous row left).
+    personal data).
     An existing file is replaced only with `replace`; the database, a backup or a `.jobraad`
     file never (`OutputRefusedError`, before the summary is built)."""
     fmt = ExportFormat(fmt) if fmt else format_for_path(path)
     rules = rules_for(database)
     check_output(Path(path), rules, replace=replace)
-    summary, ids = build(database, period, as_of=as_of, per_citizen=per_citizen, goals=None, anonymous=True)
+    summary, _ = build(database, period, as_of=as_of, goals=None, anonymous=True)
     write_summary(summary, path, fmt, rules=rules, replace=replace)
     with database.transaction() as session:
         audit.record(session, audit.Action.EXPORT, None, f"teamopgørelse ({fmt.value})")
-        if per_citizen:
-            for cid in ids:
-                audit.record(session, audit.Action.EXPORT, cid, "teamopgørelse med pseudonymiserede borgerdata")
     return summary

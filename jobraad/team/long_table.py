@@ -1,26 +1,22 @@
 """The machine-readable part of a summary file, shared by the XLSX and CSV writers and read
 back by `jobraad.team.reader`: a long table (section, key, text, value, low, high) – the
 "Data" sheet of the XLSX and the whole CSV – plus metadata (format version, period,
-goal-set id and hash, caseworker count, summary ids), and the columns of the per-citizen
-rows. Also what keeps text in a spreadsheet from being taken for a formula.
+goal-set id and hash, caseworker count, summary ids). Also what keeps text in a spreadsheet
+from being taken for a formula.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from jobraad.team.model import FORMAT_NAME, SMALL_MAX, CitizenRow, Count, Meta, Summary
+from jobraad.team.model import FORMAT_NAME, SMALL_MAX, Count, Meta, Summary
 from jobraad.team.numbers import NUMBER_FORMAT, NUMBER_FORMAT_KEY, NUMBER_FORMAT_LABEL
 
 __all__ = [
-    "CITIZEN_COLUMNS",
     "FORMULA_START",
     "ILLEGAL_XML",
     "DataRow",
-    "citizen_header",
-    "citizen_values",
     "data_rows",
     "meta_rows",
 ]
@@ -167,40 +163,3 @@ def data_rows(s: Summary) -> list[DataRow]:
         )
     )
     return rows
-
-
-CITIZEN_COLUMNS = (
-    "Pseudonym",
-    "Gruppe",
-    "Sigte",
-    "Aldersgruppe",
-    "Målgruppe 2024",
-    "Dage i perioden",
-    "Afslutning",
-    "Uger til afgørelse",
-    "Timetal",
-    "Dokumentation",
-)
-
-
-def citizen_header(s: Summary) -> list[str]:
-    return [*CITIZEN_COLUMNS[:6], *(f"Mål: {g.label}" for g in s.goals), *CITIZEN_COLUMNS[6:]]
-
-
-def citizen_values(r: CitizenRow) -> list[Any]:
-    def yes_no(v: bool | None) -> str:
-        return "" if v is None else "ja" if v else "nej"
-
-    return [
-        r.pseudonym,
-        r.group,
-        r.aim,
-        r.age_band,
-        yes_no(r.target_group),
-        r.days_in_period,
-        *(yes_no(v) for v in r.goals),
-        r.outcome,
-        round(r.weeks_to_decision, 1) if r.weeks_to_decision is not None else "",
-        r.hours_trend,
-        r.documentation,
-    ]

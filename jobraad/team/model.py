@@ -11,7 +11,7 @@ was shown and a range ("12–15") where it was not. How figures get hidden is
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jobraad import __version__
 from jobraad import formatting as fmt
@@ -27,7 +27,6 @@ __all__ = [
     "SMALL",
     "SMALL_MAX",
     "Amount",
-    "CitizenRow",
     "Count",
     "GoalResult",
     "Median",
@@ -285,23 +284,6 @@ class GoalResult:
 
 
 @dataclass(frozen=True)
-class CitizenRow:
-    """One citizen in the per-citizen data (only with the explicit option): no CPR, name or free text."""
-
-    pseudonym: str
-    group: str
-    aim: str
-    age_band: str
-    target_group: bool
-    days_in_period: int
-    goals: tuple[bool | None, ...]  # per goal of the summary; None: not counted by it
-    outcome: str
-    weeks_to_decision: float | None
-    hours_trend: str
-    documentation: str
-
-
-@dataclass(frozen=True)
 class Meta:
     period: Period
     as_of: dt.date
@@ -313,6 +295,8 @@ class Meta:
     caseworkers: int
     summary_ids: tuple[str, ...]
     created: dt.datetime
+    # Always False: a summary has no rows per citizen (see `jobraad.team.suppression`); the
+    # metadata row "per_borger" keeps the file format as it was.
     per_citizen: bool = False
     suppressed: bool = False
     audit_head: str = ""  # the audit chain's head when it was made (`ChainHead.text`); "" when merged
@@ -331,7 +315,6 @@ class Summary:
     tables: tuple[Table, ...]
     decision: Median
     overdue_requests: Count
-    citizens: tuple[CitizenRow, ...] = field(default=(), repr=False)
 
     def table(self, key: str) -> Table:
         for t in self.tables:

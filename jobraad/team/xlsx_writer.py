@@ -1,5 +1,5 @@
 """A team summary as an XLSX workbook (XlsxWriter): a summary sheet for people, the long
-table as "Data", the per-citizen rows (only with that option) and the metadata.
+table as "Data" and the metadata (never a row per citizen: see `jobraad.team.suppression`).
 
 Numbers that are exact and shown are numeric cells (the reader takes them back as they
 are); a hidden or ranged figure is the text shown ("<5", "x", "12–15"). Text is never a
@@ -20,8 +20,6 @@ from jobraad.team.long_table import (
     FORMULA_START,
     ILLEGAL_XML,
     DataRow,
-    citizen_header,
-    citizen_values,
     data_rows,
     meta_rows,
 )
@@ -260,19 +258,6 @@ def _data_sheet(w: _SheetWriter, rows: list[DataRow]) -> None:
     w.print_setup(title_rows=1)
 
 
-def _citizen_sheet(w: _SheetWriter, s: Summary) -> None:
-    header = citizen_header(s)
-    w.put(header, bold=True)
-    for r in s.citizens:
-        w.put(citizen_values(r), measure=False)
-    w.freeze(2, 2)
-    w.filter(len(header))
-    for col, title in enumerate(header, start=1):
-        w.widths[col] = max(min(len(title), 30), 14)
-    w.fit(cap=40)
-    w.print_setup(title_rows=1)
-
-
 def _meta_sheet(w: _SheetWriter, m: Meta) -> None:
     w.put(["Nøgle", "Værdi", "Forklaring"], bold=True)
     for key, label, value in meta_rows(m):
@@ -287,8 +272,6 @@ def _xlsx_bytes(s: Summary) -> bytes:
     book = _Book(buffer)
     _summary_sheet(_SheetWriter(book, "Opsummering"), s)
     _data_sheet(_SheetWriter(book, "Data"), data_rows(s))
-    if s.citizens:
-        _citizen_sheet(_SheetWriter(book, "Borgere"), s)
     _meta_sheet(_SheetWriter(book, "Metadata"), s.meta)
     book.workbook.set_properties({"title": f"Teamopgørelse {s.meta.period.label}", "author": "jobraad"})
     book.workbook.close()

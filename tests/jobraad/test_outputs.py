@@ -379,14 +379,14 @@ def test_the_xlsx_export_leaves_nothing_in_the_shared_temp_folder(
 ) -> None:
     out = tmp_path / "ud" / "team.xlsx"
     out.parent.mkdir()
-    assert main(["export", "--db", str(closed_db), "--per-citizen", "-o", str(out)]) == 0
+    assert main(["export", "--db", str(closed_db), "-o", str(out)]) == 0
 
     assert _seen == []  # nothing was even opened there while the workbook was built
     assert list(watched_temp_folder.iterdir()) == []
     assert list(out.parent.iterdir()) == [out]
     from openpyxl import load_workbook
 
-    assert load_workbook(out).sheetnames == ["Opsummering", "Data", "Borgere", "Metadata"]
+    assert load_workbook(out).sheetnames == ["Opsummering", "Data", "Metadata"]
 
 
 def test_a_suggested_file_name_has_initials_and_the_date_not_the_name() -> None:

@@ -34,7 +34,7 @@ FORMATS = [("Excel (XLSX)", "xlsx"), ("CSV (semikolon, til dansk Excel)", "csv")
 
 
 def export_dialog(database: Database, parent: QWidget) -> None:
-    """Ask for period, format and the per-citizen option; then the file; then export in a worker."""
+    """Ask for period and format (never rows per citizen); then the file; then export in a worker."""
     today = dt.date.today()
     chosen: dict[str, Any] = {}
 
@@ -52,7 +52,6 @@ def export_dialog(database: Database, parent: QWidget) -> None:
             Field("start", "Fra", kind="date", problem_names=("fra", "periode")),
             Field("end", "Til", kind="date", problem_names=("til",)),
             Field("format", "Format", kind="choice", choices=FORMATS),
-            Field("per_citizen", "Medtag en række pr. borger (pseudonym, aldrig CPR eller navn)", kind="bool"),
         ],
         {"start": dt.date(today.year, 1, 1), "end": dt.date(today.year, 12, 31), "format": "xlsx"},
         accept,
@@ -62,16 +61,6 @@ def export_dialog(database: Database, parent: QWidget) -> None:
     if form.exec() != QDialog.DialogCode.Accepted:
         return
     kind = chosen["format"]
-    if chosen["per_citizen"]:
-        answer = QMessageBox.question(
-            parent,
-            "Række pr. borger",
-            "Opgørelsen får en række pr. borger med et pseudonym. Den kan ikke føres tilbage til CPR uden din "
-            "database, men er stadig personoplysninger. Fortsæt?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
     period = chosen["period"]
     default = Path.home() / f"teamopgørelse {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}.{kind}"
     target, _ = QFileDialog.getSaveFileName(parent, "Gem opgørelse", str(default), f"{kind.upper()} (*.{kind})")
@@ -86,7 +75,7 @@ def export_dialog(database: Database, parent: QWidget) -> None:
 
     def work(progress: Progress) -> Path:
         progress(0, 1)
-        export_summary(database, path, kind, period, per_citizen=chosen["per_citizen"], replace=True)
+        export_summary(database, path, kind, period, replace=True)
         progress(1, 1)
         return path
 

@@ -14,7 +14,8 @@ from jobraad.outputs import rules_for
 from jobraad.team import suppression
 from jobraad.team.build import build_summary
 from jobraad.team.csv_writer import write_csv
-from jobraad.team.model import Count, Table, TableRow, share_of
+from jobraad.team.disclosure import audit
+from jobraad.team.model import Amount, Count, Median, Meta, Summary, Table, TableRow, share_of
 from jobraad.team.suppression import suppress
 from tests.jobraad.team.caseloads import AFTER_2025, EXIT_GOAL, G3, Y2025, Person, add, exact, full_year
 
@@ -64,44 +65,65 @@ def test_the_anonymous_summary_hides_small_figures(database: Database) -> None:
     assert exact(database).goal(EXIT_GOAL).numerator.value == 1
 
 
-def test_secondary_suppression_picks_a_cell_of_at_least_8() -> None:
-    counts = {"a": 2, "b": 5, "c": 9, "d": 20}
-    table = Table(
-        "t",
-        "T",
-        tuple(TableRow(k, k, Count.of(v)) for k, v in counts.items()),
-        TableRow("i_alt", "I alt", Count.of(36)),
+def _one_table(values: list[int], total: int | None = None) -> Summary:
+    """An exact summary whose only breakdown is a table "t" of `values`, 100 citizens in all."""
+    meta = Meta(
+        period=Y2025,
+        as_of=AFTER_2025,
+        goal_set_id="g",
+        goal_set_name="G",
+        goal_set_hash="h",
+        indsats_period=Y2025,
+        population="alle borgere",
+        caseworkers=1,
+        summary_ids=("s",),
+        created=dt.datetime(2026, 3, 1, 12, 0),
     )
-    shown = {r.key: r.count.display for r in suppression._protect(table).rows}
-    assert shown == {"a": "<5", "b": "5", "c": "x", "d": "20"}
+    rows = tuple(TableRow(str(i), str(i), Count.of(v)) for i, v in enumerate(values))
+    table = Table("t", "T", rows, TableRow("i_alt", "I alt", Count.of(sum(values) if total is None else total)))
+    return Summary(
+        meta,
+        Count.of(100),
+        Count.of(50),
+        Amount(80.0, 80.0),
+        None,
+        (),
+        (table,),
+        Median(None, Count.of(0)),
+        Count.of(0),
+    )
+
+
+def test_secondary_suppression_hides_the_smallest_cell_of_at_least_4_and_publishes_what_the_rest_tells() -> None:
+    s = suppress(_one_table([2, 5, 9, 20]))
+    rows = s.table("t").rows
+    assert [r.count.display for r in rows] == ["<5", "x", "9", "20"]
+    # 36 - 9 - 20 = 7 = "<5" + x: the x is 3–6, and the "<5" still anything 1–4
+    assert (rows[1].count.low, rows[1].count.high) == (3, 6)
+    assert audit(s).ranges["tabel.t.0"] == (1, 4)
+
+
+def test_four_small_closings_under_a_small_total_are_hidden_with_it() -> None:
+    # The issue's example: four kinds "<5" and their total "<5" made each exactly 1.
+    s = suppress(_one_table([1, 1, 0, 1, 1, 0]))
+    table = s.table("t")
+    assert table.total.count.display == "<5"
+    assert [r.count.display for r in table.rows] == ["x"] * 6  # zeros too: a shown 0 would help pin them
+    assert all((r.count.low, r.count.high) == (0, 4) for r in table.rows)
+    assert audit(s).derivable == []
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8))
 def test_protected_tables_never_show_or_give_away_a_small_count(values: list[int]) -> None:
-    table = Table(
-        "t",
-        "T",
-        tuple(TableRow(str(i), str(i), Count.of(v)) for i, v in enumerate(values)),
-        TableRow("i_alt", "", Count.of(sum(values))),
-    )
-    protected = suppression._protect(table)
-    total = protected.total.count
-    for row, true in zip(protected.rows, values, strict=True):
+    protected = suppress(_one_table(values))
+    for row, true in zip(protected.table("t").rows, values, strict=True):
         c = row.count
         assert c.low <= true <= c.high  # the bounds never lie
         assert not (c.exact and 1 <= c.value <= 4)  # type: ignore[operator]
-    if total.exact:
-        bounds = suppression._tightened([r.count for r in protected.rows], total.low)
-        pinned = [
-            values[i]
-            for i, (r, b) in enumerate(zip(protected.rows, bounds, strict=True))
-            if r.count.hidden and b[0] == b[1]
-        ]
-        # A hidden cell can be worked out only when nothing else is left to hide (e.g. 1 + 5 = 6).
-        visible_nonzero = [r for r in protected.rows if not r.count.hidden and r.count.high > 0]
-        assert not pinned or not visible_nonzero
-    assert suppression._protect(protected) == protected  # idempotent
+    found = audit(protected)
+    assert found.derivable == [], {k: found.ranges[k] for k in found.derivable}
+    assert suppress(protected) == protected  # idempotent
 
 
 def test_suppress_is_idempotent_and_the_writers_suppress(database: Database, tmp_path: Path) -> None:
