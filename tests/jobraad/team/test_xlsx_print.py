@@ -31,10 +31,10 @@ def _column_chars(ws: Worksheet) -> float:
 def test_every_sheet_prints_one_page_wide_with_its_header_on_every_page(database: Database, tmp_path: Path) -> None:
     generate_demo(database, citizens=150, seed=2, today=_TODAY)
     path = tmp_path / "team.xlsx"
-    export_summary(database, path, ExportFormat.XLSX, calendar_year(2025), as_of=_TODAY, per_citizen=True)
+    export_summary(database, path, ExportFormat.XLSX, calendar_year(2025), as_of=_TODAY)
     book = load_workbook(path)
-    assert book.sheetnames == ["Opsummering", "Data", "Borgere", "Metadata"]
-    titles = {"Opsummering": "$1:$2", "Data": "$1:$1", "Borgere": "$1:$1", "Metadata": "$1:$1"}
+    assert book.sheetnames == ["Opsummering", "Data", "Metadata"]
+    titles = {"Opsummering": "$1:$2", "Data": "$1:$1", "Metadata": "$1:$1"}
     orientation = {}
     for ws in book.worksheets:
         setup = ws.page_setup
@@ -48,7 +48,7 @@ def test_every_sheet_prints_one_page_wide_with_its_header_on_every_page(database
         # landscape exactly where the columns are wider than an upright A4 page
         assert (setup.orientation == "landscape") == (_column_chars(ws) > 90), (ws.title, _column_chars(ws))
     # the summary's labels (column A, up to 90 characters) and its numbers do not fit upright
-    assert orientation["Opsummering"] == "landscape" and orientation["Borgere"] == "landscape"
+    assert orientation["Opsummering"] == "landscape"
     assert orientation["Data"] == "landscape" and orientation["Metadata"] == "landscape"
     assert book["Opsummering"]["A1"].value.startswith("Teamopgørelse")
     assert "2025" in str(book["Opsummering"]["A2"].value)  # the period repeated with the title
