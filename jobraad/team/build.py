@@ -74,8 +74,8 @@ def _summary_in(session: Session, goals: GoalSet, period: Period, as_of: dt.date
     base_ids = sorted(base)
 
     gruppe3 = gruppe3_forloeb(conn, caseload, gruppe3_rule(goals))
-    goal_results, _ = evaluate_goals(conn, counted, caseload, gruppe3, False)
-    decision, _ = decision_median(gruppe3, base, caseload)
+    goal_results = evaluate_goals(conn, counted, caseload, gruppe3)
+    decision = decision_median(gruppe3, base, caseload)
     exited = exits(caseload, base)
     trends = hours_trends(conn, caseload.placements, base, period.start, cutoff)
     ready_states, overdue = readiness_states(session, as_of, caseload, base_ids)

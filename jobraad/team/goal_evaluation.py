@@ -103,35 +103,28 @@ def gruppe3_forloeb(conn: Connection, caseload: Caseload, rule: DeadlineRule | N
 
 
 def evaluate_goals(
-    conn: Connection, goals: GoalSet, caseload: Caseload, gruppe3: list[Gruppe3Forloeb], per_citizen: bool
-) -> tuple[list[GoalResult], list[dict[int, bool]]]:
-    """The result of each goal, and per goal whether each citizen it counts met it (only
-    with `per_citizen`, and always for the gruppe 3 goal, whose rows are the forløb judged)."""
+    conn: Connection, goals: GoalSet, caseload: Caseload, gruppe3: list[Gruppe3Forloeb]
+) -> list[GoalResult]:
+    """The result of each goal."""
     results: list[GoalResult] = []
-    per_goal: list[dict[int, bool]] = []
     for goal in goals.goals:
         population = goal.population or goals.population
         who = caseload.members(population)
-        met: dict[int, bool] = {}
         if goal.rule is RuleKind.GRUPPE3_DECIDED_WITHIN_WEEKS:
-            num, den, met = _decided_within_weeks(goal, who, caseload, gruppe3)
+            num, den = _decided_within_weeks(goal, who, caseload, gruppe3)
             results.append(_goal_result(goal, num, den, population))
         else:
             reached = _reached_ids(conn, goal, caseload)
-            if per_citizen:
-                met = {cid: cid in reached for cid in who}
             results.append(_goal_result(goal, len(who & reached), len(who), population))
-        per_goal.append(met)
-    return results, per_goal
+    return results
 
 
 def _decided_within_weeks(
     goal: Goal, who: set[int], caseload: Caseload, gruppe3: list[Gruppe3Forloeb]
-) -> tuple[int, int, dict[int, bool]]:
-    """(met, judged, met per citizen) of the forløb whose deadline falls in the period."""
+) -> tuple[int, int]:
+    """(met, judged) of the forløb whose deadline falls in the period."""
     assert goal.weeks is not None
     num = den = 0
-    met: dict[int, bool] = {}
     for cid, start, end, decided in gruppe3:
         if cid not in who:
             continue
@@ -145,8 +138,7 @@ def _decided_within_weeks(
                 continue
         den += 1
         num += in_time
-        met[cid] = met.get(cid, True) and in_time
-    return num, den, met
+    return num, den
 
 
 def _runs(start: dt.date, end: dt.date | None, period_start: dt.date, cutoff: dt.date, window: Window) -> bool:
@@ -205,16 +197,11 @@ def _goal_result(goal: Goal, num: int, den: int, population: Population) -> Goal
     )
 
 
-def decision_median(
-    gruppe3: list[Gruppe3Forloeb], base: set[int], caseload: Caseload
-) -> tuple[Median, dict[int, float]]:
-    """The median weeks from start to decision of the forløb of `base` decided in the period,
-    and each citizen's weeks (of their last such forløb)."""
-    weeks_of: dict[int, float] = {}
-    weeks_list: list[float] = []
-    for cid, start, _, decided in gruppe3:
-        if cid in base and decided is not None and caseload.period.start <= decided <= caseload.cutoff:
-            weeks = (decided - start).days / 7
-            weeks_list.append(weeks)
-            weeks_of[cid] = weeks
-    return Median(statistics.median(weeks_list) if weeks_list else None, Count.of(len(weeks_list))), weeks_of
+def decision_median(gruppe3: list[Gruppe3Forloeb], base: set[int], caseload: Caseload) -> Median:
+    """The median weeks from start to decision of the forløb of `base` decided in the period."""
+    weeks_list = [
+        (decided - start).days / 7
+        for cid, start, _, decided in gruppe3
+        if cid in base and decided is not None and caseload.period.start <= decided <= caseload.cutoff
+    ]
+    return Median(statistics.median(weeks_list) if weeks_list else None, Count.of(len(weeks_list)))
