@@ -128,12 +128,7 @@ def save_benefit_periods(
     database: Database, citizen_id: int, rows: Sequence[BenefitPeriodInput], *, today: dt.date | None = None
 ) -> None:
     """Replace the citizen's benefits by period with `rows`, all or nothing."""
-    problems = benefit_period_problems(rows, today or dt.date.today())
-    if problems:
-        raise ValidationFailed(problems, "Forsørgelseshistorikken er ikke gemt:")
-    with database.transaction() as session:
-        _citizen(session, citizen_id)
-        _apply_periods(session, citizen_id, rows)
+    save_history(database, citizen_id, periods=rows, today=today)
 
 
 def _apply_periods(session: Session, citizen_id: int, rows: Sequence[BenefitPeriodInput]) -> None:
@@ -186,12 +181,7 @@ def cv_problems(rows: Sequence[CvEntryInput], today: dt.date) -> list[FieldProbl
 
 def save_cv(database: Database, citizen_id: int, rows: Sequence[CvEntryInput], *, today: dt.date | None = None) -> None:
     """Replace the citizen's CV with `rows`, all or nothing."""
-    problems = cv_problems(rows, today or dt.date.today())
-    if problems:
-        raise ValidationFailed(problems, "CV'et er ikke gemt:")
-    with database.transaction() as session:
-        _citizen(session, citizen_id)
-        _apply_cv(session, citizen_id, rows)
+    save_history(database, citizen_id, cv=rows, today=today)
 
 
 def _apply_cv(session: Session, citizen_id: int, rows: Sequence[CvEntryInput]) -> None:
@@ -252,7 +242,10 @@ def save_case_page(
     if seen is not None:
         problems += _seen_problems(seen[0], today)
     if problems:
-        raise ValidationFailed(problems, "Intet er gemt:")
+        heading = "Intet er gemt:"
+        if not texts and (case_number is None) != (seen is None):  # one fact alone: name it
+            heading = "Sagsnummeret er ikke gemt:" if case_number is not None else "Datoen er ikke gemt:"
+        raise ValidationFailed(problems, heading)
     with database.transaction() as session:
         citizen = _citizen(session, citizen_id)
         if seen is not None and citizen.description_seen_on != seen[0]:
@@ -277,7 +270,14 @@ def save_history(
     today = today or dt.date.today()
     problems = benefit_period_problems(periods or (), today) + cv_problems(cv or (), today)
     if problems:
-        raise ValidationFailed(problems, "Intet er gemt:")
+        heading = (
+            "Forsørgelseshistorikken er ikke gemt:"
+            if cv is None
+            else "CV'et er ikke gemt:"
+            if periods is None
+            else "Intet er gemt:"
+        )
+        raise ValidationFailed(problems, heading)
     with database.transaction() as session:
         _citizen(session, citizen_id)
         if periods is not None:
@@ -288,26 +288,11 @@ def save_history(
 
 def set_case_number(database: Database, citizen_id: int, case_number: str) -> None:
     """The jobcenter's sagsnummer for the case ("" removes it)."""
-    text = case_number.strip()
-    problems = _case_number_problems(case_number)
-    if problems:
-        raise ValidationFailed(problems, "Sagsnummeret er ikke gemt:")
-    with database.transaction() as session:
-        citizen = _citizen(session, citizen_id)
-        if citizen.case_number != text:
-            citizen.case_number = text
-            audit.record(session, audit.Action.CHANGE, citizen_id, "sagsnummer")
+    save_case_page(database, citizen_id, texts={}, case_number=case_number)
 
 
 def set_description_seen(
     database: Database, citizen_id: int, seen_on: dt.date | None, *, today: dt.date | None = None
 ) -> None:
     """Record the day the citizen saw the description for the team (None: not yet)."""
-    problems = _seen_problems(seen_on, today or dt.date.today())
-    if problems:
-        raise ValidationFailed(problems, "Datoen er ikke gemt:")
-    with database.transaction() as session:
-        citizen = _citizen(session, citizen_id)
-        if citizen.description_seen_on != seen_on:
-            citizen.description_seen_on = seen_on
-            audit.record(session, audit.Action.CHANGE, citizen_id, "borgeren har set beskrivelsen")
+    save_case_page(database, citizen_id, texts={}, seen=(seen_on,), today=today)
