@@ -473,6 +473,17 @@ def set_state(
         )
 
 
+def _entry_or_refuse(checklist: Checklist, item_id: str, instance: str) -> ChecklistEntry:
+    """The checklist line of `item_id`, or a Danish refusal: it is no line of the case's checklist."""
+    try:
+        return checklist.entry(item_id, instance)
+    except KeyError:
+        raise ValidationFailed(
+            [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
+            "Dokumentationen er ikke ændret:",
+        ) from None
+
+
 def change_state(
     session: Session,
     citizen_id: int,
@@ -497,13 +508,7 @@ def change_state(
     # taken (a back-dated receipt counts from its date), so the item is looked up in it.
     record_pack(session, citizen, min(on or today, today))
     checklist = read_checklist(session, citizen_id, today)
-    try:
-        entry = checklist.entry(item_id, instance)
-    except KeyError:
-        raise ValidationFailed(
-            [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
-            "Dokumentationen er ikke ændret:",
-        ) from None
+    entry = _entry_or_refuse(checklist, item_id, instance)
     item = entry.item
     if entry.from_text:
         raise ValidationFailed(
@@ -1158,13 +1163,7 @@ def set_on_paper(
     today = today or dt.date.today()
     with database.transaction() as session:
         checklist = read_checklist(session, citizen_id, today)
-        try:
-            entry = checklist.entry(item_id, instance)
-        except KeyError:
-            raise ValidationFailed(
-                [FieldProblem("punkt", "Punktet hører ikke til sagens regelpakke eller sigte.")],
-                "Dokumentationen er ikke ændret:",
-            ) from None
+        entry = _entry_or_refuse(checklist, item_id, instance)
         if entry.state != DocumentState.MODTAGET or entry.record_id is None or entry.from_text:
             raise ValidationFailed(
                 [

@@ -4,7 +4,7 @@ stand-in for the system's print spooler (CUPS)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ def complete_case(
     citizen: int,
     today: dt.date,
     *,
-    keep: set[str] = frozenset(),  # type: ignore[assignment]
+    keep: Collection[str] = (),
     given_on: dt.date | None = None,
     on_paper: bool = True,
 ) -> None:
