@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from jobraad.caseload import CaseloadRow, caseload_rows
 from jobraad.documentation import Readiness
 from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
-from jobraad.progression import Signal
+from jobraad.progression import Severity, Signal
 from jobraad.visitation import DueItem, Urgency, urgency
 
 
@@ -31,10 +32,20 @@ class CitizenDue:
 
 @dataclass(frozen=True)
 class CitizenSignals:
+    """A citizen's signals of one part of the Overblik, the most serious first."""
+
     citizen_id: int
     name: str
     group: VisitationGroup | None
     signals: tuple[Signal, ...]
+
+    @property
+    def severity(self) -> Severity:
+        """The most serious of the signals."""
+        return min((s.severity for s in self.signals), key=lambda s: s.rank)
+
+
+_C = TypeVar("_C", CitizenDue, CitizenSignals)
 
 
 @dataclass(frozen=True)
@@ -44,12 +55,39 @@ class Overview:
     group_counts: dict[VisitationGroup, int]
     active: int
     closed: int
+    #: Signals from praktik that ask the caseworker to act (alvorlig, opmærksom), the most serious
+    #: citizens first; good news and documentation of the aim apart, by name.
     signals: tuple[CitizenSignals, ...] = ()
+    good_news: tuple[CitizenSignals, ...] = ()
+    documenting: tuple[CitizenSignals, ...] = ()
     # Said when the period of the goals in use has ended (`goals.expired_text`); "" otherwise.
     goals_notice: str = ""
 
     def count(self, section: Urgency) -> int:
         return sum(len(c.items) for c in self.sections.get(section, ()))
+
+    @property
+    def empty(self) -> bool:
+        """No citizens at all, open or closed: the Overblik says how to begin instead."""
+        return self.active == 0 and self.closed == 0
+
+    def for_groups(self, groups: Collection[VisitationGroup]) -> Overview:
+        """The Overblik of the citizens in `groups` only (none given: everyone). The counts per
+        group and of cases stay those of the whole caseload: they are what the chips show."""
+        if not groups:
+            return self
+        wanted = frozenset(groups)
+
+        def keep(people: Sequence[_C]) -> tuple[_C, ...]:
+            return tuple(c for c in people if c.group in wanted)
+
+        return replace(
+            self,
+            sections={s: keep(people) for s, people in self.sections.items()},
+            signals=keep(self.signals),
+            good_news=keep(self.good_news),
+            documenting=keep(self.documenting),
+        )
 
 
 SECTIONS = (Urgency.OVERDUE, Urgency.THIS_WEEK, Urgency.NEXT_WEEK)
@@ -103,19 +141,29 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
     for section in SECTIONS:
         buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
     by_id = {r.citizen_id: r for r in rows}
-    flagged = sorted(
-        (
-            CitizenSignals(cid, by_id[cid].name, by_id[cid].group, tuple(found))
-            for cid, found in signals.items()
-            if cid in by_id and found
-        ),
-        key=lambda c: c.name,
-    )
+    parts: dict[str, list[CitizenSignals]] = {"attention": [], "good": [], "documenting": []}
+    for cid, found in signals.items():
+        if cid not in by_id or not found:
+            continue
+        row = by_id[cid]
+        ordered = sorted(found, key=lambda s: s.severity.rank)  # stable: the kinds' order within a level
+        for part, wanted in (
+            ("attention", [s for s in ordered if s.severity.needs_attention]),
+            ("good", [s for s in ordered if s.severity is Severity.GOD_NYHED]),
+            ("documenting", [s for s in ordered if s.severity is Severity.DOKUMENTATION]),
+        ):
+            if wanted:
+                parts[part].append(CitizenSignals(cid, row.name, row.group, tuple(wanted)))
+    parts["attention"].sort(key=lambda c: (c.severity.rank, c.name))
+    parts["good"].sort(key=lambda c: c.name)
+    parts["documenting"].sort(key=lambda c: c.name)
     return Overview(
         today=today,
         sections={s: tuple(v) for s, v in buckets.items()},
         group_counts={g: groups.get(g, 0) for g in VisitationGroup},
         active=active,
         closed=len(rows) - active,
-        signals=tuple(flagged),
+        signals=tuple(parts["attention"]),
+        good_news=tuple(parts["good"]),
+        documenting=tuple(parts["documenting"]),
     )

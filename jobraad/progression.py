@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 from db.enums import AbsenceReason, Aim, VisitationGroup
 from jobraad import formatting as fmt
 from jobraad.dates import iso_monday
+from jobraad.rule_files import Table, read_rule_file
 
 __all__ = [
     "FLEKSJOB_NOTE",
@@ -49,6 +50,8 @@ __all__ = [
     "ChartSeries",
     "Progression",
     "Segment",
+    "Severity",
+    "SeverityRule",
     "Signal",
     "SignalKind",
     "Thresholds",
@@ -58,6 +61,7 @@ __all__ = [
     "combined",
     "progression",
     "progression_signals",
+    "severity_rules",
     "signal_for_aim",
     "signals",
 ]
@@ -200,17 +204,105 @@ class SignalKind(StrEnum):
     LOW_ATTENDANCE = "low_attendance"
 
 
+class Severity(StrEnum):
+    """How much a signal asks of the caseworker, most first; which signal has which level is data
+    (`resources/rules/signal_severity.toml`, jobraad's practice)."""
+
+    ALVORLIG = "alvorlig"
+    OPMAERKSOM = "opmærksom"
+    DOKUMENTATION = "dokumentation"
+    GOD_NYHED = "god nyhed"
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether the caseworker should act: shown at the top of the Overblik, with a warning."""
+        return self in (Severity.ALVORLIG, Severity.OPMAERKSOM)
+
+    @property
+    def rank(self) -> int:
+        """0 for the most serious: the order signals and citizens are listed in."""
+        return list(Severity).index(self)
+
+
 @dataclass(frozen=True)
 class Signal:
     kind: SignalKind
     text: str
+    severity: Severity = Severity.OPMAERKSOM
+
+
+@dataclass(frozen=True)
+class SeverityRule:
+    """One entry of `signal_severity.toml`: a kind's level, from how many weeks without
+    progression it is serious (None: never by weeks), and the aims it documents."""
+
+    kind: SignalKind
+    severity: Severity
+    serious_from_weeks: int | None
+    documents_aims: frozenset[Aim]
+    source: str
+
+
+SEVERITY_FILE = "signal_severity.toml"
+
+
+@functools.cache
+def severity_rules() -> dict[SignalKind, SeverityRule]:
+    """The shipped severity of every signal kind (`resources/rules/signal_severity.toml`)."""
+    top = read_rule_file(SEVERITY_FILE, required=("signals",))
+    rules: dict[SignalKind, SeverityRule] = {}
+    for entry in top.entries(
+        "signals", required=("kind", "severity"), optional=("serious_from_weeks", "documents_aims")
+    ):
+        rule = _severity_rule(entry)
+        if rule.kind in rules:
+            entry.fail(f"«{rule.kind.value}» står der allerede.")
+        rules[rule.kind] = rule
+    missing = [k.value for k in SignalKind if k not in rules]
+    if missing:
+        top.fail(f"niveauet mangler for {', '.join(missing)}.")
+    return rules
+
+
+def _severity_rule(entry: Table) -> SeverityRule:
+    kind = entry.choice("kind", SignalKind)
+    entry.named(f"[[signals]] «{kind.value}»")
+    aims: frozenset[Aim] = frozenset()
+    if entry.has("documents_aims"):
+        known = {a.value for a in Aim}
+        unknown = [a for a in entry.texts("documents_aims") if a not in known]
+        if unknown:
+            entry.fail(f"ukendt sigte «{unknown[0]}» i «documents_aims»; tilladt: {', '.join(sorted(known))}.")
+        aims = frozenset(Aim(a) for a in entry.texts("documents_aims"))
+    return SeverityRule(
+        kind=kind,
+        severity=entry.choice("severity", Severity),
+        serious_from_weeks=entry.integer("serious_from_weeks", 1, 520) if entry.has("serious_from_weeks") else None,
+        documents_aims=aims,
+        source=entry.source,
+    )
+
+
+def _severity(kind: SignalKind, weeks_without_progression: int) -> Severity:
+    """A signal's level before the case's aim is known (`signal_for_aim` reads it with the aim)."""
+    rule = severity_rules()[kind]
+    if rule.serious_from_weeks is not None and weeks_without_progression >= rule.serious_from_weeks:
+        return Severity.ALVORLIG
+    return rule.severity
 
 
 def signal_for_aim(signal: Signal, aim: Aim) -> Signal:
-    """A signal as the case's aim reads it: the pointer to fleksjob only where fleksjob is the aim."""
+    """A signal as the case's aim reads it: the pointer to fleksjob only where fleksjob is the aim,
+    and a signal that documents the aim (`documents_aims` in the severity rules) no warning."""
+    text = signal.text
     if signal.kind is SignalKind.STABLE_LOW and aim is not Aim.FLEKSJOB:
-        return Signal(signal.kind, signal.text.removesuffix(FLEKSJOB_NOTE))
-    return signal
+        text = text.removesuffix(FLEKSJOB_NOTE)
+    severity = signal.severity
+    if aim in severity_rules()[signal.kind].documents_aims:
+        severity = Severity.DOKUMENTATION
+    if (text, severity) == (signal.text, signal.severity):
+        return signal
+    return Signal(signal.kind, text, severity)
 
 
 #: Neighbouring weeks that a chart joins with one line: (the week's index in the series, hours).
@@ -501,7 +593,13 @@ def _signals(
     found: list[Signal] = []
 
     if p.weeks_without_progression >= thresholds.stall_weeks:
-        found.append(Signal(SignalKind.NO_PROGRESSION, f"Ingen progression i {p.weeks_without_progression} uger"))
+        found.append(
+            Signal(
+                SignalKind.NO_PROGRESSION,
+                f"Ingen progression i {p.weeks_without_progression} uger",
+                _severity(SignalKind.NO_PROGRESSION, p.weeks_without_progression),
+            )
+        )
 
     rising_at = thresholds.rising_slope - _EPS
     rise: float | None = None
@@ -515,7 +613,7 @@ def _signals(
             text = f"Timerne stiger ({per_week}) – overvej gruppe 2 → 1"
         else:
             text = f"Timerne stiger ({per_week})"
-        found.append(Signal(SignalKind.RISING, text))
+        found.append(Signal(SignalKind.RISING, text, _severity(SignalKind.RISING, p.weeks_without_progression)))
 
     n_low = thresholds.low_hours_weeks
     last = [w.attended for w in progress[-n_low:]]
@@ -526,6 +624,7 @@ def _signals(
                 SignalKind.STABLE_LOW,
                 f"Stabilt lavt timetal trods støtte (under {fmt.hours(thresholds.low_hours)} t/uge i {n_low} uger)"
                 + FLEKSJOB_NOTE,
+                _severity(SignalKind.STABLE_LOW, p.weeks_without_progression),
             )
         )
 
@@ -536,6 +635,7 @@ def _signals(
                 SignalKind.LOW_ATTENDANCE,
                 f"Fremmøde under {fmt.percent(thresholds.low_attendance)}"
                 f" ({fmt.percent(recent_rate)} de seneste {RECENT_WEEKS} uger)",
+                _severity(SignalKind.LOW_ATTENDANCE, p.weeks_without_progression),
             )
         )
     return found

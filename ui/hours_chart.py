@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from jobraad.progression import ChartSeries
+from ui import palette
 
 
 class HoursChart(QChartView):
-    """planned (dashed), attended (solid with points), trend (dotted)."""
+    """planned (dashed), attended (solid with points), trend (dotted); drawn in the palette's
+    colours (QtCharts' own theme is light whatever the palette)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,15 +28,17 @@ class HoursChart(QChartView):
         chart.setTitle(title)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         chart.setMargins(chart.margins())
+        _paint(chart)
         self.points_shown = 0
         if series is None or not series.labels:
             chart.setTitle(title or "Ingen timer registreret")
             self.setChart(chart)
             return
+        colours = palette.chart_colours()
         styles = (
-            ("Planlagt", series.planned_segments(), QPen(QColor("#555555"), 2, Qt.PenStyle.DashLine)),
-            ("Fremmøde", series.attended_segments(), QPen(QColor("#1f5fa8"), 3, Qt.PenStyle.SolidLine)),
-            ("Tendens", series.trend_segments(), QPen(QColor("#b05a00"), 2, Qt.PenStyle.DotLine)),
+            ("Planlagt", series.planned_segments(), QPen(colours.planned, 2, Qt.PenStyle.DashLine)),
+            ("Fremmøde", series.attended_segments(), QPen(colours.attended, 3, Qt.PenStyle.SolidLine)),
+            ("Tendens", series.trend_segments(), QPen(colours.trend, 2, Qt.PenStyle.DotLine)),
         )
         all_series: list[QLineSeries | QScatterSeries] = []
         for name, segments, pen in styles:
@@ -50,7 +54,7 @@ class HoursChart(QChartView):
         points = QScatterSeries()
         points.setName("Uger med fremmøde")
         points.setMarkerSize(7)
-        points.setColor(QColor("#1f5fa8"))
+        points.setColor(colours.attended)
         for x, y in series.attended_points():
             points.append(x, y)
         self.points_shown = points.count()
@@ -63,8 +67,8 @@ class HoursChart(QChartView):
             sick_points.setName("Sygdom")
             sick_points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
             sick_points.setMarkerSize(9)
-            sick_points.setColor(QColor("#ffffff"))
-            sick_points.setBorderColor(QColor("#333333"))
+            sick_points.setColor(colours.sick_fill)
+            sick_points.setBorderColor(colours.sick_border)
             for x, y in sick:
                 sick_points.append(x, y)
             chart.addSeries(sick_points)
@@ -87,4 +91,23 @@ class HoursChart(QChartView):
         for s in all_series:
             s.attachAxis(x_axis)
             s.attachAxis(y_axis)
+        for axis in (x_axis, y_axis):
+            _paint_axis(axis)
         self.setChart(chart)
+
+
+def _paint(chart: QChart) -> None:
+    """The chart's background, title and legend in the palette's base and text colours."""
+    pal = palette.current()
+    chart.setBackgroundBrush(QBrush(pal.color(QPalette.ColorRole.Base)))
+    chart.setTitleBrush(QBrush(pal.color(QPalette.ColorRole.Text)))
+    chart.legend().setLabelColor(pal.color(QPalette.ColorRole.Text))
+
+
+def _paint_axis(axis: QCategoryAxis | QValueAxis) -> None:
+    pal = palette.current()
+    fg = pal.color(QPalette.ColorRole.Text)
+    axis.setLabelsColor(fg)
+    axis.setTitleBrush(QBrush(fg))
+    axis.setLinePenColor(palette.muted_text())
+    axis.setGridLineColor(palette.mix(pal.color(QPalette.ColorRole.Base), fg, 0.2))

@@ -42,6 +42,7 @@ from jobraad.settings import SPECS, get_setting
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
+from ui.demo_launch import start_demo
 from ui.dialogs.citizen import new_citizen_dialog
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
@@ -115,6 +116,9 @@ class MainWindow(QMainWindow):
         splitter.setSizes([600, 760])
         self.overview = OverviewPage()
         self.overview.item_activated.connect(self.open_citizen)
+        self.overview.import_requested.connect(self.choose_import_file)
+        self.overview.new_citizen_requested.connect(self.new_citizen)
+        self.overview.demo_requested.connect(lambda: start_demo(self))
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)

@@ -1,4 +1,6 @@
-"""The Overblik start page: overdue, this week, next week, grouped by citizen."""
+"""The Overblik start page: overdue, this week, next week, grouped by citizen; then the signals
+from praktik that ask for action, with good news and documentation of the aim apart. The group
+chips filter it; an empty caseload gets the ways to begin instead."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent, QShowEvent
+from PySide6.QtGui import QBrush, QFont, QHelpEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QToolTip,
     QTreeWidget,
     QTreeWidgetItem,
@@ -22,8 +25,10 @@ from PySide6.QtWidgets import (
 from db.enums import VisitationGroup
 from jobraad import formatting as fmt
 from jobraad.overview import SECTIONS, CitizenDue, CitizenSignals, Overview
+from jobraad.progression import Severity
 from jobraad.visitation import Urgency
 from jobraad.vocab import GROUP_LABELS
+from ui import palette
 
 #: On every line that opens a citizen's file: (citizen id, where in the file).
 OPENS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -57,9 +62,33 @@ def _deadlines_person(c: CitizenDue, bold: QFont) -> QTreeWidgetItem:
     return person
 
 
+#: How a signal's line starts: its level in words, so it reads without colour too.
+SEVERITY_MARKS = {
+    Severity.ALVORLIG: "⚑ Alvorligt:",
+    Severity.OPMAERKSOM: "⚑ Opmærksom:",
+    Severity.GOD_NYHED: "▲ God nyhed:",
+    Severity.DOKUMENTATION: "• Dokumentation:",
+}
+#: The tone a signal's line is written in (None: the palette's text).
+SEVERITY_TONES = {
+    Severity.ALVORLIG: palette.Tone.DANGER,
+    Severity.OPMAERKSOM: palette.Tone.WARNING,
+    Severity.GOD_NYHED: palette.Tone.GOOD,
+    Severity.DOKUMENTATION: None,
+}
+SIGNALS_TIP = "Progression i timer: tærskler kan ændres under indstillinger"
+
+
 def _signals_person(c: CitizenSignals, bold: QFont) -> QTreeWidgetItem:
     person = _person(c.name, c.group, bold, c.citizen_id, "placements")
-    person.addChildren([_line(f"⚑ {signal.text}", "", c.citizen_id, "placements") for signal in c.signals])
+    lines = []
+    for signal in c.signals:
+        line = _line(f"{SEVERITY_MARKS[signal.severity]} {signal.text}", "", c.citizen_id, "placements")
+        tone = SEVERITY_TONES[signal.severity]
+        if tone is not None:
+            line.setForeground(0, QBrush(palette.text(tone)))
+        lines.append(line)
+    person.addChildren(lines)
     return person
 
 
@@ -68,11 +97,70 @@ SECTION_TITLES = {
     Urgency.THIS_WEEK: "Denne uge",
     Urgency.NEXT_WEEK: "Næste uge",
 }
-SECTION_COLOURS = {
-    Urgency.OVERDUE: QColor("#f4c7c3"),
-    Urgency.THIS_WEEK: QColor("#fce8b2"),
-    Urgency.NEXT_WEEK: QColor("#e6f0fa"),
-}
+
+
+class GroupChip(QPushButton):
+    """A group's count that filters the Overblik: click, Space or Enter toggles it; checked
+    shows a tick and the palette's highlight."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setCheckable(True)
+        self.setObjectName("groupChip")
+        self._text = text
+        self.toggled.connect(self._mark)
+        self.setStyleSheet(
+            "QPushButton { border: 1px solid palette(mid); border-radius: 4px; padding: 4px 10px;"
+            " background: palette(base); color: palette(text); }"
+            " QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+            " border: 2px solid palette(highlighted-text); }"
+            " QPushButton:focus { border: 2px solid palette(highlight); }"
+        )
+
+    def set_label(self, text: str) -> None:
+        self._text = text
+        self._mark(self.isChecked())
+
+    def _mark(self, checked: bool) -> None:
+        self.setText(f"✓ {self._text}" if checked else self._text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
+
+
+class EmptyCaseload(QWidget):
+    """What the Overblik says when there are no citizens: the three ways to begin."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overviewEmpty")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel("<h2>Sagsstammen er tom</h2>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        text = QLabel(
+            "Kom i gang ved at importere dine borgere fra en CSV- eller XLSX-fil, oprette den første "
+            "borger, eller se programmet med en demo-sagsstamme med opdigtede borgere."
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.import_button = QPushButton("&Importér borgere… (Ctrl+I)")
+        self.new_button = QPushButton("&Ny borger… (Ctrl+N)")
+        self.demo_button = QPushButton("Prøv &demoen")
+        self.demo_button.setToolTip("Åbner en demo-sagsstamme med opdigtede borgere i et nyt vindue")
+        for button in (self.import_button, self.new_button, self.demo_button):
+            button.setAutoDefault(True)  # Enter presses the button that has focus
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
 
 
 class _OverviewTree(QTreeWidget):
@@ -97,9 +185,13 @@ class _OverviewTree(QTreeWidget):
 
 
 class OverviewPage(QWidget):
-    """Signals: item_activated(citizen_id, target) when a line is opened (double-click or Enter)."""
+    """Signals: item_activated(citizen_id, target) when a line is opened (double-click or Enter);
+    import_requested, new_citizen_requested, demo_requested from the empty Overblik's buttons."""
 
     item_activated = Signal(int, str)
+    import_requested = Signal()
+    new_citizen_requested = Signal()
+    demo_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,13 +203,32 @@ class OverviewPage(QWidget):
         self.goals_notice = QLabel()
         self.goals_notice.setObjectName("overviewGoalsNotice")
         self.goals_notice.setWordWrap(True)
-        self.goals_notice.setStyleSheet("background: #fff4ce; border: 1px solid #e0c060; padding: 4px 8px;")
+        self.goals_notice.setStyleSheet(palette.notice_style(palette.Tone.WARNING))
         self.goals_notice.hide()
         layout.addWidget(self.goals_notice)
+        # The group chips: each filters the Overblik to its group (several: any of them); "Alle" clears.
         self.counts = QHBoxLayout()
+        self.all_chip = GroupChip("Alle")
+        self.all_chip.setChecked(True)
+        self.all_chip.setToolTip("Vis alle grupper")
+        self.all_chip.clicked.connect(self._show_all_groups)
+        self.counts.addWidget(self.all_chip)
+        self.chips: dict[VisitationGroup, GroupChip] = {}
+        for group in VisitationGroup:
+            chip = GroupChip(GROUP_LABELS[group])
+            chip.setToolTip(f"Vis kun {GROUP_LABELS[group]} (klik igen for at fjerne)")
+            chip.toggled.connect(self._groups_changed)
+            self.chips[group] = chip
+            self.counts.addWidget(chip)
         self.counts.addStretch(1)
-        self.count_labels: list[QLabel] = []
         layout.addLayout(self.counts)
+        self._overview: Overview | None = None
+        self.empty = EmptyCaseload()
+        self.empty.import_button.clicked.connect(self.import_requested)
+        self.empty.new_button.clicked.connect(self.new_citizen_requested)
+        self.empty.demo_button.clicked.connect(self.demo_requested)
+        self.empty.hide()
+        layout.addWidget(self.empty, 1)
         self.tree = _OverviewTree()
         self._filling: Iterator[bool] | None = None
         self._started_filling = False
@@ -130,28 +241,52 @@ class OverviewPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAlternatingRowColors(False)
         self.tree.itemActivated.connect(self._activated)
-        layout.addWidget(self.tree)
-        hint = QLabel("Dobbeltklik eller tryk Enter på en linje for at åbne borgerens sag det rette sted.")
-        hint.setStyleSheet("color: #555;")
-        layout.addWidget(hint)
+        layout.addWidget(self.tree, 1)
+        self.hint = QLabel("Dobbeltklik eller tryk Enter på en linje for at åbne borgerens sag det rette sted.")
+        self.hint.setStyleSheet(palette.muted_style())
+        layout.addWidget(self.hint)
 
     def show_overview(self, overview: Overview) -> None:
+        """Show a new reading of the Overblik, filtered by the chips that are checked."""
         week = overview.today.isocalendar()[1]
         self.heading.setText(
-            f"<h2 style='margin:0'>Overblik</h2><span style='color:#444'>{fmt.date(overview.today)} · "
-            f"uge {week} · {overview.active} aktive sager · {overview.closed} lukkede</span>"
+            "<h2 style='margin:0'>Overblik</h2>"
+            + palette.span(
+                palette.muted_text(),
+                f"{fmt.date(overview.today)} · uge {week} · {overview.active} aktive sager · {overview.closed} lukkede",
+            )
         )
         self.goals_notice.setText(overview.goals_notice)
         self.goals_notice.setVisible(bool(overview.goals_notice))
-        for label in self.count_labels:
-            label.deleteLater()
-        self.count_labels = []
-        for group, count in overview.group_counts.items():
-            label = QLabel(f"<b>{count}</b> {GROUP_LABELS[group]}")
-            label.setStyleSheet("border: 1px solid #bbb; border-radius: 4px; padding: 4px 10px; background: #fafafa;")
-            self.counts.insertWidget(self.counts.count() - 1, label)
-            self.count_labels.append(label)
+        for group, chip in self.chips.items():
+            chip.set_label(f"{overview.group_counts.get(group, 0)} {GROUP_LABELS[group]}")
+        self._overview = overview
+        empty = overview.empty
+        self.empty.setVisible(empty)
+        for widget in (self.tree, self.hint, self.all_chip, *self.chips.values()):
+            widget.setVisible(not empty)
+        self._show_tree()
 
+    def chosen_groups(self) -> set[VisitationGroup]:
+        """The groups the chips filter by (none: all)."""
+        return {group for group, chip in self.chips.items() if chip.isChecked()}
+
+    def _groups_changed(self) -> None:
+        chosen = self.chosen_groups()
+        self.all_chip.setChecked(not chosen)
+        self._show_tree()
+
+    def _show_all_groups(self) -> None:
+        for chip in self.chips.values():
+            chip.blockSignals(True)
+            chip.setChecked(False)
+            chip.blockSignals(False)
+        self._groups_changed()
+
+    def _show_tree(self) -> None:
+        if self._overview is None:
+            return
+        overview = self._overview.for_groups(self.chosen_groups())
         self.tree.clear()
         # The tree is filled a slice at a time from the event loop: at 10,000 citizens
         # (12,000 lines) filling it at once held the window for a third of a second.
@@ -202,19 +337,28 @@ class OverviewPage(QWidget):
                 next_week = (overview.today + dt.timedelta(weeks=1)).isocalendar()[1]
                 title += f" (uge {next_week})"
             top = QTreeWidgetItem([f"{title} — {count} {'frist' if count == 1 else 'frister'}", ""])
-            top.setBackground(0, QBrush(SECTION_COLOURS[section]))
-            top.setBackground(1, QBrush(SECTION_COLOURS[section]))
+            background = palette.deadline_background(section)
+            for column in (0, 1):
+                top.setBackground(column, QBrush(background))
+                top.setForeground(column, QBrush(palette.text_on(background)))
             groups.append((top, overview.sections[section], _deadlines_person))
-        count = sum(len(c.signals) for c in overview.signals)
-        top = QTreeWidgetItem([f"Signaler fra praktik — {count}", ""])
-        top.setToolTip(0, "Progression i timer: tærskler kan ændres under indstillinger")
-        groups.append((top, overview.signals, _signals_person))
+        signal_parts = (
+            ("Signaler fra praktik", "kræver opmærksomhed", overview.signals),
+            ("Gode nyheder fra praktik", "", overview.good_news),
+            ("Dokumentation fra praktik", "til sagens sigte, ingen handling", overview.documenting),
+        )
+        for title, says, flagged in signal_parts:
+            n = len(flagged)
+            counted = f"{n} {'borger' if n == 1 else 'borgere'}"
+            top = QTreeWidgetItem([f"{title} — {counted}" + (f" {says}" if says and n else ""), ""])
+            top.setToolTip(0, SIGNALS_TIP)
+            groups.append((top, flagged, _signals_person))
         for top, people, make in groups:
             top.setFont(0, bold)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             if not people:
                 empty = QTreeWidgetItem(["Ingen", ""])
-                empty.setForeground(0, QBrush(QColor("#777")))
+                empty.setForeground(0, QBrush(palette.muted_text()))
                 top.addChild(empty)
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
