@@ -28,6 +28,7 @@ from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile, open_citizen_file
 from jobraad.outputs import suggested_name
 from jobraad.vocab import GROUP_LABELS, OUTCOME_LABELS
+from ui import palette
 from ui.dialogs import citizen as citizen_dialogs
 from ui.file_tabs.activities import ActivitiesTab
 from ui.file_tabs.base import FileTab
@@ -160,7 +161,7 @@ class CitizenFileWidget(QWidget):
     # --- loading --------------------------------------------------------------------------------
 
     def _show_nothing(self) -> None:
-        self.header.setText("<h2 style='color:#777'>Ingen borger valgt</h2>")
+        self.header.setText(f"<h2 style='color:{palette.muted_css()}'>Ingen borger valgt</h2>")
         self.summary.show_nothing()
 
     def clear(self) -> None:
@@ -209,7 +210,7 @@ class CitizenFileWidget(QWidget):
         )
         self.header.setText(
             f"<h2 style='margin:0'>{escape(f.name)}</h2>"
-            f"<span style='color:#444'>CPR {fmt.cpr(f.cpr)} · {f.age} år · {escape(status)}</span>"
+            f"<span style='color:{palette.muted_css()}'>CPR {fmt.cpr(f.cpr)} · {f.age} år · {escape(status)}</span>"
         )
         closed = f.closed_outcome is not None
         self.close_button.setText("&Genåbn sag…" if closed else "&Luk sag…")

@@ -31,8 +31,7 @@ from db.errors import UserFacingError
 from jobraad import formatting as fmt
 from jobraad.dates import InvalidDate, parse_date
 from jobraad.errors import FieldProblem, ValidationFailed
-
-ERROR_STYLE = "color: #b00020;"
+from ui import palette
 
 
 def choices(labels: Mapping[Any, str]) -> list[tuple[str, Any]]:
@@ -87,7 +86,7 @@ class FormDialog(QDialog):
             self.widgets[f.key] = widget
             error = QLabel()
             error.setObjectName(f"{f.key}_error")
-            error.setStyleSheet(ERROR_STYLE)
+            error.setStyleSheet(palette.error_style())
             error.setWordWrap(True)
             error.hide()
             self.errors[f.key] = error
@@ -104,7 +103,7 @@ class FormDialog(QDialog):
         layout.addLayout(form)
         self.general_error = QLabel()
         self.general_error.setObjectName("general_error")
-        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setStyleSheet(palette.error_style())
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         layout.addWidget(self.general_error)

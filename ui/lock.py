@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from jobraad.passphrase import unlock_delay
+from ui import palette
 
 _ACTIVITY_EVENTS = {
     QEvent.Type.KeyPress,
@@ -130,7 +131,7 @@ class LockDialog(QDialog):
         layout.addWidget(self.button)
         self.error = QLabel()
         self.error.setObjectName("unlockError")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(palette.error_style())
         layout.addWidget(self.error)
         self.back_off = BackOff([self.passphrase, self.button], self)
         self.back_off.ready.connect(self.passphrase.setFocus)
@@ -162,7 +163,7 @@ def cover_open_dialogs(exclude: QWidget | None = None) -> list[QWidget]:
             cover.setObjectName("lockCover")
             cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
             cover.setAutoFillBackground(True)
-            cover.setStyleSheet("background: #dddddd; color: #555; font-size: 18px;")
+            cover.setStyleSheet(f"background: palette(window); color: {palette.muted_css()}; font-size: 18px;")
             cover.setGeometry(widget.rect())
             cover.show()
             cover.raise_()

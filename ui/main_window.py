@@ -40,6 +40,7 @@ from jobraad.caseload import CaseloadRow
 from jobraad.overview import Overview
 from jobraad.settings import SPECS, get_setting
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
+from ui import palette
 from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
 from ui.demo_launch import start_demo
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.reading_label = QLabel("Indlæser sagsstammen…")
         self.reading_label.setObjectName("readingLabel")
         self.reading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.reading_label.setStyleSheet("color: #555; font-size: 15px;")
+        self.reading_label.setStyleSheet(palette.muted_style() + " font-size: 15px;")
         self.reading_label.hide()
         left_layout.addWidget(self.reading_label, 1)
         splitter.addWidget(left)
@@ -128,7 +129,7 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._page_changed)
         self.locked_page = QLabel("jobraad er låst.")
         self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.locked_page.setStyleSheet("color: #666; font-size: 18px;")
+        self.locked_page.setStyleSheet(palette.muted_style() + " font-size: 18px;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.pages)
         self.stack.addWidget(self.locked_page)

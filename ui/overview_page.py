@@ -76,6 +76,13 @@ SEVERITY_TONES = {
     Severity.GOD_NYHED: palette.Tone.GOOD,
     Severity.DOKUMENTATION: None,
 }
+#: The tone of a signal's box in the Praktik tab (each level its own, documentation too).
+SEVERITY_BOX_TONES = {
+    Severity.ALVORLIG: palette.Tone.DANGER,
+    Severity.OPMAERKSOM: palette.Tone.WARNING,
+    Severity.GOD_NYHED: palette.Tone.GOOD,
+    Severity.DOKUMENTATION: palette.Tone.INFO,
+}
 SIGNALS_TIP = "Progression i timer: tærskler kan ændres under indstillinger"
 
 

@@ -185,6 +185,16 @@ def css(colour: QColor) -> str:
     return colour.name()
 
 
+def muted_css() -> str:
+    """`muted_text()` as rich text and stylesheets take it."""
+    return css(muted_text())
+
+
+def tone_css(tone: Tone) -> str:
+    """`text(tone)` as rich text and stylesheets take it."""
+    return css(text(tone))
+
+
 def error_style() -> str:
     """A label that reports an error: the danger tone as text."""
     return f"color: {css(text(Tone.DANGER))};"
@@ -199,6 +209,12 @@ def notice_style(tone: Tone) -> str:
     """A boxed notice: tinted background, the palette's text on it, a border in the tone."""
     bg = background(tone)
     return f"background: {css(bg)}; color: {css(text_on(bg))}; border: 1px solid {css(text(tone))}; padding: 4px 8px;"
+
+
+def highlight_style(tone: Tone) -> str:
+    """Rich text marked in a tone: tinted background, a text colour readable on it (end with a space)."""
+    bg = background(tone)
+    return f"background:{css(bg)}; color:{css(text_on(bg))};"
 
 
 def span(colour: QColor, html: str) -> str:

@@ -41,7 +41,7 @@ from jobraad.print_spool import (
     select_pages,
     spool,
 )
-from ui.forms import ERROR_STYLE
+from ui import palette
 from ui.worker import Progress, start_task
 
 if TYPE_CHECKING:
@@ -328,7 +328,7 @@ class PrintStatus(QWidget):
         self._job = None
         self.bar.hide()
         self.cancel_button.hide()
-        self.label.setStyleSheet("" if printed else ERROR_STYLE)
+        self.label.setStyleSheet("" if printed else palette.error_style())
         self.label.setText(message)
         self.ended.emit(message, printed)
 

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import palette
+
 
 class ReaderDialog(QDialog):
     """A choice among `choices` ((key, Danish label), the default first); `reader()` after OK."""
@@ -30,7 +32,7 @@ class ReaderDialog(QDialog):
         layout.addWidget(intro)
         note = QLabel("Hver modtager får kun det, der er til dem; forsiden nævner modtageren og det, der er udeladt.")
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(palette.muted_style())
         layout.addWidget(note)
         self.group = QButtonGroup(self)
         for i, (key, label) in enumerate(choices):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from jobraad import passphrase as passphrases
+from ui import palette
 from ui.lock import BackOff
 
 
@@ -48,7 +49,7 @@ class PassphraseDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(palette.error_style())
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)

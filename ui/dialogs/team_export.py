@@ -24,6 +24,7 @@ from jobraad import goals, outputs
 from jobraad.team.export import export_summary, write_summary
 from jobraad.team.merge import merge_summaries
 from jobraad.team.model import period_from_texts
+from ui import palette
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
 
@@ -145,7 +146,7 @@ class GoalsEditor(QDialog):
         layout.addWidget(self.editor)
         self.error = QLabel()
         self.error.setObjectName("goalsError")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(palette.error_style())
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

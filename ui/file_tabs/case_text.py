@@ -34,8 +34,8 @@ from jobraad.case_texts import CaseTextView
 from jobraad.dates import InvalidDate, parse_date
 from jobraad.errors import ValidationFailed
 from jobraad.text_sections import CITIZEN, DESCRIPTION, JOBCENTER
+from ui import palette
 from ui.file_tabs.base import FileTab
-from ui.forms import ERROR_STYLE
 from ui.shortcuts import local_shortcut
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class CaseTextTab(FileTab):
         layout.addLayout(facts)
         self.facts_error = QLabel()
         self.facts_error.setObjectName("factsError")
-        self.facts_error.setStyleSheet(ERROR_STYLE)
+        self.facts_error.setStyleSheet(palette.error_style())
         self.facts_error.setWordWrap(True)
         self.facts_error.hide()
         layout.addWidget(self.facts_error)
@@ -149,7 +149,7 @@ class CaseTextTab(FileTab):
         right_layout.addWidget(self.title)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #555;")
+        self.hint.setStyleSheet(palette.muted_style())
         right_layout.addWidget(self.hint)
         self.written = QLabel()
         self.written.setObjectName("writtenState")
@@ -167,7 +167,7 @@ class CaseTextTab(FileTab):
         buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("caseTextStatus")
-        self.status.setStyleSheet("color: #555;")
+        self.status.setStyleSheet(palette.muted_style())
         self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
         self.save_button = QPushButton("Gem")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtGui import QBrush, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -37,6 +37,7 @@ from jobraad.document_requests import ItemAction, allowed_actions, request_conta
 from jobraad.documentation import AttachmentRef, Checklist, ChecklistEntry
 from jobraad.rulepacks import builtin_packs, documented_aims
 from jobraad.vocab import AIM_LABELS, DOCUMENT_STATE_LABELS, SOURCE_LABELS
+from ui import palette
 from ui.consent_dialog import consent_item_dialog, new_consent_dialog
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.dialogs.request_letter import request_letter_dialog
@@ -50,14 +51,15 @@ if TYPE_CHECKING:
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-STATE_COLOURS = {
-    DocumentState.MANGLER: QColor("#ffffff"),
-    DocumentState.ANMODET: QColor("#fce8b2"),
-    DocumentState.MODTAGET: QColor("#d4edda"),
-    DocumentState.IKKE_RELEVANT: QColor("#e9e9e9"),
+# The tone of a checklist row's background (None: the palette's base); see `ui.palette`.
+STATE_TONES = {
+    DocumentState.MANGLER: None,
+    DocumentState.ANMODET: palette.Tone.WARNING,
+    DocumentState.MODTAGET: palette.Tone.GOOD,
+    DocumentState.IKKE_RELEVANT: None,
 }
-OVERDUE_COLOUR = QColor("#f4c7c3")
-UNFILED_COLOUR = QColor("#fce8b2")  # received, but the team would not get it
+OVERDUE_TONE = palette.Tone.DANGER
+UNFILED_TONE = palette.Tone.WARNING  # received, but the team would not get it
 
 
 class ChecklistTree(QTreeWidget):
@@ -261,7 +263,8 @@ class DocumentationTab(FileTab):
         text = f"Regelpakke: <b>{escape(pack.label)}</b> ({escape(pack.period)}){since}"
         if pack.provisional or pack.unconfirmed:
             word = "Foreløbig" if pack.provisional else "Ikke bekræftet"
-            text += f"<br><span style='color:#8a5a00'><b>{word}:</b> {escape(pack.unconfirmed[0])}"
+            warn = palette.tone_css(palette.Tone.WARNING)
+            text += f"<br><span style='color:{warn}'><b>{word}:</b> {escape(pack.unconfirmed[0])}"
             more = len(pack.unconfirmed) - 1
             text += f" (og {more} forhold mere – se værktøjstip)</span>" if more > 0 else "</span>"
         if c.without_team:
@@ -339,16 +342,23 @@ class DocumentationTab(FileTab):
                 self.readiness.setText(f"Sigtet «{aim}» har ingen dokumentationskrav i regelpakken.")
         elif r.ready:
             self.readiness.setText(
-                f"<span style='background:#d4edda; padding:4px'><b>{escape(c.ready_text)}</b></span> "
+                f"<span style='{palette.highlight_style(palette.Tone.GOOD)} padding:4px'>"
+                f"<b>{escape(c.ready_text)}</b></span> "
                 f"– alle {r.required} krævede punkter for {aim.lower()} er på plads."
             )
         else:
             missing = "; ".join(escape(m) for m in r.missing[:6]) + (" …" if len(r.missing) > 6 else "")
-            late = f" · <b style='color:#a00'>{r.overdue} forsinket</b>" if r.overdue else ""
+            late = (
+                f" · <b style='color:{palette.tone_css(palette.Tone.DANGER)}'>{r.overdue} forsinket</b>"
+                if r.overdue
+                else ""
+            )
             lines = [f"<b>Ikke klar</b> ({aim}): {r.done} af {r.required} krævede punkter er på plads{late}."]
             if missing:
                 lines.append(f"Mangler: {missing}")
-            lines.extend(f"<b style='color:#a00'>{escape(p)}</b>" for p in r.problems)
+            lines.extend(
+                f"<b style='color:{palette.tone_css(palette.Tone.DANGER)}'>{escape(p)}</b>" for p in r.problems
+            )
             self.readiness.setText("<br>".join(lines))
             # The whole list, where the label shows the first six.
             self.readiness.setToolTip("Mangler:\n" + "\n".join(f"• {m}" for m in r.missing) if r.missing else "")
@@ -376,15 +386,19 @@ class DocumentationTab(FileTab):
                 ]
             )
             row.setData(0, ENTRY_ROLE, entry)
-            colour = (
-                OVERDUE_COLOUR
+            tone = (
+                OVERDUE_TONE
                 if entry.overdue(self.today)
-                else UNFILED_COLOUR
+                else UNFILED_TONE
                 if entry.unfiled
-                else STATE_COLOURS[entry.state]
+                else STATE_TONES[entry.state]
             )
+            colour = palette.background(tone) if tone is not None else None
             for col in range(4):
-                row.setBackground(col, QBrush(colour))
+                if colour is not None:
+                    row.setBackground(col, QBrush(colour))
+                if entry.state is DocumentState.IKKE_RELEVANT:
+                    row.setForeground(col, QBrush(palette.muted_text()))
             row.setToolTip(0, entry.item.guidance)
             section.addChild(row)
             if select == (entry.item.id, entry.instance):
@@ -414,7 +428,7 @@ class DocumentationTab(FileTab):
             item = QListWidgetItem(step.text)
             item.setData(ENTRY_ROLE, step.entry)
             if step.priority <= 2:
-                item.setForeground(QBrush(QColor("#a00000")))
+                item.setForeground(QBrush(palette.text(palette.Tone.DANGER)))
             self.steps.addItem(item)
 
     def selected_entry(self) -> ChecklistEntry | None:
@@ -443,7 +457,9 @@ class DocumentationTab(FileTab):
         for action, button in self.buttons.items():
             button.setEnabled(action in allowed)
         if e is None:
-            self.details.setHtml("<p style='color:#666'>Vælg et punkt for at se vejledning og historik.</p>")
+            self.details.setHtml(
+                f"<p style='color:{palette.muted_css()}'>Vælg et punkt for at se vejledning og historik.</p>"
+            )
             return
         item = e.item
         facts = [
@@ -466,10 +482,12 @@ class DocumentationTab(FileTab):
             )
         if e.from_text:
             facts.append(("Bemærk", "Punktet følger teksten: det er på plads, når teksten er skrevet."))
-        rows = "".join(f"<tr><td style='color:#555'>{k}</td><td>{escape(v)}</td></tr>" for k, v in facts)
+        rows = "".join(
+            f"<tr><td style='color:{palette.muted_css()}'>{k}</td><td>{escape(v)}</td></tr>" for k, v in facts
+        )
         files = (
             "".join(f"<li>{escape(a.filename)} ({a.size / 1024:.0f} kB)</li>" for a in e.attachments)
-            or "<li style='color:#666'>Ingen bilag</li>"
+            or f"<li style='color:{palette.muted_css()}'>Ingen bilag</li>"
         )
         history = (
             "".join(
@@ -477,12 +495,12 @@ class DocumentationTab(FileTab):
                 f"{' – ' + escape(ev.note) if ev.note and ev.note != DOCUMENT_STATE_LABELS[ev.to_state] else ''}</li>"
                 for ev in reversed(e.events)
             )
-            or "<li style='color:#666'>Ingen ændringer endnu</li>"
+            or f"<li style='color:{palette.muted_css()}'>Ingen ændringer endnu</li>"
         )
         self.details.setHtml(
             f"<h3>{escape(e.title)}</h3><table cellpadding='2'>{rows}</table>"
             f"<h4>Vejledning</h4><p>{escape(item.guidance)}</p>"
-            f"<p style='color:#555'><i>{escape(item.legal_reference)}</i></p>"
+            f"<p style='color:{palette.muted_css()}'><i>{escape(item.legal_reference)}</i></p>"
             f"<h4>Bilag</h4><ul>{files}</ul><h4>Historik</h4><ul>{history}</ul>"
         )
 

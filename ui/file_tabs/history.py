@@ -34,8 +34,9 @@ from jobraad.case_history import BenefitPeriodInput, BenefitPeriodView, CvEntryI
 from jobraad.dates import InvalidDate, parse_date
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.vocab import CV_KIND_LABELS, PERIOD_BENEFIT_LABELS
+from ui import palette
 from ui.file_tabs.base import FileTab
-from ui.forms import ERROR_STYLE, choices
+from ui.forms import choices
 from ui.models.edit_rows import EditColumn, EditRowsDelegate, EditRowsModel
 from ui.shortcuts import commit_typed_input, local_shortcut
 
@@ -214,7 +215,7 @@ class RowsEditor(QWidget):
         header.setMinimumSectionSize(48)
         layout.addWidget(self.view, 1)
         self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(palette.error_style())
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
@@ -287,7 +288,7 @@ class HistoryTab(FileTab):
             "fire cifre; en tom til-dato betyder, at perioden varer endnu. Tab flytter til næste felt."
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet("color: #555;")
+        intro.setStyleSheet(palette.muted_style())
         layout.addWidget(intro)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -319,7 +320,7 @@ class HistoryTab(FileTab):
         buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("historyStatus")
-        self.status.setStyleSheet("color: #555;")
+        self.status.setStyleSheet(palette.muted_style())
         self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
         self.undo_button = QPushButton("Fortryd ændringer")

@@ -33,6 +33,7 @@ from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.placements import PlacementProgress, PlacementView
 from jobraad.praktik_rules import load_rules
 from jobraad.vocab import PLACEMENT_LABELS
+from ui import palette
 from ui.dialogs.extend_placement import ExtendPlacementDialog
 from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList, RowAction
@@ -40,6 +41,8 @@ from ui.forms import Field, FormDialog, choices
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
+from ui.overview_page import SEVERITY_BOX_TONES as SIGNAL_TONES
+from ui.overview_page import SEVERITY_MARKS as SIGNAL_MARKS
 from ui.shortcuts import ask_about_unsaved, commit_typed_input, local_shortcut
 
 if TYPE_CHECKING:
@@ -89,7 +92,7 @@ def extensions_html(p: PlacementView) -> str:
     legacy = p.extension_reason.strip()
     if legacy:
         lines.append(
-            f"<span style='color:#444'>Tidligere begrundelse (før trinvise forlængelser): {escape(legacy)}</span>"
+            palette.span(palette.muted_text(), f"Tidligere begrundelse (før trinvise forlængelser): {escape(legacy)}")
         )
     if not lines:
         return ""
@@ -181,7 +184,7 @@ class PlacementsTab(FileTab):
         grid_layout.addWidget(self.grid)
         self.message = QLabel()
         self.message.setObjectName("gridMessage")
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(palette.error_style())
         self.message.setWordWrap(True)
         grid_layout.addWidget(self.message)
         splitter.addWidget(grid_box)
@@ -240,7 +243,9 @@ class PlacementsTab(FileTab):
             self.progress = None
             self._grid_placement_id = None
             self.grid_model.set_rows([])
-            self.summary.setText("<span style='color:#666'>Ingen placering valgt. Opret en med «Ny placering…».</span>")
+            self.summary.setText(
+                palette.span(palette.muted_text(), "Ingen placering valgt. Opret en med «Ny placering…».")
+            )
             self.extensions_label.clear()
             self.chart.show_series(None)
             return
@@ -284,12 +289,12 @@ class PlacementsTab(FileTab):
             f"Uger uden progression: {pr.weeks_without_progression}"
         )
         warnings = [p.length_warning] if p.length_warning else []
-        signals = "".join(
-            f"<div style='background:#fce8b2; padding:3px; margin-top:3px'>⚑ {escape(text)}</div>"
-            for text in [*warnings, *(s.text for s in progress.signals)]
+        signals = "".join(palette.boxed(palette.Tone.WARNING, f"⚑ {escape(text)}") for text in warnings) + "".join(
+            palette.boxed(SIGNAL_TONES[s.severity], f"{SIGNAL_MARKS[s.severity]} {escape(s.text)}")
+            for s in progress.signals
         )
         skaane = "; ".join(p.skaanehensyn)
-        extra = f"<br><span style='color:#444'>Skånehensyn: {escape(skaane)}</span>" if skaane else ""
+        extra = f"<br><span style='color:{palette.muted_css()}'>Skånehensyn: {escape(skaane)}</span>" if skaane else ""
         self.summary.setText(f"{facts}{extra}{signals}")
         self.extensions_label.setText(extensions_html(p))
         self.chart.show_series(progress.series, f"{p.employer_name} – timer pr. uge")

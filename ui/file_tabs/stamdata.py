@@ -10,6 +10,7 @@ from jobraad import cpr
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS
+from ui import palette
 
 
 class StamdataTab(QTextBrowser):
@@ -36,7 +37,10 @@ class StamdataTab(QTextBrowser):
             ("Noter", f.notes),
         ]
         body = "".join(
-            f"<tr><td style='color:#555; padding-right:16px'>{escape(k)}</td><td>{escape(v or '—')}</td></tr>"
+            f"<tr><td style='color:{palette.muted_css()}; padding-right:16px'>{escape(k)}</td>"
+            f"<td>{escape(v or '—')}</td></tr>"
             for k, v in rows
         )
-        self.setHtml(f"<table cellpadding='4'>{body}</table><p style='color:#666'>Redigér med Ctrl+E.</p>")
+        self.setHtml(
+            f"<table cellpadding='4'>{body}</table><p style='color:{palette.muted_css()}'>Redigér med Ctrl+E.</p>"
+        )

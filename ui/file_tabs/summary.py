@@ -11,12 +11,13 @@ from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile
 from jobraad.visitation import GROUP_GOALS, Urgency, urgency
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS, GROUP_LABELS, JOURNAL_LABELS, OUTCOME_LABELS
+from ui import palette
 
-_URGENCY_STYLE = {
-    Urgency.OVERDUE: ("#f4c7c3", "Overskredet"),
-    Urgency.THIS_WEEK: ("#fce8b2", "Denne uge"),
-    Urgency.NEXT_WEEK: ("#e6f0fa", "Næste uge"),
-    Urgency.LATER: ("#ffffff", ""),
+_URGENCY_WORDS = {
+    Urgency.OVERDUE: "Overskredet",
+    Urgency.THIS_WEEK: "Denne uge",
+    Urgency.NEXT_WEEK: "Næste uge",
+    Urgency.LATER: "",
 }
 
 
@@ -29,7 +30,7 @@ class SummaryTab(QTextBrowser):
         self.show_nothing()
 
     def show_nothing(self) -> None:
-        self.setHtml("<p style='color:#666'>Vælg en borger i listen for at se sagen.</p>")
+        self.setHtml(f"<p style='color:{palette.muted_css()}'>Vælg en borger i listen for at se sagen.</p>")
 
     def show_file(self, f: CitizenFile, today: dt.date) -> None:
         self.setHtml(summary_html(f, today))
@@ -62,14 +63,16 @@ def summary_html(f: CitizenFile, today: dt.date) -> str:
     if f.due:
         rows = []
         for d in f.due:
-            colour, word = _URGENCY_STYLE[urgency(d.due_on, today)]
+            u = urgency(d.due_on, today)
+            word, bg = _URGENCY_WORDS[u], palette.deadline_background(u)
             rows.append(
-                f"<tr style='background:{colour}'><td>{fmt.date(d.due_on)}</td>"
+                f"<tr style='background:{palette.css(bg)}; color:{palette.css(palette.text_on(bg))}'>"
+                f"<td>{fmt.date(d.due_on)}</td>"
                 f"<td>{e(word)}</td><td>{e(d.title)}</td></tr>"
             )
         parts.append("<table cellpadding='3' cellspacing='0' width='100%'>" + "".join(rows) + "</table>")
     else:
-        parts.append("<p style='color:#666'>Ingen åbne frister.</p>")
+        parts.append(f"<p style='color:{palette.muted_css()}'>Ingen åbne frister.</p>")
     parts.append("<h3>Kontakt</h3><p>")
     parts.append("<br>".join(e(x) for x in (f.phone, f.email, f.address) if x) or "<i>Ingen kontaktoplysninger</i>")
     parts.append("</p>")

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from db.enums import Aim, VisitationGroup
 from jobraad import formatting as fmt
@@ -15,16 +15,14 @@ from jobraad.caseload import CaseloadRow
 from jobraad.text import fold_for_search
 from jobraad.visitation import Urgency
 from jobraad.vocab import AIM_LABELS, GROUP_DESCRIPTIONS, GROUP_LABELS, GROUP_SHORT_LABELS, OUTCOME_LABELS
+from ui import palette
 
 Index = QModelIndex | QPersistentModelIndex
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-URGENCY_COLOURS = {
-    Urgency.OVERDUE: QColor("#f4c7c3"),
-    Urgency.THIS_WEEK: QColor("#fce8b2"),
-    Urgency.NEXT_WEEK: QColor("#e6f0fa"),
-}
+# The deadlines' colours (`ui.palette.deadline_background`): overdue, this week, next week.
+COLOURED_URGENCIES = (Urgency.OVERDUE, Urgency.THIS_WEEK, Urgency.NEXT_WEEK)
 URGENCY_TEXT = {
     Urgency.OVERDUE: "Overskredet",
     Urgency.THIS_WEEK: "Denne uge",
@@ -127,7 +125,7 @@ class CaseloadTableModel(QAbstractTableModel):
             return self._sort_key(row, col)
         if role == Qt.ItemDataRole.BackgroundRole and col == self.NEXT_DEADLINE:
             u = row.next_urgency(self._today)
-            return QBrush(URGENCY_COLOURS[u]) if u in URGENCY_COLOURS else None
+            return QBrush(palette.deadline_background(u)) if u in COLOURED_URGENCIES else None
         if role == Qt.ItemDataRole.ToolTipRole and col == self.NEXT_DEADLINE and row.next_due:
             u = row.next_urgency(self._today)
             extra = len(row.due) - 1
@@ -137,13 +135,13 @@ class CaseloadTableModel(QAbstractTableModel):
             return "Mangler:\n" + "\n".join(f"• {m}" for m in row.readiness.missing)
         if role == Qt.ItemDataRole.BackgroundRole and col == self.READINESS and row.readiness:
             if row.readiness.ready:
-                return QBrush(QColor("#d4edda"))
+                return QBrush(palette.background(palette.Tone.GOOD))
             if row.readiness.overdue:
-                return QBrush(URGENCY_COLOURS[Urgency.OVERDUE])
+                return QBrush(palette.deadline_background(Urgency.OVERDUE))
         if role == Qt.ItemDataRole.ToolTipRole and col == self.GROUP and row.group and row.active:
             return f"{GROUP_LABELS[row.group]}: {GROUP_DESCRIPTIONS[row.group]}"
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
-            return QBrush(QColor("#777777"))
+            return QBrush(palette.muted_text())
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.AGE, self.WEEKS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from ui import palette
 
 Index = QModelIndex | QPersistentModelIndex
 
-# A refused row: a soft red that keeps dark text readable; its reason is in the tooltip.
-PROBLEM_BACKGROUND = QColor("#f9d6d5")
-PROBLEM_TEXT = QColor("#000000")
+# A refused row: the danger tone as background (its text kept readable); its reason is in the tooltip.
+PROBLEM_TONE = palette.Tone.DANGER
 
 
 @dataclass(frozen=True)
@@ -148,10 +149,10 @@ class EditRowsModel(QAbstractTableModel):
                 return self._problems[index.row()]
             return column.label_of(value) if column.is_choice else (value or None)
         if role == Qt.ItemDataRole.BackgroundRole and index.row() in self._problems:
-            return QBrush(PROBLEM_BACKGROUND)
+            return QBrush(palette.background(PROBLEM_TONE))
         if role == Qt.ItemDataRole.ForegroundRole:
             if index.row() in self._problems:
-                return QBrush(PROBLEM_TEXT)
+                return QBrush(palette.text_on(palette.background(PROBLEM_TONE)))
             if not column.is_choice and not value and column.empty_text:
                 return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         return None

@@ -9,12 +9,13 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from db.enums import AbsenceReason
 from jobraad import formatting as fmt
 from jobraad.placements import HoursInput, WeekRow
 from jobraad.vocab import ABSENCE_LABELS
+from ui import palette
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -107,7 +108,7 @@ class WeekGridModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and not r.stored and index.row() not in self._changed:
-            return QBrush(QColor("#777777"))
+            return QBrush(palette.muted_text())
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.PLANNED, self.ATTENDED, self.ABSENCE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and col == self.ATTENDED and r.attended is None:
