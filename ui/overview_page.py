@@ -116,13 +116,7 @@ class GroupChip(QPushButton):
         self.setObjectName("groupChip")
         self._text = text
         self.toggled.connect(self._mark)
-        self.setStyleSheet(
-            "QPushButton { border: 1px solid palette(mid); border-radius: 4px; padding: 4px 10px;"
-            " background: palette(base); color: palette(text); }"
-            " QPushButton:checked { background: palette(highlight); color: palette(highlighted-text);"
-            " border: 2px solid palette(highlighted-text); }"
-            " QPushButton:focus { border: 2px solid palette(highlight); }"
-        )
+        self.setStyleSheet(palette.chip_style())
 
     def set_label(self, text: str) -> None:
         self._text = text

@@ -217,6 +217,21 @@ def highlight_style(tone: Tone) -> str:
     return f"background:{css(bg)}; color:{css(text_on(bg))};"
 
 
+def chip_style() -> str:
+    """A checkable chip (the Overblik's group filters): the palette's base and text, and when
+    checked its highlight, with a text colour readable on it (some palettes' highlighted text is not)."""
+    pal = current()
+    base, fg = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
+    on = pal.color(QPalette.ColorRole.Highlight)
+    on_text = readable(pal.color(QPalette.ColorRole.HighlightedText), on)
+    return (
+        f"QPushButton {{ border: 1px solid {css(muted_text())}; border-radius: 4px; padding: 4px 10px;"
+        f" background: {css(base)}; color: {css(readable(fg, base))}; }}"
+        f" QPushButton:checked {{ background: {css(on)}; color: {css(on_text)}; border: 2px solid {css(on_text)}; }}"
+        f" QPushButton:focus {{ border: 2px solid {css(readable(on, base, ratio=3.0))}; }}"
+    )
+
+
 def span(colour: QColor, html: str) -> str:
     """Rich text in a colour (escape `html` first)."""
     return f"<span style='color:{css(colour)}'>{html}</span>"
