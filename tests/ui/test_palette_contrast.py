@@ -139,9 +139,9 @@ def test_a_low_contrast_colour_is_caught(window: MainWindow) -> None:
     bg = QApplication.palette().color(Role.Window)
     window.overview.hint.setStyleSheet(f"color: {palette.mix(bg, QColor('#808080'), 0.3).name()};")
     text = QApplication.palette().color(Role.Text)
-    window.overview.tree.topLevelItem(0).setBackground(
-        0, palette.mix(text, QApplication.palette().color(Role.Base), 0.1)
-    )
+    section = window.overview.tree.topLevelItem(0)
+    assert section is not None
+    section.setBackground(0, palette.mix(text, QApplication.palette().color(Role.Base), 0.1))
     _, short = shortfalls(window.overview)
     texts = [s.text for s in short]
     assert any(t.startswith("Dobbeltklik") for t in texts) and any(t.startswith("Overskredet") for t in texts)
