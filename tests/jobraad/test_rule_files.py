@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jobraad import consents, pension, praktik_rules, rule_files, seed_rules
+from jobraad import consents, pension, praktik_rules, progression, rule_files, seed_rules
 from jobraad.rule_files import RuleFileError, Table, parse_rule_file, read_rule_file
 
 FILE = "proeve.toml"
@@ -86,6 +86,7 @@ def rules_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         pension._pension_ages,
         pension._six_year_rules,
         consents.consent_rules,
+        progression.severity_rules,
     )
     (tmp_path / "rules").mkdir()
     monkeypatch.setattr(rule_files, "resource", lambda *parts: tmp_path.joinpath(*parts))
@@ -116,6 +117,7 @@ LOADERS: list[tuple[str, Callable[[], object]]] = [
     ("folkepensionsalder.toml", lambda: pension.pension_age(dt.date(1960, 1, 1))),
     ("ressourceforloeb.toml", lambda: pension.ressourceforloeb_bar(dt.date(1960, 1, 1), dt.date(2026, 12, 4))),
     ("consent.toml", consents.consent_rules),
+    ("signal_severity.toml", progression.severity_rules),
 ]
 
 
