@@ -234,13 +234,16 @@ class Signal:
 @dataclass(frozen=True)
 class SeverityRule:
     """One entry of `signal_severity.toml`: a kind's level, from how many weeks without
-    progression it is serious (None: never by weeks), and the aims it documents."""
+    progression it is serious (None: never by weeks), the attendance (share of the planned hours
+    in the last weeks) from which it is never serious (None: no such bound), and the aims it
+    documents."""
 
     kind: SignalKind
     severity: Severity
     serious_from_weeks: int | None
     documents_aims: frozenset[Aim]
     source: str
+    not_serious_from_attendance: float | None = None
 
 
 SEVERITY_FILE = "signal_severity.toml"
@@ -252,7 +255,9 @@ def severity_rules() -> dict[SignalKind, SeverityRule]:
     top = read_rule_file(SEVERITY_FILE, required=("signals",))
     rules: dict[SignalKind, SeverityRule] = {}
     for entry in top.entries(
-        "signals", required=("kind", "severity"), optional=("serious_from_weeks", "documents_aims")
+        "signals",
+        required=("kind", "severity"),
+        optional=("serious_from_weeks", "not_serious_from_attendance_percent", "documents_aims"),
     ):
         rule = _severity_rule(entry)
         if rule.kind in rules:
@@ -280,13 +285,24 @@ def _severity_rule(entry: Table) -> SeverityRule:
         serious_from_weeks=entry.integer("serious_from_weeks", 1, 520) if entry.has("serious_from_weeks") else None,
         documents_aims=aims,
         source=entry.source,
+        not_serious_from_attendance=(
+            entry.integer("not_serious_from_attendance_percent", 1, 100) / 100
+            if entry.has("not_serious_from_attendance_percent")
+            else None
+        ),
     )
 
 
-def _severity(kind: SignalKind, weeks_without_progression: int) -> Severity:
-    """A signal's level before the case's aim is known (`signal_for_aim` reads it with the aim)."""
+def _severity(kind: SignalKind, weeks_without_progression: int, recent_attendance: float | None) -> Severity:
+    """A signal's level before the case's aim is known (`signal_for_aim` reads it with the aim):
+    serious after many weeks without progression, unless the citizen attends the hours planned."""
     rule = severity_rules()[kind]
-    if rule.serious_from_weeks is not None and weeks_without_progression >= rule.serious_from_weeks:
+    at_plan = (
+        rule.not_serious_from_attendance is not None
+        and recent_attendance is not None
+        and recent_attendance >= rule.not_serious_from_attendance - _EPS
+    )
+    if rule.serious_from_weeks is not None and weeks_without_progression >= rule.serious_from_weeks and not at_plan:
         return Severity.ALVORLIG
     return rule.severity
 
@@ -591,13 +607,14 @@ def _signals(
 ) -> list[Signal]:
     """`signals()` of weeks already normalised; `progress`: those that count for progression."""
     found: list[Signal] = []
+    recent_rate = _attendance(ordered[-RECENT_WEEKS:])
 
     if p.weeks_without_progression >= thresholds.stall_weeks:
         found.append(
             Signal(
                 SignalKind.NO_PROGRESSION,
                 f"Ingen progression i {p.weeks_without_progression} uger",
-                _severity(SignalKind.NO_PROGRESSION, p.weeks_without_progression),
+                _severity(SignalKind.NO_PROGRESSION, p.weeks_without_progression, recent_rate),
             )
         )
 
@@ -613,7 +630,9 @@ def _signals(
             text = f"Timerne stiger ({per_week}) – overvej gruppe 2 → 1"
         else:
             text = f"Timerne stiger ({per_week})"
-        found.append(Signal(SignalKind.RISING, text, _severity(SignalKind.RISING, p.weeks_without_progression)))
+        found.append(
+            Signal(SignalKind.RISING, text, _severity(SignalKind.RISING, p.weeks_without_progression, recent_rate))
+        )
 
     n_low = thresholds.low_hours_weeks
     last = [w.attended for w in progress[-n_low:]]
@@ -624,18 +643,17 @@ def _signals(
                 SignalKind.STABLE_LOW,
                 f"Stabilt lavt timetal trods støtte (under {fmt.hours(thresholds.low_hours)} t/uge i {n_low} uger)"
                 + FLEKSJOB_NOTE,
-                _severity(SignalKind.STABLE_LOW, p.weeks_without_progression),
+                _severity(SignalKind.STABLE_LOW, p.weeks_without_progression, recent_rate),
             )
         )
 
-    recent_rate = _attendance(ordered[-RECENT_WEEKS:])
     if recent_rate is not None and recent_rate < thresholds.low_attendance - _EPS:
         found.append(
             Signal(
                 SignalKind.LOW_ATTENDANCE,
                 f"Fremmøde under {fmt.percent(thresholds.low_attendance)}"
                 f" ({fmt.percent(recent_rate)} de seneste {RECENT_WEEKS} uger)",
-                _severity(SignalKind.LOW_ATTENDANCE, p.weeks_without_progression),
+                _severity(SignalKind.LOW_ATTENDANCE, p.weeks_without_progression, recent_rate),
             )
         )
     return found

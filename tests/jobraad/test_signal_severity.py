@@ -33,11 +33,24 @@ def test_a_stall_asks_for_attention_and_is_serious_from_the_rule_files_weeks() -
     assert serious_from == 8  # the shipped rule; the next lines follow it
     short = only(signals_for(run([12] * DEFAULT.stall_weeks)), SignalKind.NO_PROGRESSION)
     assert (short.text, short.severity) == (f"Ingen progression i {DEFAULT.stall_weeks} uger", Severity.OPMAERKSOM)
-    just_below = only(signals_for(run([12] * (serious_from - 1))), SignalKind.NO_PROGRESSION)
+    # 8 of 10 planned hours: under the attendance at which a stall is never serious (90 %).
+    just_below = only(signals_for(run([8] * (serious_from - 1))), SignalKind.NO_PROGRESSION)
     assert just_below.severity is Severity.OPMAERKSOM
-    long = only(signals_for(run([12] * serious_from)), SignalKind.NO_PROGRESSION)
+    long = only(signals_for(run([8] * serious_from)), SignalKind.NO_PROGRESSION)
     assert long.text == f"Ingen progression i {serious_from} uger"
     assert long.severity is Severity.ALVORLIG
+
+
+def test_a_stall_at_the_planned_hours_is_never_serious() -> None:
+    # 30 of 30 planned hours for 11 weeks (a demo citizen in løntilskud): the question is more
+    # hours, not a failing placement.
+    assert severity_rules()[SignalKind.NO_PROGRESSION].not_serious_from_attendance == 0.9
+    at_plan = only(signals_for(run([30] * 11, planned=30)), SignalKind.NO_PROGRESSION)
+    assert (at_plan.text, at_plan.severity) == ("Ingen progression i 11 uger", Severity.OPMAERKSOM)
+    nearly = only(signals_for(run([27] * 11, planned=30)), SignalKind.NO_PROGRESSION)  # 90 %
+    assert nearly.severity is Severity.OPMAERKSOM
+    under = only(signals_for(run([26] * 11, planned=30)), SignalKind.NO_PROGRESSION)
+    assert under.severity is Severity.ALVORLIG
 
 
 def test_low_attendance_is_serious() -> None:
