@@ -149,7 +149,8 @@ class EmptyCaseload(QWidget):
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(text)
+        text.setMaximumWidth(560)
+        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.import_button = QPushButton("&Importér borgere… (Ctrl+I)")
@@ -266,6 +267,10 @@ class OverviewPage(QWidget):
         self.empty.setVisible(empty)
         for widget in (self.tree, self.hint, self.all_chip, *self.chips.values()):
             widget.setVisible(not empty)
+        # Focus given to the (hidden) tree goes to the first way to begin, so Enter imports.
+        self.tree.setFocusProxy(self.empty.import_button if empty else None)
+        if empty and self.tree.hasFocus():
+            self.empty.import_button.setFocus()
         self._show_tree()
 
     def chosen_groups(self) -> set[VisitationGroup]:
