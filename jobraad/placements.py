@@ -50,7 +50,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.enums import AbsenceReason, PlacementKind, VisitationGroup
+from db.enums import AbsenceReason, Aim, PlacementKind, VisitationGroup
 from db.models import CaseOutcome, Citizen, HoursEntry, Placement, PlacementExtension, Setting
 from db.session import Database
 from jobraad import audit, bulk
@@ -975,14 +975,19 @@ def _thresholds(session: Session) -> Thresholds:
 
 
 def _progress(
-    view: PlacementView, weeks: list[WeekHours], thresholds: Thresholds, group: VisitationGroup | None
+    view: PlacementView,
+    weeks: list[WeekHours],
+    thresholds: Thresholds,
+    group: VisitationGroup | None,
+    aim: Aim,
 ) -> PlacementProgress:
     result = progression(weeks, thresholds)
     return PlacementProgress(
         placement=view,
         weeks=weeks,
         progression=result,
-        signals=signals(result, weeks, thresholds, group),
+        # As the case's aim reads them, like the Overblik's (`signals_by_citizen`).
+        signals=[signal_for_aim(s, aim) for s in signals(result, weeks, thresholds, group)],
         series=chart_series(weeks),
     )
 
@@ -995,6 +1000,8 @@ def _citizen_placements_progress(
     thresholds = _thresholds(session)
     citizen_id = placements[0].citizen_id
     group = bulk.current_forloeb(session, [citizen_id]).group.get(citizen_id)
+    aim = session.scalar(select(Citizen.aim).where(Citizen.id == citizen_id))
+    assert aim is not None  # the placement's citizen exists (foreign key)
     by_placement: dict[int, list[WeekHours]] = defaultdict(list)
     rows = session.execute(select(*_HOURS_COLUMNS).where(HoursEntry.placement_id.in_([p.id for p in placements])))
     for row in rows:
@@ -1002,7 +1009,7 @@ def _citizen_placements_progress(
     out = []
     for p in placements:
         weeks = _clipped(by_placement.get(p.id, []), p.start_date, _period_end(p), today)
-        out.append(_progress(_placement_view(p), weeks, thresholds, group))
+        out.append(_progress(_placement_view(p), weeks, thresholds, group, aim))
     return out
 
 

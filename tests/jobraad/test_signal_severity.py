@@ -91,13 +91,18 @@ def test_levels_are_ordered_most_serious_first() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_overview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     from jobraad.store import create_caseload
 
-    database: Database = create_caseload(tmp_path_factory.mktemp("demo") / "demo.jobraad", "en lang nok adgangsfrase 1")
+    database = create_caseload(tmp_path_factory.mktemp("demo") / "demo.jobraad", "en lang nok adgangsfrase 1")
     generate_demo(database, citizens=40, seed=1, today=DEMO_DAY)
-    yield load_overview(database, DEMO_DAY)
+    yield database
     database.close()
+
+
+@pytest.fixture(scope="module")
+def demo_overview(demo_database: Database) -> object:
+    return load_overview(demo_database, DEMO_DAY)
 
 
 def test_the_overview_lists_only_what_needs_attention_under_its_signals(demo_overview: object) -> None:
@@ -165,3 +170,19 @@ def test_a_broken_severity_file_is_refused_naming_what(rules_folder: Path, body:
         severity_rules()
     assert info.value.message.startswith("Regelfilen signal_severity.toml")
     assert problem in info.value.message
+
+
+def test_the_praktik_tab_reads_signals_as_the_overview_does(demo_database: Database, demo_overview: object) -> None:
+    from jobraad.overview import Overview
+    from jobraad.placements import citizen_progress
+
+    assert isinstance(demo_overview, Overview)
+    documented = demo_overview.documenting[0]
+    shown = {
+        s.text: s.severity
+        for pp in citizen_progress(demo_database, documented.citizen_id, DEMO_DAY)
+        for s in pp.signals
+    }
+    for signal in documented.signals:
+        assert shown.get(signal.text) in (None, Severity.DOKUMENTATION)
+    assert Severity.DOKUMENTATION in shown.values()
