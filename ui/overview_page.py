@@ -197,6 +197,8 @@ class OverviewPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._overview: Overview | None = None
+        self._restyling = False
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setObjectName("overviewHeading")
@@ -224,7 +226,6 @@ class OverviewPage(QWidget):
             self.counts.addWidget(chip)
         self.counts.addStretch(1)
         layout.addLayout(self.counts)
-        self._overview: Overview | None = None
         self.empty = EmptyCaseload()
         self.empty.import_button.clicked.connect(self.import_requested)
         self.empty.new_button.clicked.connect(self.new_citizen_requested)
@@ -299,6 +300,25 @@ class OverviewPage(QWidget):
         self._filling = self._fill(overview)
         self._started_filling = False  # the first slice (a small caseload: all) at once
         self._fill_more()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new palette (the system switched to dark or high contrast): the colours again."""
+        super().changeEvent(event)
+        changed = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in changed and not self._restyling:
+            self._restyling = True  # setting stylesheets below must not start this again
+            try:
+                self._restyle()
+            finally:
+                self._restyling = False
+
+    def _restyle(self) -> None:
+        self.goals_notice.setStyleSheet(palette.notice_style(palette.Tone.WARNING))
+        self.hint.setStyleSheet(palette.muted_style())
+        for chip in (self.all_chip, *self.chips.values()):
+            chip.setStyleSheet(palette.chip_style())
+        if self._overview is not None:
+            self.show_overview(self._overview)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

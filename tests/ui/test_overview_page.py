@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from db.enums import VisitationGroup
@@ -142,3 +143,28 @@ def test_a_caseload_gets_the_overview_not_the_empty_page(qtbot: QtBot, database:
     qtbot.addWidget(window)
     window.show()
     assert window.overview.tree.isVisible() and not window.overview.empty.isVisible()
+
+
+def test_a_palette_change_while_open_recolours_the_overview(
+    qtbot: QtBot, page: OverviewPage, qapp: QApplication
+) -> None:
+    from PySide6.QtGui import QBrush
+
+    from jobraad.visitation import Urgency
+    from tests.ui.conftest import settle
+    from tests.ui.test_palette_contrast import DARK, _palette
+    from ui import palette
+
+    before = qapp.palette()
+    try:
+        qapp.setPalette(_palette(DARK))
+        settle()
+        qtbot.waitUntil(page.filled)
+        section = page.tree.topLevelItem(0)
+        assert section is not None
+        background = section.background(0)
+        assert isinstance(background, QBrush)
+        assert background.color() == palette.deadline_background(Urgency.OVERDUE)
+        assert palette.is_dark() and background.color().lightness() < 100
+    finally:
+        qapp.setPalette(before)
