@@ -269,7 +269,7 @@ class OverviewPage(QWidget):
         for widget in (self.tree, self.hint, self.all_chip, *self.chips.values()):
             widget.setVisible(not empty)
         # Focus given to the (hidden) tree goes to the first way to begin, so Enter imports.
-        self.tree.setFocusProxy(self.empty.import_button if empty else None)
+        self.tree.setFocusProxy(self.empty.import_button if empty else None)  # type: ignore[arg-type]  # None: Qt's nullptr
         if empty and self.tree.hasFocus():
             self.empty.import_button.setFocus()
         self._show_tree()
