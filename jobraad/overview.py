@@ -16,6 +16,7 @@ from jobraad.documentation import Readiness
 from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Signal
+from jobraad.text import danish_sort_key
 from jobraad.visitation import DueItem, Urgency, urgency
 
 
@@ -101,7 +102,7 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
                 readiness = row.readiness if row.readiness is not None and row.readiness.required else None
                 buckets[section].append(CitizenDue(row.citizen_id, name, group, tuple(items), readiness))
     for section in SECTIONS:
-        buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
+        buckets[section].sort(key=lambda c: (c.items[0].due_on, danish_sort_key(c.name)))
     by_id = {r.citizen_id: r for r in rows}
     flagged = sorted(
         (
@@ -109,7 +110,7 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
             for cid, found in signals.items()
             if cid in by_id and found
         ),
-        key=lambda c: c.name,
+        key=lambda c: danish_sort_key(c.name),
     )
     return Overview(
         today=today,
