@@ -104,7 +104,7 @@ def test_built_program_applies_the_folkepensionsalder_rules(frozen: Path, tmp_pa
 
 def test_built_program_carries_qts_danish_texts(frozen: Path) -> None:
     """The UI's own text is Danish in the code (no tr()); Qt's buttons and file dialogs
-    (Ja/Nej, Annullér) come from Qt's translation, which make_app() loads."""
+    (Ja/Nej, Annuller) come from Qt's translation, which make_app() loads."""
     assert list(frozen.parent.rglob("qtbase_da.qm")), "qtbase_da.qm is not in the built program"
 
 

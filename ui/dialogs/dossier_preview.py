@@ -1,5 +1,5 @@
 """Preview of the rehabiliteringsteam dossier, from memory: print it (`ui.printing`: the PDF
-as it is, in a worker, its progress and Annullér in the window), or save it where the
+as it is, in a worker, its progress and Annuller in the window), or save it where the
 caseworker chooses (and open it in the system's PDF viewer)."""
 
 from __future__ import annotations

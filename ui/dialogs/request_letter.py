@@ -39,7 +39,7 @@ FIELDS = [
 
 class RequestLetterDialog(FormDialog):
     """The letter form with a second way out: Udskriv… (Ctrl+P) prints the letter and marks
-    the item in one step, in a worker, with its progress and Annullér in the form; the form
+    the item in one step, in a worker, with its progress and Annuller in the form; the form
     closes (accepted, `result_value` None) when the printer has the letter. A failed or
     cancelled print marks nothing and leaves the form open with what was typed."""
 

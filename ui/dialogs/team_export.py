@@ -150,7 +150,7 @@ class GoalsEditor(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         reset = QPushButton("Brug de medfølgende mål")
         reset.clicked.connect(self._reset)
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
