@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
 from ui.dialogs.citizen import new_citizen_dialog
+from ui.file_dialogs import FileKind, open_file
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
@@ -554,11 +554,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{count} frister og møder er gemt i {path.name}.", 8000)
 
     def choose_import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Importér borgere", str(Path.home()), "Regneark (*.csv *.xlsx *.txt);;Alle filer (*)"
-        )
-        if path:
-            self.import_file(Path(path))
+        path = open_file(self, FileKind.IMPORT, "Importér borgere", "Regneark (*.csv *.xlsx *.txt);;Alle filer (*)")
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         from jobraad.importer import import_citizens
