@@ -43,6 +43,7 @@ from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
 from ui.dialogs.citizen import new_citizen_dialog
 from ui.file_dialogs import FileKind, open_file
+from ui.help import add_help_action
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
@@ -371,6 +372,7 @@ class MainWindow(QMainWindow):
         about = QAction("&Om jobraad", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        add_help_action(self, help_menu)  # F1: the guide and the shortcuts (ui/help.py)
 
     # --- behaviour ------------------------------------------------------------------------------
 
