@@ -125,7 +125,7 @@ def test_built_program_leaves_out_the_development_tools(frozen: Path) -> None:
 def test_build_makes_the_windows_version_from_pyprojects_version(frozen: Path) -> None:
     version_file = frozen.parents[2] / "build" / "build" / "jobraad-version.txt"
     text = version_file.read_text(encoding="utf-8")
-    numbers = tuple(int(part) for part in (__version__.split(".") + ["0", "0", "0"])[:4])
+    numbers = tuple(int(part) for part in [*__version__.split("."), "0", "0", "0"][:4])
     assert f"filevers={numbers}" in text
     assert f"StringStruct('ProductVersion', '{__version__}')" in text
     assert (ROOT / "resources" / "icons" / "jobraad.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
