@@ -17,6 +17,7 @@ from jobraad.documentation import Readiness
 from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Severity, Signal
+from jobraad.text import danish_sort_key
 from jobraad.visitation import DueItem, Urgency, urgency
 
 
@@ -139,7 +140,7 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
                 readiness = row.readiness if row.readiness is not None and row.readiness.required else None
                 buckets[section].append(CitizenDue(row.citizen_id, name, group, tuple(items), readiness))
     for section in SECTIONS:
-        buckets[section].sort(key=lambda c: (c.items[0].due_on, c.name))
+        buckets[section].sort(key=lambda c: (c.items[0].due_on, danish_sort_key(c.name)))
     by_id = {r.citizen_id: r for r in rows}
     parts: dict[str, list[CitizenSignals]] = {"attention": [], "good": [], "documenting": []}
     for cid, found in signals.items():
@@ -154,9 +155,9 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
         ):
             if wanted:
                 parts[part].append(CitizenSignals(cid, row.name, row.group, tuple(wanted)))
-    parts["attention"].sort(key=lambda c: (c.severity.rank, c.name))
-    parts["good"].sort(key=lambda c: c.name)
-    parts["documenting"].sort(key=lambda c: c.name)
+    parts["attention"].sort(key=lambda c: (c.severity.rank, danish_sort_key(c.name)))
+    parts["good"].sort(key=lambda c: danish_sort_key(c.name))
+    parts["documenting"].sort(key=lambda c: danish_sort_key(c.name))
     return Overview(
         today=today,
         sections={s: tuple(v) for s, v in buckets.items()},

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import Any
 
 # Letters that carry no combining mark but that a Danish keyboard cannot type.
 _EXTRA = str.maketrans({"ł": "l", "Ł": "l", "ı": "i", "đ": "d", "Đ": "d", "ß": "ss"})
@@ -42,14 +44,20 @@ def fold_for_search(text: str) -> str:
     return lowered.translate(_FOLD) if _HAS_FOLDABLE.search(lowered) else lowered
 
 
-# "{" sorts after every ASCII letter; the digit keeps æ < ø < å (ä and ö count as æ and ø).
-_DANISH_ORDER = str.maketrans({"æ": "{1", "ø": "{2", "å": "{3", "ä": "{1", "ö": "{2"})
-_HAS_DANISH_ORDER = re.compile("[æøåäö]")
+@functools.cache
+def _danish_collator() -> Any:
+    """ICU's collator for Danish (CLDR's rules), made once: imported here, not at module load,
+    so a program that never sorts names does not load ICU's data."""
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale("da_DK"))
 
 
 def danish_sort_key(text: str) -> str:
-    """Sort as a Danish reader expects: æ, ø, å after z, and accents ignored otherwise."""
-    folded = text.casefold()
-    if _HAS_DANISH_ORDER.search(folded):
-        folded = folded.translate(_DANISH_ORDER)
-    return fold_for_search(folded)
+    """Sort as a Danish reader expects, by ICU's Danish collation: æ, ø, å after z; "aa" in a
+    name counts as å ("Aagaard" with "Åberg", at the end); ü as y ("Müller" with "Myller"),
+    ä as æ and ö as ø; other accents and case only break ties ("Ándersen" with "Andersen").
+
+    The key is ICU's binary sort key, decoded byte for byte (Latin-1), so comparing two keys
+    as text compares the bytes, which is what ICU defines the order by."""
+    return bytes(_danish_collator().getSortKey(text)).decode("latin-1")

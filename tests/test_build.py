@@ -104,10 +104,28 @@ def test_built_program_applies_the_folkepensionsalder_rules(frozen: Path, tmp_pa
 
 def test_built_program_carries_qts_danish_texts(frozen: Path) -> None:
     """The UI's own text is Danish in the code (no tr()); Qt's buttons and file dialogs
-    (Ja/Nej, Annullér) come from Qt's translation, which make_app() loads."""
+    (Ja/Nej, Annuller) come from Qt's translation, which make_app() loads."""
     assert list(frozen.parent.rglob("qtbase_da.qm")), "qtbase_da.qm is not in the built program"
 
 
 def test_built_program_carries_reportlabs_speed_ups(frozen: Path) -> None:
     # ReportLab falls back to pure Python without a word if they are missing.
     assert list(frozen.parent.rglob("_rl_accel*")), "_rl_accel is not in the built program"
+
+
+def test_built_program_leaves_out_the_development_tools(frozen: Path) -> None:
+    """pytest, pluggy and mypy came in through Alembic's and SQLAlchemy's test suites."""
+    internal = frozen.parent / "_internal"
+    present = {path.name for path in internal.iterdir()}
+    assert not present & {"pytest", "_pytest", "pluggy", "mypy", "hypothesis", "ast_serialize"}
+    assert not [name for name in present if name.startswith(("pytest", "pluggy", "mypy"))]
+    assert list(internal.rglob("_icu_*")), "ICU (the Danish name order) is not in the built program"
+
+
+def test_build_makes_the_windows_version_from_pyprojects_version(frozen: Path) -> None:
+    version_file = frozen.parents[2] / "build" / "build" / "jobraad-version.txt"
+    text = version_file.read_text(encoding="utf-8")
+    numbers = tuple(int(part) for part in [*__version__.split("."), "0", "0", "0"][:4])
+    assert f"filevers={numbers}" in text
+    assert f"StringStruct('ProductVersion', '{__version__}')" in text
+    assert (ROOT / "resources" / "icons" / "jobraad.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"

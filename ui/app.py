@@ -13,14 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QLocale, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from db.errors import DatabaseDamagedError, UserFacingError, WrongPassphraseError
 from jobraad.paths import default_db_path
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 from ui.errors import install_error_handlers, tell_unexpected
+from ui.file_dialogs import FileKind, open_file
+from ui.language import install_danish
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -74,12 +76,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("jobraad")
     app.setOrganizationName("jobraad")
     QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
-    # Qt's own buttons and dialogs (Ja/Nej, Annullér, file dialogs) in Danish.
-    translator = QTranslator(app)
-    if translator.load(
-        QLocale(QLocale.Language.Danish), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ):
-        app.installTranslator(translator)
+    install_danish(app)  # Qt's own buttons and dialogs (Ja/Nej, Annuller, file dialogs) in Danish
     return app
 
 
@@ -242,10 +239,10 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
                     demo_session = DemoSession()
                     database, title = demo_session.database, "demo-sagsstamme (opdigtede borgere)"
                 else:
-                    chosen, _ = QFileDialog.getOpenFileName(
-                        None, "Åbn database", str(Path.home()), "jobraad-database (*.jobraad);;Alle filer (*)"
+                    chosen = open_file(
+                        None, FileKind.DATABASE, "Åbn database", "jobraad-database (*.jobraad);;Alle filer (*)"
                     )
-                    database = unlock(Path(chosen), meanwhile=start.build, discard=start.discard) if chosen else None
+                    database = unlock(chosen, meanwhile=start.build, discard=start.discard) if chosen else None
         if database is None:
             return 0
         start.title = title

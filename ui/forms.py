@@ -109,7 +109,7 @@ class FormDialog(QDialog):
         layout.addWidget(self.general_error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -45,6 +44,8 @@ from ui.caseload_loader import CaseloadLoader
 from ui.citizen_file import CitizenFileWidget
 from ui.demo_launch import start_demo
 from ui.dialogs.citizen import new_citizen_dialog
+from ui.file_dialogs import FileKind, open_file
+from ui.help import add_help_action
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
@@ -376,6 +377,7 @@ class MainWindow(QMainWindow):
         about = QAction("&Om jobraad", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        add_help_action(self, help_menu)  # F1: the guide and the shortcuts (ui/help.py)
 
     # --- behaviour ------------------------------------------------------------------------------
 
@@ -559,11 +561,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{count} frister og møder er gemt i {path.name}.", 8000)
 
     def choose_import_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Importér borgere", str(Path.home()), "Regneark (*.csv *.xlsx *.txt);;Alle filer (*)"
-        )
-        if path:
-            self.import_file(Path(path))
+        path = open_file(self, FileKind.IMPORT, "Importér borgere", "Regneark (*.csv *.xlsx *.txt);;Alle filer (*)")
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
         from jobraad.importer import import_citizens

@@ -1,5 +1,5 @@
 """Printing a PDF from a window: Qt's print dialog, then the PDF as it is, in a worker, with
-its progress and Annullér in the window (`PrintStatus`); the window never waits.
+its progress and Annuller in the window (`PrintStatus`); the window never waits.
 
 After the dialog, one of three routes (`route_for`):
 
@@ -280,7 +280,7 @@ class PrintStatus(QWidget):
         self.bar.setFormat("%v af %m sider")
         self.bar.setMinimumWidth(200)
         self.bar.setMaximumWidth(280)
-        self.cancel_button = QPushButton("&Annullér udskrivning")
+        self.cancel_button = QPushButton("&Annuller udskrivning")
         self.cancel_button.setToolTip("Stop udskrivningen")
         self.cancel_button.clicked.connect(self.cancel)
         layout.addWidget(self.label, 1)

@@ -30,6 +30,7 @@ from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.passphrase import change_passphrase
 from ui.dialogs.passphrase import PassphraseDialog
+from ui.file_dialogs import FileKind, save_file
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
 
@@ -217,9 +218,9 @@ class TrustActions:
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        default = Path.home() / f"jobraad-log {dt.date.today():%Y-%m-%d}.csv"
-        target, _ = QFileDialog.getSaveFileName(self.window, "Gem log", str(default), "CSV (*.csv)")
-        if not target:
+        name = f"jobraad-log {dt.date.today():%Y-%m-%d}.csv"
+        target = save_file(self.window, FileKind.EXPORT, "Gem log", name, "CSV (*.csv)")
+        if target is None:
             return
         try:
             # Qt's save dialog has asked before replacing an existing file.

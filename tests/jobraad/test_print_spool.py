@@ -133,7 +133,7 @@ def test_cancel_stops_lp_before_the_scheduler_has_the_job(tmp_path: Path, monkey
     spooler = find_spooler()
     assert spooler is not None
     with pytest.raises(PrintCancelled) as cancelled:
-        # The user presses Annullér once lp has the bytes and waits for the scheduler.
+        # The user presses Annuller once lp has the bytes and waits for the scheduler.
         spool(spooler, _pdf(), PrintOptions("jobraad – Brev"), lambda: (folder / "lp-started").exists())
     assert cancelled.value.message == CANCELLED
     (folder / "scheduler-answered").touch()  # too late: lp was stopped before it went on

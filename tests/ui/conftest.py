@@ -7,9 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 
 import ui.caseload_loader
+
+
+@pytest.fixture(autouse=True)
+def _user_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The program's Qt settings (the folders the file dialogs remember) go to a fresh folder
+    in every test, never the user's own settings file."""
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
 
 
 class HeldReads:

@@ -187,7 +187,7 @@ def test_the_buttons_offer_what_the_item_allows(tab: DocumentationTab, tmp_path:
     assert _enabled(tab) == {"requested", "received", "not_relevant", "attach", "letter"}
     good = tmp_path / "lae265.png"
     good.write_bytes(PNG)
-    with patch("ui.file_tabs.documentation.QFileDialog.getOpenFileNames", return_value=([str(good)], "")):
+    with patch("ui.file_dialogs.QFileDialog.getOpenFileNames", return_value=([str(good)], "")):
         tab.buttons[ItemAction.ATTACH].click()
     assert tab.citizen_id is not None
     consents.add_consent(tab.database, tab.citizen_id, DocumentSource.EGEN_LAEGE, consent_input(TODAY), TODAY)
@@ -230,9 +230,7 @@ def test_the_letter_is_suggested_in_the_documents_folder_under_initials_and_date
 
     with (
         patch.object(FormDialog, "exec", _accepting({})),
-        patch(
-            "ui.dialogs.request_letter.QFileDialog.getSaveFileName", return_value=(str(tmp_path / "brev.pdf"), "")
-        ) as asked,
+        patch("ui.file_dialogs.QFileDialog.getSaveFileName", return_value=(str(tmp_path / "brev.pdf"), "")) as asked,
         patch("ui.file_tabs.documentation.QDesktopServices.openUrl"),
     ):
         with_consent_and_gp.make_letter()
@@ -246,7 +244,7 @@ def test_letter_is_written_and_the_item_marked_requested(with_consent_and_gp: Do
     runner = _accepting({})
     with (
         patch.object(FormDialog, "exec", runner),
-        patch("ui.dialogs.request_letter.QFileDialog.getSaveFileName", return_value=(str(target), "")),
+        patch("ui.file_dialogs.QFileDialog.getSaveFileName", return_value=(str(target), "")),
         patch("ui.file_tabs.documentation.QDesktopServices.openUrl") as opened,
     ):
         tab.make_letter()
@@ -277,7 +275,7 @@ def test_a_letter_that_cannot_be_saved_changes_nothing(
     runner = _accepting({})
     with (
         patch.object(FormDialog, "exec", runner),
-        patch("ui.dialogs.request_letter.QFileDialog.getSaveFileName", return_value=(str(folder / "b.pdf"), "")),
+        patch("ui.file_dialogs.QFileDialog.getSaveFileName", return_value=(str(folder / "b.pdf"), "")),
     ):
         tab.make_letter()
     dialog = runner.dialog  # type: ignore[attr-defined]

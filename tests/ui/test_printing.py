@@ -1,6 +1,6 @@
 """Printing the dossier and the request letter: the PDF as it is (to a file with its text and
 fonts, to CUPS on lp's standard input), or painted page by page in a worker while the
-window answers, with Annullér that stops it."""
+window answers, with Annuller that stops it."""
 
 from __future__ import annotations
 
@@ -239,7 +239,7 @@ def test_closing_the_preview_cancels_the_print_first(
 
 def _printing(qtbot: QtBot, then: str = "") -> Any:
     """Stands in for the letter form's `exec`: Udskriv…, then wait until the print is over
-    (pressing Annullér udskrivning once lp has the letter, with `then="cancel"`)."""
+    (pressing Annuller udskrivning once lp has the letter, with `then="cancel"`)."""
 
     def run(dialog: FormDialog) -> int:
         assert isinstance(dialog, RequestLetterDialog)

@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from db.errors import UserFacingError
 from jobraad.calendar_export import export_ics
+from ui.file_dialogs import FileKind, save_file
 from ui.forms import Field, FormDialog
 
 if TYPE_CHECKING:
@@ -43,10 +44,8 @@ def export_calendar(database: Database, parent: QWidget, today: dt.date) -> tupl
     )
     if form.exec() != QDialog.DialogCode.Accepted:
         return None
-    path, _ = QFileDialog.getSaveFileName(
-        parent, "Eksportér kalender", str(Path.home() / "jobraad-frister.ics"), "Kalender (*.ics)"
-    )
-    if not path:
+    path = save_file(parent, FileKind.EXPORT, "Eksportér kalender", "jobraad-frister.ics", "Kalender (*.ics)")
+    if path is None:
         return None
     try:
         # Qt's save dialog has asked before replacing an existing file.

@@ -1,5 +1,5 @@
 """Preview of the rehabiliteringsteam dossier, from memory: print it (`ui.printing`: the PDF
-as it is, in a worker, its progress and Annullér in the window), or save it where the
+as it is, in a worker, its progress and Annuller in the window), or save it where the
 caseworker chooses (and open it in the system's PDF viewer)."""
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import UserFacingError
 from jobraad.outputs import rules_for, write_output
 from jobraad.print_spool import job_title
 from ui import printing
+from ui.file_dialogs import FileKind, save_file
 from ui.places import documents_folder
 from ui.screen import fit_to_screen
 
@@ -74,12 +75,11 @@ class DossierPreview(QDialog):
         self._close_after_print: int | None = None
 
     def save_as(self) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Gem sagen", str(documents_folder() / self.suggested_name), "PDF (*.pdf)"
+        target = save_file(
+            self, FileKind.DOSSIER, "Gem sagen", self.suggested_name, "PDF (*.pdf)", default=documents_folder()
         )
-        if not path:
+        if target is None:
             return None
-        target = Path(path)
         try:
             # Qt's save dialog has asked before replacing an existing file.
             write_output(target, self.data, rules_for(self.database), replace=True)

@@ -48,7 +48,7 @@ class ReaderDialog(QDialog):
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("&Lav dossier")
         ok.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

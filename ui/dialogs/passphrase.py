@@ -55,7 +55,7 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Opret" if confirm else "Lås op")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -7,17 +7,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import UserFacingError
 from jobraad.citizens import get_citizen_input
 from jobraad.outputs import suggested_name
 from jobraad.print_spool import job_title
 from ui import printing
+from ui.file_dialogs import FileKind, save_file
 from ui.forms import Field, FormDialog
 from ui.places import documents_folder
 from ui.worker import Progress
@@ -39,7 +39,7 @@ FIELDS = [
 
 class RequestLetterDialog(FormDialog):
     """The letter form with a second way out: Udskriv… (Ctrl+P) prints the letter and marks
-    the item in one step, in a worker, with its progress and Annullér in the form; the form
+    the item in one step, in a worker, with its progress and Annuller in the form; the form
     closes (accepted, `result_value` None) when the printer has the letter. A failed or
     cancelled print marks nothing and leaves the form open with what was typed."""
 
@@ -121,15 +121,16 @@ def request_letter_dialog(
     file_name = suggested_name("Anmodning", data.first_name, data.last_name, today)
 
     def save(values: dict[str, Any]) -> object:
-        default = documents_folder() / file_name
-        target, _ = QFileDialog.getSaveFileName(parent, "Gem anmodningsbrev", str(default), "PDF (*.pdf)")
-        if not target:
+        target = save_file(
+            parent, FileKind.LETTER, "Gem anmodningsbrev", file_name, "PDF (*.pdf)", default=documents_folder()
+        )
+        if target is None:
             raise UserFacingError("Brevet er ikke gemt (ingen fil valgt).")
         # Qt's save dialog has asked before replacing an existing file.
         make_request_letter(
-            database, citizen_id, item_id, instance, LetterDraft(**values), Path(target), replace=True, today=today
+            database, citizen_id, item_id, instance, LetterDraft(**values), target, replace=True, today=today
         )
-        return Path(target)
+        return target
 
     def print_letter(values: dict[str, Any], job: printing.PrintJob, progress: Progress) -> str:
         """In a worker: the letter made and handed to the printer inside the transaction

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -25,6 +24,7 @@ from jobraad.team.export import export_summary, write_summary
 from jobraad.team.merge import merge_summaries
 from jobraad.team.model import period_from_texts
 from ui import palette
+from ui.file_dialogs import FileKind, open_files, save_file
 from ui.forms import Field, FormDialog
 from ui.worker import Progress, run_with_progress
 
@@ -63,15 +63,15 @@ def export_dialog(database: Database, parent: QWidget) -> None:
         return
     kind = chosen["format"]
     period = chosen["period"]
-    default = Path.home() / f"teamopgørelse {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}.{kind}"
-    target, _ = QFileDialog.getSaveFileName(parent, "Gem opgørelse", str(default), f"{kind.upper()} (*.{kind})")
-    if not target:
+    name = f"teamopgørelse {period.start:%Y-%m-%d}–{period.end:%Y-%m-%d}.{kind}"
+    target = save_file(parent, FileKind.EXPORT, "Gem opgørelse", name, f"{kind.upper()} (*.{kind})")
+    if target is None:
         return
-    path = Path(target)
+    path = target
     if path.suffix.lower() != f".{kind}":
         path = path.with_name(path.name + f".{kind}")
     # Qt's dialog asked before replacing the file it returned; a name we completed was not asked about.
-    if path != Path(target) and path.exists() and not _may_replace(parent, path):
+    if path != target and path.exists() and not _may_replace(parent, path):
         return
 
     def work(progress: Progress) -> Path:
@@ -90,18 +90,17 @@ def export_dialog(database: Database, parent: QWidget) -> None:
 
 
 def merge_dialog(parent: QWidget) -> None:
-    files, _ = QFileDialog.getOpenFileNames(
-        parent, "Vælg opgørelser fra flere jobrådgivere", str(Path.home()), "Opgørelser (*.xlsx *.csv)"
-    )
+    files = open_files(parent, FileKind.EXPORT, "Vælg opgørelser fra flere jobrådgivere", "Opgørelser (*.xlsx *.csv)")
     if not files:
         return
-    target, _ = QFileDialog.getSaveFileName(
+    target = save_file(
         parent,
+        FileKind.EXPORT,
         "Gem samlet opgørelse",
-        str(Path.home() / "samlet teamopgørelse.xlsx"),
+        "samlet teamopgørelse.xlsx",
         "XLSX, CSV eller PDF (*.xlsx *.csv *.pdf)",
     )
-    if not target:
+    if target is None:
         return
     try:
         # The files being merged are never replaced; Qt's dialog asked before replacing another file.
@@ -151,7 +150,7 @@ class GoalsEditor(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Gem")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annullér")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuller")
         reset = QPushButton("Brug de medfølgende mål")
         reset.clicked.connect(self._reset)
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QBrush, QDesktopServices, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -41,6 +40,7 @@ from ui import palette
 from ui.consent_dialog import consent_item_dialog, new_consent_dialog
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.dialogs.request_letter import request_letter_dialog
+from ui.file_dialogs import FileKind, open_files
 from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import RecordList, RowAction
 from ui.forms import Field, FormDialog
@@ -659,10 +659,10 @@ class DocumentationTab(FileTab):
         entry = self.selected_entry()
         if entry is None:
             return
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Tilføj bilag", str(Path.home()), "PDF og billeder (*.pdf *.png *.jpg *.jpeg);;Alle filer (*)"
+        paths = open_files(
+            self, FileKind.ATTACHMENT, "Tilføj bilag", "PDF og billeder (*.pdf *.png *.jpg *.jpeg);;Alle filer (*)"
         )
-        self._attach(entry, [Path(n) for n in names])
+        self._attach(entry, paths)
 
     def _files_dropped(self, entry: ChecklistEntry | None, paths: list[Path]) -> None:
         if entry is None:
