@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QToolTip, QWidget
 
 from ui.models.caseload import CaseloadTableModel
 
@@ -22,8 +22,8 @@ def fit_columns(
     `wants[column]` is (narrowest, comfortable). The `give_way` columns hide, in that order,
     until the rest fit: they at their narrowest, the `always` ones comfortable, except the last
     of them (the column with the longest text, which takes what is left) at its narrowest.
-    Then the columns grow towards comfortable, the `always` ones first, then the others most
-    important first; room still left over goes to the last of `always`."""
+    Then the columns grow towards comfortable: the `always` ones but the last, then the others
+    most important first, then the last of `always`, which also gets what room is left."""
     shown = [*always, *give_way]
     comfortable = set(always[:-1])
     floor = {column: wants[column][1 if column in comfortable else 0] for column in shown}
@@ -33,7 +33,7 @@ def fit_columns(
         shown.remove(column)
     widths = {column: wants[column][0] for column in shown}
     spare = room - sum(widths.values())
-    for column in (*always, *reversed(give_way)):
+    for column in (*always[:-1], *reversed(give_way), *always[-1:]):
         if spare <= 0:
             break
         if column in widths:
@@ -65,13 +65,17 @@ class CaseloadView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
 
+    def column_padding(self) -> int:
+        """What a cell takes beside its text: the style's margins and a little air."""
+        return 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 8
+
     def column_wants(self) -> dict[int, tuple[int, int]]:
         """Each column's (narrowest, comfortable) width in pixels, from the model's sample
         texts in the list's font; never narrower than the column's header."""
         cell = QFontMetrics(self.font())
         head = QFontMetrics(self.horizontalHeader().font())
         style = self.style()
-        padding = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 8
+        padding = self.column_padding()
         header_room = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self) + style.pixelMetric(
             QStyle.PixelMetric.PM_HeaderMarkSize, None, self
         )
@@ -101,6 +105,20 @@ class CaseloadView(QTableView):
                 header.setSectionHidden(column, not shown)
             if shown and header.sectionSize(column) != widths[column]:
                 header.resizeSection(column, widths[column])
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A cell's text cut short by its column is shown whole in its tooltip (above what
+        the model's tooltip says)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.indexAt(event.pos())
+            text = index.data(Qt.ItemDataRole.DisplayRole) if index.isValid() else None
+            if isinstance(text, str) and text:
+                room = self.visualRect(index).width() - self.column_padding()
+                if QFontMetrics(self.font()).horizontalAdvance(text) > room:
+                    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+                    QToolTip.showText(event.globalPos(), f"{text}\n{tip}" if tip else text, self.viewport())
+                    return True
+        return super().viewportEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -128,8 +128,8 @@ class MainWindow(QMainWindow):
         self.database = database
         self.today = today or dt.date.today()
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
-        # 1800 × 1000, or less on a smaller screen (the window fits 1366 × 768 with a taskbar).
-        fit_to_screen(self, 1800, 1000)
+        # 1880 × 1000, or less on a smaller screen (the window fits 1366 × 768 with a taskbar).
+        fit_to_screen(self, 1880, 1000)
         self._kept_on_screen = False  # `showEvent`
 
         self.model = CaseloadTableModel(self)

@@ -146,6 +146,8 @@ def test_the_columns_give_way_in_order_and_the_required_ones_stay() -> None:
     wants = {0: (100, 150), 1: (60, 80), 2: (40, 40), 3: (90, 200)}
     always, give_way = (0, 3), (2, 1)
     assert fit_columns(1000, wants, always, give_way) == {0: 150, 1: 80, 2: 40, 3: 730}
+    # The others grow before the last required column (its text is long; it takes the rest).
+    assert fit_columns(380, wants, always, give_way) == {0: 150, 1: 80, 2: 40, 3: 110}
     assert fit_columns(340, wants, always, give_way) == {0: 150, 1: 60, 2: 40, 3: 90}
     assert fit_columns(300, wants, always, give_way) == {0: 150, 1: 60, 3: 90}  # 2 gives way first
     assert fit_columns(250, wants, always, give_way) == {0: 150, 3: 100}
@@ -166,3 +168,26 @@ def test_a_window_framed_taller_than_thought_is_made_to_fit(qtbot: QtBot, monkey
     keep_on_screen(window)
     assert window.height() + title_bar + 4 <= room.height()
     assert window.width() + 8 <= room.width()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen screen, showing the tooltip
+def test_a_name_cut_short_in_the_list_is_shown_whole_in_its_tooltip(window: MainWindow, room: QRect) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    window.pages.setCurrentIndex(1)
+    window.search.setText("Frederikke")
+    settle()
+    table = window.table
+    name = "Anne-Mette Charlotte Frederikke Østergaard-Vestergaard Christiansen"
+    index = window.proxy.index(0, CaseloadTableModel.NAME)
+    assert index.data() == name
+    where = table.visualRect(index).center()
+    QApplication.sendEvent(
+        table.viewport(), QHelpEvent(QEvent.Type.ToolTip, where, table.viewport().mapToGlobal(where))
+    )
+    try:
+        assert QToolTip.text() == name
+    finally:
+        QToolTip.hideText()
