@@ -57,7 +57,7 @@ class CaseloadTableModel(QAbstractTableModel):
     # Each column's width as sample texts in the list's font: (the narrowest that still
     # says something, a comfortable width). The header's own text is never cut either.
     WIDTH_SAMPLES: ClassVar[dict[int, tuple[str, str]]] = {
-        NAME: ("Kadir Uçar Hansen", "Mogens Kristensen Sørensen"),
+        NAME: ("Kadir Uçar Hansen", "Mogens Kristensen-Bøg"),
         CPR: ("000000-xxxx", "000000-xxxx"),
         AGE: ("00", "00"),
         GROUP: ("Gruppe 0", "Fleksjobvisit."),
