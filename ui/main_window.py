@@ -9,23 +9,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelection, QObject, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,15 +40,18 @@ from jobraad.settings import SPECS, get_setting
 from jobraad.vocab import AIM_LABELS, GROUP_LABELS
 from ui import palette
 from ui.caseload_loader import CaseloadLoader
+from ui.caseload_view import CaseloadView
 from ui.citizen_file import CitizenFileWidget
 from ui.demo_launch import start_demo
 from ui.dialogs.citizen import new_citizen_dialog
 from ui.file_dialogs import FileKind, open_file
+from ui.focus import FOCUS_FRAME_STYLE
 from ui.help import add_help_action
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
-from ui.screen import fit_to_screen
+from ui.screen import fit_to_screen, keep_on_screen
+from ui.shortcuts import local_shortcut
 from ui.trust_actions import TrustActions
 from ui.upkeep import Upkeep
 from ui.worker import Progress, run_with_progress
@@ -58,6 +60,52 @@ if TYPE_CHECKING:
     from db.session import Database
 
 CLIPBOARD_CLEAR_MS = 30_000
+
+
+class _NoHeightForWidthLayout(QVBoxLayout):
+    """A scroll area asks the height its widget prefers at the width it has (word-wrapped
+    labels make it ask), and scrolls below that; this layout says nothing about it, so the
+    file scrolls only when shorter than its minimum."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
+class _FilePane(QScrollArea):
+    """The citizen file beside the list. It scrolls when the window is smaller than the file
+    would like, so the file never makes the window taller than the screen. Ctrl+Tab that the
+    file leaves unused stops here: inside the file it is about the file's sections, never
+    the window's pages."""
+
+    def __init__(self, file: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("filePane")
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes on into the file
+        self.setWidgetResizable(True)
+        holder = QWidget()
+        layout = _NoHeightForWidthLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(file)
+        self.setWidget(holder)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the file needs (the list beside it gives way, not the file), with room for
+        the scroll bar; as short as a few lines."""
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        widget = self.widget()
+        width = widget.minimumSizeHint().width() if widget is not None else 0
+        return QSize(width + bar, 120)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (
+            event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -83,8 +131,9 @@ class MainWindow(QMainWindow):
         self.database = database
         self.today = today or dt.date.today()
         self.setWindowTitle(f"jobraad — {title_suffix or database.path.name}")
-        # 1360 × 840, or less on a small laptop screen (the window fits 1366 × 768).
-        fit_to_screen(self, 1360, 840)
+        # 1880 × 1000, or less on a smaller screen (the window fits 1366 × 768 with a taskbar).
+        fit_to_screen(self, 1880, 1000)
+        self._kept_on_screen = False  # `showEvent`
 
         self.model = CaseloadTableModel(self)
         self.proxy = CaseloadFilterProxy(self)
@@ -112,10 +161,15 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.reading_label, 1)
         splitter.addWidget(left)
         self.caseload_pane = left
-        splitter.addWidget(self.file)
+        # The file scrolls rather than making the window taller than a laptop's screen.
+        self.file_pane = _FilePane(self.file)
+        splitter.addWidget(self.file_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([600, 760])
+        # The file gets up to 900 pixels, the list the rest but at least 600: on a larger
+        # screen the list shows every column (see `CaseloadView`).
+        list_width = max(600, self.width() - 900)
+        splitter.setSizes([list_width, self.width() - list_width])
         self.overview = OverviewPage()
         self.overview.item_activated.connect(self.open_citizen)
         self.overview.import_requested.connect(self.choose_import_file)
@@ -148,7 +202,7 @@ class MainWindow(QMainWindow):
         self._clipboard_timer.timeout.connect(self._clear_clipboard)
         self._copied_cpr = ""
         self.trust = TrustActions(
-            self, database, self.today, selected=self.selected_row, reload=self.reload, quit_program=self.force_quit
+            self, database, self.today, selected=self.current_row, reload=self.reload, quit_program=self.force_quit
         )
         self.upkeep = Upkeep(database, self)
         self.upkeep.damaged.connect(self.trust.file_damaged)
@@ -186,6 +240,10 @@ class MainWindow(QMainWindow):
             self.reload_in_background()
         else:
             self.reload()
+        # Typing a name or a CPR number where the list or the Overblik has the keyboard searches.
+        for typed_in in (self.table, self.overview.tree):
+            typed_in.installEventFilter(self)
+        self.setStyleSheet(FOCUS_FRAME_STYLE)
         self.overview.tree.setFocus()
 
     # --- building -------------------------------------------------------------------------------
@@ -197,6 +255,8 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Søg på navn, CPR, telefon eller noter  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self.open_search_match)
+        local_shortcut("Down", self.search, self.enter_list)
 
         self.group_filter = QComboBox()
         self.group_filter.setObjectName("groupFilter")
@@ -241,30 +301,10 @@ class MainWindow(QMainWindow):
         self._filter_bar.addLayout(checks)
 
     def _build_table(self) -> None:
-        table = QTableView()
-        table.setObjectName("caseload")
+        table = CaseloadView()
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(CaseloadTableModel.NAME, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(26)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in (
-            (CaseloadTableModel.NAME, 170),
-            (CaseloadTableModel.CPR, 92),
-            (CaseloadTableModel.AGE, 45),
-            (CaseloadTableModel.GROUP, 95),
-            (CaseloadTableModel.AIM, 105),
-            (CaseloadTableModel.WEEKS, 48),
-            (CaseloadTableModel.READINESS, 100),
-        ):
-            table.setColumnWidth(col, width)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table = table
 
@@ -424,6 +464,12 @@ class MainWindow(QMainWindow):
     def _page_changed(self, _index: int) -> None:
         self.file.commit_typed_input(leaving=True)  # the file left behind keeps what was typed, as unsaved
         self._fill_overview()
+        # The keyboard goes to the page's list (Qt would give it to the page's first field, or to
+        # the file, where Ctrl+Tab moves between the file's sections instead of the pages).
+        if self.pages.currentWidget() is self.overview:
+            self.overview.tree.setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            (self.table if self.proxy.rowCount() else self.search).setFocus(Qt.FocusReason.TabFocusReason)
 
     def _fill_overview(self) -> None:
         """Fill the Overblik when it is in front; else when it comes to the front. (After
@@ -495,6 +541,15 @@ class MainWindow(QMainWindow):
             return None
         return self.proxy.row_at(indexes[0].row())
 
+    def current_row(self) -> CaseloadRow | None:
+        """The citizen whose file is open (who may be hidden by the list's filters), else the
+        one selected in the list."""
+        if self.file.citizen_id is not None:
+            source_row = self.model.row_of(self.file.citizen_id)
+            if source_row is not None:
+                return self.model.row_at(source_row)
+        return self.selected_row()
+
     def selected_citizen_id(self) -> int | None:
         row = self.selected_row()
         return row.citizen_id if row else None
@@ -529,15 +584,57 @@ class MainWindow(QMainWindow):
         del blocker
 
     def open_citizen(self, citizen_id: int, target: str = "") -> None:
-        """Go to the caseload with the citizen selected and the file open at `target`."""
+        """Go to the caseload with the file open at `target`, and the citizen selected in the
+        list if the list's filters and search show the citizen; they are kept either way."""
         if self.file.citizen_id not in (None, citizen_id) and not self.file.can_leave():
             return
         self.pages.setCurrentIndex(1)
         if not self.select_citizen(citizen_id):
-            self.clear_filters()
-            self.status_filter.setCurrentIndex(self.status_filter.findData("all"))
-            self.select_citizen(citizen_id)
+            blocker = QSignalBlocker(self.table.selectionModel())
+            self.table.clearSelection()  # no other citizen seems to be the one open
+            del blocker
+            self.statusBar().showMessage(
+                "Borgeren vises ikke i listen med de valgte filtre og søgning (Ctrl+Shift+R nulstiller dem).", 10000
+            )
         self.file.show_citizen(citizen_id, target)
+
+    def open_search_match(self) -> None:
+        """Enter in the search box: the match selected in the list, or the only one, is opened
+        (its file beside the list) and the keyboard goes to the list."""
+        shown = self.proxy.rowCount()
+        if not self.table.selectionModel().selectedRows():
+            if shown != 1:
+                self.statusBar().showMessage(
+                    "Ingen borgere passer til søgningen."
+                    if shown == 0
+                    else f"{shown} borgere passer til søgningen. Vælg en med ↓ og piletasterne.",
+                    8000,
+                )
+                return
+            self.table.selectRow(0)
+        if self.table.selectionModel().selectedRows():  # not kept back by unsaved work in the open file
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def enter_list(self) -> None:
+        """↓ in the search box: the keyboard goes to the list, at the citizen selected there
+        or else the first one."""
+        if not self.proxy.rowCount():
+            return
+        if not self.table.selectionModel().selectedRows():
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A letter or digit typed in the list or the Overblik starts a search with it."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            text = event.text()
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+            if text and text.isprintable() and not text.isspace() and modifiers == Qt.KeyboardModifier.NoModifier:
+                self.pages.setCurrentIndex(1)
+                self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                self.search.setText(text)
+                return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.pages.setCurrentIndex(1)
@@ -589,8 +686,8 @@ class MainWindow(QMainWindow):
         self.model.set_reveal_cpr(reveal)
 
     def copy_cpr(self) -> None:
-        """Copy the selected citizen's CPR; the clipboard is cleared again after 30 seconds."""
-        row = self.selected_row()
+        """Copy the open (or selected) citizen's CPR; the clipboard is cleared again after 30 seconds."""
+        row = self.current_row()
         if row is None:
             return
         text = fmt.cpr(row.cpr)
@@ -698,6 +795,15 @@ class MainWindow(QMainWindow):
             # From the event loop: a quit() before the loop has started is lost, and the
             # program would wait with no window.
             QTimer.singleShot(0, app.quit)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._kept_on_screen:
+            # Once the window manager has framed the window, its real frame is known: the
+            # window is made to fit inside the screen with it.
+            self._kept_on_screen = True
+            for delay in (0, 500):
+                QTimer.singleShot(delay, self, lambda: keep_on_screen(self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not getattr(self, "_force_quit", False) and self.file.citizen_id is not None and not self.file.can_leave():

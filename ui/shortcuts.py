@@ -100,3 +100,14 @@ def ask_about_unsaved(parent: QWidget, parts: Sequence[UnsavedWork]) -> bool:
             part.discard_unsaved()
         return True
     return False
+
+
+# Keys that are not menu actions (the help's list of shortcuts is built from the window's
+# actions; these are the rest, in Danish, for the same list).
+KEYS_WITHOUT_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("Skriv et navn eller CPR-nr.", "I Overblikket eller listen: søger i sagsstammen"),
+    ("Enter i søgefeltet", "Åbner den valgte borger, eller den eneste der passer"),
+    ("↓ i søgefeltet", "Går ned i listen"),
+    ("Tab / Shift+Tab", "Videre til næste eller forrige felt, også fra en tabel"),
+    ("Ctrl+Tab / Ctrl+Shift+Tab", "Skifter mellem Overblik og Sagsstamme; i en sag mellem sagens afsnit"),
+)

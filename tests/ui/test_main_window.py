@@ -366,3 +366,27 @@ def test_the_lock_holds_the_next_try_after_repeated_wrong_passphrases(
     dialog.passphrase.setText("rigtig")
     dialog.try_unlock()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def _id_of(window: MainWindow, name: str) -> int:
+    return next(r.citizen_id for r in window.model.rows() if r.name == name)
+
+
+def test_opening_from_the_overblik_keeps_the_lists_filters(window: MainWindow) -> None:
+    window.group_filter.setCurrentIndex(window.group_filter.findData(VisitationGroup.GRUPPE_3))
+    window.overdue_filter.setChecked(False)
+    window.search.setText("wasik")
+    soeren, lucja = _id_of(window, "Søren Ærø"), _id_of(window, "Łucja Wąsik")
+    window.overview.item_activated.emit(soeren, "")  # Søren is in gruppe 1: not in the list as filtered
+    assert window.group_filter.currentData() == VisitationGroup.GRUPPE_3
+    assert window.status_filter.currentData() == "active" and window.search.text() == "wasik"
+    assert _visible_names(window) == ["Łucja Wąsik"]
+    assert window.pages.currentIndex() == 1 and window.file.citizen_id == soeren
+    assert window.selected_row() is None  # the one shown is not the one open
+    assert window.statusBar().currentMessage().startswith("Borgeren vises ikke i listen med de valgte filtre")
+    assert window.current_row() is not None and window.current_row().name == "Søren Ærø"  # Ctrl+Shift+P copies his
+    window.overview.item_activated.emit(lucja, "")  # shown: selected in the list
+    assert window.selected_citizen_id() == lucja == window.file.citizen_id
+    assert window.group_filter.currentData() == VisitationGroup.GRUPPE_3 and window.search.text() == "wasik"
+    window.clear_filters()  # the open citizen stays selected
+    assert window.selected_citizen_id() == lucja

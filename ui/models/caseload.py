@@ -4,7 +4,7 @@ proxy that does search-as-you-type and the filters."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
@@ -48,6 +48,22 @@ class CaseloadTableModel(QAbstractTableModel):
 
     NAME, CPR, AGE, GROUP, AIM, WEEKS, READINESS, NEXT_DEADLINE = range(8)
     HEADERS = ("Navn", "CPR-nr.", "Alder", "Gruppe", "Sigte", "Uger", "Dokumentation", "Næste frist")
+    # The columns a narrow list still shows (their text elided), and the others in the order
+    # they give way: first shrunk, then hidden (see `ui.caseload_view`).
+    ALWAYS_SHOWN = (NAME, READINESS, NEXT_DEADLINE)
+    GIVE_WAY = (AGE, WEEKS, AIM, CPR, GROUP)
+    # Each column's width as sample texts in the list's font: (the narrowest that still
+    # says something, a comfortable width). The header's own text is never cut either.
+    WIDTH_SAMPLES: ClassVar[dict[int, tuple[str, str]]] = {
+        NAME: ("Kadir Uçar Hansen", "Mogens Kristensen-Bøg"),
+        CPR: ("000000-xxxx", "000000-xxxx"),
+        AGE: ("00", "00"),
+        GROUP: ("Gruppe 0", "Fleksjobvisit."),
+        AIM: ("Fleksjob", "Ressourceforløb"),
+        WEEKS: ("00", "000"),
+        READINESS: ("00/00, 0 forsinket", "00/00, 0 forsinket"),
+        NEXT_DEADLINE: ("00-00-0000  Rykke egen læge", "00-00-0000  13-ugers mål (gruppe 1): mangler CV"),
+    }
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
