@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from ui.file_tabs.history import HistoryTab
 from ui.file_tabs.journal import JournalTab
 from ui.file_tabs.meetings import MeetingsTab
 from ui.file_tabs.placements import PlacementsTab
+from ui.file_tabs.sections import SectionPages
 from ui.file_tabs.stamdata import StamdataTab
 from ui.file_tabs.summary import SummaryTab
 from ui.forms import FormDialog
@@ -106,7 +106,9 @@ class CitizenFileWidget(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
-        self.tabs = QTabWidget()
+        # The sections as a list beside the page, not a tab bar: all eleven names in sight at
+        # 1366x768, no scroll arrows. Ctrl+Tab / Ctrl+PgDown move between them.
+        self.tabs = SectionPages()
         self.tabs.setObjectName("fileTabs")
         layout.addWidget(self.tabs)
         # Shown from the case as the file reads it:
@@ -304,6 +306,13 @@ class CitizenFileWidget(QWidget):
             self._run(citizen_dialogs.close_case_dialog(self.database, self.citizen_id, self))
         else:
             self._run(citizen_dialogs.reopen_case_dialog(self.database, self.citizen_id, self))
+
+    def log_hours(self) -> None:
+        """Ctrl+T: the Praktik section with this week's Fremmøde cell focused, so the hours
+        are typed at once; Enter stores them and goes on to the next week."""
+        if self.citizen_id is not None:
+            self.tabs.setCurrentIndex(TAB_PLACEMENTS)
+            self.placements.focus_this_week()
 
     def add_journal_note(self) -> None:
         """Ctrl+J: a new journal note, with the Journal tab in front."""

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -63,6 +64,54 @@ class ReasonDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class WeekGridView(QTableView):
+    """The week grid. Enter (in a cell's editor or on a cell) asks for the week to be saved and
+    the next week's cell to come up (`entered`); Tab in an editor goes to the next cell, Tab on
+    a cell leaves the grid (issue 19: no keyboard traps). The cell asked for with `keep_in_view`
+    is scrolled into view again when the grid is first laid out or resized, until the user
+    moves or scrolls."""
+
+    entered = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._wanted: QPersistentModelIndex | None = None
+
+    def keep_in_view(self, index: QModelIndex) -> None:
+        self._wanted = QPersistentModelIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _scroll_to_wanted(self) -> None:
+        if self._wanted is not None and self._wanted.isValid():
+            wanted = self.model().index(self._wanted.row(), self._wanted.column())
+            self.scrollTo(wanted, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._scroll_to_wanted()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._scroll_to_wanted()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._wanted = None
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._wanted = None
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            event.accept()
+            self.entered.emit()
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter in the editor
+            self.entered.emit()
 
 
 def _or_dash(value: float | None, show: Callable[[float], str]) -> str:
@@ -147,7 +196,9 @@ class PlacementsTab(FileTab):
         grid_layout = QVBoxLayout(grid_box)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_head = QHBoxLayout()
-        grid_head.addWidget(QLabel("<b>Timer uge for uge</b> – skriv timerne, Tab til næste felt, Ctrl+S gemmer"))
+        grid_head.addWidget(
+            QLabel("<b>Timer uge for uge</b> – skriv timerne; Enter gemmer og går til næste uge, Tab til næste felt")
+        )
         grid_head.addStretch(1)
         self.save_button = QPushButton("&Gem timer")
         self.save_button.setToolTip("Ctrl+S")
@@ -162,8 +213,9 @@ class PlacementsTab(FileTab):
         self.grid_model = WeekGridModel(self)
         self.grid_model.dirty_changed.connect(self._dirty_changed)
         self.grid_model.input_refused.connect(self._input_refused)
-        self.grid = QTableView()
+        self.grid = WeekGridView()
         self.grid.setObjectName("weekGrid")
+        self.grid.entered.connect(self.save_and_next_week)
         self.grid.setModel(self.grid_model)
         self.grid.setItemDelegateForColumn(WeekGridModel.REASON, ReasonDelegate(self.grid))
         self.grid.setEditTriggers(
@@ -172,7 +224,7 @@ class PlacementsTab(FileTab):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.grid.setTabKeyNavigation(True)
+        self.grid.setTabKeyNavigation(False)  # Tab leaves the grid; arrows move in it
         self.grid.verticalHeader().hide()
         header = self.grid.horizontalHeader()
         header.setStretchLastSection(False)
@@ -271,7 +323,7 @@ class PlacementsTab(FileTab):
         if first_open is not None:
             index = self.grid_model.index(first_open, WeekGridModel.ATTENDED)
             self.grid.setCurrentIndex(index)
-            self.grid.scrollTo(index)
+            self.grid.keep_in_view(index)
 
     def _show_progress(self, progress: PlacementProgress) -> None:
         pr = progress.progression
@@ -318,11 +370,57 @@ class PlacementsTab(FileTab):
             return False
         self.message.clear()
         current = self.grid.currentIndex()
+        in_grid = self.grid.hasFocus()
         self._reload_grid()
         if current.isValid():
-            self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+            self._go_to_cell(current.row(), current.column())
         self.changed.emit()
+        if in_grid:  # the file reads itself again after the save: the user stays where they typed
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
+
+    def save_and_next_week(self) -> None:
+        """Enter in the grid: store the weeks (the cell just typed in included) and go on to
+        the same cell of the next week, ready to type."""
+        current = self.grid.currentIndex()
+        if not current.isValid() or not self.save_weeks():
+            return
+        self._go_to_cell(min(current.row() + 1, self.grid_model.rowCount() - 1), current.column())
+        self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _go_to_cell(self, row: int, column: int) -> None:
+        index = self.grid_model.index(row, column)
+        if index.isValid():
+            self.grid.setCurrentIndex(index)
+            self.grid.keep_in_view(index)
+
+    def focus_this_week(self) -> bool:
+        """This week's Fremmøde cell of the placement running today (else the one selected)
+        made current, in view and focused, so what is typed goes into it. False when the
+        citizen has no placement (then «Ny placering…» has focus)."""
+        model = self.placement_model
+        rows = [model.row_at(i) for i in range(model.rowCount())]
+        selected = self.selected_placement()
+        running = next((p for p in rows if p.is_active(self.today)), None)
+        if running is not None and (selected is None or not selected.is_active(self.today)):
+            self._select_placement_row(running.placement_id)
+        if self.selected_placement() is None or self.grid_model.rowCount() == 0:
+            self.placement_list.buttons["new"].setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return False
+        iso = self.today.isocalendar()
+        grid = self.grid_model
+        weeks = [(grid.row_at(i).iso_year, grid.row_at(i).iso_week) for i in range(grid.rowCount())]
+        row = weeks.index((iso.year, iso.week)) if (iso.year, iso.week) in weeks else grid.rowCount() - 1
+        self._go_to_cell(row, WeekGridModel.ATTENDED)
+        self.grid.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    def _select_placement_row(self, placement_id: int) -> None:
+        """Select a placement as the user would (its weeks come into the grid; unsaved hours are asked about)."""
+        model = self.placement_model
+        row = next((i for i in range(model.rowCount()) if model.row_at(i).placement_id == placement_id), None)
+        if row is not None:
+            self.placement_view.selectRow(row)
 
     def confirm_discard(self) -> bool:
         """Before leaving unsaved hours (an open cell's too): save them, drop them, or stay.

@@ -32,6 +32,7 @@ def record_table(model: RecordTableModel[Any]) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
+    view.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
