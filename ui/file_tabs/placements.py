@@ -125,6 +125,8 @@ def _end_text(p: PlacementView) -> str:
 
 
 EXTEND_SHORTCUT = "Ctrl+Shift+F"
+GRID_WEEKS = 8  # weeks the grid always has room for
+CHART_MIN_HEIGHT = 130  # the chart below the grid gives way to it down to this
 
 
 def extensions_html(p: PlacementView) -> str:
@@ -196,10 +198,11 @@ class PlacementsTab(FileTab):
         grid_layout = QVBoxLayout(grid_box)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_head = QHBoxLayout()
-        grid_head.addWidget(
-            QLabel("<b>Timer uge for uge</b> – skriv timerne; Enter gemmer og går til næste uge, Tab til næste felt")
+        grid_hint = QLabel(
+            "<b>Timer uge for uge</b> – skriv timerne; Enter gemmer og går til næste uge (Ctrl+T: denne uge)"
         )
-        grid_head.addStretch(1)
+        grid_hint.setWordWrap(True)
+        grid_head.addWidget(grid_hint, 1)
         self.save_button = QPushButton("&Gem timer")
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setEnabled(False)
@@ -230,17 +233,30 @@ class PlacementsTab(FileTab):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WeekGridModel.OBSERVATION, QHeaderView.ResizeMode.Stretch)
-        grid_layout.addWidget(self.grid)
+        # Compact rows, and room for at least GRID_WEEKS of them: on a 1366x768 laptop the
+        # chart below gives way first (issue 19: 3½ weeks were shown).
+        rows = self.grid.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 10)
+        self.grid.setMinimumHeight(
+            header.sizeHint().height() + GRID_WEEKS * rows.defaultSectionSize() + 2 * self.grid.frameWidth() + 2
+        )
+        grid_layout.addWidget(self.grid, 1)
         self.message = QLabel()
         self.message.setObjectName("gridMessage")
         self.message.setStyleSheet("color: #b00020;")
         self.message.setWordWrap(True)
+        self.message.hide()
         grid_layout.addWidget(self.message)
         splitter.addWidget(grid_box)
         self.chart = HoursChart()
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         splitter.addWidget(self.chart)
-        splitter.setSizes([320, 260])
-        layout.addWidget(splitter)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([self.grid.minimumHeight() + 40, 160])
+        layout.addWidget(splitter, 1)
         local_shortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
         local_shortcut(
             QKeySequence(EXTEND_SHORTCUT), self, lambda: self.placement_list.run_on_selected(self._extend_dialog)
@@ -293,7 +309,7 @@ class PlacementsTab(FileTab):
             self._grid_placement_id = None
             self.grid_model.set_rows([])
             self.summary.setText("<span style='color:#666'>Ingen placering valgt. Opret en med «Ny placering…».</span>")
-            self.extensions_label.clear()
+            self._show_extensions("")
             self.chart.show_series(None)
             return
         self._reload_grid()
@@ -311,7 +327,7 @@ class PlacementsTab(FileTab):
         p = self.selected_placement()
         if p is None:
             return
-        self.message.clear()
+        self._say("")
         self._grid_placement_id = p.placement_id
         self.grid_model.set_rows(placements.week_rows(self.database, p.placement_id, self.today))
         self.progress = placements.placement_progress(self.database, p.placement_id, self.today)
@@ -343,7 +359,7 @@ class PlacementsTab(FileTab):
         skaane = "; ".join(p.skaanehensyn)
         extra = f"<br><span style='color:#444'>Skånehensyn: {escape(skaane)}</span>" if skaane else ""
         self.summary.setText(f"{facts}{extra}{signals}")
-        self.extensions_label.setText(extensions_html(p))
+        self._show_extensions(extensions_html(p))
         self.chart.show_series(progress.series, f"{p.employer_name} – timer pr. uge")
 
     # --- editing hours ----------------------------------------------------------------------------
@@ -352,8 +368,17 @@ class PlacementsTab(FileTab):
         self.save_button.setEnabled(dirty)
         self.undo_button.setEnabled(dirty)
 
-    def _input_refused(self, message: str) -> None:
+    def _say(self, message: str) -> None:
+        """The grid's message (a refusal), shown only while there is one."""
         self.message.setText(message)
+        self.message.setVisible(bool(message))
+
+    def _show_extensions(self, html: str) -> None:
+        self.extensions_label.setText(html)
+        self.extensions_label.setVisible(bool(html))
+
+    def _input_refused(self, message: str) -> None:
+        self._say(message)
 
     def save_weeks(self) -> bool:
         """Store the edited weeks, the one still in an open cell included. False if nothing
@@ -366,9 +391,9 @@ class PlacementsTab(FileTab):
         try:
             placements.save_weeks(self.database, placement_id, self.grid_model.changed_rows(), today=self.today)
         except UserFacingError as err:
-            self.message.setText(err.message)
+            self._say(err.message)
             return False
-        self.message.clear()
+        self._say("")
         current = self.grid.currentIndex()
         in_grid = self.grid.hasFocus()
         self._reload_grid()
