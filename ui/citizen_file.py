@@ -26,6 +26,7 @@ from db.errors import UserFacingError
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile, open_citizen_file
 from jobraad.outputs import suggested_name
+from jobraad.overview import parse_target
 from jobraad.vocab import GROUP_LABELS, OUTCOME_LABELS
 from ui.dialogs import citizen as citizen_dialogs
 from ui.file_tabs.activities import ActivitiesTab
@@ -185,11 +186,30 @@ class CitizenFileWidget(QWidget):
         return ask_about_unsaved(self, [self.placements, self.case_text, self.history])
 
     def show_citizen(self, citizen_id: int, target: str = "") -> None:
-        """Open the file (the read is audited) and go to `target` if given."""
+        """Open the file (the read is audited) and go to `target` if given: a section, and
+        the item in it where the target names one (`jobraad.overview.opens`)."""
         self.citizen_id = citizen_id
         self.reload()
-        if target in TARGET_TABS:
-            self.tabs.setCurrentIndex(TARGET_TABS[target])
+        section, item = parse_target(target)
+        if section in TARGET_TABS:
+            self.tabs.setCurrentIndex(TARGET_TABS[section])
+            if item:
+                self._select_item(section, item)
+
+    def _select_item(self, section: str, item: str) -> bool:
+        """The item an Overblik line is about, selected in its section (which is in front)."""
+        kind, _, key = item.rpartition(":")
+        if section == "forloeb" and kind == "goal":
+            return self.forloeb.select_goal(key)
+        if not key.isdigit():
+            return False
+        if section == "meetings":
+            return self.meetings.select_meeting(int(key))
+        if section == "deadlines":
+            return self.meetings.select_deadline(int(key))
+        if section == "documentation":
+            return self.documentation.select_record(int(key))
+        return False
 
     def reload(self, fresh: FileTab | None = None) -> None:
         """Read the case again and show it; the tabs with records of their own are read

@@ -437,6 +437,21 @@ class DocumentationTab(FileTab):
                     return True
         return False
 
+    def select_record(self, record_id: int) -> bool:
+        """The checklist item stored as `record_id` selected, in view, with focus on the
+        checklist (an Overblik line about an overdue request opens it)."""
+        for i in range(self.tree.topLevelItemCount()):
+            section = self.tree.topLevelItem(i)
+            for j in range(section.childCount() if section is not None else 0):
+                child = section.child(j) if section is not None else None
+                entry = child.data(0, ENTRY_ROLE) if child is not None else None
+                if child is not None and isinstance(entry, ChecklistEntry) and entry.record_id == record_id:
+                    self.tree.setCurrentItem(child)
+                    self.tree.scrollToItem(child, QAbstractItemView.ScrollHint.PositionAtCenter)
+                    self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+                    return True
+        return False
+
     def _show_selected(self) -> None:
         e = self.selected_entry()
         allowed = allowed_actions(e) if e is not None else frozenset()

@@ -78,6 +78,10 @@ class ForloebTab(FileTab):
             self.goals.set_rows([(g.key, g.label, c.goals_reached.get(g.key)) for g in GROUP_GOALS.get(c.group, ())])
         self.history_model.set_rows(list(reversed(f.forloeb)))
 
+    def select_goal(self, key: str) -> bool:
+        """The goal with `key` selected (an Overblik deadline opens its first missing goal)."""
+        return self.goals.select_where(lambda g: g[0] == key)
+
     def reload(self) -> None:
         """Nothing to read here: after a change the file reads itself again and shows this
         tab with it (`show_file`)."""

@@ -61,6 +61,12 @@ class MeetingsTab(FileTab):
         self.meetings.set_rows(records.list_meetings(self.database, self.citizen_id))
         self.deadlines.set_rows(records.list_deadlines(self.database, self.citizen_id))
 
+    def select_meeting(self, meeting_id: int) -> bool:
+        return self.meetings.select_where(lambda m: m.meeting_id == meeting_id)
+
+    def select_deadline(self, deadline_id: int) -> bool:
+        return self.deadlines.select_where(lambda d: d.deadline_id == deadline_id)
+
     # --- meetings -------------------------------------------------------------------------------
 
     def _meeting_dialog(self, meeting: records.MeetingView | None) -> None:

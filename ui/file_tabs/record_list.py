@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -114,6 +114,17 @@ class RecordList(QWidget):
     def selected(self) -> Any | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_where(self, matches: Callable[[Any], bool]) -> bool:
+        """Select the first record that `matches`, scrolled into view and with focus on the
+        table (an Overblik line opening it); False if there is none."""
+        row = next((i for i in range(self.model.rowCount()) if matches(self.model.row_at(i))), None)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def run_on_selected(self, run: Callable[[Any], None]) -> None:
         """`run` the selected record; nothing when none is selected."""
