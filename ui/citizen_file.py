@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -271,42 +270,43 @@ class CitizenFileWidget(QWidget):
     # --- dossier ---------------------------------------------------------------------------------
 
     def make_dossier(self) -> None:
-        """Ask who the dossier is for (Enter: the team), build it in a worker (progress
-        shown), then preview it from memory."""
+        """Ctrl+D: build the dossier for the rehabiliteringsteam in a worker (progress shown),
+        then preview it from memory. The preview's "Modtager" makes it again for another
+        reader; Enter there prints it."""
         if self.citizen_id is None or self.file is None:
             return
         if not self.can_leave():
             return
         from jobraad.dossier import DossierOptions, build_dossier, reader_choices
         from jobraad.dossier.readers import DEFAULT_READER
-        from ui.dialogs.dossier_preview import DossierPreview  # imports ReportLab and QtPdf: not at start
-        from ui.dialogs.dossier_reader import ReaderDialog
+        from ui.dialogs import dossier_preview  # imports ReportLab and QtPdf: not at start
 
-        chooser = ReaderDialog(reader_choices(), self)
-        if chooser.exec() != QDialog.DialogCode.Accepted:
-            return
-        reader = chooser.reader()
-        options = DossierOptions(reader=reader)
         citizen_id, today = self.citizen_id, self.today
         first, last = self.file.first_name, self.file.last_name
-        # "Sag ÅB 2026-03-02.pdf" for the team; another reader is named: "Sag virksomhed ÅB …".
-        what = "Sag" if reader == DEFAULT_READER else f"Sag {reader}"
 
-        def work(progress: Progress) -> bytes:
+        def build(reader: str, progress: Progress) -> tuple[bytes, str]:
             out = io.BytesIO()
+            options = DossierOptions(reader=reader)
             build_dossier(self.database, citizen_id, out, today=today, options=options, progress=progress)
-            return out.getvalue()
+            # "Sag ÅB 2026-03-02.pdf" for the team; another reader is named: "Sag virksomhed ÅB …".
+            what = "Sag" if reader == DEFAULT_READER else f"Sag {reader}"
+            return out.getvalue(), suggested_name(what, first, last, today)
 
-        def done(data: object) -> None:
-            assert isinstance(data, bytes)
-            preview = DossierPreview(data, suggested_name(what, first, last, today), self.database, self)
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            data, name = result
+            preview = dossier_preview.DossierPreview(
+                data, name, self.database, self, readers=reader_choices(), reader=DEFAULT_READER, rebuild=build
+            )
             self.last_preview = preview
             preview.exec()
 
         def failed(message: str, is_bug: bool) -> None:
             (QMessageBox.critical if is_bug else QMessageBox.warning)(self, "Dossier", message)
 
-        run_with_progress(self, "Laver sagen til rehabiliteringsteamet…", work, done, failed)
+        run_with_progress(
+            self, "Laver sagen til rehabiliteringsteamet…", lambda p: build(DEFAULT_READER, p), done, failed
+        )
 
     # --- stamdata, group, closing, journal ------------------------------------------------------
 

@@ -52,7 +52,7 @@ def window(qtbot: QtBot, database: Database, people: dict[str, int]) -> Iterator
     w.resize(*LAPTOP)
     w.show()
     w.activateWindow()
-    qtbot.waitActive(w)
+    qtbot.waitUntil(w.isActiveWindow)
     yield w
     with patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Discard):
         w.close()

@@ -70,7 +70,7 @@ def window(qtbot: QtBot, database: Database, people: dict[str, int]) -> Iterator
     w = MainWindow(database, today=TODAY)
     w.show()
     w.activateWindow()
-    qtbot.waitActive(w)
+    qtbot.waitUntil(w.isActiveWindow)
     yield w
     w.close()
     w.deleteLater()
