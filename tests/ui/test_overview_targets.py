@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QTreeWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from db.enums import Aim, DocumentSource, DocumentState, MeetingKind, VisitationGroup
@@ -157,3 +157,12 @@ def test_target_strings_name_section_and_item() -> None:
     assert parse_target("forloeb:goal:job") == ("forloeb", "goal:job")
     assert parse_target("meetings:12") == ("meetings", "12")
     assert parse_target("documentation") == ("documentation", "")
+
+
+def test_the_goals_are_headed_with_the_citizens_group_not_the_seed(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    window.open_citizen(people["late_goals"], "forloeb")
+    texts = [label.text() for label in window.file.forloeb.findChildren(QLabel) if label.isVisible()]
+    assert "<b>Mål for gruppe 1</b>" in texts
+    assert not [t for t in texts if "seed" in t.lower()]

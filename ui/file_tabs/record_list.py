@@ -76,7 +76,8 @@ class RecordList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
-        head.addWidget(QLabel(f"<b>{escape(title)}</b>"))
+        self.title = QLabel(f"<b>{escape(title)}</b>")
+        head.addWidget(self.title)
         head.addStretch(1)
         self.model: RecordTableModel[Any] = RecordTableModel(columns, self)
         self.view = record_table(self.model)
@@ -107,6 +108,9 @@ class RecordList(QWidget):
         self.buttons[key] = button
         row.addWidget(button)
         return button
+
+    def set_title(self, title: str) -> None:
+        self.title.setText(f"<b>{escape(title)}</b>")
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.model.set_rows(rows)
