@@ -89,7 +89,10 @@ class CitizenFileWidget(QWidget):
         self.header = QLabel()
         self.header.setObjectName("fileHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.header)
+        self.header.setWordWrap(True)
+        # Name and actions share a row: the height goes to the sections (1366x768).
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
         actions = QHBoxLayout()
         self.edit_button = QPushButton("&Redigér stamdata…")
         self.edit_button.setToolTip("Ctrl+E")
@@ -103,8 +106,9 @@ class CitizenFileWidget(QWidget):
         self.dossier_button.clicked.connect(self.make_dossier)
         for b in (self.edit_button, self.group_button, self.close_button, self.dossier_button):
             actions.addWidget(b)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        top.addLayout(actions)
+        top.setAlignment(actions, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
 
         # The sections as a list beside the page, not a tab bar: all eleven names in sight at
         # 1366x768, no scroll arrows. Ctrl+Tab / Ctrl+PgDown move between them.

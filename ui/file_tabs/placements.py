@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyledItemDelegate,
     QTableView,
@@ -36,7 +38,7 @@ from jobraad.praktik_rules import load_rules
 from jobraad.vocab import PLACEMENT_LABELS
 from ui.dialogs.extend_placement import ExtendPlacementDialog
 from ui.file_tabs.base import FileTab
-from ui.file_tabs.record_list import RecordList, RowAction
+from ui.file_tabs.record_list import ColumnFit, RecordList, RowAction
 from ui.forms import Field, FormDialog, choices
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
@@ -177,31 +179,47 @@ class PlacementsTab(FileTab):
         self.placement_model: RecordTableModel[PlacementView] = self.placement_list.model
         self.placement_view = self.placement_list.view
         self.placement_view.setObjectName("placements")
-        self.placement_view.setMaximumHeight(130)
+        # The employer's name gives way (elided, whole in its tooltip) so every column is in view.
+        self.placement_view.setWordWrap(False)
+        ColumnFit(self.placement_view, give_way=[(5, 70), (1, 90)])  # Længde, then Arbejdsgiver
+        self.placement_model.modelReset.connect(self._fit_placement_list)
         self.placement_list.selection_changed.connect(self._placement_selected)
         layout.addWidget(self.placement_list)
 
+        # Progress, signals and extensions can run to many lines: they scroll in a pane of
+        # their own above the grid, so the weeks keep their room on a laptop screen.
+        facts = QWidget()
+        facts_layout = QVBoxLayout(facts)
+        facts_layout.setContentsMargins(0, 0, 4, 0)
         self.summary = QLabel()
         self.summary.setObjectName("progressSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.summary)
+        facts_layout.addWidget(self.summary)
 
         self.extensions_label = QLabel()
         self.extensions_label.setObjectName("extensions")
         self.extensions_label.setWordWrap(True)
         self.extensions_label.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.extensions_label)
+        facts_layout.addWidget(self.extensions_label)
+        facts_layout.addStretch(1)
+        self.facts = QScrollArea()
+        self.facts.setObjectName("placementFacts")
+        self.facts.setWidget(facts)
+        self.facts.setWidgetResizable(True)
+        self.facts.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
 
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.facts)
         grid_box = QWidget()
         grid_layout = QVBoxLayout(grid_box)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_head = QHBoxLayout()
-        grid_hint = QLabel(
-            "<b>Timer uge for uge</b> – skriv timerne; Enter gemmer og går til næste uge (Ctrl+T: denne uge)"
-        )
+        grid_hint = QLabel("<b>Timer uge for uge</b> – Enter gemmer og går til næste uge")
         grid_hint.setWordWrap(True)
+        grid_hint.setToolTip("Ctrl+T åbner denne uges fremmøde; Tab går til næste felt i ugen")
         grid_head.addWidget(grid_hint, 1)
         self.save_button = QPushButton("&Gem timer")
         self.save_button.setToolTip("Ctrl+S")
@@ -238,8 +256,11 @@ class PlacementsTab(FileTab):
         rows = self.grid.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 10)
+        # Half a row spare: the header's final height is known only once the style has polished it.
         self.grid.setMinimumHeight(
-            header.sizeHint().height() + GRID_WEEKS * rows.defaultSectionSize() + 2 * self.grid.frameWidth() + 2
+            header.sizeHint().height()
+            + (2 * GRID_WEEKS + 1) * rows.defaultSectionSize() // 2
+            + 2 * self.grid.frameWidth()
         )
         grid_layout.addWidget(self.grid, 1)
         self.message = QLabel()
@@ -253,9 +274,10 @@ class PlacementsTab(FileTab):
         self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         splitter.addWidget(self.chart)
         splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([self.grid.minimumHeight() + 40, 160])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([6 * self.fontMetrics().lineSpacing(), self.grid.minimumHeight() + 40, 160])
         layout.addWidget(splitter, 1)
         local_shortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
         local_shortcut(
@@ -287,6 +309,16 @@ class PlacementsTab(FileTab):
             )
         else:
             self._placement_selected()
+
+    def _fit_placement_list(self) -> None:
+        """As tall as its placements, up to three (more scroll): the weeks get the rest."""
+        view = self.placement_view
+        shown = max(1, min(self.placement_model.rowCount(), 3))
+        view.setFixedHeight(
+            view.horizontalHeader().sizeHint().height()
+            + shown * view.verticalHeader().defaultSectionSize()
+            + 2 * view.frameWidth()
+        )
 
     def selected_placement(self) -> PlacementView | None:
         placement: PlacementView | None = self.placement_list.selected()
