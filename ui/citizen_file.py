@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -335,8 +337,20 @@ class CitizenFileWidget(QWidget):
         """Ctrl+T: the Praktik section with this week's Fremmøde cell focused, so the hours
         are typed at once; Enter stores them and goes on to the next week."""
         if self.citizen_id is not None:
+            self._bring_to_front()
             self.tabs.setCurrentIndex(TAB_PLACEMENTS)
             self.placements.focus_this_week()
+
+    def _bring_to_front(self) -> None:
+        """Show the page the file is on (the window's Sagsstamme, if the Overblik is in front)."""
+        child: QWidget = self
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QStackedWidget) and parent.indexOf(child) >= 0:
+                tabs = parent.parentWidget()
+                # A tab widget's own stack: through the tab widget, so its tab bar follows.
+                (tabs if isinstance(tabs, QTabWidget) else parent).setCurrentWidget(child)
+            child, parent = parent, parent.parentWidget()
 
     def add_journal_note(self) -> None:
         """Ctrl+J: a new journal note, with the Journal tab in front."""

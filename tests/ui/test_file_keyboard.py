@@ -140,6 +140,17 @@ def test_ctrl_t_puts_this_weeks_attended_cell_in_view_with_eight_weeks_shown_on_
     assert window.frameGeometry().height() <= 768
 
 
+def test_ctrl_t_from_the_overblik_brings_the_file_to_the_front(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    _in_caseload_with(window, people["citizen"])
+    window.pages.setCurrentIndex(0)
+    window.overview.tree.setFocus()
+    qtbot.keyClick(window.overview.tree, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentIndex() == 1
+    assert QApplication.focusWidget() is window.file.placements.grid
+
+
 def test_ctrl_t_without_a_placement_offers_a_new_one(qtbot: QtBot, window: MainWindow, database: Database) -> None:
     other = create_citizen(
         database, CitizenInput("Łucja", "Wąsik", "1505801234", group=VisitationGroup.GRUPPE_3, forloeb_start=TODAY)
