@@ -227,3 +227,14 @@ def test_the_section_list_shows_a_section_as_its_tab_did(
     qtbot.keyClick(sections, Qt.Key.Key_End)
     assert file.tabs.currentIndex() == TAB_MEETINGS
     assert file.tabs.currentWidget() is file.meetings and file.meetings.isVisible()
+
+
+def test_the_week_grid_shows_eight_weeks_on_a_large_screen_too(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    window.resize(1920 - 16, 1080 - 48)
+    _in_caseload_with(window, people["citizen"])
+    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    grid = window.file.placements.grid
+    assert grid.viewport().rect().contains(grid.visualRect(grid.currentIndex()))
+    assert _fully_visible_rows(window) >= 8
