@@ -92,6 +92,25 @@ def test_typed_hours_are_saved_with_ctrl_s_and_focus_stays_in_the_grid(qtbot: Qt
     assert QApplication.focusWidget() is grid
 
 
+def test_enter_on_a_value_that_is_not_a_number_stores_nothing_and_says_why(qtbot: QtBot, tab: PlacementsTab) -> None:
+    grid = tab.grid
+    grid.setFocus()
+    qtbot.keyClick(grid, "7")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # a week typed, not yet saved
+    qtbot.waitUntil(lambda: tab.grid_model.dirty)
+    grid.setFocus()
+    for char in "seks":
+        qtbot.keyClick(QApplication.focusWidget() or grid, char)
+    row = grid.currentIndex().row()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "«seks» er ikke et tal" in tab.message.text())
+    assert tab.message.isVisible() and grid.currentIndex().row() == row
+    p = tab.selected_placement()
+    assert p is not None
+    assert not [r for r in placements.week_rows(tab.database, p.placement_id, TODAY) if r.stored]
+    assert tab.grid_model.dirty  # the week typed before is still there, unsaved
+
+
 def test_tab_in_a_cell_editor_goes_to_the_next_cell_and_tab_on_a_cell_leaves_the_grid(
     qtbot: QtBot, tab: PlacementsTab
 ) -> None:

@@ -156,6 +156,7 @@ class PlacementsTab(FileTab):
         super().__init__(database, today, parent)
         self.progress: PlacementProgress | None = None
         self._grid_placement_id: int | None = None  # the placement whose weeks the grid holds
+        self._refused_at: tuple[int, int] | None = None  # the cell whose typed value was just refused
         layout = QVBoxLayout(self)
 
         self.placement_list = RecordList(
@@ -411,6 +412,7 @@ class PlacementsTab(FileTab):
 
     def _input_refused(self, message: str) -> None:
         self._say(message)
+        self._refused_at = (self.grid.currentIndex().row(), self.grid.currentIndex().column())
 
     def save_weeks(self) -> bool:
         """Store the edited weeks, the one still in an open cell included. False if nothing
@@ -440,6 +442,9 @@ class PlacementsTab(FileTab):
         """Enter in the grid: store the weeks (the cell just typed in included) and go on to
         the same cell of the next week, ready to type."""
         current = self.grid.currentIndex()
+        refused, self._refused_at = self._refused_at, None
+        if refused == (current.row(), current.column()):
+            return  # Enter on a value that is not a number: the message says so; nothing is stored
         if not current.isValid() or not self.save_weeks():
             return
         self._go_to_cell(min(current.row() + 1, self.grid_model.rowCount() - 1), current.column())
