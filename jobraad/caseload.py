@@ -135,22 +135,26 @@ def _due_items(
         open_deadlines = deadlines.get(key)
         if open_deadlines is None:
             open_deadlines = deadlines[key] = group_deadlines(group, start, reached, without_team=without_team)
-        items.extend(DueItem(d.due_on, d.title, d.kind, d.target, citizen_id) for d in open_deadlines)
+        items.extend(DueItem(d.due_on, d.title, d.kind, d.target, citizen_id, d.ref) for d in open_deadlines)
 
-    meeting_stmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.kind).where(
+    meeting_stmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.kind, Meeting.id).where(
         Meeting.starts_at >= dt.datetime.combine(today, dt.time.min)
     )
-    deadline_stmt = select(Deadline.citizen_id, Deadline.due_on, Deadline.title).where(Deadline.done_on.is_(None))
+    deadline_stmt = select(Deadline.citizen_id, Deadline.due_on, Deadline.title, Deadline.id).where(
+        Deadline.done_on.is_(None)
+    )
     if ids is not None:
         meeting_stmt = meeting_stmt.where(Meeting.citizen_id.in_(ids))
         deadline_stmt = deadline_stmt.where(Deadline.citizen_id.in_(ids))
-    for citizen_id, starts_at, kind in bulk.rows(session, meeting_stmt):
+    for citizen_id, starts_at, kind, meeting_id in bulk.rows(session, meeting_stmt):
         if citizen_id not in closed:
             title = f"{MEETING_LABELS[MeetingKind(kind)]} kl. {fmt.time(starts_at)}"
-            items.append(DueItem(starts_at.date(), title, DueKind.MOEDE, DueTarget.MEETINGS, citizen_id))
-    for citizen_id, due_on, title in bulk.rows(session, deadline_stmt):
+            items.append(
+                DueItem(starts_at.date(), title, DueKind.MOEDE, DueTarget.MEETINGS, citizen_id, str(meeting_id))
+            )
+    for citizen_id, due_on, title, deadline_id in bulk.rows(session, deadline_stmt):
         if citizen_id not in closed:
-            items.append(DueItem(due_on, title, DueKind.PAAMINDELSE, DueTarget.DEADLINES, citizen_id))
+            items.append(DueItem(due_on, title, DueKind.PAAMINDELSE, DueTarget.DEADLINES, citizen_id, str(deadline_id)))
     items.extend(item for item in overdue if item.citizen_id is not None and item.citizen_id not in closed)
     items.sort(key=_CITIZEN_AND_DATE)  # stable: items due on the same day keep the order above
     return {citizen_id: tuple(same) for citizen_id, same in groupby(items, key=_CITIZEN)}

@@ -18,7 +18,37 @@ from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Severity, Signal
 from jobraad.text import danish_sort_key
-from jobraad.visitation import DueItem, Urgency, urgency
+from jobraad.visitation import DueItem, DueKind, DueTarget, Urgency, urgency
+
+
+@dataclass(frozen=True, slots=True)
+class DueLine:
+    """A line of the Overblik: what is due, and where in the citizen's file it opens."""
+
+    due_on: dt.date
+    title: str
+    kind: DueKind
+    target: str  # `opens`: "forloeb:goal:<key>", "meetings:<id>", "deadlines:<id>", "documentation:<id>"
+
+
+def opens(item: DueItem) -> str:
+    """Where an Overblik line opens the citizen's file: the section, and the item itself where
+    the line comes from one (`parse_target` reads it back). A group deadline opens its first
+    missing goal in Forløb ("forloeb:goal:<goal key>"); a meeting, a reminder or an overdue
+    documentation request its own row ("meetings:<meeting id>", "deadlines:<deadline id>",
+    "documentation:<documentation item id>"); a line without one just the section."""
+    if not item.ref:
+        return str(item.target)
+    if item.target is DueTarget.FORLOEB:
+        return f"{item.target}:goal:{item.ref}"
+    return f"{item.target}:{item.ref}"
+
+
+def parse_target(target: str) -> tuple[str, str]:
+    """(section, item) of a target made by `opens`: ("forloeb", "goal:<key>"), ("meetings", "<id>"),
+    ("documentation", "<id>"); the item is "" when the target names only a section."""
+    section, _, item = target.partition(":")
+    return section, item
 
 
 @dataclass(frozen=True)
@@ -26,7 +56,7 @@ class CitizenDue:
     citizen_id: int
     name: str
     group: VisitationGroup | None
-    items: tuple[DueItem, ...]
+    items: tuple[DueLine, ...]
     # The case's documentation readiness, the one the caseload and the file show (None: no checklist).
     readiness: Readiness | None = None
 
@@ -138,7 +168,8 @@ def _overview(today: dt.date, rows: Sequence[CaseloadRow], signals: Mapping[int,
             items = per_section.get(section)
             if items:
                 readiness = row.readiness if row.readiness is not None and row.readiness.required else None
-                buckets[section].append(CitizenDue(row.citizen_id, name, group, tuple(items), readiness))
+                lines = tuple(DueLine(i.due_on, i.title, i.kind, opens(i)) for i in items)
+                buckets[section].append(CitizenDue(row.citizen_id, name, group, lines, readiness))
     for section in SECTIONS:
         buckets[section].sort(key=lambda c: (c.items[0].due_on, danish_sort_key(c.name)))
     by_id = {r.citizen_id: r for r in rows}

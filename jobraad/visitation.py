@@ -123,7 +123,8 @@ class DueItem:
     target: DueTarget
     citizen_id: int | None = None
     # The record the item comes from, where it has one the item does not name otherwise
-    # (a documentation request's id): a stable key for the calendar's UIDs.
+    # (a documentation request's or a meeting's id, a group deadline's first missing goal):
+    # a stable key for the calendar's UIDs, and what the Overblik opens (`overview.opens`).
     ref: str = ""
 
 
@@ -212,6 +213,7 @@ def group_deadlines(
                 kind=DueKind.GRUPPE,
                 target=DueTarget.FORLOEB,
                 citizen_id=citizen_id,
+                ref=missing[0].key,
             )
         )
     items.sort(key=lambda item: (item.due_on, item.title))

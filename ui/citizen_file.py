@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +27,7 @@ from db.errors import UserFacingError
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile, open_citizen_file
 from jobraad.outputs import suggested_name
+from jobraad.overview import parse_target
 from jobraad.vocab import GROUP_LABELS, OUTCOME_LABELS
 from ui import palette
 from ui.dialogs import citizen as citizen_dialogs
@@ -40,6 +41,7 @@ from ui.file_tabs.history import HistoryTab
 from ui.file_tabs.journal import JournalTab
 from ui.file_tabs.meetings import MeetingsTab
 from ui.file_tabs.placements import PlacementsTab
+from ui.file_tabs.sections import SectionPages
 from ui.file_tabs.stamdata import StamdataTab
 from ui.file_tabs.summary import SummaryTab
 from ui.forms import FormDialog
@@ -90,7 +92,10 @@ class CitizenFileWidget(QWidget):
         self.header = QLabel()
         self.header.setObjectName("fileHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.header)
+        self.header.setWordWrap(True)
+        # Name and actions share a row: the height goes to the sections (1366x768).
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
         actions = QHBoxLayout()
         self.edit_button = QPushButton("&Redigér stamdata…")
         self.edit_button.setToolTip("Ctrl+E")
@@ -104,10 +109,13 @@ class CitizenFileWidget(QWidget):
         self.dossier_button.clicked.connect(self.make_dossier)
         for b in (self.edit_button, self.group_button, self.close_button, self.dossier_button):
             actions.addWidget(b)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        top.addLayout(actions)
+        top.setAlignment(actions, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
 
-        self.tabs = QTabWidget()
+        # The sections as a list beside the page, not a tab bar: all eleven names in sight at
+        # 1366x768, no scroll arrows. Ctrl+Tab / Ctrl+PgDown move between them.
+        self.tabs = SectionPages()
         self.tabs.setObjectName("fileTabs")
         layout.addWidget(self.tabs)
         # Shown from the case as the file reads it:
@@ -184,11 +192,30 @@ class CitizenFileWidget(QWidget):
         return ask_about_unsaved(self, [self.placements, self.case_text, self.history])
 
     def show_citizen(self, citizen_id: int, target: str = "") -> None:
-        """Open the file (the read is audited) and go to `target` if given."""
+        """Open the file (the read is audited) and go to `target` if given: a section, and
+        the item in it where the target names one (`jobraad.overview.opens`)."""
         self.citizen_id = citizen_id
         self.reload()
-        if target in TARGET_TABS:
-            self.tabs.setCurrentIndex(TARGET_TABS[target])
+        section, item = parse_target(target)
+        if section in TARGET_TABS:
+            self.tabs.setCurrentIndex(TARGET_TABS[section])
+            if item:
+                self._select_item(section, item)
+
+    def _select_item(self, section: str, item: str) -> bool:
+        """The item an Overblik line is about, selected in its section (which is in front)."""
+        kind, _, key = item.rpartition(":")
+        if section == "forloeb" and kind == "goal":
+            return self.forloeb.select_goal(key)
+        if not key.isdigit():
+            return False
+        if section == "meetings":
+            return self.meetings.select_meeting(int(key))
+        if section == "deadlines":
+            return self.meetings.select_deadline(int(key))
+        if section == "documentation":
+            return self.documentation.select_record(int(key))
+        return False
 
     def reload(self, fresh: FileTab | None = None) -> None:
         """Read the case again and show it; the tabs with records of their own are read
@@ -250,42 +277,43 @@ class CitizenFileWidget(QWidget):
     # --- dossier ---------------------------------------------------------------------------------
 
     def make_dossier(self) -> None:
-        """Ask who the dossier is for (Enter: the team), build it in a worker (progress
-        shown), then preview it from memory."""
+        """Ctrl+D: build the dossier for the rehabiliteringsteam in a worker (progress shown),
+        then preview it from memory. The preview's "Modtager" makes it again for another
+        reader; Enter there prints it."""
         if self.citizen_id is None or self.file is None:
             return
         if not self.can_leave():
             return
         from jobraad.dossier import DossierOptions, build_dossier, reader_choices
         from jobraad.dossier.readers import DEFAULT_READER
-        from ui.dialogs.dossier_preview import DossierPreview  # imports ReportLab and QtPdf: not at start
-        from ui.dialogs.dossier_reader import ReaderDialog
+        from ui.dialogs import dossier_preview  # imports ReportLab and QtPdf: not at start
 
-        chooser = ReaderDialog(reader_choices(), self)
-        if chooser.exec() != QDialog.DialogCode.Accepted:
-            return
-        reader = chooser.reader()
-        options = DossierOptions(reader=reader)
         citizen_id, today = self.citizen_id, self.today
         first, last = self.file.first_name, self.file.last_name
-        # "Sag ÅB 2026-03-02.pdf" for the team; another reader is named: "Sag virksomhed ÅB …".
-        what = "Sag" if reader == DEFAULT_READER else f"Sag {reader}"
 
-        def work(progress: Progress) -> bytes:
+        def build(reader: str, progress: Progress) -> tuple[bytes, str]:
             out = io.BytesIO()
+            options = DossierOptions(reader=reader)
             build_dossier(self.database, citizen_id, out, today=today, options=options, progress=progress)
-            return out.getvalue()
+            # "Sag ÅB 2026-03-02.pdf" for the team; another reader is named: "Sag virksomhed ÅB …".
+            what = "Sag" if reader == DEFAULT_READER else f"Sag {reader}"
+            return out.getvalue(), suggested_name(what, first, last, today)
 
-        def done(data: object) -> None:
-            assert isinstance(data, bytes)
-            preview = DossierPreview(data, suggested_name(what, first, last, today), self.database, self)
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            data, name = result
+            preview = dossier_preview.DossierPreview(
+                data, name, self.database, self, readers=reader_choices(), reader=DEFAULT_READER, rebuild=build
+            )
             self.last_preview = preview
             preview.exec()
 
         def failed(message: str, is_bug: bool) -> None:
             (QMessageBox.critical if is_bug else QMessageBox.warning)(self, "Dossier", message)
 
-        run_with_progress(self, "Laver sagen til rehabiliteringsteamet…", work, done, failed)
+        run_with_progress(
+            self, "Laver sagen til rehabiliteringsteamet…", lambda p: build(DEFAULT_READER, p), done, failed
+        )
 
     # --- stamdata, group, closing, journal ------------------------------------------------------
 
@@ -305,6 +333,25 @@ class CitizenFileWidget(QWidget):
             self._run(citizen_dialogs.close_case_dialog(self.database, self.citizen_id, self))
         else:
             self._run(citizen_dialogs.reopen_case_dialog(self.database, self.citizen_id, self))
+
+    def log_hours(self) -> None:
+        """Ctrl+T: the Praktik section with this week's Fremmøde cell focused, so the hours
+        are typed at once; Enter stores them and goes on to the next week."""
+        if self.citizen_id is not None:
+            self._bring_to_front()
+            self.tabs.setCurrentIndex(TAB_PLACEMENTS)
+            self.placements.focus_this_week()
+
+    def _bring_to_front(self) -> None:
+        """Show the page the file is on (the window's Sagsstamme, if the Overblik is in front)."""
+        child: QWidget = self
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QStackedWidget) and parent.indexOf(child) >= 0:
+                tabs = parent.parentWidget()
+                # A tab widget's own stack: through the tab widget, so its tab bar follows.
+                (tabs if isinstance(tabs, QTabWidget) else parent).setCurrentWidget(child)
+            child, parent = parent, parent.parentWidget()
 
     def add_journal_note(self) -> None:
         """Ctrl+J: a new journal note, with the Journal tab in front."""

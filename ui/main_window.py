@@ -357,6 +357,7 @@ class MainWindow(QMainWindow):
             ("Skift &gruppe…", "Ctrl+G", self.file.change_group),
             ("&Luk eller genåbn sag…", "Ctrl+Shift+L", self.file.close_or_reopen),
             ("Nyt &journalnotat…", "Ctrl+J", self.file.add_journal_note),
+            ("Registrér &timer i praktik", "Ctrl+T", self.file.log_hours),
             ("&Kopiér CPR-nr.", "Ctrl+Shift+P", self.copy_cpr),
             ("&Dossier til rehabiliteringsteamet…", "Ctrl+D", self.file.make_dossier),
         ):

@@ -54,6 +54,7 @@ __all__ = [
     "PrintStatus",
     "Route",
     "choose_printer",
+    "default_printer",
     "paint_pages",
     "print_options",
     "route_for",
@@ -85,6 +86,15 @@ def choose_printer(parent: QWidget, doc_name: str, pages: int) -> QPrinter | Non
         dialog.setMinMax(1, pages)
     dialog.setOptions(options)
     return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def default_printer(doc_name: str) -> QPrinter:
+    """The system's default printer, as the print dialog would start with it, for a print
+    without asking (Enter in a preview): all pages, one copy, the PDF's own margins."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(doc_name)
+    printer.setFullPage(True)
+    return printer
 
 
 def _page_range(printer: QPrinter) -> tuple[int, int] | None:

@@ -636,6 +636,7 @@ def test_reaching_all_13_week_goals_closes_the_deadline(database: Database, citi
             "52-ugers mål (gruppe 1): mangler job – ellers revurdér gruppe",
             "gruppe",
             "forloeb",
+            ref="job",  # the goal the Overblik line opens
         )
     ]
     assert new_audit(database, before) == [(audit.Action.CHANGE, citizen, "mål")] * 4

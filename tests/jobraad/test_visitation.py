@@ -233,7 +233,13 @@ def test_gruppe_2_13_weeks_stays_open_until_all_four_goals(missing: str) -> None
 
 def test_gruppe_2_all_goals_close_both_deadlines() -> None:
     assert group_deadlines(G.GRUPPE_2, START, _reached(*G2_13_GOALS)) == [
-        DueItem(WEEK_26, "26-ugers mål (gruppe 2): mangler virksomhedsplacering", DueKind.GRUPPE, DueTarget.FORLOEB)
+        DueItem(
+            WEEK_26,
+            "26-ugers mål (gruppe 2): mangler virksomhedsplacering",
+            DueKind.GRUPPE,
+            DueTarget.FORLOEB,
+            ref="virksomhedsplacering",
+        )
     ]
     assert group_deadlines(G.GRUPPE_2, START, _reached(*G2_13_GOALS, "virksomhedsplacering")) == []
 

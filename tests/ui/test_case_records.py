@@ -89,8 +89,9 @@ def _choose(qtbot: QtBot, editor: RowsEditor, row: int, label: str) -> None:
 
 
 def _history(qtbot: QtBot, file: CitizenFileWidget) -> HistoryTab:
-    bar = file.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(TAB_HISTORY).center())
+    sections = file.tabs.list
+    pos = sections.visualItemRect(sections.item(TAB_HISTORY)).center()
+    qtbot.mouseClick(sections.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert file.tabs.currentIndex() == TAB_HISTORY
     return file.history
 

@@ -1,34 +1,30 @@
-"""Who the dossier is for: asked before it is made (Enter: the team), passed to the builder,
-and named in the suggested file name for any other reader."""
+"""Who the dossier is for: made for the team at once (Ctrl+D asks nothing), and "Modtager" in
+the preview makes it again for another reader, named in the suggested file name."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QRadioButton
 from pytestqt.qtbot import QtBot
 
 import jobraad.dossier
-import ui.dialogs.dossier_preview
 from db.session import Database
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.dossier import DossierOptions, reader_choices
 from ui.citizen_file import CitizenFileWidget
-from ui.dialogs.dossier_reader import ReaderDialog
+from ui.dialogs.dossier_preview import DossierPreview
 
 TODAY = dt.date(2026, 3, 2)
 
 
 class Made:
-    """What `build_dossier` was asked for, and the name the preview was given."""
+    """What `build_dossier` was asked for."""
 
     def __init__(self) -> None:
         self.options: list[DossierOptions] = []
-        self.names: list[str] = []
 
 
 @pytest.fixture
@@ -39,15 +35,8 @@ def made(monkeypatch: pytest.MonkeyPatch) -> Made:
         made.options.append(options)
         out.write(b"%PDF-1.4")
 
-    class Preview:
-        def __init__(self, _data: bytes, name: str, *_args: Any) -> None:
-            made.names.append(name)
-
-        def exec(self) -> int:
-            return 0
-
     monkeypatch.setattr(jobraad.dossier, "build_dossier", build)
-    monkeypatch.setattr(ui.dialogs.dossier_preview, "DossierPreview", Preview)
+    monkeypatch.setattr(DossierPreview, "exec", lambda self: self.show() or 0)  # shown, not waited for
     return made
 
 
@@ -60,57 +49,38 @@ def file(qtbot: QtBot, database: Database) -> Iterator[CitizenFileWidget]:
     yield widget
 
 
-def _answer(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, act: Callable[[ReaderDialog], None]) -> None:
-    """The reader dialog is shown and `act` is what the user does in it."""
-
-    def exec_(self: ReaderDialog) -> int:
-        self.show()
-        qtbot.waitExposed(self)
-        act(self)
-        return int(self.result())
-
-    monkeypatch.setattr(ReaderDialog, "exec", exec_)
+def _preview(qtbot: QtBot, file: CitizenFileWidget) -> DossierPreview:
+    qtbot.waitUntil(lambda: isinstance(getattr(file, "last_preview", None), DossierPreview))
+    preview: DossierPreview = file.last_preview
+    qtbot.addWidget(preview)
+    return preview
 
 
-def test_enter_makes_the_dossier_for_the_team(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, file: CitizenFileWidget, made: Made
-) -> None:
-    _answer(qtbot, monkeypatch, lambda d: qtbot.keyClick(d, Qt.Key.Key_Return))
+def test_the_dossier_is_made_for_the_team_without_asking(qtbot: QtBot, file: CitizenFileWidget, made: Made) -> None:
     file.make_dossier()
-    qtbot.waitUntil(lambda: len(made.names) == 1)
+    preview = _preview(qtbot, file)
     assert [o.reader for o in made.options] == ["team"]
-    assert made.names == ["Sag ÅB 2026-03-02.pdf"]
+    assert preview.suggested_name == "Sag ÅB 2026-03-02.pdf"
+    assert preview.reader() == "team"
 
 
-def test_another_reader_is_passed_on_and_named_in_the_file_name(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, file: CitizenFileWidget, made: Made
+def test_modtager_lists_every_reader_with_the_team_first_and_chosen(
+    qtbot: QtBot, file: CitizenFileWidget, made: Made
 ) -> None:
-    def choose_employer(d: ReaderDialog) -> None:
-        button = d.findChild(QRadioButton, "reader_virksomhed")
-        assert button is not None
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-        qtbot.keyClick(d, Qt.Key.Key_Return)
-
-    _answer(qtbot, monkeypatch, choose_employer)
     file.make_dossier()
-    qtbot.waitUntil(lambda: len(made.names) == 1)
-    assert [o.reader for o in made.options] == ["virksomhed"]
-    assert made.names == ["Sag virksomhed ÅB 2026-03-02.pdf"]
+    choice = _preview(qtbot, file).reader_choice
+    assert choice.isVisible()
+    assert [(choice.itemData(i), choice.itemText(i)) for i in range(choice.count())] == reader_choices()
+    assert choice.currentIndex() == 0 and choice.currentData() == "team"
 
 
-def test_escape_makes_nothing(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, file: CitizenFileWidget, made: Made
+def test_another_modtager_makes_the_dossier_again_for_them_and_names_them(
+    qtbot: QtBot, file: CitizenFileWidget, made: Made
 ) -> None:
-    _answer(qtbot, monkeypatch, lambda d: qtbot.keyClick(d, Qt.Key.Key_Escape))
     file.make_dossier()
-    assert made.options == [] and made.names == []
-
-
-def test_the_dialog_lists_every_reader_with_the_team_first_and_chosen(qtbot: QtBot) -> None:
-    dialog = ReaderDialog(reader_choices())
-    qtbot.addWidget(dialog)
-    buttons = dialog.findChildren(QRadioButton)
-    assert [b.text() for b in buttons] == [label for _key, label in reader_choices()]
-    assert buttons[0].objectName() == "reader_team" and buttons[0].isChecked()
-    assert dialog.reader() == "team"
-    assert dialog.result() == QDialog.DialogCode.Rejected
+    preview = _preview(qtbot, file)
+    choice = preview.reader_choice
+    choice.setCurrentIndex(choice.findData("virksomhed"))
+    qtbot.waitUntil(lambda: preview.suggested_name == "Sag virksomhed ÅB 2026-03-02.pdf")
+    assert [o.reader for o in made.options] == ["team", "virksomhed"]
+    assert preview.reader() == "virksomhed" and choice.isEnabled() and preview.print_button.isEnabled()

@@ -56,34 +56,75 @@ def test_grid_offers_weeks_from_start_to_next_week_prefilled(tab: PlacementsTab)
     assert tab.grid.currentIndex().row() == 0 and tab.grid.currentIndex().column() == WeekGridModel.ATTENDED
 
 
-def test_typing_hours_with_tab_and_saving_with_ctrl_s(qtbot: QtBot, tab: PlacementsTab) -> None:
+def test_typing_hours_with_enter_stores_each_week_and_goes_on_to_the_next(qtbot: QtBot, tab: PlacementsTab) -> None:
     grid = tab.grid
     grid.setFocus()
-    for hours in ("6", "7,5", "9"):
+    p = tab.selected_placement()
+    assert p is not None
+    for n, hours in enumerate(("6", "7,5", "9"), start=1):
         for char in hours:  # the first key opens the editor; the rest go to it, as when typing
             qtbot.keyClick(QApplication.focusWidget() or grid, char)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)  # the cell's editor has closed
-        qtbot.keyClick(grid, Qt.Key.Key_Down)  # down to the next week's attended cell
-    assert tab.grid_model.dirty and tab.save_button.isEnabled()
+        stored = [r for r in placements.week_rows(tab.database, p.placement_id, TODAY) if r.stored]
+        assert len(stored) == n  # Enter stored the week
+        assert grid.currentIndex().row() == n and grid.currentIndex().column() == WeekGridModel.ATTENDED
+    assert not tab.grid_model.dirty and not tab.save_button.isEnabled()
     assert tab.placement_view.model().rowCount() == 1
-    qtbot.keyClick(tab, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert not tab.grid_model.dirty
-    p = tab.selected_placement()
-    assert p is not None
     rows = placements.week_rows(tab.database, p.placement_id, TODAY)
     assert [(r.iso_week, r.attended, r.stored) for r in rows[:3]] == [(45, 6.0, True), (46, 7.5, True), (47, 9.0, True)]
     assert tab.chart.points_shown == 3
     assert "Fremmøde:" in tab.summary.text()
 
 
-def test_tab_moves_from_cell_to_cell(qtbot: QtBot, tab: PlacementsTab) -> None:
+def test_typed_hours_are_saved_with_ctrl_s_and_focus_stays_in_the_grid(qtbot: QtBot, tab: PlacementsTab) -> None:
+    grid = tab.grid
+    grid.setFocus()
+    qtbot.keyClick(grid, "8")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # the editor closes, its value kept as unsaved
+    qtbot.waitUntil(lambda: tab.grid_model.dirty)
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not tab.grid_model.dirty
+    p = tab.selected_placement()
+    assert p is not None
+    assert placements.week_rows(tab.database, p.placement_id, TODAY)[0].attended == 8.0
+    assert QApplication.focusWidget() is grid
+
+
+def test_enter_on_a_value_that_is_not_a_number_stores_nothing_and_says_why(qtbot: QtBot, tab: PlacementsTab) -> None:
+    grid = tab.grid
+    grid.setFocus()
+    qtbot.keyClick(grid, "7")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # a week typed, not yet saved
+    qtbot.waitUntil(lambda: tab.grid_model.dirty)
+    grid.setFocus()
+    for char in "seks":
+        qtbot.keyClick(QApplication.focusWidget() or grid, char)
+    row = grid.currentIndex().row()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "«seks» er ikke et tal" in tab.message.text())
+    assert tab.message.isVisible() and grid.currentIndex().row() == row
+    p = tab.selected_placement()
+    assert p is not None
+    assert not [r for r in placements.week_rows(tab.database, p.placement_id, TODAY) if r.stored]
+    assert tab.grid_model.dirty  # the week typed before is still there, unsaved
+
+
+def test_tab_in_a_cell_editor_goes_to_the_next_cell_and_tab_on_a_cell_leaves_the_grid(
+    qtbot: QtBot, tab: PlacementsTab
+) -> None:
     grid = tab.grid
     grid.setFocus()
     start = grid.currentIndex()
-    qtbot.keyClick(grid, Qt.Key.Key_Tab)
+    qtbot.keyClick(grid, "5")  # opens the editor
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert grid.currentIndex().column() == start.column() + 1
     assert grid.currentIndex().row() == start.row()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is grid)
+    qtbot.keyClick(grid, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not grid and not grid.isAncestorOf(QApplication.focusWidget())
 
 
 def test_bad_number_is_refused_with_a_message(qtbot: QtBot, tab: PlacementsTab) -> None:

@@ -125,7 +125,7 @@ def test_printing_the_dossier_to_a_file_writes_the_pdf_itself(
     target = tmp_path / "udskrift.pdf"
     asked = _choose(monkeypatch, _file_printer(target))
     with qtbot.waitSignal(preview.print_status.ended, timeout=10_000) as ended:
-        preview.print_button.click()
+        preview.choose_button.click()  # «Udskriv til…»: the print dialog
     assert asked == [("jobraad – Sag NÁ 2026-03-02", 20)]
     assert ended.args == ["Gemt som PDF-fil: udskrift.pdf", True]
     assert preview.print_status.label.text() == "Gemt som PDF-fil: udskrift.pdf"
@@ -334,3 +334,55 @@ def test_a_letter_without_colour_is_painted_grey_at_300_dpi(
     assert images
     assert {str(i["/ColorSpace"]) for i in images} == {"/DeviceGray"}
     assert {int(i["/Width"]) for i in images} == {2480}  # A4 at 300 dpi, not the printer's 1200
+
+
+# --- the dossier by keyboard: Ctrl+D, Enter -------------------------------------------------------
+
+
+@posix_only
+def test_ctrl_d_then_enter_prints_the_team_dossier_on_the_default_printer(
+    qtbot: QtBot, database: Database, cups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's closing task: with the citizen selected in the caseload (after the search),
+    two keys from there to the dossier at the printer: no reader dialog, no print dialog."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    citizen = add_case(database, "Nguyễn Thị", "Ánh", CPR_ANH, weeks=4, received=1)
+    monkeypatch.setattr(printing, "choose_printer", lambda *_a: pytest.fail("Enter asks no print dialog"))
+    monkeypatch.setattr(DossierPreview, "exec", lambda self: self.show() or 0)  # shown, not waited for
+    window = MainWindow(database, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.pages.setCurrentIndex(1)
+    assert window.select_citizen(citizen)
+    window.table.setFocus()
+    keys = 0
+
+    def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        nonlocal keys
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        qtbot.keyClick(focus, key, modifier)
+        keys += 1
+
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(getattr(window.file, "last_preview", None), DossierPreview), timeout=30_000)
+    preview: DossierPreview = window.file.last_preview
+    qtbot.addWidget(preview)
+    preview.activateWindow()
+    qtbot.waitUntil(lambda: preview.isAncestorOf(QApplication.focusWidget()))
+    assert preview.reader() == "team"
+    with qtbot.waitSignal(preview.print_status.ended, timeout=10_000) as ended:
+        press(Qt.Key.Key_Return)
+    assert keys == 2
+    assert ended.args == ["Sendt til printeren.", True]
+    assert (cups / "lp-stdin").read_bytes() == preview.data
+    assert "Rehabiliteringsteam" in flat(page_texts(preview.data)[0])
+    args = (cups / "lp-args").read_text(encoding="utf-8").splitlines()
+    assert args[:4] == ["-n", "1", "-t", "jobraad – Sag NÁ 2026-03-02"]  # lp's default destination
+    assert not [a for a in args for secret in NAME_AND_CPR if secret in a]

@@ -116,8 +116,9 @@ def _type_hours(qtbot: QtBot, window: MainWindow, citizen_id: int, hours: str = 
 
 
 def _click_tab(qtbot: QtBot, window: MainWindow, index: int) -> None:
-    bar = window.file.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    sections = window.file.tabs.list
+    pos = sections.visualItemRect(sections.item(index)).center()
+    qtbot.mouseClick(sections.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert window.file.tabs.currentIndex() == index
 
 
@@ -145,11 +146,13 @@ def test_ctrl_s_saves_the_hours_in_the_open_cell(
     qtbot: QtBot, window: MainWindow, database: Database, people: dict[str, int]
 ) -> None:
     _type_hours(qtbot, window, people["citizen"])
-    _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.caseload_reloaded):  # the caseload is read again behind the window
+        _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert _stored(database, people["placement"]) == 12.0
     assert not window.file.placements.grid_model.dirty
     assert not window.file.placements.save_button.isEnabled()
     assert _in_grid(window) == 12.0
+    assert QApplication.focusWidget() is window.file.placements.grid  # ready for the next week
 
 
 @pytest.mark.parametrize(
@@ -205,16 +208,17 @@ def test_hours_the_model_refuses_stop_the_save_and_stay_in_the_cell(
     assert _stored(database, people["placement"]) is None
 
 
-def test_enter_puts_the_hours_in_the_grid_and_ctrl_s_stores_them(
+def test_enter_stores_the_hours_and_goes_to_the_next_week(
     qtbot: QtBot, window: MainWindow, database: Database, people: dict[str, int]
 ) -> None:
     _type_hours(qtbot, window, people["citizen"])
+    grid = window.file.placements.grid
+    row = grid.currentIndex().row()
     _key(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.file.placements.grid_model.dirty)  # Qt commits on Enter from the event loop
-    assert _in_grid(window) == 12.0
-    assert _stored(database, people["placement"]) is None
-    _key(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert _stored(database, people["placement"]) == 12.0
+    qtbot.waitUntil(lambda: _stored(database, people["placement"]) == 12.0)  # Qt commits on Enter from the event loop
+    assert not window.file.placements.grid_model.dirty
+    assert (grid.currentIndex().row(), grid.currentIndex().column()) == (row + 1, WeekGridModel.ATTENDED)
+    assert QApplication.focusWidget() is grid
 
 
 def test_switching_the_files_tab_keeps_the_hours_as_unsaved(

@@ -42,7 +42,7 @@ from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.dialogs.request_letter import request_letter_dialog
 from ui.file_dialogs import FileKind, open_files
 from ui.file_tabs.base import FileTab
-from ui.file_tabs.record_list import RecordList, RowAction
+from ui.file_tabs.record_list import ColumnFit, RecordList, RowAction, WrapDelegate
 from ui.forms import Field, FormDialog
 from ui.shortcuts import local_shortcut
 
@@ -132,13 +132,19 @@ class DocumentationTab(FileTab):
         layout.addWidget(self.readiness)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        upper = QSplitter(Qt.Orientation.Horizontal)
+        # The checklist has the tab's whole width, its item's details below it: at 1366x768
+        # every column is in view, names wrap rather than being cut.
+        upper = QSplitter(Qt.Orientation.Vertical)
+        upper.setChildrenCollapsible(False)
         self.tree = ChecklistTree()
         self.tree.setObjectName("checklist")
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["Punkt", "Status", "Kilde", "Bilag"])
-        self.tree.setColumnWidth(0, 330)
-        self.tree.setColumnWidth(1, 190)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
+        # Bilag whole; then Kilde, Punkt and Status wrap, in that order, as room runs out.
+        ColumnFit(self.tree, give_way=[(2, 90), (0, 200), (1, 150)])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.currentItemChanged.connect(lambda *_: self._show_selected())
         self.tree.itemActivated.connect(lambda *_: self._activated())
@@ -146,8 +152,11 @@ class DocumentationTab(FileTab):
         upper.addWidget(self.tree)
         self.details = QTextBrowser()
         self.details.setObjectName("itemDetails")
+        self.details.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         upper.addWidget(self.details)
-        upper.setSizes([600, 360])
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 1)
+        upper.setSizes([330, 90])
         splitter.addWidget(upper)
 
         # Two rows (the item's state; its files and letter), so the tab fits a 1366-pixel screen.
@@ -202,6 +211,7 @@ class DocumentationTab(FileTab):
         steps_layout.addWidget(QLabel("<b>Næste skridt</b>"))
         self.steps = QListWidget()
         self.steps.setObjectName("nextSteps")
+        self.steps.setWordWrap(True)
         self.steps.itemActivated.connect(self._step_activated)
         steps_layout.addWidget(self.steps)
         lower.addWidget(steps_box)
@@ -230,6 +240,8 @@ class DocumentationTab(FileTab):
             add_text="Nyt samtykke…",
         )
         self.consents.view.setObjectName("consents")
+        self.consents.view.setWordWrap(False)
+        ColumnFit(self.consents.view, give_way=[(2, 80), (3, 80), (1, 80), (0, 80)])
         lower.addWidget(self.consents)
         holder_layout.addWidget(lower)
         splitter.addWidget(holder)
@@ -448,6 +460,21 @@ class DocumentationTab(FileTab):
                 e = child.data(0, ENTRY_ROLE) if child is not None else None
                 if child is not None and e is not None and e.item.id == item_id and e.instance == instance:
                     self.tree.setCurrentItem(child)
+                    return True
+        return False
+
+    def select_record(self, record_id: int) -> bool:
+        """The checklist item stored as `record_id` selected, in view, with focus on the
+        checklist (an Overblik line about an overdue request opens it)."""
+        for i in range(self.tree.topLevelItemCount()):
+            section = self.tree.topLevelItem(i)
+            for j in range(section.childCount() if section is not None else 0):
+                child = section.child(j) if section is not None else None
+                entry = child.data(0, ENTRY_ROLE) if child is not None else None
+                if child is not None and isinstance(entry, ChecklistEntry) and entry.record_id == record_id:
+                    self.tree.setCurrentItem(child)
+                    self.tree.scrollToItem(child, QAbstractItemView.ScrollHint.PositionAtCenter)
+                    self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
                     return True
         return False
 

@@ -39,7 +39,7 @@ class ForloebTab(FileTab):
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
         self.goals = RecordList(
-            "Mål for gruppen (seed 001)",
+            "Gruppens mål",
             [
                 ("Mål", lambda g: g[1]),
                 ("Nået", lambda g: fmt.date(g[2]) if g[2] else "—"),
@@ -68,6 +68,7 @@ class ForloebTab(FileTab):
         self.citizen_id = citizen_id
         if f.current is None or f.closed_outcome is not None:
             self.info.setText("<p>Intet igangværende forløb.</p>")
+            self.goals.set_title("Gruppens mål")
             self.goals.set_rows([])
         else:
             c = f.current
@@ -75,8 +76,13 @@ class ForloebTab(FileTab):
                 f"<p><b>{GROUP_LABELS[c.group]}</b> siden {fmt.date(c.start_date)} "
                 f"({fmt.week(c.start_date, with_year=True)}) · {f.weeks_in_forloeb} uger i forløbet</p>"
             )
+            self.goals.set_title(f"Mål for {GROUP_LABELS[c.group].lower()}")  # "Mål for gruppe 2"
             self.goals.set_rows([(g.key, g.label, c.goals_reached.get(g.key)) for g in GROUP_GOALS.get(c.group, ())])
         self.history_model.set_rows(list(reversed(f.forloeb)))
+
+    def select_goal(self, key: str) -> bool:
+        """The goal with `key` selected (an Overblik deadline opens its first missing goal)."""
+        return self.goals.select_where(lambda g: g[0] == key)
 
     def reload(self) -> None:
         """Nothing to read here: after a change the file reads itself again and shows this

@@ -13,7 +13,7 @@ from jobraad import formatting as fmt
 from jobraad import records
 from jobraad.vocab import MEETING_LABELS
 from ui.file_tabs.base import FileTab
-from ui.file_tabs.record_list import RecordList, RowAction
+from ui.file_tabs.record_list import ColumnFit, RecordList, RowAction
 from ui.forms import Field, FormDialog, choices
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ class MeetingsTab(FileTab):
             on_edit=self._meeting_dialog,
             on_delete=self._delete_meeting,
         )
+        # Sted and Note give way (elided, whole in the tooltip): date, week, type and decision stay whole.
+        self.meetings.view.setWordWrap(False)
+        ColumnFit(self.meetings.view, give_way=[(5, 60), (3, 90), (2, 100)])
         layout.addWidget(self.meetings)
         self.deadlines = RecordList(
             "Egne frister og påmindelser",
@@ -53,6 +56,8 @@ class MeetingsTab(FileTab):
             on_delete=self._delete_deadline,
             extra=(RowAction("done", "Markér udført", self._toggle_done),),
         )
+        self.deadlines.view.setWordWrap(False)
+        ColumnFit(self.deadlines.view, give_way=[(1, 160)])
         layout.addWidget(self.deadlines)
 
     def reload(self) -> None:
@@ -60,6 +65,12 @@ class MeetingsTab(FileTab):
             return
         self.meetings.set_rows(records.list_meetings(self.database, self.citizen_id))
         self.deadlines.set_rows(records.list_deadlines(self.database, self.citizen_id))
+
+    def select_meeting(self, meeting_id: int) -> bool:
+        return self.meetings.select_where(lambda m: m.meeting_id == meeting_id)
+
+    def select_deadline(self, deadline_id: int) -> bool:
+        return self.deadlines.select_where(lambda d: d.deadline_id == deadline_id)
 
     # --- meetings -------------------------------------------------------------------------------
 

@@ -8,16 +8,19 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyledItemDelegate,
     QTableView,
@@ -36,7 +39,7 @@ from jobraad.vocab import PLACEMENT_LABELS
 from ui import palette
 from ui.dialogs.extend_placement import ExtendPlacementDialog
 from ui.file_tabs.base import FileTab
-from ui.file_tabs.record_list import RecordList, RowAction
+from ui.file_tabs.record_list import ColumnFit, RecordList, RowAction
 from ui.forms import Field, FormDialog, choices
 from ui.hours_chart import HoursChart
 from ui.models.records import RecordTableModel
@@ -68,6 +71,54 @@ class ReasonDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
+class WeekGridView(QTableView):
+    """The week grid. Enter (in a cell's editor or on a cell) asks for the week to be saved and
+    the next week's cell to come up (`entered`); Tab in an editor goes to the next cell, Tab on
+    a cell leaves the grid (issue 19: no keyboard traps). The cell asked for with `keep_in_view`
+    is scrolled into view again when the grid is first laid out or resized, until the user
+    moves or scrolls."""
+
+    entered = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._wanted: QPersistentModelIndex | None = None
+
+    def keep_in_view(self, index: QModelIndex) -> None:
+        self._wanted = QPersistentModelIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _scroll_to_wanted(self) -> None:
+        if self._wanted is not None and self._wanted.isValid():
+            wanted = self.model().index(self._wanted.row(), self._wanted.column())
+            self.scrollTo(wanted, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._scroll_to_wanted()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._scroll_to_wanted()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._wanted = None
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._wanted = None
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            event.accept()
+            self.entered.emit()
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter in the editor
+            self.entered.emit()
+
+
 def _or_dash(value: float | None, show: Callable[[float], str]) -> str:
     return fmt.DASH if value is None else show(value)
 
@@ -79,6 +130,8 @@ def _end_text(p: PlacementView) -> str:
 
 
 EXTEND_SHORTCUT = "Ctrl+Shift+F"
+GRID_WEEKS = 8  # weeks the grid always has room for
+CHART_MIN_HEIGHT = 130  # the chart below the grid gives way to it down to this
 
 
 def extensions_html(p: PlacementView) -> str:
@@ -106,6 +159,7 @@ class PlacementsTab(FileTab):
         super().__init__(database, today, parent)
         self.progress: PlacementProgress | None = None
         self._grid_placement_id: int | None = None  # the placement whose weeks the grid holds
+        self._refused_at: tuple[int, int] | None = None  # the cell whose typed value was just refused
         layout = QVBoxLayout(self)
 
         self.placement_list = RecordList(
@@ -129,29 +183,48 @@ class PlacementsTab(FileTab):
         self.placement_model: RecordTableModel[PlacementView] = self.placement_list.model
         self.placement_view = self.placement_list.view
         self.placement_view.setObjectName("placements")
-        self.placement_view.setMaximumHeight(130)
+        # The employer's name gives way (elided, whole in its tooltip) so every column is in view.
+        self.placement_view.setWordWrap(False)
+        ColumnFit(self.placement_view, give_way=[(5, 70), (1, 90)])  # Længde, then Arbejdsgiver
+        self.placement_model.modelReset.connect(self._fit_placement_list)
         self.placement_list.selection_changed.connect(self._placement_selected)
         layout.addWidget(self.placement_list)
 
+        # Progress, signals and extensions can run to many lines: they scroll in a pane of
+        # their own above the grid, so the weeks keep their room on a laptop screen.
+        facts = QWidget()
+        facts_layout = QVBoxLayout(facts)
+        facts_layout.setContentsMargins(0, 0, 4, 0)
         self.summary = QLabel()
         self.summary.setObjectName("progressSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.summary)
+        facts_layout.addWidget(self.summary)
 
         self.extensions_label = QLabel()
         self.extensions_label.setObjectName("extensions")
         self.extensions_label.setWordWrap(True)
         self.extensions_label.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.extensions_label)
+        facts_layout.addWidget(self.extensions_label)
+        facts_layout.addStretch(1)
+        self.facts = QScrollArea()
+        self.facts.setObjectName("placementFacts")
+        self.facts.setWidget(facts)
+        self.facts.setWidgetResizable(True)
+        self.facts.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
 
         splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.facts)
         grid_box = QWidget()
         grid_layout = QVBoxLayout(grid_box)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_head = QHBoxLayout()
-        grid_head.addWidget(QLabel("<b>Timer uge for uge</b> – skriv timerne, Tab til næste felt, Ctrl+S gemmer"))
-        grid_head.addStretch(1)
+        grid_hint = QLabel("<b>Timer uge for uge</b> – Enter gemmer og går til næste uge")
+        grid_hint.setWordWrap(True)
+        grid_hint.setToolTip("Ctrl+T åbner denne uges fremmøde; Tab går til næste felt i ugen")
+        grid_head.addWidget(grid_hint, 1)
         self.save_button = QPushButton("&Gem timer")
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setEnabled(False)
@@ -165,8 +238,9 @@ class PlacementsTab(FileTab):
         self.grid_model = WeekGridModel(self)
         self.grid_model.dirty_changed.connect(self._dirty_changed)
         self.grid_model.input_refused.connect(self._input_refused)
-        self.grid = QTableView()
+        self.grid = WeekGridView()
         self.grid.setObjectName("weekGrid")
+        self.grid.entered.connect(self.save_and_next_week)
         self.grid.setModel(self.grid_model)
         self.grid.setItemDelegateForColumn(WeekGridModel.REASON, ReasonDelegate(self.grid))
         self.grid.setEditTriggers(
@@ -175,23 +249,40 @@ class PlacementsTab(FileTab):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.grid.setTabKeyNavigation(True)
+        self.grid.setTabKeyNavigation(False)  # Tab leaves the grid; arrows move in it
         self.grid.verticalHeader().hide()
         header = self.grid.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WeekGridModel.OBSERVATION, QHeaderView.ResizeMode.Stretch)
-        grid_layout.addWidget(self.grid)
+        # Compact rows, and room for at least GRID_WEEKS of them: on a 1366x768 laptop the
+        # chart below gives way first (issue 19: 3½ weeks were shown).
+        rows = self.grid.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.grid.fontMetrics().height() + 10)
+        # Half a row spare: the header's final height is known only once the style has polished it.
+        self.grid.setMinimumHeight(
+            header.sizeHint().height()
+            + (2 * GRID_WEEKS + 1) * rows.defaultSectionSize() // 2
+            + 2 * self.grid.frameWidth()
+        )
+        grid_layout.addWidget(self.grid, 1)
         self.message = QLabel()
         self.message.setObjectName("gridMessage")
         self.message.setStyleSheet(palette.error_style())
         self.message.setWordWrap(True)
+        self.message.hide()
         grid_layout.addWidget(self.message)
         splitter.addWidget(grid_box)
         self.chart = HoursChart()
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         splitter.addWidget(self.chart)
-        splitter.setSizes([320, 260])
-        layout.addWidget(splitter)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([6 * self.fontMetrics().lineSpacing(), self.grid.minimumHeight() + 40, 160])
+        layout.addWidget(splitter, 1)
         local_shortcut(QKeySequence.StandardKey.Save, self, self.save_weeks)
         local_shortcut(
             QKeySequence(EXTEND_SHORTCUT), self, lambda: self.placement_list.run_on_selected(self._extend_dialog)
@@ -223,6 +314,16 @@ class PlacementsTab(FileTab):
         else:
             self._placement_selected()
 
+    def _fit_placement_list(self) -> None:
+        """As tall as its placements, up to three (more scroll): the weeks get the rest."""
+        view = self.placement_view
+        shown = max(1, min(self.placement_model.rowCount(), 3))
+        view.setFixedHeight(
+            view.horizontalHeader().sizeHint().height()
+            + shown * view.verticalHeader().defaultSectionSize()
+            + 2 * view.frameWidth()
+        )
+
     def selected_placement(self) -> PlacementView | None:
         placement: PlacementView | None = self.placement_list.selected()
         return placement
@@ -246,7 +347,7 @@ class PlacementsTab(FileTab):
             self.summary.setText(
                 palette.span(palette.muted_text(), "Ingen placering valgt. Opret en med «Ny placering…».")
             )
-            self.extensions_label.clear()
+            self._show_extensions("")
             self.chart.show_series(None)
             return
         self._reload_grid()
@@ -264,7 +365,7 @@ class PlacementsTab(FileTab):
         p = self.selected_placement()
         if p is None:
             return
-        self.message.clear()
+        self._say("")
         self._grid_placement_id = p.placement_id
         self.grid_model.set_rows(placements.week_rows(self.database, p.placement_id, self.today))
         self.progress = placements.placement_progress(self.database, p.placement_id, self.today)
@@ -276,7 +377,7 @@ class PlacementsTab(FileTab):
         if first_open is not None:
             index = self.grid_model.index(first_open, WeekGridModel.ATTENDED)
             self.grid.setCurrentIndex(index)
-            self.grid.scrollTo(index)
+            self.grid.keep_in_view(index)
 
     def _show_progress(self, progress: PlacementProgress) -> None:
         pr = progress.progression
@@ -296,7 +397,7 @@ class PlacementsTab(FileTab):
         skaane = "; ".join(p.skaanehensyn)
         extra = f"<br><span style='color:{palette.muted_css()}'>Skånehensyn: {escape(skaane)}</span>" if skaane else ""
         self.summary.setText(f"{facts}{extra}{signals}")
-        self.extensions_label.setText(extensions_html(p))
+        self._show_extensions(extensions_html(p))
         self.chart.show_series(progress.series, f"{p.employer_name} – timer pr. uge")
 
     # --- editing hours ----------------------------------------------------------------------------
@@ -305,8 +406,18 @@ class PlacementsTab(FileTab):
         self.save_button.setEnabled(dirty)
         self.undo_button.setEnabled(dirty)
 
-    def _input_refused(self, message: str) -> None:
+    def _say(self, message: str) -> None:
+        """The grid's message (a refusal), shown only while there is one."""
         self.message.setText(message)
+        self.message.setVisible(bool(message))
+
+    def _show_extensions(self, html: str) -> None:
+        self.extensions_label.setText(html)
+        self.extensions_label.setVisible(bool(html))
+
+    def _input_refused(self, message: str) -> None:
+        self._say(message)
+        self._refused_at = (self.grid.currentIndex().row(), self.grid.currentIndex().column())
 
     def save_weeks(self) -> bool:
         """Store the edited weeks, the one still in an open cell included. False if nothing
@@ -319,15 +430,64 @@ class PlacementsTab(FileTab):
         try:
             placements.save_weeks(self.database, placement_id, self.grid_model.changed_rows(), today=self.today)
         except UserFacingError as err:
-            self.message.setText(err.message)
+            self._say(err.message)
             return False
-        self.message.clear()
+        self._say("")
         current = self.grid.currentIndex()
+        in_grid = self.grid.hasFocus()
         self._reload_grid()
         if current.isValid():
-            self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+            self._go_to_cell(current.row(), current.column())
         self.changed.emit()
+        if in_grid:  # the file reads itself again after the save: the user stays where they typed
+            self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
+
+    def save_and_next_week(self) -> None:
+        """Enter in the grid: store the weeks (the cell just typed in included) and go on to
+        the same cell of the next week, ready to type."""
+        current = self.grid.currentIndex()
+        refused, self._refused_at = self._refused_at, None
+        if refused == (current.row(), current.column()):
+            return  # Enter on a value that is not a number: the message says so; nothing is stored
+        if not current.isValid() or not self.save_weeks():
+            return
+        self._go_to_cell(min(current.row() + 1, self.grid_model.rowCount() - 1), current.column())
+        self.grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _go_to_cell(self, row: int, column: int) -> None:
+        index = self.grid_model.index(row, column)
+        if index.isValid():
+            self.grid.setCurrentIndex(index)
+            self.grid.keep_in_view(index)
+
+    def focus_this_week(self) -> bool:
+        """This week's Fremmøde cell of the placement running today (else the one selected)
+        made current, in view and focused, so what is typed goes into it. False when the
+        citizen has no placement (then «Ny placering…» has focus)."""
+        model = self.placement_model
+        rows = [model.row_at(i) for i in range(model.rowCount())]
+        selected = self.selected_placement()
+        running = next((p for p in rows if p.is_active(self.today)), None)
+        if running is not None and (selected is None or not selected.is_active(self.today)):
+            self._select_placement_row(running.placement_id)
+        if self.selected_placement() is None or self.grid_model.rowCount() == 0:
+            self.placement_list.buttons["new"].setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return False
+        iso = self.today.isocalendar()
+        grid = self.grid_model
+        weeks = [(grid.row_at(i).iso_year, grid.row_at(i).iso_week) for i in range(grid.rowCount())]
+        row = weeks.index((iso.year, iso.week)) if (iso.year, iso.week) in weeks else grid.rowCount() - 1
+        self._go_to_cell(row, WeekGridModel.ATTENDED)
+        self.grid.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    def _select_placement_row(self, placement_id: int) -> None:
+        """Select a placement as the user would (its weeks come into the grid; unsaved hours are asked about)."""
+        model = self.placement_model
+        row = next((i for i in range(model.rowCount()) if model.row_at(i).placement_id == placement_id), None)
+        if row is not None:
+            self.placement_view.selectRow(row)
 
     def confirm_discard(self) -> bool:
         """Before leaving unsaved hours (an open cell's too): save them, drop them, or stay.

@@ -9,19 +9,106 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.models.records import Column, RecordTableModel
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """Rows of a tree as tall as their text wrapped in its column's width (QTreeView's own
+    word wrap keeps one line a row): a long name is read whole, not cut."""
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return size
+        width = self.view.header().sectionSize(index.column()) - 8
+        if index.column() == 0:
+            depth, parent = 0, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= self.view.indentation() * (depth + int(self.view.rootIsDecorated()))
+        metrics = option.fontMetrics
+        wrapped = metrics.boundingRect(QRect(0, 0, max(width, 20), 10_000), Qt.TextFlag.TextWordWrap, str(text))
+        return QSize(size.width(), max(size.height(), wrapped.height() + 4))
+
+
+class ColumnFit(QObject):
+    """Column priorities for a table or tree on a narrow screen: every column gets the width
+    its contents want while they fit; when they do not, the `give_way` columns ((column,
+    narrowest width), in that order) are narrowed, and elided (whole in their tooltip) or
+    wrapped where the view wraps words, so the other columns stay in view whole. Room to
+    spare goes to the last `give_way` column. Done again when the view is resized or its
+    rows change."""
+
+    def __init__(self, view: QTableView | QTreeView, give_way: Sequence[tuple[int, int]]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.give_way = list(give_way)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            signal.connect(self.fit)
+        self.fit()
+
+    def header(self) -> QHeaderView:
+        view = self.view
+        return view.horizontalHeader() if isinstance(view, QTableView) else view.header()
+
+    def wanted(self) -> list[int]:
+        header = self.header()
+        return [max(self.view.sizeHintForColumn(c), header.sectionSizeHint(c)) + 4 for c in range(header.count())]
+
+    def fit(self) -> None:
+        if not shiboken6.isValid(self.view):  # a signal or resize while the view is being destroyed
+            return
+        header = self.header()
+        widths = self.wanted()
+        room = self.view.viewport().width()
+        over = sum(widths) - room
+        for column, floor in self.give_way:
+            if over <= 0:
+                break
+            cut = min(over, max(0, widths[column] - floor))
+            widths[column] -= cut
+            over -= cut
+        if over < 0 and self.give_way:
+            widths[self.give_way[-1][0]] -= over  # the room to spare
+        if widths == [header.sectionSize(c) for c in range(header.count())]:
+            return
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        if isinstance(self.view, QTreeView) and self.view.wordWrap():
+            self.view.doItemsLayout()  # rows as tall as their wrapped text in the new widths
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
 
 
 def record_table(model: RecordTableModel[Any]) -> QTableView:
@@ -32,6 +119,7 @@ def record_table(model: RecordTableModel[Any]) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
+    view.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
@@ -75,7 +163,8 @@ class RecordList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
-        head.addWidget(QLabel(f"<b>{escape(title)}</b>"))
+        self.title = QLabel(f"<b>{escape(title)}</b>")
+        head.addWidget(self.title)
         head.addStretch(1)
         self.model: RecordTableModel[Any] = RecordTableModel(columns, self)
         self.view = record_table(self.model)
@@ -107,12 +196,26 @@ class RecordList(QWidget):
         row.addWidget(button)
         return button
 
+    def set_title(self, title: str) -> None:
+        self.title.setText(f"<b>{escape(title)}</b>")
+
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.model.set_rows(rows)
 
     def selected(self) -> Any | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_where(self, matches: Callable[[Any], bool]) -> bool:
+        """Select the first record that `matches`, scrolled into view and with focus on the
+        table (an Overblik line opening it); False if there is none."""
+        row = next((i for i in range(self.model.rowCount()) if matches(self.model.row_at(i))), None)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def run_on_selected(self, run: Callable[[Any], None]) -> None:
         """`run` the selected record; nothing when none is selected."""
