@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from db.errors import DatabaseDamagedError, UserFacingError, WrongPassphraseError
 from jobraad.paths import default_db_path
 from ui.dialogs.passphrase import PassphraseDialog
-from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
+from ui.dialogs.welcome import FirstStepsDialog, NextStep, WelcomeChoice, WelcomeDialog
 from ui.errors import install_error_handlers, tell_unexpected
 from ui.file_dialogs import FileKind, open_file
 from ui.language import install_danish
@@ -87,32 +88,45 @@ def unlock(
     meanwhile: Callable[[Database], None] | None = None,
     discard: Callable[[], None] | None = None,
 ) -> Database | None:
-    """Ask for the passphrase until it opens the file, or the user gives up. Repeated
-    wrong passphrases wait longer each time (the dialog holds the next try meanwhile);
-    a damaged file offers a restore.
+    """Ask for the passphrase until it opens the file, or the user gives up. The window
+    stays up between tries: repeated wrong passphrases wait longer each time, counted down
+    in the window, which keeps what is typed meanwhile; a damaged file offers a restore.
 
     `meanwhile(database)` builds (not shows) the main window while the key is derived;
     `discard()` throws that away when the passphrase turns out wrong."""
-    dialog = PassphraseDialog(parent, file_label=str(path))
     from jobraad.store import open_caseload  # after the window is up
 
-    while dialog.exec() == QDialog.DialogCode.Accepted:
+    opened: list[Database] = []
+    damaged: list[str] = []
+    trouble: list[Exception] = []
+
+    def attempt(passphrase: str) -> bool:
         try:
             try:
                 # The integrity check runs behind the main window; writes wait for it.
-                return open_caseload(path, dialog.value(), check_later=True, meanwhile=meanwhile)
+                opened.append(open_caseload(path, passphrase, check_later=True, meanwhile=meanwhile))
             except BaseException:
                 if discard is not None:
                     discard()
                 raise
         except WrongPassphraseError as err:
             dialog.refused(err.message)
+            return False
         except DatabaseDamagedError as err:
-            return _restore_damaged(path, err.message, parent)
+            damaged.append(err.message)
         except UserFacingError as err:
-            QMessageBox.critical(parent, "jobraad", err.message)
-            return None
-    return None
+            QMessageBox.critical(dialog, "jobraad", err.message)
+        except Exception as err:  # raised again below, out of the dialog's event loop
+            trouble.append(err)
+        return True
+
+    dialog = PassphraseDialog(parent, file_label=str(path), attempt=attempt)
+    dialog.exec()
+    if trouble:
+        raise trouble[0]
+    if damaged:
+        return _restore_damaged(path, damaged[0], parent)
+    return opened[0] if opened else None
 
 
 def _restore_damaged(path: Path, message: str, parent: QWidget | None) -> Database | None:
@@ -206,6 +220,66 @@ class StartWindow:
         return window
 
 
+@dataclass
+class Opened:
+    """What the start opened: the database, the demo it belongs to (removed at the end), the
+    window title's addition, a file to import once the window is up, and whether the
+    caseworker's details were just asked (so the window does not ask again)."""
+
+    database: Database
+    demo: DemoSession | None = None
+    title: str = ""
+    import_from: Path | None = None
+    caseworker_asked: bool = False
+
+
+DEMO_TITLE = "demo-sagsstamme (opdigtede borgere)"
+
+
+def open_demo() -> Opened:
+    session = DemoSession()
+    return Opened(session.database, demo=session, title=DEMO_TITLE)
+
+
+def first_start(path: Path, start: StartWindow) -> Opened | None:
+    """No database at `path` yet: the welcome window, until a choice has opened a file or the
+    user closes it (None). A choice cancelled on the way (the passphrase of "Opret", the file
+    of "Åbn en anden fil") returns to the welcome window."""
+    welcome = WelcomeDialog(str(path))
+    while welcome.exec() == QDialog.DialogCode.Accepted:
+        if welcome.choice == WelcomeChoice.CREATE:
+            database = create_with_dialog(path)
+            if database is not None:
+                return after_create(database)
+        elif welcome.choice == WelcomeChoice.DEMO:
+            return open_demo()
+        elif welcome.choice == WelcomeChoice.OPEN_OTHER:
+            chosen = open_file(None, FileKind.DATABASE, "Åbn database", "jobraad-database (*.jobraad);;Alle filer (*)")
+            database = unlock(chosen, meanwhile=start.build, discard=start.discard) if chosen else None
+            if database is not None:
+                return Opened(database)
+    return None
+
+
+def after_create(database: Database) -> Opened:
+    """A new database: the caseworker's details (for the dossiers and letters), then what goes
+    in it first: an import (with the template to save), the demo, or nothing yet."""
+    from jobraad.import_template import save_template
+    from ui.dialogs.caseworker import caseworker_dialog
+
+    try:
+        caseworker_dialog(database).exec()  # "Senere" asks again at the next start
+        steps = FirstStepsDialog(lambda target: save_template(database, target))
+        steps.exec()
+    except BaseException:
+        database.close()
+        raise
+    if steps.choice == NextStep.DEMO:  # the new file stays, and opens next time
+        database.close()
+        return open_demo()
+    return Opened(database, import_from=steps.import_path, caseworker_asked=True)
+
+
 def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     """The desktop program; its exit status (1 after an unexpected error before the
     event loop ran, which the user was told about in a message box)."""
@@ -218,44 +292,32 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)
     start = StartWindow()
-    demo_session: DemoSession | None = None
-    database: Database | None = None
-    title = ""
+    opened: Opened | None = None
     try:
         if demo:
-            demo_session = DemoSession()
-            database, title = demo_session.database, "demo-sagsstamme (opdigtede borgere)"
+            opened = open_demo()
         else:
             path = db_path or default_db_path()
             if path.exists():
                 database = unlock(path, meanwhile=start.build, discard=start.discard)
+                opened = Opened(database) if database is not None else None
             else:
-                welcome = WelcomeDialog(str(path))
-                if welcome.exec() != QDialog.DialogCode.Accepted:
-                    return 0
-                if welcome.choice == WelcomeChoice.CREATE:
-                    database = create_with_dialog(path)
-                elif welcome.choice == WelcomeChoice.DEMO:
-                    demo_session = DemoSession()
-                    database, title = demo_session.database, "demo-sagsstamme (opdigtede borgere)"
-                else:
-                    chosen = open_file(
-                        None, FileKind.DATABASE, "Åbn database", "jobraad-database (*.jobraad);;Alle filer (*)"
-                    )
-                    database = unlock(chosen, meanwhile=start.build, discard=start.discard) if chosen else None
-        if database is None:
+                opened = first_start(path, start)
+        if opened is None:
             return 0
-        start.title = title
-        window = start.show(database)  # kept alive until the loop ends
-        if demo_session is None:  # the demo has its own made-up caseworker
-            window.ask_for_caseworker()  # first start: no name set yet
+        start.title = opened.title
+        window = start.show(opened.database)  # kept alive until the loop ends
+        if opened.import_from is not None:
+            window.import_file(opened.import_from)
+        if opened.demo is None and not opened.caseworker_asked:  # the demo has its own caseworker
+            window.ask_for_caseworker()  # no name set yet
         return app.exec()
     except Exception as err:  # before the loop (in it, sys.excepthook reports)
         tell_unexpected(err)
         return 1
     finally:
         QThreadPool.globalInstance().waitForDone()  # no worker may outlive the database
-        if demo_session is not None:
-            demo_session.cleanup()
-        elif database is not None:
-            database.close()
+        if opened is not None and opened.demo is not None:
+            opened.demo.cleanup()
+        elif opened is not None:
+            opened.database.close()

@@ -4,6 +4,7 @@ closed, so unsaved edits survive; the passphrase opens it again."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 
@@ -60,43 +61,81 @@ class IdleWatcher(QObject):
             self.idle_timeout.emit()
 
 
+def wait_text(seconds: int) -> str:
+    """ "Vent 8 sekunder." and "Vent 1 sekund." (Danish singular from the first second)."""
+    return f"Vent {seconds} {'sekund' if seconds == 1 else 'sekunder'}."
+
+
 class BackOff(QObject):
-    """The wait after wrong passphrases (`jobraad.passphrase.unlock_delay`), held with a timer: the
-    `inputs` are disabled until it has passed, and the window stays responsive meanwhile.
-    Signals: ready() when the inputs are enabled again."""
+    """The wait after wrong passphrases (`jobraad.passphrase.unlock_delay`), held with a timer:
+    the `inputs` (the button that tries) are disabled until it has passed, while the window
+    stays up and responsive, so what is typed meanwhile is kept. The message counts down
+    each second ("… Vent 8 sekunder.", …, "… Vent 1 sekund."), read from `clock` (seconds,
+    monotonic; a test sets its own and calls `tick` as `timer` would).
+    Signals: changed(text) as the message changes, ready() when the inputs are enabled again."""
 
     ready = Signal()
+    changed = Signal(str)
 
-    def __init__(self, inputs: Sequence[QWidget], parent: QObject | None = None) -> None:
+    def __init__(
+        self, inputs: Sequence[QWidget], parent: QObject | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self.inputs = list(inputs)
         self.failures = 0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._release)
+        self.clock = clock
+        self._message = ""
+        self._until = 0.0
+        self._holding = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.tick)
 
     def refused(self, message: str) -> str:
         """Count a wrong passphrase and hold the inputs for the wait it costs; returns
         `message` with the wait added ("Vent 4 sekunder.") when there is one."""
         self.failures += 1
+        self._message = message
         wait = unlock_delay(self.failures)
         if wait <= 0:
             return message
+        self._until = self.clock() + wait
+        self._holding = True
         for widget in self.inputs:
             widget.setEnabled(False)
-        self._timer.start(int(wait * 1000))
-        return message + (f" Vent {wait:.0f} sekunder." if wait >= 1 else "")
+        self.tick()
+        return self.text()
+
+    def seconds_left(self) -> int:
+        """Whole seconds still to wait, rounded up (0: none)."""
+        return max(0, math.ceil(round(self._until - self.clock(), 3))) if self._holding else 0
+
+    def text(self) -> str:
+        left = self.seconds_left()
+        return f"{self._message} {wait_text(left)}" if left else self._message
 
     def waiting(self) -> bool:
-        return self._timer.isActive()
+        return self._holding
 
     def passed(self) -> None:
         """The right passphrase: the count starts again."""
         self.failures = 0
 
+    def tick(self) -> None:
+        """Show the seconds left, and wake again when the next whole second has passed."""
+        left = round(self._until - self.clock(), 3)
+        if left <= 0:
+            self._release()
+            return
+        self.changed.emit(self.text())
+        self.timer.start(max(1, math.ceil(round((left - (math.ceil(left) - 1)) * 1000, 3))))
+
     def _release(self) -> None:
+        self._holding = False
+        self.timer.stop()
         for widget in self.inputs:
             widget.setEnabled(True)
+        self.changed.emit(self._message)
         self.ready.emit()
 
 
@@ -133,7 +172,9 @@ class LockDialog(QDialog):
         self.error.setObjectName("unlockError")
         self.error.setStyleSheet(palette.error_style())
         layout.addWidget(self.error)
-        self.back_off = BackOff([self.passphrase, self.button], self)
+        # Only the button waits: what is typed meanwhile stays in the field.
+        self.back_off = BackOff([self.button], self)
+        self.back_off.changed.connect(self.error.setText)
         self.back_off.ready.connect(self.passphrase.setFocus)
 
     def reject(self) -> None:  # Esc does not unlock

@@ -23,7 +23,7 @@ from ui import app
 from ui.dialogs.caseworker import email_problem
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.settings_dialog import settings_dialog
-from ui.dialogs.welcome import WelcomeChoice, WelcomeDialog
+from ui.dialogs.welcome import FirstStepsDialog, WelcomeChoice, WelcomeDialog
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
 
@@ -164,8 +164,13 @@ def test_a_new_database_asks_once_it_is_open(
     _welcome(monkeypatch, WelcomeChoice.CREATE)
     monkeypatch.setattr(PassphraseDialog, "exec", lambda _self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(PassphraseDialog, "value", lambda _self: PASSPHRASE)
+    asked: list[str] = []
+    monkeypatch.setattr(FormDialog, "exec", lambda self: asked.append(self.windowTitle()) or 0)
+    monkeypatch.setattr(FirstStepsDialog, "exec", lambda self: asked.append(self.windowTitle()) or 0)
     assert app.run_app(tmp_path / "ny.jobraad") == 0
-    assert start_without_window == ["asked"]
+    # Right after the passphrase, before the window; so the window does not ask again.
+    assert asked == ["Velkommen – dine oplysninger", "Kom i gang"]
+    assert start_without_window == []
 
 
 def test_the_demo_is_not_asked(
@@ -206,3 +211,42 @@ def test_settings_check_the_email_the_same_way(qtbot: QtBot, database: Database)
     dialog.accept()
     assert "ikke en e-mailadresse" in dialog.error_text("caseworker_email")
     assert get_settings(database)["caseworker_email"] == ""
+
+
+def test_cancelling_the_new_databases_passphrase_returns_to_the_welcome_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+
+    def welcome(self: WelcomeDialog) -> QDialog.DialogCode:
+        shown.append("welcome")
+        if len(shown) == 1:
+            self.choice = WelcomeChoice.CREATE
+            return QDialog.DialogCode.Accepted
+        return QDialog.DialogCode.Rejected  # the second time: the user closes it
+
+    monkeypatch.setattr(WelcomeDialog, "exec", welcome)
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda _self: QDialog.DialogCode.Rejected)
+    assert app.first_start(tmp_path / "ny.jobraad", app.StartWindow()) is None
+    assert shown == ["welcome", "welcome"]
+    assert not (tmp_path / "ny.jobraad").exists()
+
+
+def test_the_saved_template_has_the_importers_columns_and_imports_once_filled_in(
+    database: Database, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from db.models import Citizen
+    from jobraad.import_template import save_template
+    from jobraad.importer import COLUMNS, import_citizens
+
+    template = tmp_path / "borgere-skabelon.csv"
+    save_template(database, template)
+    text = template.read_text(encoding="utf-8-sig")
+    assert text.rstrip("\r\n").split(";") == list(COLUMNS)
+    with template.open("a", encoding="utf-8", newline="") as fh:
+        fh.write("0101901234;Åse;Ørum;;;;;;;\r\n")  # filled in as a caseworker would
+    assert import_citizens(database, template).created == 1
+    with database.reading() as session:
+        assert [(c.first_name, c.last_name) for c in session.scalars(select(Citizen))] == [("Åse", "Ørum")]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,11 +23,24 @@ from ui.lock import BackOff
 
 class PassphraseDialog(QDialog):
     """Asks for a passphrase. With `confirm=True` (a new database) it asks twice and
-    checks it against the passphrase rule (`jobraad.passphrase`) before it accepts."""
+    checks it against the passphrase rule (`jobraad.passphrase`) before it accepts.
 
-    def __init__(self, parent: QWidget | None = None, *, confirm: bool = False, file_label: str = "") -> None:
+    With `attempt`, the dialog stays up while the passphrase is tried: `attempt(text)` is
+    called on OK and returns True when the dialog may close (the file opened, or there is
+    nothing more to try); a wrong passphrase calls `refused` and returns False, and the
+    window stays, counting down the wait, with what the user types meanwhile kept."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        confirm: bool = False,
+        file_label: str = "",
+        attempt: Callable[[str], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.confirm = confirm
+        self._attempt = attempt
         self.setWindowTitle("Ny database" if confirm else "Lås op")
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -59,7 +76,10 @@ class PassphraseDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.back_off = BackOff([self.passphrase, buttons.button(QDialogButtonBox.StandardButton.Ok)], self)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Only OK waits: the field takes keys meanwhile, and Enter does nothing until the wait is over.
+        self.back_off = BackOff([self.ok_button], self)
+        self.back_off.changed.connect(self.error.setText)
         self.back_off.ready.connect(self.passphrase.setFocus)
         self.passphrase.setFocus()
 
@@ -95,4 +115,12 @@ class PassphraseDialog(QDialog):
         elif not self.passphrase.text():
             self.show_error("Skriv adgangskoden.")
             return
+        if self._attempt is not None:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                done = self._attempt(self.passphrase.text())
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+            if not done:
+                return
         super().accept()
