@@ -34,6 +34,12 @@ def _warm_up_printing() -> None:
     threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
 
 
+def read_caseload(database: Database, today: dt.date) -> tuple[list[CaseloadRow], Overview]:
+    """The caseload's rows and the Overblik, as the window shows them."""
+    rows = load_caseload(database, today)
+    return rows, load_overview(database, today, rows)
+
+
 class CaseloadLoader(QObject):
     """Signals: loaded(rows, overview, keep_scroll) when a read is to be shown;
     reading_started(quiet) when a read behind the window begins (`quiet`: the rows shown
@@ -69,8 +75,8 @@ class CaseloadLoader(QObject):
         self._generation += 1
         self._quiet_reading = False
         self._list_hidden = False
-        rows = load_caseload(self.database, self.today)
-        self.loaded.emit(rows, load_overview(self.database, self.today, rows), False)
+        rows, overview = read_caseload(self.database, self.today)
+        self.loaded.emit(rows, overview, False)
 
     def read_in_background(self, *, quiet: bool = False) -> None:
         """Read in a worker thread; a later read wins over this one. `quiet`: the rows
@@ -95,8 +101,7 @@ class CaseloadLoader(QObject):
             # (a save is reported after its commit), so the read includes it.
             included[0] = self._changes
             try:
-                rows = load_caseload(database, today)
-                return rows, load_overview(database, today, rows)
+                return read_caseload(database, today)
             except Exception:
                 if database.wait_until_checked() is False:
                     return None  # a damaged file: the integrity check says so, and offers a restore
