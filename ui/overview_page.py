@@ -216,6 +216,8 @@ class OverviewPage(QWidget):
         top.setToolTip(0, "Progression i timer: tærskler kan ændres under indstillinger")
         groups.append((top, overview.signals, _signals_person))
         for top, people, make in groups:
+            if pending:  # the first Overblik at start: a screenful and more; the whole one follows
+                people = people[:FILL_SLICE]
             top.setFont(0, bold)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             if not people and not (pending and make is _signals_person):

@@ -267,7 +267,8 @@ class _Probe:
         now = time.perf_counter()
         if not self.loaded:
             self.loaded = now
-        if not self.complete and not any(row.readiness_pending for row in self.window.model.rows()):
+        rows = self.window.model.rows()
+        if not self.complete and not any(getattr(row, "readiness_pending", False) for row in rows):
             self.complete = now
 
     def _tick(self) -> None:
@@ -349,7 +350,9 @@ def _child(path: Path) -> None:
 
     CipherKey.derive = classmethod(timed_derive)  # type: ignore[method-assign, assignment]
     for name in ("read_first", "read_rest"):
-        step = getattr(caseload_loader, name)
+        step = getattr(caseload_loader, name, None)
+        if step is None:  # an older program (before/after figures), without this step
+            continue
 
         def timed_read(*args: Any, _step: Any = step, _name: str = name, **kwargs: Any) -> Any:
             started = time.perf_counter()

@@ -119,3 +119,23 @@ def test_the_citizen_selected_among_the_first_rows_stays_selected(
     w.select_citizen(chosen)
     held_reads.run(1)
     assert w.selected_citizen_id() == chosen
+
+
+def test_the_first_overblik_holds_a_screenful_of_each_section_and_the_whole_follows(
+    qtbot: QtBot, demo: Database, held_reads: HeldReads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 10,000 citizens the whole Overblik is 12,000 lines: filled twice at start, it kept
+    # the window busy while the rest was read. The first holds what the screen shows.
+    import ui.overview_page
+
+    monkeypatch.setattr(ui.overview_page, "FILL_SLICE", 3)
+    w = _start(qtbot, demo)
+    held_reads.run(0)
+    tree = w.overview.tree
+    qtbot.waitUntil(w.overview.filled)
+    first = [tree.topLevelItem(i).childCount() for i in range(3)]
+    assert 0 < max(first) <= 3
+    held_reads.run(1)
+    qtbot.waitUntil(w.overview.filled)
+    whole = [tree.topLevelItem(i).childCount() for i in range(3)]
+    assert max(whole) > 3 and all(a <= b for a, b in zip(first, whole, strict=True))
