@@ -184,11 +184,17 @@ def _closed(session: Session, ids: list[int] | None) -> dict[int, Outcome]:
     return {citizen_id: outcome for citizen_id, outcome in bulk.rows(session, stmt)}
 
 
-def load_caseload(database: Database, today: dt.date | None = None) -> list[CaseloadRow]:
-    """All citizens, active and closed, sorted by last name."""
+def load_caseload(database: Database, today: dt.date | None = None, *, readiness: bool = True) -> list[CaseloadRow]:
+    """All citizens, active and closed, sorted by last name (`readiness`: see `caseload_rows`)."""
     today = today or dt.date.today()
     with database.reading() as session:
-        return caseload_rows(session, today)
+        return caseload_rows(session, today, readiness=readiness)
+
+
+def load_readiness(database: Database, today: dt.date, rows: list[CaseloadRow]) -> list[CaseloadRow]:
+    """The rows of `load_caseload(readiness=False)` with their readiness (`with_readiness`)."""
+    with database.reading() as session:
+        return with_readiness(session, today, rows)
 
 
 def caseload_rows(

@@ -221,6 +221,9 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     # Once the first window is up (the timer fires when its event loop runs), not before:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)
+    from ui.qt_warm_up import prepare_qt_classes
+
+    prepare_qt_classes()  # from the event loop too, a few milliseconds a turn
     start = StartWindow()
     demo_session: DemoSession | None = None
     database: Database | None = None

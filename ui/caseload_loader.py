@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from jobraad import warm_up
-from jobraad.caseload import CaseloadRow, caseload_rows, load_caseload, with_readiness
+from jobraad.caseload import CaseloadRow, load_caseload, load_readiness
 from jobraad.overview import Overview, first_overview, load_overview
 from ui.worker import Progress, start_task
 
@@ -48,15 +48,13 @@ def read_first(database: Database, today: dt.date) -> Read:
     """What the window shows first at start: the rows and the Overblik's deadlines, without
     the documentation readiness and the signals (a quarter of the work: at 10,000 citizens
     about 0.5 s of 2 s). `read_rest` completes them."""
-    with database.reading() as session:
-        rows = caseload_rows(session, today, readiness=False)
+    rows = load_caseload(database, today, readiness=False)
     return rows, first_overview(today, rows)
 
 
 def read_rest(database: Database, today: dt.date, rows: list[CaseloadRow]) -> Read:
     """`read_caseload`, given the rows of `read_first`."""
-    with database.reading() as session:
-        rows = with_readiness(session, today, rows)
+    rows = load_readiness(database, today, rows)
     return rows, load_overview(database, today, rows)
 
 

@@ -32,6 +32,7 @@ run gets a copy (the program writes to the file it opens: audit entries, its bac
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -94,9 +95,7 @@ def cached_caseload(citizens: int) -> Path:
         database = create_database(work / "demo.jobraad", PASSPHRASE)
         try:
             generate_demo(database, citizens=citizens, seed=SEED)
-            set_settings(
-                database, {"caseworker_name": "Benchmark Jobrådgiver", "caseworker_email": "bench@kk.example"}
-            )
+            set_settings(database, {"caseworker_name": "Benchmark Jobrådgiver", "caseworker_email": "bench@kk.example"})
         finally:
             database.close()
         os.replace(work / "demo.jobraad", path)  # whole, or not at all
@@ -181,9 +180,7 @@ def report(citizens: int, results: Sequence[StartRun]) -> str:
     ]
     for label, key, goal in rows:
         values = [getattr(r, key) for r in results]
-        lines.append(
-            f"{label:<58} {statistics.median(values):>8.0f} {min(values):>8.0f} {max(values):>8.0f}  {goal}"
-        )
+        lines.append(f"{label:<58} {statistics.median(values):>8.0f} {min(values):>8.0f} {max(values):>8.0f}  {goal}")
     return "\n".join(lines)
 
 
@@ -216,7 +213,7 @@ class _Probe:
         probe = self
 
         class Filter(QObject):
-            def eventFilter(self, watched: QObject, event: Any) -> bool:  # noqa: N802  (Qt's name)
+            def eventFilter(self, watched: QObject, event: Any) -> bool:
                 probe._event(watched, event)
                 return False
 
@@ -251,8 +248,10 @@ class _Probe:
         from PySide6.QtCore import Qt, QTimer
         from PySide6.QtTest import QTest
 
+        from ui.qt_warm_up import qt_classes_prepared
+
         warming = [t for t in threading.enumerate() if t.name == "jobraad-warm-up"]
-        if warming and warming[0].is_alive() or not self.ticks:
+        if (warming and warming[0].is_alive()) or not self.ticks or not qt_classes_prepared():
             QTimer.singleShot(20, lambda: self._type_when_ready(dialog))
             return
 
@@ -288,7 +287,7 @@ class _Probe:
             return (at - self.enter) * 1000
 
         after_shown = [t for t in self.ticks if t >= self.shown and t <= self.filled + TAIL_S]
-        gaps = [b - a for a, b in zip(after_shown, after_shown[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(after_shown)]
         first = after_shown[0] if after_shown else self.shown
         if os.environ.get("JOBRAAD_BENCH_GAPS"):  # where the longest gaps were, for profiling
             worst = sorted(zip(gaps, after_shown, strict=False), reverse=True)[:6]
