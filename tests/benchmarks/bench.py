@@ -145,7 +145,9 @@ JOBRAAD_WINDOW = """
     while not loaded:
         app.processEvents()
         time.sleep(0.001)
-    while not window.overview.filled():  # the Overblik is filled a slice per turn of the loop
+    # The rows come first, their readiness and the signals after; the Overblik is filled a
+    # slice per turn of the loop.
+    while any(r.readiness_pending for r in window.model.rows()) or not window.overview.filled():
         app.processEvents()
         time.sleep(0.001)
     print("overview_filled=", time.perf_counter() - t0)
@@ -459,22 +461,22 @@ def add_print_case(database: Database) -> None:
 
 
 def run(citizens: int) -> list[Row]:
-    from db.session import create_database
-    from jobraad.demo import generate_demo
+    from db.session import open_database
+    from tests.benchmarks.start import cached_caseload
     from tests.jobraad.test_dossier import add_case
 
     folder = Path(tempfile.mkdtemp(prefix="jobraad-bench-"))
     db = folder / "bench.jobraad"
     t = time.perf_counter()
-    database = create_database(db, PASSPHRASE)
-    generate_demo(database, citizens=citizens, seed=7)
+    shutil.copyfile(cached_caseload(citizens), db)  # the demo (seed 7), generated once and kept
+    database = open_database(db, PASSPHRASE)
     add_case(database, "Nguyễn Thị", "Ánh", DOSSIER_CPR, weeks=30, received=5)
     add_print_case(database)
     database.close()
     generated = time.perf_counter() - t
     start = measure_start(db)
     rows = [
-        Row(f"demo-sagsstamme genereret ({citizens} borgere)", generated * 1000, "ms"),
+        Row(f"demo-sagsstamme ({citizens} borgere) klar (genereres første gang)", generated * 1000, "ms"),
         Row("start til adgangskodevinduet (det første, man ser)", start.passphrase * 1000, "ms", start.bare * 1000),
         Row("  databaselaget importeret bag vinduet", start.warm * 1000, "ms"),
         Row("  længste pause i vinduet imens", start.warm_stall_ms, "ms"),
