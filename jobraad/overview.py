@@ -93,6 +93,8 @@ class Overview:
     documenting: tuple[CitizenSignals, ...] = ()
     # Said when the period of the goals in use has ended (`goals.expired_text`); "" otherwise.
     goals_notice: str = ""
+    # The first Overblik at start (`first_overview`): the signals are still being read.
+    signals_pending: bool = False
 
     def count(self, section: Urgency) -> int:
         return sum(len(c.items) for c in self.sections.get(section, ()))
@@ -135,6 +137,13 @@ def load_overview(
         signals = signals_by_citizen(session, today)
         notice = goals_notice(session, today)
     return replace(_overview(today, rows, signals), goals_notice=notice)
+
+
+def first_overview(today: dt.date, rows: Sequence[CaseloadRow]) -> Overview:
+    """The Overblik the window shows first at start, from rows read without their readiness
+    (`caseload.caseload_rows(readiness=False)`): the deadlines, without the signals, which
+    `load_overview` adds (they take as long to read as the deadlines)."""
+    return replace(_overview(today, rows, {}), signals_pending=True)
 
 
 def goals_notice(session: Session, today: dt.date) -> str:

@@ -15,6 +15,14 @@ def prepare_models() -> None:
     configure_mappers()
 
 
+def prepare_rule_packs() -> None:
+    """Read the shipped rule packs (TOML, about 50 ms), which opening a caseload
+    (`documentation.record_missing_packs`) and its first read need."""
+    from jobraad.rulepacks import builtin_packs
+
+    builtin_packs()
+
+
 def prepare_printing() -> None:
     """Import ReportLab and pypdf and read the embedded font: the first dossier or letter
     is then as quick as the next (see the benchmark's "første" row)."""

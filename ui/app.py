@@ -60,9 +60,10 @@ def start_warm_up() -> threading.Thread:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
         with contextlib.suppress(Exception):
-            from jobraad.warm_up import prepare_models
+            from jobraad.warm_up import prepare_models, prepare_rule_packs
 
-            prepare_models()  # needs no database, so not after the passphrase
+            prepare_models()  # need no database, so not after the passphrase
+            prepare_rule_packs()
 
     thread = threading.Thread(target=work, name="jobraad-warm-up", daemon=True)
     thread.start()
@@ -214,7 +215,7 @@ class StartWindow:
             window.apply_settings()
         except UserFacingError:  # a damaged page: the check behind the window offers the restore
             log.info("settings could not be read at start; the idle lock keeps its default")
-        window.reload_in_background()
+        window.loader.read_in_background(first_rows_first=True)  # the rows first, then the rest
         window.show()
         window.start_background_work()
         return window
@@ -291,6 +292,9 @@ def run_app(db_path: Path | None = None, demo: bool = False) -> int:
     # Once the first window is up (the timer fires when its event loop runs), not before:
     # the import would slow the building of that window.
     QTimer.singleShot(0, start_warm_up)
+    from ui.qt_warm_up import prepare_qt_classes
+
+    prepare_qt_classes()  # from the event loop too, a few milliseconds a turn
     start = StartWindow()
     opened: Opened | None = None
     try:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from jobraad import warm_up
-from jobraad.caseload import CaseloadRow, load_caseload
-from jobraad.overview import Overview, load_overview
+from jobraad.caseload import CaseloadRow, load_caseload, load_readiness
+from jobraad.overview import Overview, first_overview, load_overview
 from ui.worker import Progress, start_task
 
 if TYPE_CHECKING:
@@ -32,6 +33,29 @@ def _warm_up_printing() -> None:
                 step()
 
     threading.Thread(target=work, name="jobraad-warm-up-pdf", daemon=True).start()
+
+
+Read = tuple[list[CaseloadRow], Overview]
+
+
+def read_caseload(database: Database, today: dt.date) -> Read:
+    """The caseload's rows and the Overblik, as the window shows them."""
+    rows = load_caseload(database, today)
+    return rows, load_overview(database, today, rows)
+
+
+def read_first(database: Database, today: dt.date) -> Read:
+    """What the window shows first at start: the rows and the Overblik's deadlines, without
+    the documentation readiness and the signals (a quarter of the work: at 10,000 citizens
+    about 0.5 s of 2 s). `read_rest` completes them."""
+    rows = load_caseload(database, today, readiness=False)
+    return rows, first_overview(today, rows)
+
+
+def read_rest(database: Database, today: dt.date, rows: list[CaseloadRow]) -> Read:
+    """`read_caseload`, given the rows of `read_first`."""
+    rows = load_readiness(database, today, rows)
+    return rows, load_overview(database, today, rows)
 
 
 class CaseloadLoader(QObject):
@@ -69,47 +93,67 @@ class CaseloadLoader(QObject):
         self._generation += 1
         self._quiet_reading = False
         self._list_hidden = False
-        rows = load_caseload(self.database, self.today)
-        self.loaded.emit(rows, load_overview(self.database, self.today, rows), False)
+        rows, overview = read_caseload(self.database, self.today)
+        self.loaded.emit(rows, overview, False)
 
-    def read_in_background(self, *, quiet: bool = False) -> None:
+    def read_in_background(self, *, quiet: bool = False, first_rows_first: bool = False) -> None:
         """Read in a worker thread; a later read wins over this one. `quiet`: the rows
         shown stay while the new ones are read (after a save). Saves in quick succession
         start one read at a time: one more follows the running read if a save came after
-        it began, with all of them in it."""
+        it began, with all of them in it. `first_rows_first` (at start): the rows and the
+        Overblik's deadlines are shown as soon as they are read (`read_first`), and the
+        readiness and the signals follow, as a quiet read (`read_rest`)."""
         if quiet:
             self._changes += 1
             if self._quiet_reading:
                 return
-        self._start(quiet=quiet)
+        self._start(quiet=quiet, staged=first_rows_first and not quiet)
 
-    def _start(self, *, quiet: bool) -> None:
+    def _start(self, *, quiet: bool, staged: bool = False) -> None:
         self._generation += 1
         generation = self._generation
         self._quiet_reading = quiet
         database, today = self.database, self.today
         included = [self._changes]
 
-        def work(_progress: Progress) -> tuple[list[CaseloadRow], Overview] | None:
-            # Every save reported by now was committed before this read's first query
-            # (a save is reported after its commit), so the read includes it.
-            included[0] = self._changes
+        def guarded(read: Callable[[], Read]) -> Read | None:
             try:
-                rows = load_caseload(database, today)
-                return rows, load_overview(database, today, rows)
+                return read()
             except Exception:
                 if database.wait_until_checked() is False:
                     return None  # a damaged file: the integrity check says so, and offers a restore
                 raise
 
-        def done(result: tuple[list[CaseloadRow], Overview] | None) -> None:
+        def work(_progress: Progress) -> Read | None:
+            # Every save reported by now was committed before this read's first query
+            # (a save is reported after its commit), so the read includes it.
+            included[0] = self._changes
+            return guarded(lambda: (read_first if staged else read_caseload)(database, today))
+
+        def first_done(result: Read | None) -> None:
             if generation != self._generation:  # a newer read, or the window was closed
                 return
+            if result is None:
+                done(None)
+                return
+            rows = result[0]
+            # The rest is read while the window shows the first rows (started first, so
+            # the worker is busy while the window paints).
+            start_task(lambda _progress: guarded(lambda: read_rest(database, today, rows)), done, failed)
+            self._list_hidden = False
+            self._quiet_reading = True  # saves meanwhile wait for the rest, as after a quiet read
+            self.loaded.emit(rows, result[1], quiet)
+            self.reading_started.emit(True)
+
+        def done(result: Read | None) -> None:
+            if generation != self._generation:  # a newer read, or the window was closed
+                return
+            keep_scroll = quiet or staged
             self._quiet_reading = self._list_hidden = False
             if result is None:
                 self.failed.emit("")
             else:
-                self.loaded.emit(result[0], result[1], quiet)
+                self.loaded.emit(result[0], result[1], keep_scroll)
             if self._changes > included[0]:
                 self._start(quiet=True)
             if not self._printing_warmed:
@@ -125,7 +169,7 @@ class CaseloadLoader(QObject):
         quiet_here = quiet and not self._list_hidden
         self._list_hidden = not quiet_here
         self.reading_started.emit(quiet_here)
-        start_task(work, done, failed)
+        start_task(work, first_done if staged else done, failed)
 
     def cancel(self) -> None:
         """No read still running is shown (the window is closing)."""

@@ -29,6 +29,9 @@ URGENCY_TEXT = {
     Urgency.NEXT_WEEK: "Næste uge",
     Urgency.LATER: "Senere",
 }
+#: The Dokumentation column of rows shown before their readiness is read (the first rows at start).
+READINESS_PENDING = "…"
+READINESS_PENDING_TIP = "Dokumentationen læses …"
 
 
 _ANSWERED_ROLES = frozenset(
@@ -147,6 +150,8 @@ class CaseloadTableModel(QAbstractTableModel):
             extra = len(row.due) - 1
             more = f"\n+ {extra} andre frister" if extra > 0 else ""
             return f"{URGENCY_TEXT[u] if u else ''}: {row.next_due.title}{more}"
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.READINESS and row.readiness_pending:
+            return READINESS_PENDING_TIP
         if role == Qt.ItemDataRole.ToolTipRole and col == self.READINESS and row.readiness and row.readiness.missing:
             return "Mangler:\n" + "\n".join(f"• {m}" for m in row.readiness.missing)
         if role == Qt.ItemDataRole.BackgroundRole and col == self.READINESS and row.readiness:
@@ -178,6 +183,8 @@ class CaseloadTableModel(QAbstractTableModel):
         if col == self.WEEKS:
             return "" if row.weeks_in_forloeb is None else str(row.weeks_in_forloeb)
         if col == self.READINESS:
+            if row.readiness_pending:
+                return READINESS_PENDING
             return row.readiness.label if row.readiness else ""
         if col == self.NEXT_DEADLINE:
             if row.next_due is None:

@@ -1,0 +1,54 @@
+"""Issue 19's start goals, measured as `python -m tests.benchmarks.bench start` measures them
+(`tests.benchmarks.start`): Enter in the passphrase window → the caseload painted in the window,
+and the window's longest stall meanwhile, each the median of three fresh starts of the program.
+
+Headroom: the goals are for a caseworker's laptop; the bound here is the goal × `HEADROOM`,
+because CI's machine has two cores shared with the rest of the run, and the timer-based stall
+detector sees every time the operating system gives the core to another process. The median
+of three keeps one unlucky start from failing the test; a real slowdown moves all three.
+
+A machine busier than it has cores (the 1-minute load average, before or after the starts)
+measures the other processes, not the program: a start slower than the bound is then reported
+as a skip with its figures, not as a pass, and not as a failure of the program.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+
+import pytest
+
+from tests.benchmarks import start
+
+HEADROOM = 1.5
+
+
+@pytest.fixture
+def bench_cache(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated caseloads kept in pytest's cache folder (10,000 citizens take a minute or
+    more to generate: once per machine, not once per run)."""
+    cache = request.config.cache
+    if cache is not None:
+        monkeypatch.setenv(start.CACHE_ENV, str(cache.mkdir("jobraad-bench")))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("citizens", sorted(start.GOALS_MS))
+@pytest.mark.usefixtures("bench_cache")
+def test_enter_to_caseload_visible_within_the_goal_and_the_window_never_stalls(citizens: int) -> None:
+    load_before = os.getloadavg()[0]
+    results = start.measure(citizens, runs=3)
+    load = max(load_before, os.getloadavg()[0])
+    table = start.report(citizens, results) + f"\n(belastning: load average {load:.1f} på {os.cpu_count()} kerner)"
+    goal_visible, goal_stall = start.GOALS_MS[citizens]
+    within = (
+        statistics.median(r.visible for r in results) <= goal_visible * HEADROOM
+        and statistics.median(r.stall for r in results) <= goal_stall * HEADROOM
+    )
+    if not within and load > (os.cpu_count() or 1):
+        pytest.skip(f"the machine is overloaded; the start's figures say nothing of the program:\n{table}")
+    assert statistics.median(r.visible for r in results) <= goal_visible * HEADROOM, table
+    assert statistics.median(r.stall for r in results) <= goal_stall * HEADROOM, table
+    # What the window shows first is completed: the readiness and the signals follow.
+    assert all(r.visible <= r.complete <= r.filled for r in results), table
