@@ -343,8 +343,9 @@ def test_a_letter_without_colour_is_painted_grey_at_300_dpi(
 def test_ctrl_d_then_enter_prints_the_team_dossier_on_the_default_printer(
     qtbot: QtBot, database: Database, cups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The issue's closing task: with the citizen selected in the caseload (after the search),
-    two keys from there to the dossier at the printer: no reader dialog, no print dialog."""
+    """The issue's task "start → printed dossier for a known CPR": from the Overblik the window
+    opens on, the CPR typed, Enter, Ctrl+D, Enter, and the team's dossier is at the printer: no
+    mouse, no reader dialog, no print dialog (the passphrase step: tests/ui/test_app_start.py)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -358,9 +359,8 @@ def test_ctrl_d_then_enter_prints_the_team_dossier_on_the_default_printer(
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    window.pages.setCurrentIndex(1)
-    assert window.select_citizen(citizen)
-    window.table.setFocus()
+    assert window.pages.currentWidget() is window.overview  # as after the passphrase
+    window.overview.tree.setFocus()
     keys = 0
 
     def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
@@ -370,6 +370,11 @@ def test_ctrl_d_then_enter_prints_the_team_dossier_on_the_default_printer(
         qtbot.keyClick(focus, key, modifier)
         keys += 1
 
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    qtbot.keyClicks(focus, CPR_ANH)  # typed on the Overblik: it goes to the search
+    press(Qt.Key.Key_Return)  # the only match opens
+    assert window.file.citizen_id == citizen
     press(Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(getattr(window.file, "last_preview", None), DossierPreview), timeout=30_000)
     preview: DossierPreview = window.file.last_preview
@@ -379,7 +384,7 @@ def test_ctrl_d_then_enter_prints_the_team_dossier_on_the_default_printer(
     assert preview.reader() == "team"
     with qtbot.waitSignal(preview.print_status.ended, timeout=10_000) as ended:
         press(Qt.Key.Key_Return)
-    assert keys == 2
+    assert keys == 3  # CPR typed, then Enter, Ctrl+D, Enter: after the passphrase, the issue's four actions
     assert ended.args == ["Sendt til printeren.", True]
     assert (cups / "lp-stdin").read_bytes() == preview.data
     assert "Rehabiliteringsteam" in flat(page_texts(preview.data)[0])

@@ -51,6 +51,7 @@ class SectionPages(QWidget):
         self.list.setTabKeyNavigation(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
+        self.list.setSpacing(2)  # a wrapped name ("Forsørgelse og / CV") reads as one section
         self._widest = 0
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
