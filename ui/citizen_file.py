@@ -136,7 +136,7 @@ class CitizenFileWidget(QWidget):
             (TAB_STAMDATA, self.stamdata, "Stamdata"),
             (TAB_FORLOEB, self.forloeb, "Forløb"),
             (TAB_CASE_TEXT, self.case_text, "Tekster"),
-            (TAB_HISTORY, self.history, "Forsørgelse og CV"),
+            (TAB_HISTORY, self.history, "Ydelser og CV"),
             (TAB_PLACEMENTS, self.placements, "Praktik"),
             (TAB_DOCUMENTATION, self.documentation, "Dokumentation"),
             (TAB_HEALTH, self.health, "Sundhed"),

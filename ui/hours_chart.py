@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
+from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from jobraad.progression import ChartSeries
@@ -23,16 +23,35 @@ class HoursChart(QChartView):
         self.points_shown = 0
         self.show_series(None)
 
+    #: Below this height the title and legend give their room to the lines (on a 1366x768
+    #: laptop the week grid above takes most of the height); the title stays as the tooltip.
+    COMPACT_BELOW = 240
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_to_height()
+
+    def _fit_to_height(self) -> None:
+        chart = self.chart()
+        compact = self.height() < self.COMPACT_BELOW
+        chart.legend().setVisible(not compact)
+        chart.setTitle("" if compact else self.toolTip())
+        margin = 2 if compact else 10
+        chart.setMargins(QMargins(margin, margin, margin, margin))
+
     def show_series(self, series: ChartSeries | None, title: str = "") -> None:
         chart = QChart()
         chart.setTitle(title)
+        self.setToolTip(title)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         chart.setMargins(chart.margins())
         _paint(chart)
         self.points_shown = 0
         if series is None or not series.labels:
             chart.setTitle(title or "Ingen timer registreret")
+            self.setToolTip(title or "Ingen timer registreret")
             self.setChart(chart)
+            self._fit_to_height()
             return
         colours = palette.chart_colours()
         styles = (
@@ -94,6 +113,7 @@ class HoursChart(QChartView):
         for axis in (x_axis, y_axis):
             _paint_axis(axis)
         self.setChart(chart)
+        self._fit_to_height()
 
 
 def _paint(chart: QChart) -> None:

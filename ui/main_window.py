@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self.open_search_match)
-        local_shortcut("Down", self.search, self.enter_list)
+        local_shortcut("Down", self.search, self.enter_list).setWhatsThis("Fra søgefeltet ned i listen")
 
         self.group_filter = QComboBox()
         self.group_filter.setObjectName("groupFilter")

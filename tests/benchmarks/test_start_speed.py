@@ -34,7 +34,7 @@ REGRESSION_VISIBLE = 2.0
 def bench_cache(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated caseloads kept in pytest's cache folder (10,000 citizens take a minute or
     more to generate: once per machine, not once per run)."""
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
     if cache is not None:
         monkeypatch.setenv(start.CACHE_ENV, str(cache.mkdir("jobraad-bench")))
 

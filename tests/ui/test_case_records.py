@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from unittest.mock import patch
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+import ui.screen
 from db.enums import Aim, CvKind, DocumentState, PeriodBenefit, VisitationGroup
 from db.session import Database
 from jobraad import case_history, case_texts, documentation
@@ -371,8 +372,14 @@ def test_a_seen_date_that_is_refused_saves_nothing(
 
 @pytest.mark.parametrize("screen", [(1366, 768), (1920, 1080)])
 def test_every_column_of_both_tables_is_in_view_on_a_laptop_screen(
-    qtbot: QtBot, window: MainWindow, people: dict[str, int], screen: tuple[int, int]
+    qtbot: QtBot,
+    window: MainWindow,
+    people: dict[str, int],
+    screen: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The screen of that size: the window keeps itself inside the screen it is shown on.
+    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(0, 0, *screen))
     window.resize(screen[0] - 16, screen[1] - 48)  # as `fit_to_screen` leaves room for the frame
     window.open_citizen(people["first"], "history")
     qtbot.waitUntil(lambda: window.file.history.periods.view.viewport().width() > 0)

@@ -8,10 +8,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
+import ui.screen
 from db.enums import Aim, DocumentSource, DocumentState, MeetingKind, VisitationGroup
 from db.session import Database
 from jobraad import consents, records
@@ -47,8 +48,12 @@ def citizen(database: Database) -> int:
 
 
 @pytest.fixture(params=SCREENS, ids=["1366x768", "1920x1080"])
-def window(request: pytest.FixtureRequest, qtbot: QtBot, database: Database, citizen: int) -> Iterator[MainWindow]:
+def window(
+    request: pytest.FixtureRequest, qtbot: QtBot, database: Database, citizen: int, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
     width, height = request.param
+    # The screen of that size: the window keeps itself inside the screen it is shown on.
+    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(0, 0, width, height))
     w = MainWindow(database, today=TODAY)
     w.resize(width - 16, height - 48)  # as `fit_to_screen` leaves room for the frame
     w.show()
@@ -83,7 +88,9 @@ def test_the_checklist_shows_every_column_with_whole_dates_and_wrapped_names(
     columns = [tree.headerItem().text(c) for c in range(tree.columnCount())]
     assert columns == ["Punkt", "Status", "Kilde", "Bilag"]
     assert all(_in_view(tree, c) for c in range(4)), [_header(tree).sectionSize(c) for c in range(4)]
-    assert _whole(tree, 1) and _whole(tree, 3)  # Status (the dates) and Bilag
+    assert _whole(tree, 1) and _whole(tree, 3), [
+        (_header(tree).sectionSize(c), tree.sizeHintForColumn(c)) for c in range(4)
+    ]
     assert tree.horizontalScrollBar().maximum() == 0
     # The request's line: its dates whole; its name, if narrower than its text, on more lines.
     assert window.file.documentation.select_entry("lae265")

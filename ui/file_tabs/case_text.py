@@ -68,9 +68,9 @@ def part_note(part: str, plan_heading: str) -> str:
 
 # The two description sections that have records of their own beside the text.
 RECORD_HINTS = {
-    "uddannelse_cv": "Uddannelser og job skrives som linjer under fanen «Forsørgelse og CV»; skriv her det, "
+    "uddannelse_cv": "Uddannelser og job skrives som linjer under afsnittet «Ydelser og CV»; skriv her det, "
     "linjerne ikke siger.",
-    "forsoergelse": "Ydelserne periode for periode skrives under fanen «Forsørgelse og CV»; skriv her det, "
+    "forsoergelse": "Ydelserne periode for periode skrives under afsnittet «Ydelser og CV»; skriv her det, "
     "perioderne ikke siger.",
 }
 

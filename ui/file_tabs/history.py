@@ -313,7 +313,7 @@ class HistoryTab(FileTab):
         )
         self.cv.setObjectName("cvEntries")
         self.cv.view.setObjectName("cvTable")
-        self.cv.set_widths([96, 160, 130, 58, 58])  # the whole row in view at 1366x768
+        self.cv.set_widths([90, 140, 120, 56, 56])  # the whole row in view at 1366x768
         splitter.addWidget(self.periods)
         splitter.addWidget(self.cv)
         layout.addWidget(splitter, 1)

@@ -50,8 +50,8 @@ class SectionPages(QWidget):
         self.list.setAccessibleName("Sagens afsnit")
         self.list.setTabKeyNavigation(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setWordWrap(True)
-        self.list.setSpacing(2)  # a wrapped name ("Forsørgelse og / CV") reads as one section
+        self.list.setWordWrap(False)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self._widest = 0
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
@@ -66,11 +66,11 @@ class SectionPages(QWidget):
         item = QListWidgetItem(label)
         self.list.addItem(item)
         index = self.stack.addWidget(page)
-        # As narrow as the longest word: a longer name wraps ("Forsørgelse og / CV"), so the
-        # page keeps the width its tables need at 1366x768.
+        # As wide as the longest name, whole on one line: a wrapped name ("Forsørgelse og / CV")
+        # read as two sections, and an elided one hid what it was.
         metrics = self.list.fontMetrics()
-        self._widest = max(self._widest, *(metrics.horizontalAdvance(word) for word in label.split()))
-        self.list.setFixedWidth(self._widest + 2 * self.list.frameWidth() + 10)
+        self._widest = max(self._widest, metrics.horizontalAdvance(label))
+        self.list.setFixedWidth(self._widest + 2 * self.list.frameWidth() + 24)
         if self.list.currentRow() < 0:
             self.list.setCurrentRow(0)
         return index
