@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
+from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, QSettings
 
 import ui.caseload_loader
+import ui.screen
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +50,9 @@ def settle(turns: int = 50) -> None:
     for _ in range(turns):
         QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+
+
+def pretend_screen(monkeypatch: pytest.MonkeyPatch, room: QRect) -> None:
+    """Windows see `room` as the available area of their screen (the test machine's own
+    screen stands in for a laptop's or a large one): a window keeps itself inside it."""
+    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(room))

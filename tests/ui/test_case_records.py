@@ -13,12 +13,12 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-import ui.screen
 from db.enums import Aim, CvKind, DocumentState, PeriodBenefit, VisitationGroup
 from db.session import Database
 from jobraad import case_history, case_texts, documentation
 from jobraad.case_history import BenefitPeriodInput, CaseFacts
 from jobraad.citizens import CitizenInput, create_citizen
+from tests.ui.conftest import pretend_screen
 from ui.citizen_file import TAB_CASE_TEXT, TAB_HISTORY, CitizenFileWidget
 from ui.file_tabs.history import HistoryTab, RowsEditor
 from ui.main_window import MainWindow
@@ -379,7 +379,7 @@ def test_every_column_of_both_tables_is_in_view_on_a_laptop_screen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The screen of that size: the window keeps itself inside the screen it is shown on.
-    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(0, 0, *screen))
+    pretend_screen(monkeypatch, QRect(0, 0, *screen))
     window.resize(screen[0] - 16, screen[1] - 48)  # as `fit_to_screen` leaves room for the frame
     window.open_citizen(people["first"], "history")
     qtbot.waitUntil(lambda: window.file.history.periods.view.viewport().width() > 0)

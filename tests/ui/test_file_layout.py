@@ -12,13 +12,13 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
-import ui.screen
 from db.enums import Aim, DocumentSource, DocumentState, MeetingKind, VisitationGroup
 from db.session import Database
 from jobraad import consents, records
 from jobraad import documentation as doc
 from jobraad.citizens import CitizenInput, create_citizen
 from tests.helpers import consent_input
+from tests.ui.conftest import pretend_screen
 from ui.main_window import MainWindow
 
 TODAY = dt.date(2026, 3, 2)  # inside the BEK 47/2026 pack's period
@@ -53,7 +53,7 @@ def window(
 ) -> Iterator[MainWindow]:
     width, height = request.param
     # The screen of that size: the window keeps itself inside the screen it is shown on.
-    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(0, 0, width, height))
+    pretend_screen(monkeypatch, QRect(0, 0, width, height))
     w = MainWindow(database, today=TODAY)
     w.resize(width - 16, height - 48)  # as `fit_to_screen` leaves room for the frame
     w.show()

@@ -19,7 +19,7 @@ import ui.screen
 from db.session import Database
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.demo import generate_demo
-from tests.ui.conftest import settle
+from tests.ui.conftest import pretend_screen, settle
 from ui.caseload_view import fit_columns
 from ui.dialogs.attachment_viewer import AttachmentViewer
 from ui.dialogs.dossier_preview import DossierPreview
@@ -82,7 +82,7 @@ def test_the_dossier_is_suggested_in_the_documents_folder(qtbot: QtBot, database
 def room(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> QRect:
     """The screen the window opens on (the test machine's own screen stands in for it)."""
     area = SCREENS[request.param]
-    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(area))
+    pretend_screen(monkeypatch, area)
     return area
 
 
@@ -156,7 +156,7 @@ def test_the_columns_give_way_in_order_and_the_required_ones_stay() -> None:
 
 def test_a_window_framed_taller_than_thought_is_made_to_fit(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     room = SCREENS["1366x768"]
-    monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(room))
+    pretend_screen(monkeypatch, room)
     window = QWidget()
     qtbot.addWidget(window)
     ui.screen.fit_to_screen(window, 1360, 840)
