@@ -81,6 +81,11 @@ class CaseloadLoader(QObject):
         self._changes = 0
         self._printing_warmed = False
 
+    @property
+    def reading(self) -> bool:
+        """A read is running whose result is still to be shown (the rest of a staged read too)."""
+        return self._list_hidden or self._quiet_reading
+
     def expect_reading(self) -> None:
         """Show the window as reading before any read is started (the file is still being
         opened); `read_in_background()` follows."""

@@ -266,8 +266,13 @@ class _Probe:
         now = time.perf_counter()
         if not self.loaded:
             self.loaded = now
-        rows = self.window.model.rows()
-        if not self.complete and not any(getattr(row, "readiness_pending", False) for row in rows):
+        if self.complete:
+            return
+        # Asked of the loader where it can say (a look over 10,000 rows took 17 ms of the window's time).
+        reading = getattr(self.window.loader, "reading", None)
+        if reading is None:  # an older program (before/after figures)
+            reading = any(getattr(row, "readiness_pending", False) for row in self.window.model.rows())
+        if not reading:
             self.complete = now
 
     def _tick(self) -> None:
