@@ -81,6 +81,11 @@ class CaseloadRow:
     def overdue_count(self, today: dt.date) -> int:
         return sum(1 for d in self.due if d.due_on < today)
 
+    def is_overdue(self, today: dt.date) -> bool:
+        """Has a deadline before `today` (`overdue_count` > 0, known from the first: `due` is
+        soonest first; the window counts these rows at every reload)."""
+        return self.next_urgency(today) is Urgency.OVERDUE
+
 
 def due_items(
     session: Session, today: dt.date, citizen_ids: Iterable[int] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -95,9 +95,21 @@ class Overview:
     goals_notice: str = ""
     # The first Overblik at start (`first_overview`): the signals are still being read.
     signals_pending: bool = False
+    _counts: dict[Urgency, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Counted as the Overblik is made (by the worker that reads it), not by the window.
+        counts = {section: sum(len(c.items) for c in people) for section, people in self.sections.items()}
+        object.__setattr__(self, "_counts", counts)
 
     def count(self, section: Urgency) -> int:
-        return sum(len(c.items) for c in self.sections.get(section, ()))
+        """The deadlines in `section`."""
+        return self._counts.get(section, 0)
+
+    @property
+    def overdue_citizens(self) -> int:
+        """The active citizens with a deadline overdue (the caseload's status line counts them)."""
+        return len(self.sections.get(Urgency.OVERDUE, ()))
 
     @property
     def empty(self) -> bool:

@@ -189,9 +189,11 @@ class _OverviewTree(QTreeWidget):
 
 class OverviewPage(QWidget):
     """Signals: item_activated(citizen_id, target) when a line is opened (double-click or Enter);
-    import_requested, new_citizen_requested, demo_requested from the empty Overblik's buttons."""
+    import_requested, new_citizen_requested, demo_requested from the empty Overblik's buttons;
+    filling_done when the tree is wholly in place (it is filled a slice at a time)."""
 
     item_activated = Signal(int, str)
+    filling_done = Signal()
     import_requested = Signal()
     new_citizen_requested = Signal()
     demo_requested = Signal()
@@ -295,12 +297,9 @@ class OverviewPage(QWidget):
         if self._overview is None:
             return
         overview = self._overview.for_groups(self.chosen_groups())
-        # Taken out, then let go: `clear()` on the shown tree took 0.1 s at 10,000 citizens
-        # (12,000 lines), mostly the view's bookkeeping item by item; this takes a fifth.
-        taken = [self.tree.takeTopLevelItem(0) for _ in range(self.tree.topLevelItemCount())]
-        del taken
         # The tree is filled a slice at a time from the event loop: at 10,000 citizens
-        # (12,000 lines) filling it at once held the window for a third of a second.
+        # (12,000 lines) filling it at once held the window for a third of a second. The
+        # sections shown stay until each new one is whole (`_fill`).
         self._filling = self._fill(overview)
         self._started_filling = False  # the first slice (a small caseload: all) at once
         self._fill_more()
@@ -342,6 +341,7 @@ class OverviewPage(QWidget):
         if not more:  # done
             if filling is self._filling:
                 self._filling = None
+                self.filling_done.emit()
             return
         # With the tree as context: dropped if the page is deleted before the next turn.
         QTimer.singleShot(0, self.tree, lambda: self._fill_more() if filling is self._filling else None)
@@ -350,9 +350,28 @@ class OverviewPage(QWidget):
         """True once the whole tree is in place (for tests and the benchmark)."""
         return self._filling is None
 
+    def _put_section(self, index: int, top: QTreeWidgetItem) -> None:
+        """`top`, a section made whole outside the tree, in place of the section shown at
+        `index` (or after the last), opened with each of its citizens."""
+        tree = self.tree
+        old = tree.takeTopLevelItem(index) if index < tree.topLevelItemCount() else None
+        tree.insertTopLevelItem(index, top)
+        # The tree lays itself out once, at its next paint: each expanding below is noted only.
+        top.setExpanded(True)
+        for i in range(top.childCount()):
+            child = top.child(i)
+            if child is not None:
+                child.setExpanded(True)
+        del old  # let go: the lines of the section it replaces
+
     def _fill(self, overview: Overview) -> Iterator[bool]:
-        """Adds the tree's items, yielding True after about `FILL_SLICE` citizens, False
-        at the end. A small caseload is filled before the first yield."""
+        """Makes the tree's sections, yielding True after about `FILL_SLICE` citizens, False
+        at the end. A small caseload is filled before the first yield.
+
+        Each section is made outside the tree and put in the place of the one shown when it
+        is whole: lines added to a shown, opened section have the tree lay out all its lines
+        again at its next paint (at 10,000 citizens up to 30 ms a slice, near a second for a
+        whole Overblik); a section put in whole, once."""
         week = overview.today.isocalendar()[1]
         bold = QFont()
         bold.setBold(True)
@@ -385,7 +404,7 @@ class OverviewPage(QWidget):
             top = QTreeWidgetItem([f"{title} — {counted}" + (f" {says}" if says and n and not pending else ""), ""])
             top.setToolTip(0, SIGNALS_TIP)
             groups.append((top, flagged, _signals_person))
-        for top, people, make in groups:
+        for index, (top, people, make) in enumerate(groups):
             if pending:  # the first Overblik at start: a screenful and more; the whole one follows
                 people = people[:FILL_SLICE]
             top.setFont(0, bold)
@@ -394,18 +413,15 @@ class OverviewPage(QWidget):
                 empty = QTreeWidgetItem(["Ingen", ""])
                 empty.setForeground(0, QBrush(palette.muted_text()))
                 top.addChild(empty)
-            self.tree.addTopLevelItem(top)
-            top.setExpanded(True)
             for first in range(0, len(people), FILL_SLICE):
-                made = [make(c, bold) for c in people[first : first + FILL_SLICE]]
-                # Added whole: each item added to a shown tree costs a model signal.
-                top.addChildren(made)
-                for person in made:
-                    person.setExpanded(True)
-                since_yield += len(made)
+                top.addChildren([make(c, bold) for c in people[first : first + FILL_SLICE]])
+                since_yield += min(FILL_SLICE, len(people) - first)
                 if since_yield >= FILL_SLICE:
                     since_yield = 0
                     yield True
+            self._put_section(index, top)
+        while self.tree.topLevelItemCount() > len(groups):  # none so far: the sections are fixed
+            self.tree.takeTopLevelItem(len(groups))
         yield False
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -70,7 +70,9 @@ def test_opens_on_active_caseload(window: MainWindow) -> None:
     window.reveal_action.setChecked(True)
     cpr_cells = {window.proxy.index(r, CaseloadTableModel.CPR).data() for r in range(2)}
     assert cpr_cells == {"010162-1233", "150580-1234"}
-    assert "Viser 2 af 3 borgere" in window.count_label.text()
+    # Søren's forløb began 14 weeks ago: a group deadline of his has passed, none of Łucja's.
+    assert [r.name for r in window.model.rows() if r.overdue_count(TODAY)] == ["Søren Ærø"]
+    assert window.count_label.text() == "Viser 2 af 3 borgere · 2 aktive · 1 med overskredne frister"
 
 
 def test_search_as_you_type_on_name_cpr_phone_notes(qtbot: QtBot, window: MainWindow) -> None:

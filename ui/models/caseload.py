@@ -354,7 +354,7 @@ class CaseloadFilterProxy(QAbstractTableModel):
             return False
         if self.aim is not None and row.aim != self.aim:
             return False
-        if self.overdue_only and row.overdue_count(self.today) == 0:
+        if self.overdue_only and not row.is_overdue(self.today):
             return False
         return not (self.target_group_only and not row.in_target_group)
 
