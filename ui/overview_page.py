@@ -350,9 +350,10 @@ class OverviewPage(QWidget):
         """True once the whole tree is in place (for tests and the benchmark)."""
         return self._filling is None
 
-    def _put_section(self, index: int, top: QTreeWidgetItem) -> None:
+    def _put_section(self, index: int, top: QTreeWidgetItem) -> QTreeWidgetItem | None:
         """`top`, a section made whole outside the tree, in place of the section shown at
-        `index` (or after the last), opened with each of its citizens."""
+        `index` (or after the last), opened with each of its citizens. Returns the section
+        it replaced, for the caller to let go."""
         tree = self.tree
         old = tree.takeTopLevelItem(index) if index < tree.topLevelItemCount() else None
         tree.insertTopLevelItem(index, top)
@@ -362,7 +363,7 @@ class OverviewPage(QWidget):
             child = top.child(i)
             if child is not None:
                 child.setExpanded(True)
-        del old  # let go: the lines of the section it replaces
+        return old
 
     def _fill(self, overview: Overview) -> Iterator[bool]:
         """Makes the tree's sections, yielding True after about `FILL_SLICE` citizens, False
@@ -419,7 +420,14 @@ class OverviewPage(QWidget):
                 if since_yield >= FILL_SLICE:
                     since_yield = 0
                     yield True
-            self._put_section(index, top)
+            large = len(people) > FILL_SLICE
+            if large and since_yield:  # a large section is put in at a turn of its own
+                since_yield = 0
+                yield True
+            replaced = self._put_section(index, top)
+            if large:  # and the one it replaces let go at the next (thousands of lines)
+                yield True
+            del replaced
         while self.tree.topLevelItemCount() > len(groups):  # none so far: the sections are fixed
             self.tree.takeTopLevelItem(len(groups))
         yield False
