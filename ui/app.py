@@ -199,20 +199,11 @@ def hold_collector_until_started(window: MainWindow) -> None:
     from jobraad import runtime
 
     runtime.hold_collector()
-    overview = window.overview
 
     def release(*_args: object) -> None:
         runtime.release_collector()
 
-    def loaded(_count: int) -> None:
-        if window.loader.reading:  # the first rows: the rest is still being read
-            return
-        if overview.filled() or window.pages.currentWidget() is not overview:
-            release()  # (a hidden Overblik is filled when it is shown)
-        else:  # filled a slice at a time from the event loop
-            overview.filling_done.connect(release)
-
-    window.caseload_reloaded.connect(loaded)
+    window.caseload_in_place.connect(release)
     window.loader.failed.connect(release)
     window.destroyed.connect(release)
     QTimer.singleShot(COLLECTOR_HELD_AT_MOST_MS, release)  # not the window's: it may be gone

@@ -80,6 +80,7 @@ class CaseloadLoader(QObject):
         # read may have missed), not merely while the read was waiting to start.
         self._changes = 0
         self._printing_warmed = False
+        self._read_behind = False  # a read behind the window was shown (`caseload_in_place`)
 
     @property
     def reading(self) -> bool:
@@ -155,15 +156,13 @@ class CaseloadLoader(QObject):
                 return
             keep_scroll = quiet or staged
             self._quiet_reading = self._list_hidden = False
+            self._read_behind = True
             if result is None:
                 self.failed.emit("")
             else:
                 self.loaded.emit(result[0], result[1], keep_scroll)
             if self._changes > included[0]:
                 self._start(quiet=True)
-            if not self._printing_warmed:
-                self._printing_warmed = True
-                QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
 
         def failed(message: str, _is_bug: bool) -> None:
             if generation != self._generation:
@@ -175,6 +174,14 @@ class CaseloadLoader(QObject):
         self._list_hidden = not quiet_here
         self.reading_started.emit(quiet_here)
         start_task(work, first_done if staged else done, failed)
+
+    def caseload_in_place(self) -> None:
+        """The window has a whole read in place (the Overblik too): after the first read
+        behind the window, printing is prepared a moment after, once (its imports compete
+        with the window for Python while a large Overblik is still being filled)."""
+        if self._read_behind and not self._printing_warmed:
+            self._printing_warmed = True
+            QTimer.singleShot(WARM_UP_PRINTING_MS, _warm_up_printing)
 
     def cancel(self) -> None:
         """No read still running is shown (the window is closing)."""

@@ -109,10 +109,12 @@ class _FilePane(QScrollArea):
 
 
 class MainWindow(QMainWindow):
-    """Signals: citizen_selected(citizen_id), caseload_reloaded(count)."""
+    """Signals: citizen_selected(citizen_id), caseload_reloaded(count); caseload_in_place when a
+    whole read is shown and the Overblik filled with it (a hidden Overblik: when it is shown)."""
 
     citizen_selected = Signal(int)
     caseload_reloaded = Signal(int)
+    caseload_in_place = Signal()
 
     def __init__(
         self,
@@ -231,7 +233,10 @@ class MainWindow(QMainWindow):
         self.loading.setMaximumWidth(160)
         self.loading.hide()
         self.statusBar().addWidget(self.loading)
+        self._in_place_when_filled = False  # `_overview_filled`
+        self.overview.filling_done.connect(self._overview_filled)
         self.loader = CaseloadLoader(database, self.today, self)
+        self.caseload_in_place.connect(self.loader.caseload_in_place)
         self.loader.loaded.connect(self._show_caseload)
         self.loader.reading_started.connect(lambda quiet: self._set_reading(True, quiet=quiet))
         self.loader.failed.connect(self._reading_failed)
@@ -464,6 +469,15 @@ class MainWindow(QMainWindow):
         if keep_scroll:
             self.table.verticalScrollBar().setValue(scrolled)
         self.caseload_reloaded.emit(len(rows))
+        if not self.loader.reading:  # not the first rows at start: the rest follows
+            self._in_place_when_filled = True
+            self._overview_filled()
+
+    def _overview_filled(self) -> None:
+        """`caseload_in_place`, once the Overblik is filled (or not in front: filled when shown)."""
+        if self._in_place_when_filled and (self.overview.filled() or self.pages.currentWidget() is not self.overview):
+            self._in_place_when_filled = False
+            self.caseload_in_place.emit()
 
     def _page_changed(self, _index: int) -> None:
         self.file.commit_typed_input(leaving=True)  # the file left behind keeps what was typed, as unsaved

@@ -14,7 +14,7 @@ from db.session import Database
 from jobraad.caseload import load_caseload
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.overview import load_overview
-from tests.ui.conftest import HeldReads
+from tests.ui.conftest import HeldReads, settle
 from ui.main_window import MainWindow
 from ui.models.caseload import READINESS_PENDING, READINESS_PENDING_TIP, CaseloadTableModel
 from ui.overview_page import OverviewPage
@@ -199,3 +199,22 @@ def test_the_collector_runs_again_when_the_window_closes_before_the_start_is_don
     w.deleteLater()
     qtbot.waitUntil(gc.isenabled)
     assert len(collector) == 1
+
+
+def test_printing_is_prepared_once_the_whole_overblik_is_in_place(
+    qtbot: QtBot, demo: Database, held_reads: HeldReads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its imports compete with the window for Python: not while a large Overblik is filled.
+    import ui.caseload_loader
+    import ui.overview_page
+
+    monkeypatch.setattr(ui.overview_page, "FILL_SLICE", 3)
+    monkeypatch.setattr(ui.caseload_loader, "WARM_UP_PRINTING_MS", 0)
+    w = _start(qtbot, demo)
+    filled_then: list[bool] = []
+    monkeypatch.setattr(ui.caseload_loader, "_warm_up_printing", lambda: filled_then.append(w.overview.filled()))
+    held_reads.run(0)
+    held_reads.run(1)
+    qtbot.waitUntil(lambda: bool(filled_then))
+    settle()
+    assert filled_then == [True]
