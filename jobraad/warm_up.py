@@ -23,6 +23,14 @@ def prepare_rule_packs() -> None:
     builtin_packs()
 
 
+def prepare_sorting() -> None:
+    """Load ICU and its Danish collator (about 25 ms), which the caseload's first read needs
+    for the names' sort keys: at start, between Enter and the rows on screen otherwise."""
+    from jobraad.text import danish_sort_key
+
+    danish_sort_key("Ærø")
+
+
 def prepare_printing() -> None:
     """Import ReportLab and pypdf and read the embedded font: the first dossier or letter
     is then as quick as the next (see the benchmark's "første" row)."""

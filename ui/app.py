@@ -60,10 +60,11 @@ def start_warm_up() -> threading.Thread:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
         with contextlib.suppress(Exception):
-            from jobraad.warm_up import prepare_models, prepare_rule_packs
+            from jobraad.warm_up import prepare_models, prepare_rule_packs, prepare_sorting
 
             prepare_models()  # need no database, so not after the passphrase
             prepare_rule_packs()
+            prepare_sorting()
 
     thread = threading.Thread(target=work, name="jobraad-warm-up", daemon=True)
     thread.start()
