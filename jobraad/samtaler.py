@@ -254,11 +254,16 @@ def samtale_due_items(
     """The "Samtale senest …" items of every open case with a current forløb (or of `ids`),
     given what the caseload has read already: the closed cases and the current forløb."""
     items: list[DueItem] = []
+    # Many citizens share a pack and a group: look each combination up once.
+    intervals: dict[tuple[str, VisitationGroup], SamtaleInterval | None] = {}
     for citizen_id, facts in _facts(session, today, ids).items():
         group = current.group.get(citizen_id)
         if group is None or citizen_id in closed:
             continue
-        interval = _interval_for(facts.rule_pack, group, today)
+        key = (facts.rule_pack, group)
+        if key not in intervals:
+            intervals[key] = _interval_for(facts.rule_pack, group, today)
+        interval = intervals[key]
         if interval is None:
             continue
         item = due_item(interval, facts.last_held, facts.next_planned, current.start[citizen_id], citizen_id)
