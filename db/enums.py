@@ -114,6 +114,24 @@ class DocumentState(StrEnum):
     IKKE_RELEVANT = "ikke_relevant"
 
 
+class SamtaleAttendance(StrEnum):
+    """What became of a samtale (a Meeting of kind samtale): held, or the citizen did not come.
+    No value: planned, or not recorded."""
+
+    AFHOLDT = "afholdt"
+    UDEBLEVET = "udeblevet"
+
+
+class NoShowFollowUp(StrEnum):
+    """What followed an udeblivelse from a samtale."""
+
+    NY_INDKALDELSE = "ny_indkaldelse"
+    GYLDIG_GRUND = "gyldig_grund"
+    PARTSHOERING = "partshoering"
+    SANKTION = "sanktion"
+    ANDET = "andet"
+
+
 class DocumentSource(StrEnum):
     BORGER = "borger"
     JOBCENTER = "jobcenter"

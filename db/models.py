@@ -40,9 +40,11 @@ from db.enums import (
     HealthNoteKind,
     JournalKind,
     MeetingKind,
+    NoShowFollowUp,
     Outcome,
     PeriodBenefit,
     PlacementKind,
+    SamtaleAttendance,
     VisitationGroup,
 )
 
@@ -412,6 +414,11 @@ class Meeting(Base):
     kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind))
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     location: Mapped[str] = mapped_column(String(200), default="")
+    # A samtale's fremmøde (migration 0004): held or udeblevet; None while planned or not recorded.
+    # After an udeblivelse, what followed (a small vocabulary) and in words.
+    attendance: Mapped[SamtaleAttendance | None] = mapped_column(_enum(SamtaleAttendance), default=None)
+    follow_up: Mapped[NoShowFollowUp | None] = mapped_column(_enum(NoShowFollowUp), default=None)
+    follow_up_note: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     interpreter_booked: Mapped[bool] = mapped_column(Boolean, default=False)
     # For a rehabiliteringsteam meeting: the date the case was decided (indstilling/afgørelse).

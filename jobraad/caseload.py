@@ -27,6 +27,7 @@ from jobraad.documentation import (
     readiness_by_citizen,
 )
 from jobraad.rulepacks import default_pack_for, packs_without_team
+from jobraad.samtaler import samtale_due_items
 from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import (
     DueItem,
@@ -162,6 +163,7 @@ def _due_items(
         if citizen_id not in closed:
             items.append(DueItem(due_on, title, DueKind.PAAMINDELSE, DueTarget.DEADLINES, citizen_id, str(deadline_id)))
     items.extend(item for item in overdue if item.citizen_id is not None and item.citizen_id not in closed)
+    items.extend(samtale_due_items(session, today, ids, closed, current))
     items.sort(key=_CITIZEN_AND_DATE)  # stable: items due on the same day keep the order above
     return {citizen_id: tuple(same) for citizen_id, same in groupby(items, key=_CITIZEN)}
 

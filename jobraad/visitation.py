@@ -100,6 +100,7 @@ class DueKind(StrEnum):
     MOEDE = "møde"
     PAAMINDELSE = "påmindelse"  # the caseworker's own reminder
     DOKUMENTATION = "dokumentation"  # a documentation request whose answer is overdue
+    SAMTALE = "samtale"  # the next samtale of the case's schedule (jobraad.samtaler)
 
 
 class DueTarget(StrEnum):
@@ -109,6 +110,7 @@ class DueTarget(StrEnum):
     MEETINGS = "meetings"
     DEADLINES = "deadlines"
     DOCUMENTATION = "documentation"
+    SAMTALER = "samtaler"
 
 
 @dataclass(frozen=True, slots=True)

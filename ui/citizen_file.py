@@ -41,6 +41,7 @@ from ui.file_tabs.history import HistoryTab
 from ui.file_tabs.journal import JournalTab
 from ui.file_tabs.meetings import MeetingsTab
 from ui.file_tabs.placements import PlacementsTab
+from ui.file_tabs.samtaler import SamtalerTab
 from ui.file_tabs.sections import SectionPages
 from ui.file_tabs.stamdata import StamdataTab
 from ui.file_tabs.summary import SummaryTab
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
     TAB_JOURNAL,
     TAB_MEETINGS,
 ) = range(11)
+TAB_SAMTALER = 11
 TARGET_TABS = {
     "forloeb": TAB_FORLOEB,
     "placements": TAB_PLACEMENTS,
@@ -72,6 +74,7 @@ TARGET_TABS = {
     "documentation": TAB_DOCUMENTATION,
     "texts": TAB_CASE_TEXT,
     "history": TAB_HISTORY,
+    "samtaler": TAB_SAMTALER,
 }
 
 
@@ -131,6 +134,7 @@ class CitizenFileWidget(QWidget):
         self.activities = ActivitiesTab(database, self.today)
         self.journal = JournalTab(database, self.today)
         self.meetings = MeetingsTab(database, self.today)
+        self.samtaler = SamtalerTab(database, self.today)
         for index, page, label in (
             (TAB_SUMMARY, self.summary, "Resumé"),
             (TAB_STAMDATA, self.stamdata, "Stamdata"),
@@ -143,6 +147,7 @@ class CitizenFileWidget(QWidget):
             (TAB_ACTIVITIES, self.activities, "Indsatser"),
             (TAB_JOURNAL, self.journal, "Journal"),
             (TAB_MEETINGS, self.meetings, "Møder"),
+            (TAB_SAMTALER, self.samtaler, "Samtaler"),
         ):
             added = self.tabs.addTab(page, label)
             assert added == index
@@ -155,6 +160,7 @@ class CitizenFileWidget(QWidget):
             TAB_ACTIVITIES: self.activities,
             TAB_JOURNAL: self.journal,
             TAB_MEETINGS: self.meetings,
+            TAB_SAMTALER: self.samtaler,
         }
         for tab in (self.forloeb, *self._record_tabs.values()):
             tab.changed.connect(partial(self._saved, tab))

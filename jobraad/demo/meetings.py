@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db.enums import JournalKind, MeetingKind
+from db.enums import JournalKind, MeetingKind, NoShowFollowUp, SamtaleAttendance
 from db.models import Deadline, JournalNote, Meeting
 from jobraad.demo.builder import G3, Builder, Case, in_weeks, workday
 from jobraad.vocab import AIM_LABELS
@@ -46,6 +46,7 @@ def meetings(b: Builder, case: Case) -> list[Meeting]:
                 note=b.pick(places["samtale_notes"]),
             )
         )
+    _record_attendance(b, case, rows)
     if open_case and b.chance(0.7):
         day = workday(b.today + dt.timedelta(days=rng.randint(0, 20)))
         rows.append(
@@ -103,6 +104,25 @@ def meetings(b: Builder, case: Case) -> list[Meeting]:
             )
         )
     return rows
+
+
+def _record_attendance(b: Builder, case: Case, samtaler: list[Meeting]) -> None:
+    """The past samtaler recorded as held. The second citizen (gruppe 1, never closed) shows an
+    overdue samtale: the last held 10 weeks ago, and the later ones missed (udeblevet), the last
+    with a partshøring. Draws nothing, so the demo's other rows stay as they were."""
+    past = sorted((m for m in samtaler if m.starts_at.date() < b.today), key=lambda m: m.starts_at)
+    for m in past:
+        m.attendance = SamtaleAttendance.AFHOLDT
+    if case.index != 1 or case.closed_outcome is not None or not past:
+        return
+    first, *missed = past
+    first.starts_at = dt.datetime.combine(workday(b.today - in_weeks(10), False), first.starts_at.time())
+    for m in missed:
+        m.attendance = SamtaleAttendance.UDEBLEVET
+        m.follow_up = NoShowFollowUp.NY_INDKALDELSE
+    if missed:
+        missed[-1].follow_up = NoShowFollowUp.PARTSHOERING
+        missed[-1].follow_up_note = "Partshøringsbrev sendt om udeblivelsen"
 
 
 def journal(b: Builder, case: Case) -> list[JournalNote]:

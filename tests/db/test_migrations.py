@@ -143,6 +143,35 @@ def test_0003_gives_old_cases_an_empty_case_number_and_no_paper_reason(tmp_path:
         upgraded.close()
 
 
+def test_0004_keeps_old_meetings_and_records_no_fremmoede_for_them(tmp_path: Path) -> None:
+    """A samtale from 0003 opens under 0004 unchanged, with no fremmøde recorded and nothing followed."""
+    path = tmp_path / "old.jobraad"
+    _make_at(path, "0003")
+    database = Database(path)
+    database.connect(CipherKey.derive(PASSPHRASE, path.read_bytes()[:SALT_BYTES]))
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO citizen (cpr, first_name, last_name, phone, email, address, language, interpreter_needed, "
+            "benefit_type, support_years_last10, aim, rule_pack, pension_without_team, case_number, notes, "
+            "created_at, updated_at) VALUES ('0101621233', 'Søren', 'Ærø', '', '', '', '', 0, 'kontanthjaelp', 0, "
+            "'job', '', 0, '', '', '2026-01-05 09:00:00', '2026-01-05 09:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO meeting (citizen_id, kind, starts_at, location, note, interpreter_booked) "
+            "VALUES (1, 'samtale', '2026-07-01 10:00:00.000000', 'Jobcentret', 'Opfølgning', 0)"
+        )
+    database.close()
+    upgraded = open_database(path, PASSPHRASE)
+    try:
+        with upgraded.engine.connect() as conn:
+            meeting = conn.exec_driver_sql(
+                "SELECT kind, starts_at, location, note, attendance, follow_up, follow_up_note FROM meeting"
+            ).one()
+        assert tuple(meeting) == ("samtale", "2026-07-01 10:00:00.000000", "Jobcentret", "Opfølgning", None, None, "")
+    finally:
+        upgraded.close()
+
+
 def test_the_migrations_make_the_schema_the_models_describe(database: Database) -> None:
     """Autogenerate finds nothing to add: every model change has its migration."""
     from alembic.autogenerate import compare_metadata

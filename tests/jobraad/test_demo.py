@@ -452,6 +452,31 @@ def test_meetings_journal_and_closed_cases(demo: Session) -> None:
         assert all(m.starts_at.date() <= outcome.closed_on for m in c.meetings)
 
 
+def test_the_demo_shows_an_overdue_samtale_after_an_udeblivelse(demo: Session) -> None:
+    """The second citizen (gruppe 1): the last held samtale 10 weeks ago, the later one missed with
+    a partshøring, so "Samtale senest …" is overdue; other past samtaler are recorded as held."""
+    from db.enums import NoShowFollowUp, SamtaleAttendance
+    from jobraad.caseload import due_items
+    from jobraad.visitation import DueKind
+
+    citizens = _citizens(demo)
+    second = citizens[1]
+    assert _current(second).group is VisitationGroup.GRUPPE_1 and not second.outcomes
+    past = sorted(
+        (m for m in second.meetings if m.kind is MeetingKind.SAMTALE and m.starts_at.date() < TODAY),
+        key=lambda m: m.starts_at,
+    )
+    assert past[0].attendance is SamtaleAttendance.AFHOLDT
+    assert past[-1].attendance is SamtaleAttendance.UDEBLEVET
+    assert past[-1].follow_up is NoShowFollowUp.PARTSHOERING and past[-1].follow_up_note
+    (item,) = [i for i in due_items(demo, TODAY)[second.id] if i.kind is DueKind.SAMTALE]
+    assert item.due_on < TODAY and item.title.startswith("Samtale senest ")
+    others = [
+        m for c in citizens[2:] for m in c.meetings if m.kind is MeetingKind.SAMTALE and m.starts_at.date() < TODAY
+    ]
+    assert others and all(m.attendance is SamtaleAttendance.AFHOLDT for m in others)
+
+
 def test_same_seed_and_day_give_the_same_caseload(tmp_path: Path) -> None:
     a = _demo(tmp_path / "a.jobraad")
     b = _demo(tmp_path / "b.jobraad")

@@ -16,7 +16,14 @@ from db.enums import PlacementKind, VisitationGroup
 from db.session import Database
 from jobraad import placements
 from jobraad.citizens import CitizenInput, create_citizen
-from ui.citizen_file import TAB_DOCUMENTATION, TAB_JOURNAL, TAB_MEETINGS, TAB_PLACEMENTS, TAB_SUMMARY
+from ui.citizen_file import (
+    TAB_DOCUMENTATION,
+    TAB_JOURNAL,
+    TAB_MEETINGS,
+    TAB_PLACEMENTS,
+    TAB_SAMTALER,
+    TAB_SUMMARY,
+)
 from ui.main_window import MainWindow
 from ui.models.week_grid import WeekGridModel
 
@@ -187,10 +194,14 @@ def test_every_section_name_is_in_view_without_scrolling_on_a_laptop(
 ) -> None:
     window.open_citizen(people["citizen"])
     sections = window.file.tabs.list
-    assert sections.count() == 11
-    assert all(_in_view(sections.viewport(), sections.visualItemRect(sections.item(i))) for i in range(11))
+    assert sections.count() == 12
+    assert all(_in_view(sections.viewport(), sections.visualItemRect(sections.item(i))) for i in range(12))
     assert not sections.verticalScrollBar().isVisible()
-    assert [sections.item(i).text() for i in (TAB_JOURNAL, TAB_MEETINGS)] == ["Journal", "Møder"]
+    assert [sections.item(i).text() for i in (TAB_JOURNAL, TAB_MEETINGS, TAB_SAMTALER)] == [
+        "Journal",
+        "Møder",
+        "Samtaler",
+    ]
 
 
 def test_ctrl_tab_and_ctrl_page_keys_move_between_sections_from_inside_the_file(
@@ -210,7 +221,7 @@ def test_ctrl_tab_and_ctrl_page_keys_move_between_sections_from_inside_the_file(
     keys.press(Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     keys.press(Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert file.tabs.currentIndex() == TAB_PLACEMENTS - 1
-    file.tabs.setCurrentIndex(TAB_MEETINGS)
+    file.tabs.setCurrentIndex(TAB_SAMTALER)
     keys.press(Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # round the end, as tabs do
     assert file.tabs.currentIndex() == TAB_SUMMARY
     assert window.pages.currentIndex() == 1  # the window's pages stayed: the file's sections moved
@@ -225,8 +236,8 @@ def test_the_section_list_shows_a_section_as_its_tab_did(
     sections.setFocus()
     sections.setCurrentRow(TAB_SUMMARY)
     qtbot.keyClick(sections, Qt.Key.Key_End)
-    assert file.tabs.currentIndex() == TAB_MEETINGS
-    assert file.tabs.currentWidget() is file.meetings and file.meetings.isVisible()
+    assert file.tabs.currentIndex() == TAB_SAMTALER
+    assert file.tabs.currentWidget() is file.samtaler and file.samtaler.isVisible()
 
 
 def test_the_week_grid_shows_eight_weeks_on_a_large_screen_too(

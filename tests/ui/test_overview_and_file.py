@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
-from db.enums import JournalKind, MeetingKind, VisitationGroup
+from db.enums import JournalKind, MeetingKind, SamtaleAttendance, VisitationGroup
 from db.session import Database
-from jobraad import records
+from jobraad import records, samtaler
 from jobraad.caseload import load_caseload
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.overview import load_overview
@@ -41,6 +41,9 @@ def people(database: Database) -> dict[str, int]:
     )
     when = dt.datetime.combine(TODAY + dt.timedelta(days=7), dt.time(10, 0))
     records.add_meeting(database, meeting, records.MeetingInput(MeetingKind.SAMTALE, when, "Jobcenter Amager"))
+    # A samtale held lately: the schedule's next one is weeks away, so the Overblik shows the group deadline.
+    held = dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time(9, 0))
+    samtaler.add_samtale(database, overdue, samtaler.SamtaleInput(held, SamtaleAttendance.AFHOLDT), today=TODAY)
     return {"overdue": overdue, "meeting": meeting}
 
 
@@ -183,14 +186,17 @@ def test_tabs_load_when_shown_and_never_show_the_previous_citizen(
     window.open_citizen(people["meeting"], "meetings")
     assert f.meetings.meetings.model.rowCount() == 1
     f.tabs.setCurrentIndex(TAB_SUMMARY)
-    window.open_citizen(people["overdue"])  # has no meetings; the Møder tab is not in front
+    window.open_citizen(people["overdue"])  # has only the samtale held 3 days ago; Møder is not in front
     calls: list[int] = []
     real = records.list_meetings
     with patch.object(records, "list_meetings", side_effect=lambda db, cid: calls.append(cid) or real(db, cid)):
         assert calls == []  # not read while the tab is behind
         f.tabs.setCurrentIndex(TAB_MEETINGS)
         assert calls == [people["overdue"]]
-        assert f.meetings.meetings.model.rowCount() == 0  # not the first citizen's meeting
+        shown = [
+            f.meetings.meetings.model.row_at(r).starts_at.date() for r in range(f.meetings.meetings.model.rowCount())
+        ]
+        assert shown == [TODAY - dt.timedelta(days=3)]  # not the first citizen's meeting
         f.tabs.setCurrentIndex(TAB_SUMMARY)
         f.tabs.setCurrentIndex(TAB_MEETINGS)
         assert calls == [people["overdue"]]  # read once per opening
