@@ -15,6 +15,7 @@ from jobraad.vocab import MEETING_LABELS
 from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import ColumnFit, RecordList, RowAction
 from ui.forms import Field, FormDialog, choices
+from ui.shortcuts import local_shortcut
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -43,17 +44,19 @@ class MeetingsTab(FileTab):
             extra=(
                 RowAction(
                     "workflow",
-                    "&Indstilling og afgørelse…",
+                    "Indstilling og afgørelse… (Alt+I)",
                     self._workflow_dialog,
-                    "Registrér, hvornår sagen er sendt, teamets indstilling og afgørelsen for det valgte "
-                    "møde i teamet (Alt+I)",
+                    "Registrér, hvornår sagen er sendt, teamets indstilling og afgørelsen for det valgte møde i teamet",
                 ),
             ),
         )
         # Sted and Note give way (elided, whole in the tooltip): date, week, type and status stay whole.
         self.meetings.view.setWordWrap(False)
-        ColumnFit(self.meetings.view, give_way=[(7, 60), (3, 90), (4, 90), (2, 100)])
+        ColumnFit(self.meetings.view, give_way=[(6, 60), (3, 90), (4, 90), (2, 100)])
         self.meetings.selection_changed.connect(self._update_workflow_button)
+        local_shortcut("Alt+I", self.meetings, self._workflow_of_selected).setWhatsThis(
+            "Indstilling og afgørelse for det valgte møde i teamet (Møder)"
+        )
         layout.addWidget(self.meetings)
         self.deadlines = RecordList(
             "Egne frister og påmindelser",
@@ -79,6 +82,10 @@ class MeetingsTab(FileTab):
 
     def select_meeting(self, meeting_id: int) -> bool:
         return self.meetings.select_where(lambda m: m.meeting_id == meeting_id)
+
+    def _workflow_of_selected(self) -> None:
+        if self.meetings.buttons["workflow"].isEnabled():
+            self.meetings.run_on_selected(self._workflow_dialog)
 
     def _update_workflow_button(self) -> None:
         """Only a meeting in the team has an indstilling and an afgørelse."""
@@ -155,7 +162,7 @@ class MeetingsTab(FileTab):
             "decided_on": view.decided_on,
             "decision": view.decision,
         }
-        intro = f"{view.meeting_label} {fmt.date_time(meeting.starts_at)}."
+        intro = f"{view.meeting_label} {fmt.date(meeting.starts_at)} kl. {fmt.time(meeting.starts_at)}."
         if send_by := meeting_workflow.send_by_label(view):
             intro += f" {send_by}."
 
