@@ -316,3 +316,23 @@ def test_a_meeting_before_the_current_forloeb_does_not_decide_it(database: Datab
     mw.save_workflow(database, meeting, mw.WorkflowInput(decided_on=START - dt.timedelta(days=30)), TODAY)
 
     assert len(_gruppe3_deadline(database, cid)) == 1
+
+
+# --- the dossier -------------------------------------------------------------------------------
+
+
+def test_the_dossiers_cover_says_whether_the_meetings_interpreter_is_booked(database: Database) -> None:
+    from tests.jobraad.test_dossier import add_case, flat, make, page_texts
+
+    cid = add_case(database, "Nguyễn Thị", "Ánh", "0101621233")  # needs an interpreter (vietnamesisk)
+    data, _ = make(database, cid)
+    assert "Mødelokale 3; tolk på vietnamesisk (ikke bestilt endnu)" in flat(page_texts(data)[0])
+
+    (meeting,) = records.list_meetings(database, cid)
+    records.update_meeting(
+        database,
+        meeting.meeting_id,
+        MeetingInput(meeting.kind, meeting.starts_at, meeting.location, "", "vietnamesisk", interpreter_booked=True),
+    )
+    data, _ = make(database, cid)
+    assert "Mødelokale 3; tolk på vietnamesisk (bestilt)" in flat(page_texts(data)[0])
