@@ -459,5 +459,5 @@ def status_text(view: WorkflowView) -> str:
     if view.sent_on is not None:
         return f"Sendt {fmt.date(view.sent_on)}"
     if view.send_by is not None:
-        return f"Send senest {fmt.date(view.send_by)}" + (" (foreløbig)" if view.send_by_provisional else "")
+        return f"Send senest {fmt.date(view.send_by)}"  # the dialog and the Overblik say whether it is foreløbig
     return ""

@@ -35,7 +35,7 @@ class MeetingsTab(FileTab):
                 ("Type", lambda m: MEETING_LABELS[m.kind]),
                 ("Sted", lambda m: m.location),
                 ("Tolk", lambda m: m.interpreter_text),
-                ("Sendt / indstilling / afgørelse", lambda m: m.workflow),
+                ("Team", lambda m: m.workflow),
                 ("Note", lambda m: m.note),
             ],
             on_add=lambda: self._meeting_dialog(None),
@@ -50,9 +50,10 @@ class MeetingsTab(FileTab):
                 ),
             ),
         )
-        # Sted and Note give way (elided, whole in the tooltip): date, week, type and status stay whole.
+        # Note, Sted, Tolk and Type give way (elided, whole in the tooltip), the team status last:
+        # date and week stay whole. Room to spare goes to Note (named again last).
         self.meetings.view.setWordWrap(False)
-        ColumnFit(self.meetings.view, give_way=[(6, 60), (3, 90), (4, 90), (2, 100)])
+        ColumnFit(self.meetings.view, give_way=[(6, 40), (3, 60), (4, 60), (2, 90), (5, 120), (6, 40)])
         self.meetings.selection_changed.connect(self._update_workflow_button)
         local_shortcut("Alt+I", self.meetings, self._workflow_of_selected).setWhatsThis(
             "Indstilling og afgørelse for det valgte møde i teamet (Møder)"
