@@ -33,9 +33,10 @@ from db.models import Citizen, Meeting, TeamWorkflow
 from db.session import Database
 from jobraad import audit, bulk
 from jobraad import formatting as fmt
+from jobraad.documentation import pack_for
 from jobraad.errors import FieldProblem, UserFacingError, ValidationFailed
 from jobraad.rule_files import read_rule_file
-from jobraad.rulepacks import RulePack, builtin_packs, default_pack_for, get_pack
+from jobraad.rulepacks import RulePack
 from jobraad.visitation import GROUP_DEADLINES, DueItem, DueKind, DueTarget
 
 __all__ = [
@@ -45,12 +46,15 @@ __all__ = [
     "WorkflowInput",
     "WorkflowView",
     "add_team_goals",
+    "existing_workflow_problems",
     "interpreter_rule",
     "meeting_due_items",
     "pack_of_case",
     "read_workflow",
     "save_workflow",
+    "send_by_label",
     "send_by_rule",
+    "status_text",
     "team_goal_keys",
     "team_goals_of",
     "view_of",
@@ -132,14 +136,8 @@ def interpreter_rule() -> InterpreterRule:
 
 
 def pack_of_case(rule_pack: str, today: dt.date) -> RulePack:
-    """The pack a case follows: the one it recorded, or today's before its assessment started
-    (as `documentation.pack_for`)."""
-    return get_pack(rule_pack) if rule_pack else default_pack_for(today)
-
-
-def known_packs() -> list[str]:
-    """The ids of the shipped packs (for the test that every one has a send-by rule)."""
-    return [pack.id for pack in builtin_packs()]
+    """The pack a case follows: the one it recorded, or today's before its assessment started."""
+    return pack_for(rule_pack, today)[0]
 
 
 # --- views, inputs and validation ---------------------------------------------------------------
