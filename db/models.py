@@ -420,11 +420,33 @@ class Meeting(Base):
     follow_up: Mapped[NoShowFollowUp | None] = mapped_column(_enum(NoShowFollowUp), default=None)
     follow_up_note: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The language an interpreter is needed for ("" when none is), and whether one is booked.
+    interpreter_language: Mapped[str] = mapped_column(String(60), default="")
     interpreter_booked: Mapped[bool] = mapped_column(Boolean, default=False)
-    # For a rehabiliteringsteam meeting: the date the case was decided (indstilling/afgørelse).
-    decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
     citizen: Mapped[Citizen] = relationship(back_populates="meetings")
+    # A rehabiliteringsteam meeting's workflow (migration 0005): sent, indstilling, afgørelse.
+    workflow: Mapped[TeamWorkflow | None] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class TeamWorkflow(Base):
+    """The meeting and decision workflow of one rehabiliteringsteam meeting (or the meeting that
+    replaces it under the case's rule pack): the day the case was sent to the team, the team's
+    indstilling with its date and content, and the afgørelse with its date."""
+
+    __tablename__ = "team_workflow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), unique=True, index=True)
+    sent_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    recommended_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    recommendation: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    decision: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="workflow")
 
 
 class Deadline(Base):

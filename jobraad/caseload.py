@@ -26,6 +26,7 @@ from jobraad.documentation import (
     overdue_requests,
     readiness_by_citizen,
 )
+from jobraad.meeting_workflow import add_team_goals, meeting_due_items
 from jobraad.rulepacks import default_pack_for, packs_without_team
 from jobraad.samtaler import samtale_due_items
 from jobraad.text import danish_sort_key, fold_for_search
@@ -122,6 +123,7 @@ def _due_items(
     # is quicker than naming the current forløb (9,000 at 10,000 citizens) in the query.
     for forloeb_id, key, reached in bulk.rows(session, goal_stmt):
         goals[forloeb_id][key] = reached
+    add_team_goals(session, goals, current, ids)  # gruppe 3's forelagt/afgjort from the meeting records
 
     # All in one list, sorted by citizen and date at the end: not a list per citizen, which
     # would live through the whole read and have Python's cyclic garbage collector walk the
@@ -162,6 +164,7 @@ def _due_items(
     for citizen_id, due_on, title, deadline_id in bulk.rows(session, deadline_stmt):
         if citizen_id not in closed:
             items.append(DueItem(due_on, title, DueKind.PAAMINDELSE, DueTarget.DEADLINES, citizen_id, str(deadline_id)))
+    items.extend(meeting_due_items(session, today, ids, closed))  # "Bestil tolk", "Send sagen senest …"
     items.extend(item for item in overdue if item.citizen_id is not None and item.citizen_id not in closed)
     items.extend(samtale_due_items(session, today, ids, closed, current))
     items.sort(key=_CITIZEN_AND_DATE)  # stable: items due on the same day keep the order above

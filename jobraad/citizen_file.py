@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, selectinload
 
@@ -14,6 +14,7 @@ from jobraad import audit, cpr
 from jobraad.caseload import due_items
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
 from jobraad.documentation import pack_for
+from jobraad.meeting_workflow import team_goals_of
 from jobraad.visitation import DueItem, weeks_in_forloeb
 
 
@@ -69,6 +70,16 @@ def _forloeb_view(f: Forloeb) -> ForloebView:
     return ForloebView(f.id, f.group, f.start_date, f.end_date, f.reason, {g.goal_key: g.reached_on for g in f.goals})
 
 
+def _with_team_goals(session: Session, citizen_id: int, view: ForloebView) -> ForloebView:
+    """The current forløb with gruppe 3's forelagt/afgjort as its team meetings record them (the
+    earlier day where a goal was also ticked by hand), as the caseload's deadlines count them."""
+    reached = dict(view.goals_reached)
+    for key, day in team_goals_of(session, citizen_id, view.start_date).items():
+        if key not in reached or day < reached[key]:
+            reached[key] = day
+    return replace(view, goals_reached=reached)
+
+
 def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> CitizenFile:
     citizen = session.get(
         Citizen,
@@ -100,7 +111,7 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
         aim=citizen.aim,
         notes=citizen.notes,
         forloeb=tuple(_forloeb_view(f) for f in citizen.forloeb),
-        current=_forloeb_view(current) if current else None,
+        current=_with_team_goals(session, citizen_id, _forloeb_view(current)) if current else None,
         weeks_in_forloeb=weeks_in_forloeb(current.start_date, today) if current and not closing else None,
         closed_outcome=closing.outcome if closing else None,
         closed_on=closing.closed_on if closing else None,

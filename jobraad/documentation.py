@@ -40,6 +40,7 @@ from db.models import (
     JournalNote,
     Meeting,
     Placement,
+    TeamWorkflow,
 )
 from db.session import Database
 from jobraad import audit, bulk
@@ -1031,8 +1032,10 @@ def readiness_by_citizen(
         Consent.citizen_id, Consent.id, Consent.source, Consent.given_on, Consent.expires_on, Consent.withdrawn_on
     ).order_by(Consent.given_on, Consent.id)
     # The day each case's LÆ 265 is judged on (`_meeting_days`).
-    mstmt = select(Meeting.citizen_id, Meeting.starts_at, Meeting.decided_on).where(
-        Meeting.kind == MeetingKind.REHABILITERINGSTEAM
+    mstmt = (
+        select(Meeting.citizen_id, Meeting.starts_at, TeamWorkflow.decided_on)
+        .outerjoin(TeamWorkflow, TeamWorkflow.meeting_id == Meeting.id)
+        .where(Meeting.kind == MeetingKind.REHABILITERINGSTEAM)
     )
     if ids is not None:
         cstmt = cstmt.where(Citizen.id.in_(ids))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db.enums import ActivityKind, JournalKind, MeetingKind
 from db.models import Activity, Base, Citizen, Deadline, GoalProgress, JournalNote, Meeting
 from db.session import Database
-from jobraad import audit
+from jobraad import audit, meeting_workflow
 from jobraad import formatting as fmt
 from jobraad.citizen_file import JournalView
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
@@ -47,6 +47,7 @@ __all__ = [
     "delete_deadline",
     "delete_journal_note",
     "delete_meeting",
+    "interpreter_language_for",
     "journal_note_as_text",
     "list_activities",
     "list_deadlines",
@@ -62,6 +63,7 @@ __all__ = [
 
 JOURNAL_MAX_CHARS = 20_000
 _SHORT_TEXT = 200  # String(200) columns: titles, providers, locations
+_LANGUAGE = 60  # String(60): a meeting's interpreter language, as the citizen's language
 
 M = TypeVar("M", bound=Base)
 
@@ -94,7 +96,17 @@ class MeetingView:
     starts_at: dt.datetime
     location: str
     note: str
-    decided_on: dt.date | None
+    decided_on: dt.date | None  # a team meeting's afgørelse (`meeting_workflow`), None otherwise
+    interpreter_language: str = ""  # "" when no interpreter is needed
+    interpreter_booked: bool = False
+    workflow: str = ""  # where a team meeting's workflow stands (`meeting_workflow.status_text`)
+
+    @property
+    def interpreter_text(self) -> str:
+        """ "arabisk – bestilt", "arabisk – ikke bestilt", or "" when none is needed."""
+        if not self.interpreter_language:
+            return ""
+        return f"{self.interpreter_language} – {'bestilt' if self.interpreter_booked else 'ikke bestilt'}"
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,9 @@ class MeetingInput:
     starts_at: dt.datetime
     location: str = ""
     note: str = ""
-    decided_on: dt.date | None = None
+    # The language an interpreter is needed for ("" none); None: the citizen's, if they need one.
+    interpreter_language: str | None = None
+    interpreter_booked: bool = False
 
 
 @dataclass
@@ -324,52 +338,84 @@ def journal_note_as_text(note: JournalView) -> str:
 _MEETING_MISSING = "Mødet findes ikke (længere)."
 
 
-def _meeting_problems(data: MeetingInput, today: dt.date) -> list[FieldProblem]:
+def _meeting_problems(data: MeetingInput) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if not isinstance(data.kind, MeetingKind):
         problems.append(FieldProblem("type", "Vælg en type møde."))
-    has_time = isinstance(data.starts_at, dt.datetime)
-    if not has_time:
+    if not isinstance(data.starts_at, dt.datetime):
         problems.append(FieldProblem("tidspunkt", "Mødet skal have et tidspunkt."))
     _too_long(problems, "sted", data.location.strip(), _SHORT_TEXT)
-    if data.decided_on is not None:
-        if data.kind != MeetingKind.REHABILITERINGSTEAM:
-            problems.append(FieldProblem("afgjort", "Kun et møde i rehabiliteringsteamet har en afgørelse."))
-        elif has_time and data.decided_on < data.starts_at.date():
-            problems.append(FieldProblem("afgjort", "Afgørelsen kan ikke ligge før mødet."))
-        elif data.decided_on > today:
-            problems.append(FieldProblem("afgjort", "Afgørelsesdatoen ligger i fremtiden."))
+    if data.interpreter_language is not None:
+        language = data.interpreter_language.strip()
+        _too_long(problems, "tolk", language, _LANGUAGE)
+        if data.interpreter_booked and not language:
+            problems.append(FieldProblem("tolk", "Skriv sproget for den bestilte tolk."))
     return problems
 
 
-def _apply_meeting(meeting: Meeting, data: MeetingInput) -> None:
+def _apply_meeting(meeting: Meeting, data: MeetingInput, citizen: Citizen) -> None:
     meeting.kind = data.kind
     meeting.starts_at = _local_minute(data.starts_at)
     meeting.location = data.location.strip()
     meeting.note = data.note.strip()
-    meeting.decided_on = data.decided_on
+    if data.interpreter_language is None:  # from the citizen: their language, if they need an interpreter
+        meeting.interpreter_language = citizen.language.strip() if citizen.interpreter_needed else ""
+    else:
+        meeting.interpreter_language = data.interpreter_language.strip()
+    meeting.interpreter_booked = bool(meeting.interpreter_language) and data.interpreter_booked
 
 
-def _meeting_view(m: Meeting) -> MeetingView:
-    return MeetingView(m.id, m.kind, m.starts_at, m.location, m.note, m.decided_on)
+def _meeting_view(m: Meeting, rule_pack: str, today: dt.date) -> MeetingView:
+    w = m.workflow
+    status = (
+        meeting_workflow.status_text(meeting_workflow.view_of(m, rule_pack, today))
+        if m.kind is meeting_workflow.TEAM_KIND
+        else ""
+    )
+    return MeetingView(
+        m.id,
+        m.kind,
+        m.starts_at,
+        m.location,
+        m.note,
+        w.decided_on if w is not None else None,
+        m.interpreter_language,
+        m.interpreter_booked,
+        status,
+    )
 
 
-def list_meetings(database: Database, citizen_id: int) -> list[MeetingView]:
-    """Soonest first."""
+def interpreter_language_for(database: Database, citizen_id: int) -> str:
+    """The interpreter language a new meeting with the citizen starts with: their language when
+    they need an interpreter, else ""."""
     with database.reading() as session:
-        _citizen(session, citizen_id)
-        stmt = select(Meeting).where(Meeting.citizen_id == citizen_id).order_by(Meeting.starts_at, Meeting.id)
-        return [_meeting_view(m) for m in session.scalars(stmt)]
+        citizen = _citizen(session, citizen_id)
+        return citizen.language.strip() if citizen.interpreter_needed else ""
+
+
+def list_meetings(database: Database, citizen_id: int, today: dt.date | None = None) -> list[MeetingView]:
+    """Soonest first."""
+    today = today or dt.date.today()
+    with database.reading() as session:
+        citizen = _citizen(session, citizen_id)
+        stmt = (
+            select(Meeting)
+            .where(Meeting.citizen_id == citizen_id)
+            .options(selectinload(Meeting.workflow))
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+        return [_meeting_view(m, citizen.rule_pack, today) for m in session.scalars(stmt)]
 
 
 def add_meeting(database: Database, citizen_id: int, data: MeetingInput) -> int:
-    problems = _meeting_problems(data, dt.date.today())
+    """A new meeting. Without an interpreter language given, the citizen's (if they need one)."""
+    problems = _meeting_problems(data)
     with database.transaction() as session:
         citizen = _citizen(session, citizen_id)
         if problems:
             raise ValidationFailed(problems, "Mødet er ikke gemt:")
         meeting = Meeting()
-        _apply_meeting(meeting, data)
+        _apply_meeting(meeting, data, citizen)
         citizen.meetings.append(meeting)
         session.flush()
         audit.record(session, audit.Action.CHANGE, citizen_id, "møde")
@@ -377,12 +423,16 @@ def add_meeting(database: Database, citizen_id: int, data: MeetingInput) -> int:
 
 
 def update_meeting(database: Database, meeting_id: int, data: MeetingInput) -> None:
-    problems = _meeting_problems(data, dt.date.today())
+    """A meeting with a recorded indstilling or afgørelse keeps its kind, and moves only where the
+    dates stay in order (`meeting_workflow.existing_workflow_problems`)."""
+    problems = _meeting_problems(data)
     with database.transaction() as session:
         meeting = _get(session, Meeting, meeting_id, _MEETING_MISSING)
+        if not problems:
+            problems = meeting_workflow.existing_workflow_problems(meeting, data.kind, data.starts_at, dt.date.today())
         if problems:
             raise ValidationFailed(problems, "Ændringerne er ikke gemt:")
-        _apply_meeting(meeting, data)
+        _apply_meeting(meeting, data, meeting.citizen)
         audit.record(session, audit.Action.CHANGE, meeting.citizen_id, "møde")
 
 

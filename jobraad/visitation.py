@@ -101,6 +101,8 @@ class DueKind(StrEnum):
     PAAMINDELSE = "påmindelse"  # the caseworker's own reminder
     DOKUMENTATION = "dokumentation"  # a documentation request whose answer is overdue
     SAMTALE = "samtale"  # the next samtale of the case's schedule (jobraad.samtaler)
+    TOLK = "tolk"  # a coming meeting needs an interpreter and none is booked
+    SEND_SAGEN = "send sagen"  # a coming team meeting: the case is to be sent by the team's deadline
 
 
 class DueTarget(StrEnum):

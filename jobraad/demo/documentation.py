@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.enums import ContactKind, DocumentSource, DocumentState, MeetingKind
-from db.models import Meeting
+from db.models import Meeting, TeamWorkflow
 from jobraad.consents import suggested_consent
 from jobraad.demo.attachments import pdf_attachment
 from jobraad.demo.builder import FLEKS, G3, Builder, Case, clamp, fleks_visitation, in_weeks
@@ -200,7 +200,13 @@ class _Checklist:
                     starts_at=dt.datetime.combine(day, dt.time(10)),
                     location=b.texts["meetings"]["rehab"] if pack.terms.team else b.texts["meetings"]["jobcenter"][0],
                     note="Indstilling: fleksjob" if pack.terms.team else "Afgørelse: fleksjob",
-                    decided_on=day,
+                    workflow=TeamWorkflow(
+                        sent_on=day - dt.timedelta(days=14),
+                        recommended_on=day if pack.terms.team else None,
+                        recommendation="Teamet indstiller til fleksjob." if pack.terms.team else "",
+                        decided_on=day,
+                        decision="Visiteret til fleksjob.",
+                    ),
                 )
             )
         self.must_arrive = stage.finishing or stage.settled

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.enums import JournalKind, MeetingKind, NoShowFollowUp, SamtaleAttendance
-from db.models import Deadline, JournalNote, Meeting
+from db.models import Deadline, JournalNote, Meeting, TeamWorkflow
 from jobraad.demo.builder import G3, Builder, Case, in_weeks, workday
 from jobraad.vocab import AIM_LABELS
 
@@ -100,9 +100,15 @@ def meetings(b: Builder, case: Case) -> list[Meeting]:
                 starts_at=b.at(case.rehab_meeting),
                 location=places["rehab"],
                 note=f"Indstilling: {AIM_LABELS[case.aim].lower()}" if decided else "Sagen forelægges",
-                decided_on=decided,
+                workflow=_workflow(case.rehab_meeting, decided, AIM_LABELS[case.aim].lower()),
             )
         )
+    if case.interpreter:
+        # Interpreters are booked for the meetings held and the samtaler ahead; the coming team
+        # meeting still needs one ("Bestil tolk" in the Overblik).
+        for m in rows:
+            m.interpreter_language = case.language
+            m.interpreter_booked = m.starts_at.date() < b.today or m.kind is not MeetingKind.REHABILITERINGSTEAM
     return rows
 
 
@@ -123,6 +129,20 @@ def _record_attendance(b: Builder, case: Case, samtaler: list[Meeting]) -> None:
     if missed:
         missed[-1].follow_up = NoShowFollowUp.PARTSHOERING
         missed[-1].follow_up_note = "Partshøringsbrev sendt om udeblivelsen"
+
+
+def _workflow(day: dt.date, decided: dt.date | None, aim: str) -> TeamWorkflow | None:
+    """A decided team meeting's workflow: sent two weeks before, the team's indstilling on the day,
+    the afgørelse when it came. None before the meeting (the Overblik shows "Send sagen senest")."""
+    if decided is None:
+        return None
+    return TeamWorkflow(
+        sent_on=day - dt.timedelta(days=14),
+        recommended_on=day if day <= decided else None,
+        recommendation=f"Teamet indstiller til {aim}." if day <= decided else "",
+        decided_on=decided,
+        decision=f"Bevilget: {aim}.",
+    )
 
 
 def journal(b: Builder, case: Case) -> list[JournalNote]:

@@ -1251,4 +1251,7 @@ def _meeting_text(d: CaseData) -> str:
         text += f" kl. {fmt.time(d.meeting.starts_at)}"
         if d.meeting.location:
             text += f", {d.meeting.location}"
+        if d.meeting.interpreter_language:  # the team knows to expect an interpreter
+            booked = "bestilt" if d.meeting.interpreter_booked else "ikke bestilt endnu"
+            text += f"; tolk på {d.meeting.interpreter_language} ({booked})"
     return escape(text)

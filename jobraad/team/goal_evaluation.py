@@ -10,7 +10,7 @@
   rehabiliteringsteam AND afgjort, as the deadline's own rule says (`visitation.
   deadline_closed_on`: both goals of the forløb, on the later day; the decision alone for a
   case not forelagt the team, `visitation.goes_without_team`), or a rehabiliteringsteam
-  meeting's `decided_on` inside the forløb. A forløb that ended, or whose case was closed,
+  meeting's afgørelse (`TeamWorkflow.decided_on`) inside the forløb. A forløb that ended, or whose case was closed,
   before its deadline without a decision is not judged.
 - Median weeks to a decision: gruppe 3 forløb decided in the period, from forløb start.
 """
@@ -25,7 +25,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, or_, select
 
 from db.enums import MeetingKind, VisitationGroup
-from db.models import Activity, GoalProgress, Meeting
+from db.models import Activity, GoalProgress, Meeting, TeamWorkflow
 from jobraad import bulk
 from jobraad.goals import POPULATION_LABELS, Goal, GoalSet, Population, RuleKind, Window
 from jobraad.team.model import Count, GoalResult, Median
@@ -70,9 +70,9 @@ def gruppe3_forloeb(conn: Connection, caseload: Caseload, rule: DeadlineRule | N
     meetings: dict[int, list[dt.date]] = defaultdict(list)
     for cid, decided_on in bulk.rows(
         conn,
-        select(Meeting.citizen_id, Meeting.decided_on).where(
-            Meeting.kind == MeetingKind.REHABILITERINGSTEAM, Meeting.decided_on.is_not(None)
-        ),
+        select(Meeting.citizen_id, TeamWorkflow.decided_on)
+        .join(TeamWorkflow, TeamWorkflow.meeting_id == Meeting.id)
+        .where(Meeting.kind == MeetingKind.REHABILITERINGSTEAM, TeamWorkflow.decided_on.is_not(None)),
     ):
         if decided_on is not None:
             meetings[cid].append(decided_on)

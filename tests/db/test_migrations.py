@@ -172,6 +172,46 @@ def test_0004_keeps_old_meetings_and_records_no_fremmoede_for_them(tmp_path: Pat
         upgraded.close()
 
 
+
+def test_0005_moves_each_decision_into_the_meetings_workflow_and_gives_meetings_the_interpreter_language(
+    tmp_path: Path,
+) -> None:
+    """A decided team meeting from 0004 keeps its decision as the afgørelse of its workflow; an
+    undecided one gets none; meetings of a citizen who needs an interpreter get their language."""
+    path = tmp_path / "old.jobraad"
+    _make_at(path, "0004")
+    database = Database(path)
+    database.connect(CipherKey.derive(PASSPHRASE, path.read_bytes()[:SALT_BYTES]))
+    with database.engine.begin() as conn:
+        for cpr, language, tolk in (("0101621233", "arabisk", 1), ("0202621234", "dansk", 0)):
+            conn.exec_driver_sql(
+                "INSERT INTO citizen (cpr, first_name, last_name, phone, email, address, language, "
+                "interpreter_needed, benefit_type, support_years_last10, aim, rule_pack, pension_without_team, "
+                "notes, created_at, updated_at, case_number) VALUES "
+                f"('{cpr}', 'Søren', 'Ærø', '', '', '', '{language}', {tolk}, 'kontanthjaelp', 0, 'fleksjob', "
+                "'', 0, '', '2026-01-05 09:00:00', '2026-01-05 09:00:00', '')"
+            )
+        conn.exec_driver_sql(
+            "INSERT INTO meeting (citizen_id, kind, starts_at, location, note, interpreter_booked, decided_on) VALUES "
+            "(1, 'rehabiliteringsteam', '2026-03-02 10:00:00', '', '', 0, '2026-03-05'), "
+            "(1, 'rehabiliteringsteam', '2026-12-20 10:00:00', '', '', 0, NULL), "
+            "(2, 'samtale', '2026-03-03 09:00:00', '', '', 0, NULL)"
+        )
+    database.close()
+    upgraded = open_database(path, PASSPHRASE)
+    try:
+        with upgraded.engine.connect() as conn:
+            workflows = conn.exec_driver_sql(
+                "SELECT meeting_id, sent_on, recommended_on, recommendation, decided_on, decision FROM team_workflow"
+            ).all()
+            meetings = conn.exec_driver_sql("SELECT id, interpreter_language, interpreter_booked FROM meeting").all()
+            columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(meeting)")}
+        assert [tuple(w) for w in workflows] == [(1, None, None, "", "2026-03-05", "")]
+        assert [tuple(m) for m in meetings] == [(1, "arabisk", 0), (2, "arabisk", 0), (3, "", 0)]
+        assert "decided_on" not in columns  # one place for the decision
+    finally:
+        upgraded.close()
+
 def test_the_migrations_make_the_schema_the_models_describe(database: Database) -> None:
     """Autogenerate finds nothing to add: every model change has its migration."""
     from alembic.autogenerate import compare_metadata

@@ -37,6 +37,7 @@ from db.models import (
     Meeting,
     PartnerContact,
     Placement,
+    TeamWorkflow,
 )
 from db.session import Database, create_database
 from jobraad import cpr, documentation
@@ -556,9 +557,9 @@ def _assert_readiness_shares(session: Session) -> None:
         )
     )
     meetings = session.execute(
-        select(Meeting.citizen_id, Meeting.starts_at, Meeting.decided_on).where(
-            Meeting.kind == MeetingKind.REHABILITERINGSTEAM, Meeting.citizen_id.in_(gruppe_3)
-        )
+        select(Meeting.citizen_id, Meeting.starts_at, TeamWorkflow.decided_on)
+        .outerjoin(TeamWorkflow, TeamWorkflow.meeting_id == Meeting.id)
+        .where(Meeting.kind == MeetingKind.REHABILITERINGSTEAM, Meeting.citizen_id.in_(gruppe_3))
     ).all()
     presented = {m.citizen_id for m in meetings if m.decided_on is not None}
     near = {m.citizen_id for m in meetings if m.decided_on is None and m.starts_at.date() >= TODAY}
@@ -783,7 +784,7 @@ def test_benefit_periods_agree_with_the_benefit_and_the_years_on_support(demo: S
         assert c.support_years_last10 == min(10, int(days / 365.25)), c.id
         if _current(c).group is VisitationGroup.FLEKSJOBVISITERET:
             # Ledighedsydelse from the day the citizen was visitated to fleksjob.
-            decided = [m.decided_on for m in c.meetings if m.note.endswith("fleksjob") and m.decided_on]
+            decided = [m.workflow.decided_on for m in c.meetings if m.note.endswith("fleksjob") and m.workflow]
             assert periods[-1].benefit is PeriodBenefit.LEDIGHEDSYDELSE and periods[-1].start_date in decided
     kinds = {p.benefit for p in demo.scalars(select(BenefitPeriod))}
     assert {PeriodBenefit.LOEN, PeriodBenefit.KONTANTHJAELP, PeriodBenefit.SYGEDAGPENGE} <= kinds

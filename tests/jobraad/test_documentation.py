@@ -23,6 +23,7 @@ from db.models import (
     JournalNote,
     Meeting,
     Placement,
+    TeamWorkflow,
 )
 from db.session import Database
 from jobraad import consents
@@ -503,7 +504,7 @@ def test_a_decision_in_an_earlier_forloeb_does_not_make_an_old_lae265_current(da
                 citizen_id=citizen,
                 kind=MeetingKind.REHABILITERINGSTEAM,
                 starts_at=dt.datetime.combine(START + dt.timedelta(days=10), dt.time(10)),
-                decided_on=START + dt.timedelta(days=10),
+                workflow=TeamWorkflow(decided_on=START + dt.timedelta(days=10)),
             )
         )
     later = START + dt.timedelta(days=400)

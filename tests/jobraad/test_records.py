@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from db.enums import ActivityKind, JournalKind, MeetingKind, Outcome, VisitationGroup
-from db.models import Activity, Forloeb, GoalProgress, JournalNote, Meeting
+from db.models import Activity, Forloeb, GoalProgress, JournalNote
 from db.session import Database
 from jobraad import audit, records, visitation
 from jobraad.caseload import due_items
@@ -454,39 +454,6 @@ def test_a_date_without_a_time_is_not_a_meeting_time(database: Database, citizen
     err = refused(database, lambda: records.add_meeting(database, citizen, data))
 
     assert err.for_field("tidspunkt") == "Mødet skal have et tidspunkt."
-
-
-def test_a_rehabiliteringsteam_meeting_records_its_decision(database: Database, citizen: int) -> None:
-    held = TODAY - dt.timedelta(days=10)
-    meeting_id = records.add_meeting(
-        database,
-        citizen,
-        MeetingInput(MeetingKind.REHABILITERINGSTEAM, T.combine(held, dt.time(10, 0)), decided_on=TODAY),
-    )
-
-    assert records.list_meetings(database, citizen)[0].decided_on == TODAY
-    with database.reading() as session:
-        row = session.get(Meeting, meeting_id)
-        assert row is not None and row.decided_on == TODAY
-
-
-@pytest.mark.parametrize(
-    ("kind", "decided_days", "message"),
-    [
-        (MeetingKind.REHABILITERINGSTEAM, -11, "Afgørelsen kan ikke ligge før mødet."),
-        (MeetingKind.REHABILITERINGSTEAM, 1, "Afgørelsesdatoen ligger i fremtiden."),
-        (MeetingKind.SAMTALE, 0, "Kun et møde i rehabiliteringsteamet har en afgørelse."),
-    ],
-)
-def test_a_wrong_decision_date_is_refused(
-    database: Database, citizen: int, kind: MeetingKind, decided_days: int, message: str
-) -> None:
-    held = T.combine(TODAY - dt.timedelta(days=10), dt.time(10, 0))
-    data = MeetingInput(kind, held, decided_on=TODAY + dt.timedelta(days=decided_days))
-
-    err = refused(database, lambda: records.add_meeting(database, citizen, data))
-
-    assert err.for_field("afgjort") == message
 
 
 def test_updating_and_deleting_a_meeting(database: Database, citizen: int) -> None:

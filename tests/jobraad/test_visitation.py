@@ -365,7 +365,15 @@ def _both(day: dt.date) -> dict[str, dt.date]:
 def test_due_item_kinds_and_targets_are_the_words_the_window_knows() -> None:
     # The values are what the caseworker reads (kind) and what ui.citizen_file.TARGET_TABS
     # maps to a tab (target); as StrEnums they equal those strings.
-    assert [k.value for k in DueKind] == ["gruppe", "møde", "påmindelse", "dokumentation", "samtale"]
+    assert [k.value for k in DueKind] == [
+        "gruppe",
+        "møde",
+        "påmindelse",
+        "dokumentation",
+        "samtale",
+        "tolk",
+        "send sagen",
+    ]
     assert [t.value for t in DueTarget] == ["forloeb", "meetings", "deadlines", "documentation", "samtaler"]
     item = DueItem(START, "x", DueKind.MOEDE, DueTarget.MEETINGS, citizen_id=1)
     assert item.kind == "møde" and item.target == "meetings" and str(item.target) == "meetings"

@@ -109,7 +109,7 @@ def test_the_meetings_show_every_column_with_time_type_and_decision_whole(
     view = window.file.meetings.meetings.view
     qtbot.waitUntil(lambda: view.viewport().width() > 0 and view.model().rowCount() == 2)
     assert all(_in_view(view, c) for c in range(view.model().columnCount()))
-    for column in (0, 1, 4):  # Tidspunkt, Uge, Afgjort
+    for column in (0, 1, 5):  # Tidspunkt, Uge, Team (where the workflow stands: "Afgjort …")
         assert _whole(view, column), view.model().headerData(column, Qt.Orientation.Horizontal)
     # Sted gives way at the laptop size, and its whole text is in the tooltip.
     place = view.model().index(0, 3)

@@ -7,7 +7,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from db.enums import AbsenceReason, ActivityKind, Aim, MeetingKind, Outcome, PlacementKind, VisitationGroup
-from db.models import Activity, CaseOutcome, Citizen, Forloeb, GoalProgress, HoursEntry, Meeting, Placement
+from db.models import (
+    Activity,
+    CaseOutcome,
+    Citizen,
+    Forloeb,
+    GoalProgress,
+    HoursEntry,
+    Meeting,
+    Placement,
+    TeamWorkflow,
+)
 from db.session import Database
 from jobraad.team.build import build_summary
 from jobraad.team.model import Period, Summary, calendar_year
@@ -32,7 +42,7 @@ class Person:
     activities: list[tuple[ActivityKind, dt.date | None, dt.date | None]] = field(default_factory=list)
     placements: list[tuple[PlacementKind, dt.date, dt.date | None]] = field(default_factory=list)
     hours: list[tuple[int, int, float, float, AbsenceReason | None]] = field(default_factory=list)  # first placement
-    decisions: list[dt.date] = field(default_factory=list)  # rehabiliteringsteam meetings' decided_on
+    decisions: list[dt.date] = field(default_factory=list)  # rehabiliteringsteam meetings' afgørelse
     decided_goal: dt.date | None = None  # "rehab_afgjort" on the last forløb
     forelagt_goal: dt.date | None = None  # "rehab_forelagt" on the last forløb
     support_years: int = 3
@@ -73,7 +83,9 @@ def add(database: Database, *people: Person) -> list[int]:
                 ]
             c.meetings = [
                 Meeting(
-                    kind=MeetingKind.REHABILITERINGSTEAM, starts_at=dt.datetime.combine(d, dt.time(10)), decided_on=d
+                    kind=MeetingKind.REHABILITERINGSTEAM,
+                    starts_at=dt.datetime.combine(d, dt.time(10)),
+                    workflow=TeamWorkflow(decided_on=d),
                 )
                 for d in p.decisions
             ]
