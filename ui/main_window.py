@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QScrollArea,
@@ -405,6 +406,7 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence("Ctrl+F"))
         find.triggered.connect(self.focus_search)
         view_menu.addAction(find)
+        self._add_notes_search(view_menu)
         refresh = QAction("&Opdatér", self)
         refresh.setShortcut(QKeySequence("F5"))
         refresh.triggered.connect(self.reload)
@@ -636,6 +638,34 @@ class MainWindow(QMainWindow):
                 self.search.setText(text)
                 return True
         return super().eventFilter(watched, event)
+
+    def _add_notes_search(self, menu: QMenu) -> None:
+        """Vis → Søg i alle notater (ui.dialogs.caseload_search): one window, kept between uses."""
+        from ui.dialogs.caseload_search import SHORTCUT, TITLE
+
+        action = QAction(f"{TITLE}…", self)
+        action.setShortcut(QKeySequence(SHORTCUT))
+        action.setStatusTip("Søg i journalnotater og sagstekster hos alle borgere; et fund åbner notatet i sagen")
+        action.triggered.connect(self.search_all_notes)
+        menu.addAction(action)
+        self.notes_search_action = action
+        self.notes_search: QDialog | None = None
+
+    def search_all_notes(self) -> None:
+        from ui.dialogs.caseload_search import CaseloadSearchDialog
+
+        if self.notes_search is None:
+            dialog = CaseloadSearchDialog(self.database, self)
+            dialog.hit_opened.connect(self._open_hit)
+            self.notes_search = dialog
+        assert isinstance(self.notes_search, CaseloadSearchDialog)
+        self.notes_search.start()
+
+    def _open_hit(self, citizen_id: int, target: str) -> None:
+        """A hit of Søg i alle notater: the note in its place, and the keyboard on it (the
+        search window stays open beside, Ctrl+Shift+J goes back to it)."""
+        self.open_citizen(citizen_id, target)
+        self.activateWindow()
 
     def focus_search(self) -> None:
         self.pages.setCurrentIndex(1)
