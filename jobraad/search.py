@@ -125,22 +125,26 @@ def search_notes(database: Database, query: str, *, limit: int = DEFAULT_LIMIT) 
     found: list[tuple[dt.datetime, int, int, HitKind, str, str, str]] = []
     names: dict[int, str] = {}
     with database.reading() as session:
-        journal = select(JournalNote.id, JournalNote.citizen_id, JournalNote.written_at, JournalNote.kind, JournalNote.text)
-        for note_id, citizen_id, written_at, kind, text in session.execute(journal.execution_options(yield_per=2000)):
-            label = JOURNAL_LABELS[kind]
-            haystack = fold_for_search(f"{label}\n{text}")
+        journal = select(
+            JournalNote.id, JournalNote.citizen_id, JournalNote.written_at, JournalNote.kind, JournalNote.text
+        )
+        for note_id, citizen_id, written_at, note_kind, text in session.execute(
+            journal.execution_options(yield_per=2000)
+        ):
+            note_label = JOURNAL_LABELS[note_kind]
+            haystack = fold_for_search(f"{note_label}\n{text}")
             if all(word in haystack for word in words):
-                found.append((written_at, note_id, citizen_id, HitKind.JOURNAL, label, text, f"journal:{note_id}"))
+                found.append((written_at, note_id, citizen_id, HitKind.JOURNAL, note_label, text, f"journal:{note_id}"))
         texts = select(CaseText.id, CaseText.citizen_id, CaseText.updated_at, CaseText.section, CaseText.text).where(
             CaseText.text != ""
         )
         for text_id, citizen_id, updated_at, section, text in session.execute(texts.execution_options(yield_per=2000)):
-            label = SECTION_TITLES.get(section)
-            if label is None:  # a section no longer in use is not shown in the file either
+            title = SECTION_TITLES.get(section)
+            if title is None:  # a section no longer in use is not shown in the file either
                 continue
-            haystack = fold_for_search(f"{label}\n{text}")
+            haystack = fold_for_search(f"{title}\n{text}")
             if all(word in haystack for word in words):
-                found.append((updated_at, text_id, citizen_id, HitKind.CASE_TEXT, label, text, f"texts:{section}"))
+                found.append((updated_at, text_id, citizen_id, HitKind.CASE_TEXT, title, text, f"texts:{section}"))
         found.sort(key=lambda f: (f[0], f[3] == HitKind.JOURNAL, f[1]), reverse=True)
         shown = found[: max(0, limit)]
         shown_ids = sorted({f[2] for f in shown})
@@ -158,4 +162,3 @@ def search_notes(database: Database, query: str, *, limit: int = DEFAULT_LIMIT) 
         for citizen_id in shown_ids:
             audit.record(session, audit.Action.SEARCH, citizen_id, AUDIT_DETAIL)
     return SearchResult(tuple(hits), len(found), len({f[2] for f in found}))
-

@@ -61,9 +61,7 @@ SECRETS = [
 def caseload(database: Database) -> dict[str, int]:
     soeren = create_citizen(
         database,
-        CitizenInput(
-            "Søren", "Ærø", SOEREN_CPR, aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=START
-        ),
+        CitizenInput("Søren", "Ærø", SOEREN_CPR, aim=Aim.FLEKSJOB, group=VisitationGroup.GRUPPE_3, forloeb_start=START),
     )
     consents.add_consent(database, soeren, DocumentSource.EGEN_LAEGE, consent_input(START), TODAY)
     doc.set_state(
@@ -179,9 +177,7 @@ def test_switched_on_by_default_and_off_when_stored_so(database: Database) -> No
     assert reminders_on(database) is False
 
 
-def test_read_in_a_fixed_number_of_queries_for_the_whole_caseload(
-    database: Database, caseload: dict[str, int]
-) -> None:
+def test_read_in_a_fixed_number_of_queries_for_the_whole_caseload(database: Database, caseload: dict[str, int]) -> None:
     def count() -> int:
         statements: list[str] = []
 
@@ -197,8 +193,6 @@ def test_read_in_a_fixed_number_of_queries_for_the_whole_caseload(
 
     few = count()
     for i in range(15):
-        cid = create_citizen(
-            database, CitizenInput(f"Borger{i}", "Test", f"0505{60 + i:02d}1234", forloeb_start=START)
-        )
+        cid = create_citizen(database, CitizenInput(f"Borger{i}", "Test", f"0505{60 + i:02d}1234", forloeb_start=START))
         records.add_deadline(database, cid, records.DeadlineInput(TODAY, "Ring"))
     assert count() == few

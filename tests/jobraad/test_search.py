@@ -34,7 +34,9 @@ def _citizen(database: Database, first: str, last: str, cpr: str) -> int:
     )
 
 
-def _note(database: Database, citizen_id: int, text: str, at: dt.datetime, kind: JournalKind = JournalKind.NOTAT) -> int:
+def _note(
+    database: Database, citizen_id: int, text: str, at: dt.datetime, kind: JournalKind = JournalKind.NOTAT
+) -> int:
     return records.add_journal_note(database, citizen_id, records.JournalInput(kind, text, at))
 
 
@@ -51,7 +53,9 @@ def caseload(database: Database) -> dict[str, int]:
         "soeren_new": _note(
             database, soeren, "Borgeren vil prøve praktik i en børnehave.", T(2026, 3, 1, 9, 30), JournalKind.SAMTALE
         ),
-        "anna_note": _note(database, anna, "Ønsker Skånebehov vurderet af lægen; ellers intet nyt.", T(2026, 2, 15, 8, 0)),
+        "anna_note": _note(
+            database, anna, "Ønsker Skånebehov vurderet af lægen; ellers intet nyt.", T(2026, 2, 15, 8, 0)
+        ),
         "bent_note": _note(database, bent, "Ringede om kørsel.", T(2026, 2, 20, 12, 0), JournalKind.TELEFON),
     }
 

@@ -76,7 +76,9 @@ def test_the_shortcut_opens_the_window_and_a_hit_opens_the_journal_note_selected
     assert isinstance(dialog, CaseloadSearchDialog)
     qtbot.waitUntil(dialog.isVisible)
     _search(qtbot, dialog, "økonomisk")
-    shown = [(dialog.model.data(dialog.model.index(r, 0)), dialog.model.data(dialog.model.index(r, 2))) for r in range(2)]
+    shown = [
+        (dialog.model.data(dialog.model.index(r, 0)), dialog.model.data(dialog.model.index(r, 2))) for r in range(2)
+    ]
     assert dialog.model.rowCount() == 2
     assert sorted(shown) == [
         ("Anna Østergård", "Sagstekst: Beskæftigelsesmæssige og sociale udfordringer"),
@@ -126,7 +128,9 @@ def test_a_hit_hidden_by_the_journals_own_search_is_shown_all_the_same(
     assert window.file.journal.search.text() == ""
 
 
-def test_too_short_a_search_is_told_and_nothing_is_shown(qtbot: QtBot, database: Database, people: dict[str, int]) -> None:
+def test_too_short_a_search_is_told_and_nothing_is_shown(
+    qtbot: QtBot, database: Database, people: dict[str, int]
+) -> None:
     dialog = CaseloadSearchDialog(database)
     qtbot.addWidget(dialog)
     dialog.show()
