@@ -39,7 +39,8 @@ __all__ = [
 
 DEFAULT_LIMIT = 200  # hits shown; more are counted, and the user is asked to search narrower
 MIN_CHARS = 2  # a search shorter than this would show most of the caseload's notes
-SNIPPET_CHARS = 60  # shown on each side of the hit
+# Shown before and after the hit: little before, so that the hit is in view in a narrow column.
+SNIPPET_BEFORE, SNIPPET_AFTER = 30, 90
 AUDIT_DETAIL = "søgning i alle notater"
 _SPACE = re.compile(r"\s+")
 
@@ -107,14 +108,14 @@ def _snippet(text: str, words: list[str]) -> tuple[str, int, int]:
         if place is None:
             continue
         start, length = place
-        lo, hi = max(0, start - SNIPPET_CHARS), min(len(text), start + length + SNIPPET_CHARS)
+        lo, hi = max(0, start - SNIPPET_BEFORE), min(len(text), start + length + SNIPPET_AFTER)
         before = _SPACE.sub(" ", text[lo:start])
         hit = _SPACE.sub(" ", text[start : start + length])
         after = _SPACE.sub(" ", text[start + length : hi])
         before = "…" + before if lo > 0 else before.lstrip()
         return f"{before}{hit}{after}{'…' if hi < len(text) else ''}", len(before), len(hit)
-    line = _SPACE.sub(" ", text[: 2 * SNIPPET_CHARS]).strip()
-    return line + ("…" if len(text) > 2 * SNIPPET_CHARS else ""), 0, 0
+    line = _SPACE.sub(" ", text[:SNIPPET_AFTER]).strip()
+    return line + ("…" if len(text) > SNIPPET_AFTER else ""), 0, 0
 
 
 def search_notes(database: Database, query: str, *, limit: int = DEFAULT_LIMIT) -> SearchResult:
