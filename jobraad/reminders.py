@@ -22,7 +22,7 @@ from sqlalchemy import select
 from db.models import Citizen
 from db.session import Database
 from jobraad import formatting as fmt
-from jobraad.calendar_export import KINDS, initials
+from jobraad.calendar_export import KINDS, WORKDAY_START, initials
 from jobraad.caseload import due_items
 from jobraad.overview import opens
 from jobraad.settings import get_setting
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 SETTING = "desktop_reminders"  # jobraad.settings.SPECS: on by default
-MORNING = dt.time(8, 0)  # when the day's reminders come while the program runs (a working day's start)
+MORNING = WORKDAY_START  # when the day's reminders come while the program runs
 MAX_LINES = 6  # lines of items in one notification; the rest are counted
 
 
