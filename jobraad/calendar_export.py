@@ -7,6 +7,10 @@ name, doctor, LÆ form, diagnosis, contact or partner, no reminder's own text, n
 meeting place or note, no CPR number. The detail stays in jobraad. Deadlines and
 reminders are all-day events; meetings one-hour events in Danish time.
 
+A reminder (VALARM, on request) comes the chosen time before a meeting starts; for an
+all-day item, the chosen time before the working day starts (`WORKDAY_START`) on its day,
+not before midnight: "1 time før" a deadline is 07:00 that day, not 23:00 the evening before.
+
 UIDs are `<kind>-<the item's own key>.<the database's calendar id>@jobraad`: the
 calendar id is random, made on the first export and kept in the database (Setting
 `calendar_id`), so two caseworkers' calendars never share a UID, and the item's key
@@ -49,6 +53,8 @@ __all__ = [
     "PRODID",
     "SEQUENCES_SETTING",
     "TZID",
+    "WORKDAY_START",
+    "alarm_trigger",
     "export_ics",
     "initials",
 ]
@@ -59,6 +65,8 @@ MEETING_LENGTH = dt.timedelta(hours=1)
 CALENDAR_ID_SETTING = "calendar_id"
 SEQUENCES_SETTING = "calendar_sequences"
 MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60  # four weeks
+# An all-day item's reminder counts back from here (and the desktop reminders come at it).
+WORKDAY_START = dt.time(8, 0)
 
 _TZ = ZoneInfo(TZID)
 
@@ -212,6 +220,15 @@ def _copenhagen() -> Timezone:
     return tz
 
 
+def alarm_trigger(start: dt.date | dt.datetime, minutes: int) -> dt.timedelta:
+    """The VALARM trigger (relative to the event's start) of a reminder `minutes` before: a
+    meeting's start, or an all-day item's working day start (`WORKDAY_START`)."""
+    before = dt.timedelta(minutes=minutes)
+    if isinstance(start, dt.datetime):
+        return -before
+    return dt.timedelta(hours=WORKDAY_START.hour, minutes=WORKDAY_START.minute) - before
+
+
 def _calendar(
     entries: list[_Entry], stamp: dt.datetime, calendar_id: str, sequences: Mapping[str, int], reminder: int | None
 ) -> bytes:
@@ -242,7 +259,7 @@ def _calendar(
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", KINDS[entry.kind])  # the kind only, not even the initials
-            alarm.add("trigger", -dt.timedelta(minutes=reminder))
+            alarm.add("trigger", alarm_trigger(entry.start, reminder))
             event.add_component(alarm)
         cal.add_component(event)
     return bytes(cal.to_ical())

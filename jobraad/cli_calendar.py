@@ -33,7 +33,8 @@ def register(sub: Any) -> None:
         "--paamindelse",
         type=int,
         metavar="MINUTTER",
-        help="en påmindelse så mange minutter før hver aftale (standard: ingen)",
+        help="en påmindelse så mange minutter før hver aftale; ved en frist regnet fra arbejdsdagens "
+        "start på dagen (standard: ingen)",
     )
     force_option(p)
     p.set_defaults(func=cmd_kalender)

@@ -41,6 +41,8 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("backup_every_hours", "Sikkerhedskopi for hver (timer i brug)", 4),
         SettingSpec("retention_months", "Lukkede sager foreslås slettet efter (måneder)", 6),
         SettingSpec("audit_retention_days", "Logbogen gemmes i (dage)", 1826),
+        # Issue 20: due and overdue items as desktop notifications (jobraad.reminders).
+        SettingSpec("desktop_reminders", "Påmindelser på skrivebordet ved start og hver morgen", True),
     )
 }
 

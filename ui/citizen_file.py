@@ -75,6 +75,7 @@ TARGET_TABS = {
     "texts": TAB_CASE_TEXT,
     "history": TAB_HISTORY,
     "samtaler": TAB_SAMTALER,
+    "journal": TAB_JOURNAL,
 }
 
 
@@ -213,6 +214,8 @@ class CitizenFileWidget(QWidget):
         kind, _, key = item.rpartition(":")
         if section == "forloeb" and kind == "goal":
             return self.forloeb.select_goal(key)
+        if section == "texts":  # "texts:<section key>" (a hit of the caseload-wide search)
+            return self.case_text.select_section(key)
         if not key.isdigit():
             return False
         if section == "meetings":
@@ -221,6 +224,8 @@ class CitizenFileWidget(QWidget):
             return self.meetings.select_deadline(int(key))
         if section == "documentation":
             return self.documentation.select_record(int(key))
+        if section == "journal":
+            return self.journal.select_note(int(key))
         return False
 
     def reload(self, fresh: FileTab | None = None) -> None:

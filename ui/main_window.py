@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QScrollArea,
@@ -50,6 +51,7 @@ from ui.help import add_help_action
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
 from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
 from ui.overview_page import OverviewPage
+from ui.reminders import DesktopReminders
 from ui.screen import fit_to_screen, keep_on_screen
 from ui.shortcuts import local_shortcut
 from ui.trust_actions import TrustActions
@@ -214,6 +216,9 @@ class MainWindow(QMainWindow):
         self.upkeep.backup_failed.connect(
             lambda message: self.statusBar().showMessage(f"Sikkerhedskopi mislykkedes: {message}", 15000)
         )
+        self.reminders = DesktopReminders(database, lambda text: self.statusBar().showMessage(text, 15000), self)
+        self.reminders.item_opened.connect(self._open_reminder)
+        self.reminders.overview_requested.connect(self._show_overview_in_front)
         self._build_menus()
         self._caseworker_asked = False  # `ask_for_caseworker`: once a session
         self.caseworker_dialog: QDialog | None = None
@@ -411,6 +416,7 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence("Ctrl+F"))
         find.triggered.connect(self.focus_search)
         view_menu.addAction(find)
+        self._add_notes_search(view_menu)
         refresh = QAction("&Opdatér", self)
         refresh.setShortcut(QKeySequence("F5"))
         refresh.triggered.connect(self.reload)
@@ -647,6 +653,51 @@ class MainWindow(QMainWindow):
                 return True
         return super().eventFilter(watched, event)
 
+    def _add_notes_search(self, menu: QMenu) -> None:
+        """Vis → Søg i alle notater (ui.dialogs.caseload_search): one window, kept between uses."""
+        from ui.dialogs.caseload_search import SHORTCUT, TITLE
+
+        action = QAction(f"{TITLE}…", self)
+        action.setShortcut(QKeySequence(SHORTCUT))
+        action.setStatusTip("Søg i journalnotater og sagstekster hos alle borgere; et fund åbner notatet i sagen")
+        action.triggered.connect(self.search_all_notes)
+        menu.addAction(action)
+        self.notes_search_action = action
+        self.notes_search: QDialog | None = None
+
+    def search_all_notes(self) -> None:
+        from ui.dialogs.caseload_search import CaseloadSearchDialog
+
+        if self.notes_search is None:
+            dialog = CaseloadSearchDialog(self.database, self)
+            dialog.hit_opened.connect(self._open_hit)
+            self.notes_search = dialog
+        assert isinstance(self.notes_search, CaseloadSearchDialog)
+        self.notes_search.start()
+
+    def _open_hit(self, citizen_id: int, target: str) -> None:
+        """A hit of Søg i alle notater: the note in its place, and the keyboard on it (the
+        search window stays open beside, Ctrl+Shift+J goes back to it)."""
+        self.open_citizen(citizen_id, target)
+        self.activateWindow()
+
+    def _open_reminder(self, citizen_id: int, target: str) -> None:
+        """A desktop reminder clicked: the window in front, the item in its place; a locked
+        window only comes to the front (nothing is opened behind the lock)."""
+        self._to_front()
+        if not self.locked:
+            self.open_citizen(citizen_id, target)
+
+    def _show_overview_in_front(self) -> None:
+        self._to_front()
+        self.pages.setCurrentIndex(0)
+
+    def _to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def focus_search(self) -> None:
         self.pages.setCurrentIndex(1)
         self.focus_action.setChecked(False)
@@ -790,12 +841,14 @@ class MainWindow(QMainWindow):
     def apply_settings(self) -> None:
         """What the window itself takes from the settings: the idle time before it locks."""
         self.idle.minutes = float(get_setting(self.database, "idle_lock_minutes"))
+        self.reminders.apply_settings()
 
     def start_background_work(self) -> None:
         """At start, once the file has passed its integrity check (which may still run behind
         the window): prune the audit log, take a backup; then a backup check every 15
         minutes. A file that failed the check is offered a restore instead."""
         self.upkeep.start()
+        self.reminders.start()
 
     def force_quit(self) -> None:
         """Close without asking (after a restore the open file is gone)."""
@@ -826,6 +879,7 @@ class MainWindow(QMainWindow):
         self._search_audit.stop()
         self.idle.stop()
         self.upkeep.stop()
+        self.reminders.stop()
         super().closeEvent(event)
 
     def _about(self) -> None:

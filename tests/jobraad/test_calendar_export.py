@@ -442,12 +442,40 @@ def test_a_reminder_only_when_asked_and_as_neutral_as_the_summary(
 
     assert [e for e in events(plain) if e.walk("VALARM")] == []
     assert "VALARM" not in unfolded(plain)
+    all_day = 0
     for event in events(alarmed):
         [alarm] = event.walk("VALARM")
         assert str(alarm["ACTION"]) == "DISPLAY"
-        assert alarm.decoded("TRIGGER") == -dt.timedelta(minutes=90)
+        start = event.decoded("DTSTART")
+        if isinstance(start, dt.datetime):  # a meeting: 90 minutes before it
+            assert alarm.decoded("TRIGGER") == -dt.timedelta(minutes=90)
+        else:  # a deadline: 90 minutes before the working day, 06:30 on its day, not the evening before
+            all_day += 1
+            assert alarm.decoded("TRIGGER") == dt.timedelta(hours=6, minutes=30)
         assert str(alarm["DESCRIPTION"]) in KINDS.values()
         assert str(event["SUMMARY"]).startswith(str(alarm["DESCRIPTION"]) + " – ")
+    assert all_day and all_day < len(list(events(alarmed)))  # both kinds were checked
+
+
+@pytest.mark.parametrize(
+    ("minutes", "alarm_at"),
+    [
+        (15, dt.datetime(2026, 4, 8, 7, 45)),  # 15 minutes before the working day
+        (60, dt.datetime(2026, 4, 8, 7, 0)),
+        (24 * 60, dt.datetime(2026, 4, 7, 8, 0)),  # "1 dag før": the morning before
+    ],
+)
+def test_an_all_day_items_reminder_comes_before_the_working_day_on_its_day(
+    database: Database, caseload: dict[str, int], tmp_path: Path, minutes: int, alarm_at: dt.datetime
+) -> None:
+    """The window's choices on the 13-week group deadline (08-04-2026), read back as a calendar
+    program does: the event's date plus the trigger."""
+    path = tmp_path / "k.ics"
+    export_ics(database, path, TODAY, reminder_minutes=minutes)
+    [event] = [e for e in events(path) if e.decoded("DTSTART") == D(2026, 4, 8)]
+    [alarm] = event.walk("VALARM")
+    start = dt.datetime.combine(event.decoded("DTSTART"), dt.time.min)
+    assert start + alarm.decoded("TRIGGER") == alarm_at
 
 
 @pytest.mark.parametrize("minutes", [-5, MAX_REMINDER_MINUTES + 1])

@@ -299,6 +299,7 @@ def test_the_kalender_command(
 
     assert main(["kalender", "--db", str(db), "-o", str(out), "--paamindelse", "1440", "--force"]) == 0
     alarms = list(walk(read_ics(out.read_bytes()), "VALARM"))
-    assert len(alarms) == count and {a.get("TRIGGER") for a in alarms} == {"-P1D"}
+    # a day before a meeting; before an all-day item, the working day before it (08:00 - 24 h)
+    assert len(alarms) == count and {a.get("TRIGGER") for a in alarms} == {"-P1D", "-PT16H"}
     with_names = [e.get("SUMMARY") for e in walk(read_ics(out.read_bytes()), "VEVENT")]
     assert not any(re.fullmatch(r"[^–]+ – (\w\.)+", s) for s in with_names)

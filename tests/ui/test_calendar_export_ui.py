@@ -78,5 +78,7 @@ def test_the_window_exports_names_and_a_reminder_when_asked(window: MainWindow, 
     assert sorted(str(e["SUMMARY"]) for e in found) == ["Møde – Şükrü Ağaoğlu", "Påmindelse – Şükrü Ağaoğlu"]
     for event in found:
         [alarm] = event.walk("VALARM")
-        assert alarm.decoded("TRIGGER") == -dt.timedelta(hours=1)
+        # an hour before the meeting; an hour before the working day (08:00) of the all-day reminder
+        meeting = isinstance(event.decoded("DTSTART"), dt.datetime)
+        assert alarm.decoded("TRIGGER") == (-dt.timedelta(hours=1) if meeting else dt.timedelta(hours=7))
         assert str(alarm["DESCRIPTION"]) in ("Møde", "Påmindelse")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from db.errors import UserFacingError
-from jobraad.calendar_export import export_ics
+from jobraad.calendar_export import WORKDAY_START, export_ics
 from ui.file_dialogs import FileKind, save_file
 from ui.forms import Field, FormDialog
 
@@ -40,7 +40,8 @@ def export_calendar(database: Database, parent: QWidget, today: dt.date) -> tupl
         lambda v: chosen.update(v),
         parent,
         intro="Hver aftale hedder kun, hvad slags den er (fx «Frist: dokumentation»), og hvem det gælder. "
-        "Dokumenter, læger, helbred, steder og noter bliver i jobraad.",
+        "Dokumenter, læger, helbred, steder og noter bliver i jobraad. "
+        f"Påmindelsen kommer før et møde; ved en frist før arbejdsdagen (kl. {WORKDAY_START:%H:%M}) på dagen.",
     )
     if form.exec() != QDialog.DialogCode.Accepted:
         return None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDialog:
     values = settings.get_settings(database)
     specs = list(settings.SPECS.values())
-    fields = [Field(spec.key, spec.label) for spec in specs]
+    fields = [Field(spec.key, spec.label, kind="bool" if isinstance(spec.default, bool) else "text") for spec in specs]
     shown = {
         spec.key: (fmt.decimal(values[spec.key]) if isinstance(values[spec.key], float) else values[spec.key])
         for spec in specs
@@ -33,8 +33,8 @@ def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDi
             raw = str(v[spec.key]).strip()
             default = spec.default
             try:
-                if isinstance(default, bool):
-                    changes[spec.key] = raw.casefold() in ("ja", "1", "true", "sand")
+                if isinstance(default, bool):  # a check box
+                    changes[spec.key] = bool(v[spec.key])
                 elif isinstance(default, int):
                     number = int(raw)
                     if number < 0:

@@ -231,6 +231,17 @@ class CaseTextTab(FileTab):
         self.sections.setCurrentRow(row)
         self._show_section(row)
 
+    def select_section(self, section: str) -> bool:
+        """The section `section` (a key of `text_sections.SECTIONS`) shown in the editor."""
+        row = next(
+            (r for r, v in enumerate(self._row_views) if v is not None and self._views[v].section == section), None
+        )
+        if row is None:
+            return False
+        self.sections.setCurrentRow(row)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
     def _current_view(self) -> int | None:
         row = self.sections.currentRow()
         return self._row_views[row] if 0 <= row < len(self._row_views) else None

@@ -65,6 +65,15 @@ class JournalTab(FileTab):
         self.notes.set_rows(records.list_journal(self.database, self.citizen_id, self.search.text()))
         self.note_text.clear()
 
+    def select_note(self, note_id: int) -> bool:
+        """The note selected and shown (a hit of the caseload-wide search); a search typed in
+        the journal that hides it is cleared first."""
+        found = self.notes.select_where(lambda n: n.note_id == note_id)
+        if not found and self.search.text():
+            self.search.clear()  # reads the notes again
+            found = self.notes.select_where(lambda n: n.note_id == note_id)
+        return found
+
     def add_note(self) -> None:
         self._note_dialog(None)
 
