@@ -34,12 +34,12 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, event, exc, func, insert, select
+from sqlalchemy import Connection, CursorResult, Engine, Table, event, exc, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.enums import JournalKind, Outcome
@@ -52,6 +52,7 @@ from jobraad import audit
 from jobraad import cpr as cpr_numbers
 from jobraad import formatting as fmt
 from jobraad.citizens import CitizenNotFound, close_case, open_outcome
+from jobraad.cli_handover import CODE_ENV  # where `jobraad modtag` reads the code from, if set
 from jobraad.errors import UserFacingError
 from jobraad.outputs import rules_for
 
@@ -59,15 +60,19 @@ __all__ = [
     "CODE_ALPHABET",
     "CODE_ENV",
     "FILE_SUFFIX",
+    "JOURNAL_HEADING",
     "CprExistsError",
     "HandoverRefused",
     "HandoverResult",
     "ReceiveResult",
+    "case_row_counts",
     "case_tables",
     "close_handed_over",
     "delete_handed_over",
     "export_case",
+    "find_citizen",
     "hand_over",
+    "is_handed_over",
     "new_code",
     "normalise_code",
     "receive_case",
@@ -75,8 +80,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Where `jobraad modtag` reads the code from, if set (else it asks).
-CODE_ENV = "JOBRAAD_OVERDRAG_KODE"
 #: The suffix the window suggests (any name is accepted).
 FILE_SUFFIX = ".overdragelse"
 #: 32 characters, so each is 5 random bits: digits 2-9 and the letters without I and O.
@@ -184,8 +187,10 @@ def _copy_case(
                 if parent in members and values.get(name) is not None:
                     # An optional link to a row outside the case (cannot happen) is dropped, never kept.
                     values[name] = ids[parent].get(values[name])
-            result = dst.execute(insert(table).values(**values))
-            mapping[old_id] = int(result.inserted_primary_key[0])
+            result = cast(CursorResult[Any], dst.execute(insert(table).values(**values)))
+            key = result.inserted_primary_key
+            assert key is not None
+            mapping[old_id] = int(key[0])
         ids[table.name] = mapping
         counts[table.name] = len(mapping)
         if progress is not None:
@@ -325,12 +330,25 @@ def hand_over(
     return result
 
 
-def delete_handed_over(database: Database, citizen_id: int) -> bool:
+def delete_handed_over(database: Database, citizen_id: int, *, only_handed_over: bool = False) -> bool:
     """Delete a handed-over case from the sender's file (the retention path: all rows, logged,
-    VACUUM). Only a closed case can be deleted."""
+    VACUUM). Only a closed case can be deleted; with `only_handed_over`, only one closed as
+    "overdraget" (a later deletion, when the colleague has the case)."""
     from jobraad.retention import delete_citizen
 
+    if only_handed_over and not is_handed_over(database, citizen_id):
+        raise HandoverRefused(f"Sagen er ikke lukket som overdraget, så den slettes ikke her. {_NOTHING}")
     return delete_citizen(database, citizen_id)
+
+
+def is_handed_over(database: Database, citizen_id: int) -> bool:
+    """Whether the case is closed as "overdraget" now."""
+    with database.reading() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise CitizenNotFound()
+        closing = open_outcome(citizen)
+        return closing is not None and closing.outcome == Outcome.OVERDRAGET
 
 
 def find_citizen(database: Database, cpr_text: str) -> int:
@@ -465,7 +483,7 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return None
 
 
-def _audit_note(entries: list[Any], meta: dict[str, Any]) -> str:
+def _audit_note(entries: Sequence[Any], meta: dict[str, Any]) -> str:
     """The sender's log entries about the citizen as one journal note: kept with the case, not
     put into the receiver's chain. Each line keeps the entry's checksum, so it can be held
     against the sender's log, which still holds the entry."""
