@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.session import Database
 from jobraad import handover
 from jobraad.outputs import suggested_name
 from ui import palette
@@ -41,6 +40,7 @@ from ui.file_dialogs import FileKind, last_folder, open_file, save_file
 from ui.worker import Progress, run_with_progress
 
 if TYPE_CHECKING:
+    from db.session import Database
     from ui.main_window import MainWindow
 
 TITLE = "Overdrag sag til kollega"
@@ -278,7 +278,7 @@ class ReceiveDialog(QDialog):
         self.receive_button = self.buttons.addButton("&Modtag", QDialogButtonBox.ButtonRole.AcceptRole)
         self.receive_button.setObjectName("receiveButton")
         self.receive_button.setDefault(True)
-        self.buttons.addButton("&Annullér", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        self.buttons.addButton("&Annuller", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         self.receive_button.clicked.connect(self._receive)
 
         layout = QVBoxLayout(self)
