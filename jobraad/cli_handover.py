@@ -91,7 +91,10 @@ def cmd_overdrag(args: argparse.Namespace) -> int:
         print(f"    Engangskode: {result.code}")
         print()
         print("Giv koden til kollegaen ad en anden vej end filen (fx mundtligt). Den vises kun nu.")
-        print("Sagen er lukket som overdraget i din database.")
+        if result.closed:
+            print("Sagen er lukket som overdraget i din database.")
+        else:
+            print("Sagen var allerede lukket i din database; dens afslutning er ikke ændret.")
         sys.stdout.flush()
         if args.slet or _confirm("Slet borgerens data fra din database nu? [j/N] "):
             delete_handed_over(database, citizen_id)

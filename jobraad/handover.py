@@ -29,6 +29,7 @@ travels along without a change here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -209,6 +210,7 @@ class HandoverResult:
     code: str  # shown to the sender once; never stored
     counts: dict[str, int]
     audit_entries: int
+    closed: bool = False  # closed as "overdraget" now (False: it was closed already, and stays so)
 
 
 def _citizen_audit(session: Session, citizen_id: int) -> list[AuditEntry]:
@@ -326,8 +328,7 @@ def hand_over(
     """`export_case`, then the sender's case is closed as "overdraget". Deleting it is a
     separate step the sender confirms (`delete_handed_over`)."""
     result = export_case(database, citizen_id, dest, replace=replace, progress=progress)
-    close_handed_over(database, citizen_id)
-    return result
+    return dataclasses.replace(result, closed=close_handed_over(database, citizen_id))
 
 
 def delete_handed_over(database: Database, citizen_id: int, *, only_handed_over: bool = False) -> bool:

@@ -3,6 +3,7 @@ another caseload in one transaction (jobraad.handover)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ from db.enums import Outcome
 from db.models import AuditEntry, Citizen, JournalNote
 from db.session import Database, open_database
 from jobraad import audit
-from jobraad.citizens import open_outcome
+from jobraad.citizens import close_case, open_outcome
 from jobraad.handover import (
     CODE_ALPHABET,
     JOURNAL_HEADING,
@@ -29,6 +30,7 @@ from jobraad.handover import (
     delete_handed_over,
     export_case,
     hand_over,
+    is_handed_over,
     new_code,
     normalise_code,
     receive_case,
@@ -98,6 +100,7 @@ def test_audit_entries_on_both_sides(database: Database, colleague: Database, tm
     with database.reading() as s:
         sender_hashes = list(s.scalars(select(AuditEntry.hash).where(AuditEntry.citizen_id == citizen_id)))
     sent = hand_over(database, citizen_id, tmp_path / "sag.overdragelse")
+    assert sent.closed and is_handed_over(database, citizen_id)
     assert sent.audit_entries == len(sender_hashes) == 3
 
     with database.reading() as s:
@@ -128,6 +131,20 @@ def test_audit_entries_on_both_sides(database: Database, colleague: Database, tm
     with database.reading() as s:
         assert s.get(Citizen, citizen_id) is None
     assert audit.verify_log(database).ok
+
+
+def test_a_case_closed_already_keeps_its_closing(database: Database, tmp_path: Path) -> None:
+    citizen_id = make_full_case(database)
+    close_case(database, citizen_id, Outcome.FLYTTET, dt.date.today())
+    sent = hand_over(database, citizen_id, tmp_path / "sag.overdragelse")
+    assert not sent.closed
+    assert not is_handed_over(database, citizen_id)
+    with database.reading() as s:
+        closing = open_outcome(s.get(Citizen, citizen_id))
+        assert closing is not None and closing.outcome == Outcome.FLYTTET
+    with pytest.raises(HandoverRefused, match="ikke lukket som overdraget"):
+        delete_handed_over(database, citizen_id, only_handed_over=True)
+    assert delete_handed_over(database, citizen_id)  # right after the handover: any closed case
 
 
 def test_wrong_code_is_refused_and_changes_nothing(database: Database, colleague: Database, tmp_path: Path) -> None:

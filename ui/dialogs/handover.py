@@ -188,8 +188,9 @@ class HandoverDialog(QDialog):
         self.code = result.code
         self.code_label.setText(result.code)
         self.code_label.show()
+        closing = "og lukket som overdraget hos dig" if result.closed else "(den var allerede lukket hos dig)"
         self.done_label.setText(
-            f"Sagen er gemt i <b>{_escape(result.path.name)}</b> og lukket som overdraget hos dig.<br>"
+            f"Sagen er gemt i <b>{_escape(result.path.name)}</b> {closing}.<br>"
             "Giv koden til kollegaen ad en anden vej end filen (fx mundtligt eller på telefon). "
             "<b>Koden vises kun nu.</b><br>Slet sagens data hos dig, når kollegaen har modtaget den."
         )
@@ -224,9 +225,12 @@ class HandoverDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         database, citizen_id = self.database, self.citizen_id
+        # Handed over in this dialog: its case is closed (maybe earlier, otherwise). Opened on a case
+        # handed over before: only a closing as "overdraget" lets it be deleted here.
+        only_handed_over = not self.code
 
         def work(_progress: Progress) -> object:
-            return handover.delete_handed_over(database, citizen_id, only_handed_over=True)
+            return handover.delete_handed_over(database, citizen_id, only_handed_over=only_handed_over)
 
         def done(_result: object) -> None:
             self.deleted = True
