@@ -75,6 +75,8 @@ class Outcome(StrEnum):
     ANDEN_FORSOERGELSE = "anden_forsoergelse"
     FLYTTET = "flyttet"
     ANDET = "andet"
+    # Handed to a colleague (jobraad.handover): the case goes on in the colleague's file.
+    OVERDRAGET = "overdraget"
 
 
 class ActivityKind(StrEnum):

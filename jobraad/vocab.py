@@ -95,6 +95,7 @@ OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.ANDEN_FORSOERGELSE: "Anden forsørgelse",
     Outcome.FLYTTET: "Flyttet",
     Outcome.ANDET: "Andet",
+    Outcome.OVERDRAGET: "Overdraget til kollega",
 }
 
 ACTIVITY_LABELS: dict[ActivityKind, str] = {

@@ -45,6 +45,7 @@ from ui.caseload_view import CaseloadView
 from ui.citizen_file import CitizenFileWidget
 from ui.demo_launch import start_demo
 from ui.dialogs.citizen import new_citizen_dialog
+from ui.dialogs.handover import add_handover_actions
 from ui.file_dialogs import FileKind, open_file
 from ui.focus import FOCUS_FRAME_STYLE
 from ui.help import add_help_action
@@ -377,6 +378,7 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             citizen_menu.addAction(action)
+        add_handover_actions(self, file_menu, citizen_menu)  # Overdrag / Modtag sag (ui/dialogs/handover.py)
 
         security = self.menuBar().addMenu("&Sikkerhed")
         security_actions: tuple[tuple[str, Callable[[], None]], ...] = (
