@@ -274,7 +274,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-EXTRA_COMMAND_MODULES = ("jobraad.cli_calendar", "jobraad.cli_dossier", "jobraad.cli_export", "jobraad.cli_trust")
+EXTRA_COMMAND_MODULES = (
+    "jobraad.cli_calendar",
+    "jobraad.cli_dossier",
+    "jobraad.cli_export",
+    "jobraad.cli_trust",
+    "jobraad.cli_plan",
+)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init,
