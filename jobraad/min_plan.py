@@ -49,7 +49,7 @@ from jobraad.placements import PlacementView, list_placements
 from jobraad.records import ActivityView, MeetingView, list_activities, list_meetings
 from jobraad.rule_files import PROVISIONAL, Table, read_rule_file
 from jobraad.settings import get_settings
-from jobraad.visitation import GROUP_GOALS
+from jobraad.visitation import GROUP_DEADLINES, GROUP_GOALS, goes_without_team
 from jobraad.vocab import ACTIVITY_LABELS, PLACEMENT_LABELS
 
 __all__ = [
@@ -254,13 +254,22 @@ def gather_plan(database: Database, citizen_id: int, today: dt.date) -> PlanData
         if citizen is None:  # read_citizen_file has raised already; for the type checker
             raise CitizenNotFound()
         terms = pack_for(citizen.rule_pack, today)[0].terms
+        without_team = goes_without_team(citizen.aim, citizen.pension_without_team, pack_has_team=bool(terms.team))
     in_forloeb = file.current is not None and file.closed_outcome is None
     goals: list[PlanGoal] = []
     if file.current is not None and in_forloeb:
+        group = file.current.group
+        # A case decided without the team does not aim at being forelagt it.
+        team_only: set[str] = set()
+        if without_team:
+            for rule in GROUP_DEADLINES.get(group, ()):
+                team_only |= rule.closed_by - rule.closing_goals(True)
         reached = file.current.goals_reached
         words = plan_words().goals
         goals = [
-            PlanGoal(words.get(g.key, g.label), reached.get(g.key)) for g in GROUP_GOALS.get(file.current.group, ())
+            PlanGoal(words.get(g.key, g.label), reached.get(g.key))
+            for g in GROUP_GOALS.get(group, ())
+            if g.key not in team_only
         ]
     wishes = next((t.text for t in list_case_texts(database, citizen_id) if t.section == "egne_oensker"), "")
 
@@ -453,7 +462,7 @@ class _Writer:
         d = self.data
         out: list[Flowable] = []
         for m in d.meetings:
-            what = d.team_meeting if m.kind == MeetingKind.REHABILITERINGSTEAM else _MEETING_WORDS[m.kind]
+            what = d.team_meeting if m.kind == MeetingKind.REHABILITERINGSTEAM else _MEETING_WORDS.get(m.kind, "Møde")
             day = m.starts_at.date()
             lines = [f"<b>{fmt.weekday(day).capitalize()} {fmt.date(day)} kl. {fmt.time(m.starts_at)}</b>"]
             lines.append(escape(what))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from db.enums import ActivityKind, HealthNoteKind, MeetingKind, PlacementKind, VisitationGroup
+from db.enums import ActivityKind, Aim, HealthNoteKind, MeetingKind, PlacementKind, VisitationGroup
 from db.files import OutputRefusedError
 from db.session import Database, create_database
 from jobraad import audit
@@ -182,6 +182,19 @@ def test_the_type_is_large(database: Database) -> None:
     body = [s for s in sizes if s > 9]  # all but the small footer
     assert min(body) >= BODY_SIZE
     assert len(body) > 0.9 * len(sizes)
+
+
+@pytest.mark.parametrize(("aim", "team_goal"), [(Aim.FLEKSJOB, True), (Aim.REVALIDERING, False)])
+def test_a_case_decided_without_the_team_does_not_aim_at_the_team(
+    database: Database, aim: Aim, team_goal: bool
+) -> None:
+    cid = create_citizen(
+        database,
+        CitizenInput("Åse", "Bønnelykke", "1503581235", aim=aim, group=VisitationGroup.GRUPPE_3, forloeb_start=START),
+    )
+    text, _, _ = _plan(database, cid)
+    assert "At du får svar i din sag (en afgørelse)" in text
+    assert ("At din sag bliver drøftet i rehabiliteringsteamet" in text) is team_goal
 
 
 def test_empty_settings_and_an_empty_case_say_so(database: Database) -> None:
