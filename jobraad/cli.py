@@ -280,6 +280,8 @@ EXTRA_COMMAND_MODULES = (
     "jobraad.cli_export",
     "jobraad.cli_trust",
     "jobraad.cli_handover",
+
+    "jobraad.cli_plan",
 )
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -34,10 +34,13 @@ __all__ = [
     "percent",
     "time",
     "week",
+    "weekday",
 ]
 
 #: What stands where there is no value, in tables and in print.
 DASH = "—"
+#: Monday first, as `datetime.date.weekday()` counts.
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 _MB = 1024 * 1024
 
 
@@ -105,6 +108,11 @@ def date_time(d: dt.datetime | None, *, seconds: bool = False) -> str:
 def time(d: dt.datetime, *, seconds: bool = False) -> str:
     """TT:MM, or TT:MM:SS."""
     return f"{d.hour:02d}:{d.minute:02d}:{d.second:02d}" if seconds else f"{d.hour:02d}:{d.minute:02d}"
+
+
+def weekday(d: dt.date) -> str:
+    """The day of the week in Danish, small: "mandag"."""
+    return WEEKDAYS[d.weekday()]
 
 
 def week(d: dt.date, *, with_year: bool = False) -> str:

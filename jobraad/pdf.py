@@ -35,8 +35,10 @@ __all__ = [
     "FONT",
     "FONT_BOLD",
     "MARGINS",
+    "NOT_GIVEN",
     "PAGE_SIZE",
     "Margins",
+    "caseworker_contact",
     "confidential_footer",
     "escape",
     "make_footer",
@@ -119,6 +121,23 @@ def escape(text: str) -> str:
     'ễ' from another system would print as a letter plus a loose accent) and with
     the mini-markup characters escaped, so '<' or '&' in a name prints as written."""
     return _xml_escape(unicodedata.normalize("NFC", text))
+
+
+#: What a printed document says where a setting (the caseworker's name, phone, mail) is empty.
+NOT_GIVEN = "<i>ikke angivet</i>"
+
+
+def caseworker_contact(name: str, phone: str, email: str, *, separator: str = " · ") -> str:
+    """The caseworker as a printed document names them, as `Paragraph` markup: the name, then
+    phone and mail after a line break (joined by `separator`). What is empty is said to be so:
+    no name "ikke angivet"; a name without phone and mail "Telefon og mail ikke angivet"."""
+    text = escape(name) if name else NOT_GIVEN
+    reach = [f"{label} {escape(value)}" for label, value in (("Telefon", phone), ("Mail", email)) if value]
+    if reach:
+        text += "<br/>" + separator.join(reach)
+    elif name:
+        text += f"<br/>Telefon og mail {NOT_GIVEN}"
+    return text
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -326,6 +326,37 @@ class CitizenFileWidget(QWidget):
             self, "Laver sagen til rehabiliteringsteamet…", lambda p: build(DEFAULT_READER, p), done, failed
         )
 
+    def make_plan(self) -> None:
+        """Ctrl+Shift+D: the citizen's own plan ("Min plan", `jobraad.min_plan`) made in a worker,
+        then previewed from memory to print or save; the preview says in which language the
+        headings are, and whether their translation is foreløbig."""
+        if self.citizen_id is None or self.file is None:
+            return
+        if not self.can_leave():
+            return
+        from jobraad.min_plan import build_plan
+        from ui.dialogs import dossier_preview  # imports ReportLab and QtPdf: not at start
+
+        citizen_id, today = self.citizen_id, self.today
+        name = suggested_name("Min plan", self.file.first_name, self.file.last_name, today)
+
+        def build(_progress: Progress) -> tuple[bytes, str]:
+            out = io.BytesIO()
+            info = build_plan(self.database, citizen_id, out, today=today)
+            return out.getvalue(), info.note
+
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            data, note = result
+            preview = dossier_preview.DossierPreview(data, name, self.database, self, title="Min plan", note=note)
+            self.last_preview = preview
+            preview.exec()
+
+        def failed(message: str, is_bug: bool) -> None:
+            (QMessageBox.critical if is_bug else QMessageBox.warning)(self, "Min plan", message)
+
+        run_with_progress(self, "Laver borgerens plan…", build, done, failed)
+
     # --- stamdata, group, closing, journal ------------------------------------------------------
 
     def edit_stamdata(self) -> None:

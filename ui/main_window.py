@@ -372,6 +372,7 @@ class MainWindow(QMainWindow):
             ("Registrér &timer i praktik", "Ctrl+T", self.file.log_hours),
             ("&Kopiér CPR-nr.", "Ctrl+Shift+P", self.copy_cpr),
             ("&Dossier til rehabiliteringsteamet…", "Ctrl+D", self.file.make_dossier),
+            ("Min &plan (PDF)…", "Ctrl+Shift+D", self.file.make_plan),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(shortcut))

@@ -33,7 +33,7 @@ from jobraad.consents import STATUS_LABELS, consent_rules, validity_text
 from jobraad.documentation import NOT_WRITTEN, ChecklistEntry
 from jobraad.dossier.gather import AppendixFile, CaseData
 from jobraad.dossier.readers import document_part
-from jobraad.pdf import MARGINS, PAGE_SIZE, escape
+from jobraad.pdf import MARGINS, NOT_GIVEN, PAGE_SIZE, caseworker_contact, escape
 from jobraad.placements import PlacementProgress
 from jobraad.progression import ChartSeries, signal_for_aim
 from jobraad.records import ActivityView
@@ -108,7 +108,7 @@ _DEFINITE = {"forberedende del": "den forberedende del", "samlet beskrivelse": "
 LINE_WIDTH = PAGE_SIZE[0] - MARGINS.left - MARGINS.right  # a full line of text, and the widest table
 _DATE_W = 64  # a dd-mm-åååå cell in 9 pt with its padding
 
-_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+_WEEKDAYS = fmt.WEEKDAYS
 
 
 # --- the parts a dossier is made of ------------------------------------------------------------
@@ -429,19 +429,9 @@ class _Composer:
                     else "<b>Borgeren har ikke set beskrivelsen</b>",
                 )
             )
-        not_given = "<i>ikke angivet</i>"
-        caseworker = escape(d.caseworker) if d.caseworker else not_given
-        reach = [
-            f"{label} {escape(value)}"
-            for label, value in (("Telefon", d.caseworker_phone), ("Mail", d.caseworker_email))
-            if value
-        ]
-        if reach:
-            caseworker += "<br/>" + " · ".join(reach)
-        elif d.caseworker:
-            caseworker += f"<br/>Telefon og mail {not_given}"
+        caseworker = caseworker_contact(d.caseworker, d.caseworker_phone, d.caseworker_email)
         rows += [
-            ("Sagsnummer", escape(d.case_number) if d.case_number else not_given),
+            ("Sagsnummer", escape(d.case_number) if d.case_number else NOT_GIVEN),
             ("Jobrådgiver", caseworker),
             ("Jobcenter", escape(d.jobcenter) or "—"),
             ("Udskrevet", fmt.date(d.today)),

@@ -47,7 +47,9 @@ Rebuild = Callable[[str, Progress], tuple[bytes, str]]
 
 class DossierPreview(QDialog):
     """`readers` ((key, Danish label), the team first) and `rebuild` give the "Modtager"
-    choice; `reader` is the one `data` was made for. Without them the preview shows `data` only."""
+    choice; `reader` is the one `data` was made for. Without them the preview shows `data` only.
+    `title` is the window's (another document, such as the citizen's plan); `note` is said beside
+    the page count."""
 
     def __init__(
         self,
@@ -59,10 +61,13 @@ class DossierPreview(QDialog):
         readers: Sequence[tuple[str, str]] = (),
         reader: str = "",
         rebuild: Rebuild | None = None,
+        title: str = "Sag til rehabiliteringsteamet",
+        note: str = "",
     ) -> None:
         super().__init__(parent)
         self.database = database  # its file (and backups) are never what "Gem som" replaces
-        self.setWindowTitle("Sag til rehabiliteringsteamet")
+        self.setWindowTitle(title)
+        self.note = note  # said after the page count (e.g. that a translation is foreløbig)
         fit_to_screen(self, 980, 1000, parent)
         self.data = data
         self.suggested_name = suggested_name
@@ -144,7 +149,10 @@ class DossierPreview(QDialog):
         self._buffer.setData(self._bytes)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
-        self.info.setText(f"{self.document.pageCount()} sider. Fortroligt – gem kun filen, hvor sagerne må ligge.")
+        pages = self.document.pageCount()
+        text = f"{pages} {'side' if pages == 1 else 'sider'}. Fortroligt – gem kun filen, hvor sagerne må ligge."
+        self.info.setText(f"{text} {self.note}" if self.note else text)
+        self.info.setWordWrap(bool(self.note))
 
     def reader(self) -> str:
         """The key of the reader the dossier shown is for."""
