@@ -633,7 +633,14 @@ class _Composer:
             doctors = [
                 c
                 for c in d.contacts
-                if c.kind in (ContactKind.EGEN_LAEGE, ContactKind.SPECIALLAEGE, ContactKind.HOSPITAL)
+                if c.kind
+                in (
+                    ContactKind.EGEN_LAEGE,
+                    ContactKind.SPECIALLAEGE,
+                    ContactKind.HOSPITAL,
+                    ContactKind.PSYKIATRI,
+                    ContactKind.MISBRUGSBEHANDLING,
+                )
             ]
             if doctors:
                 self.para(
