@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import String, or_, select, type_coerce
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from db.enums import PeriodBenefit
@@ -32,11 +33,13 @@ __all__ = [
     "SupportSource",
     "SupportYears",
     "counted_years",
+    "counting_periods",
     "parse_public_support",
     "period_years_by_citizen",
     "public_support",
     "resolved",
     "support_years",
+    "years_on",
 ]
 
 FILE = "public_support.toml"
@@ -173,6 +176,31 @@ def period_years_by_citizen(
     for citizen_id, start, end in bulk.rows(session, stmt):
         spans[citizen_id].append((_ordinal(start), last if end is None else _ordinal(end)))
     return {cid: _years(spans[cid], first, last) if cid in spans else 0 for cid in session.scalars(has_periods)}
+
+
+def counting_periods(source: Session | Connection) -> dict[int, list[tuple[int, int | None]]]:
+    """Every citizen who has any benefit period → the day-number spans (start, end; None: still)
+    of its periods with a counting benefit ([] when none counts). For a count on a day of each
+    citizen's own (`years_on`), as the team lead's summary counts the target group on the
+    citizen's first day in its period."""
+    found: dict[int, list[tuple[int, int | None]]] = {
+        cid: [] for (cid,) in bulk.rows(source, select(BenefitPeriod.citizen_id).distinct())
+    }
+    stmt = select(
+        BenefitPeriod.citizen_id,
+        type_coerce(BenefitPeriod.start_date, String),
+        type_coerce(BenefitPeriod.end_date, String),
+    ).where(BenefitPeriod.benefit.in_(public_support().counting))
+    for citizen_id, start, end in bulk.rows(source, stmt):
+        found[citizen_id].append((_ordinal(start), None if end is None else _ordinal(end)))
+    return found
+
+
+def years_on(spans: Sequence[tuple[int, int | None]], day: dt.date) -> int:
+    """`counted_years` on `day` of spans from `counting_periods`."""
+    last = day.toordinal()
+    first = _window_start(day, target_group_2024().support_years_window).toordinal()
+    return _years([(start, last if end is None else end) for start, end in spans if start <= last], first, last)
 
 
 def resolved(typed: int, from_periods: int | None) -> SupportYears:

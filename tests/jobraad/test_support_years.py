@@ -112,3 +112,17 @@ def test_the_case_shows_the_years_their_source_and_the_target_group(
     assert typed.text == "9 af de seneste 10 år (indtastet; ingen perioder i forsørgelseshistorikken)"
     with database.reading() as session:
         assert support_years(session, 999_999, TODAY) is None
+
+
+def test_the_team_summary_counts_the_target_group_from_the_periods_too(
+    database: Database, citizens: dict[str, int]
+) -> None:
+    from jobraad.support_years import counting_periods, years_on
+
+    with database.reading() as session:
+        periods = counting_periods(session)
+    assert set(periods) == {citizens["periods_in"], citizens["periods_out"]}  # not the one without periods
+    assert years_on(periods[citizens["periods_in"]], TODAY) == 9
+    assert years_on(periods[citizens["periods_out"]], TODAY) == 3
+    # On an earlier day, only what lay before it counts.
+    assert years_on(periods[citizens["periods_in"]], _years_ago(2)) == 7
