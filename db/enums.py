@@ -144,6 +144,9 @@ class DocumentSource(StrEnum):
     SUF = "suf"
     VIRKSOMHED = "virksomhed"
     HOSPITAL = "hospital"
+    # Their own sources, not filed under hospital or SOF (stored as text: no migration).
+    PSYKIATRI = "psykiatri"
+    MISBRUGSBEHANDLING = "misbrugsbehandling"
 
 
 class HealthNoteKind(StrEnum):
@@ -175,4 +178,8 @@ class ContactKind(StrEnum):
     SOF = "sof"
     SUF = "suf"
     HOSPITAL = "hospital"
+    # Psychiatry (distriktspsykiatri, psykiatrisk ambulatorium) and alcohol or drug treatment are
+    # their own kinds, not "hospital" or "SOF": their records are asked for and consented to apart.
+    PSYKIATRI = "psykiatri"
+    MISBRUGSBEHANDLING = "misbrugsbehandling"
     ANDET = "andet"

@@ -29,6 +29,7 @@ from jobraad.documentation import (
 from jobraad.meeting_workflow import add_team_goals, meeting_due_items
 from jobraad.rulepacks import default_pack_for, packs_without_team
 from jobraad.samtaler import samtale_due_items
+from jobraad.support_years import SupportYears, period_years_by_citizen, resolved
 from jobraad.text import danish_sort_key, fold_for_search
 from jobraad.visitation import (
     DueItem,
@@ -60,6 +61,8 @@ class CaseloadRow:
     active: bool
     outcome: Outcome | None
     in_target_group: bool
+    # Years on public support among the last ten, and where they come from (jobraad.support_years).
+    support: SupportYears | None = None
     rule_pack: str = ""  # the pack id the case recorded, "" before its assessment started
     due: tuple[DueItem, ...] = ()
     readiness: Readiness | None = None
@@ -239,8 +242,10 @@ def caseload_rows(
     overdue = overdue_requests(session, today, ids)
     closed = _closed(session, ids)
     due = _due_items(session, today, ids, closed, current, overdue)
+    from_periods = period_years_by_citizen(session, today, ids)
     rows: list[CaseloadRow] = []
-    for citizen_id, digits, first, last, phone, notes, aim, support_years, rule_pack in bulk.rows(session, stmt):
+    for citizen_id, digits, first, last, phone, notes, aim, typed_years, rule_pack in bulk.rows(session, stmt):
+        support = resolved(typed_years, from_periods.get(citizen_id))
         age = cpr.age_on(digits, today)
         active = citizen_id not in closed
         start = current.start.get(citizen_id) if active else None
@@ -259,7 +264,8 @@ def caseload_rows(
                 weeks_in_forloeb=weeks_in_forloeb(start, today) if start is not None else None,
                 active=active,
                 outcome=closed.get(citizen_id),
-                in_target_group=in_target_group_2024(age, support_years),
+                in_target_group=in_target_group_2024(age, support.years),
+                support=support,
                 rule_pack=rule_pack,
                 due=due.get(citizen_id, ()),
                 search_text=fold_for_search(search),

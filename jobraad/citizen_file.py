@@ -15,7 +15,8 @@ from jobraad.caseload import due_items
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
 from jobraad.documentation import pack_for
 from jobraad.meeting_workflow import team_goals_of
-from jobraad.visitation import DueItem, weeks_in_forloeb
+from jobraad.support_years import SupportYears, support_years
+from jobraad.visitation import DueItem, in_target_group_2024, weeks_in_forloeb
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class CitizenFile:
     due: tuple[DueItem, ...]
     journal: tuple[JournalView, ...]  # newest first
     plan_heading: str = "Forberedende del"  # the case's pack's word for it ("Samlet beskrivelse")
+    # Years on public support among the last ten, from the benefit periods where there are any
+    # (else the typed number), and whether that puts the citizen in the 2024 target group.
+    support: SupportYears | None = None
+    in_target_group: bool = False
 
     @property
     def name(self) -> str:
@@ -95,12 +100,14 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
     current = current_forloeb(citizen)
     closing = open_outcome(citizen)
     due = due_items(session, today, [citizen_id]).get(citizen_id, ())
+    age = cpr.age_on(citizen.cpr, today)
+    support = support_years(session, citizen_id, today)
     return CitizenFile(
         citizen_id=citizen.id,
         cpr=citizen.cpr,
         first_name=citizen.first_name,
         last_name=citizen.last_name,
-        age=cpr.age_on(citizen.cpr, today),
+        age=age,
         phone=citizen.phone,
         email=citizen.email,
         address=citizen.address,
@@ -121,6 +128,8 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
             for n in sorted(citizen.journal, key=lambda n: n.written_at, reverse=True)
         ),
         plan_heading=pack_for(citizen.rule_pack, today)[0].terms.plan_heading,
+        support=support,
+        in_target_group=support is not None and in_target_group_2024(age, support.years),
     )
 
 

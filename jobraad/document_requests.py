@@ -46,6 +46,8 @@ LETTER_RECIPIENTS: dict[DocumentSource, Recipient] = {
     DocumentSource.HOSPITAL: Recipient(ContactKind.HOSPITAL, "hospitalet"),
     DocumentSource.SOF: Recipient(ContactKind.SOF, "Socialforvaltningen (SOF)"),
     DocumentSource.SUF: Recipient(ContactKind.SUF, "Sundheds- og Omsorgsforvaltningen (SUF)"),
+    DocumentSource.PSYKIATRI: Recipient(ContactKind.PSYKIATRI, "psykiatrien"),
+    DocumentSource.MISBRUGSBEHANDLING: Recipient(ContactKind.MISBRUGSBEHANDLING, "misbrugsbehandlingen"),
 }
 
 # What the information is asked for, by the case's aim (a request names its purpose).

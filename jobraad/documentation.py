@@ -451,14 +451,15 @@ def set_state(
     note: str = "",
     consent: ConsentInput | None = None,
     today: dt.date | None = None,
-) -> None:
+) -> StateUndo:
     """Move one checklist item to `state`. Refuses, changing nothing, when a date or
     a reason is missing, when a health request (or the receipt of health information not
     requested) has no consent covering its source on that day, or when a consent item is
-    marked received without the consent's scope (`consent`, see `jobraad.consents`)."""
+    marked received without the consent's scope (`consent`, see `jobraad.consents`).
+    Returns what undoes the change (`undo_state`)."""
     today = today or dt.date.today()
     with database.transaction() as session:
-        change_state(
+        return change_state(
             session,
             citizen_id,
             item_id,
@@ -499,12 +500,13 @@ def change_state(
     note: str = "",
     consent: ConsentInput | None = None,
     today: dt.date,
-) -> None:
+) -> StateUndo:
     """`set_state` inside the caller's transaction, so a state change and what goes with it
     (a request letter written to disk) are kept or rolled back together."""
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
         raise CitizenNotFound()
+    pack_was_recorded = bool(citizen.rule_pack)
     # The case's first step records its pack: the pack in force on the day the step was
     # taken (a back-dated receipt counts from its date), so the item is looked up in it.
     record_pack(session, citizen, min(on or today, today))
@@ -565,6 +567,8 @@ def change_state(
         raise ValidationFailed(problems, "Dokumentationen er ikke ændret:")
 
     row = session.get(DocumentationItem, entry.record_id) if entry.record_id else None
+    before = None if row is None else _ItemFields.of(row)
+    consent_id: int | None = None
     if row is None:
         row = DocumentationItem(citizen_id=citizen_id, item_key=item.id, instance=instance, source=item.source)
         session.add(row)
@@ -586,22 +590,127 @@ def change_state(
         row.received_on = on
         row.not_relevant_reason = ""
         if item.consent_for is not None and consent is not None:
-            record_consent(session, citizen_id, item.consent_for, consent, today)
+            consent_id = record_consent(session, citizen_id, item.consent_for, consent, today)
     else:
         row.not_relevant_reason = reason.strip()
     if note.strip():
         row.note = note.strip()
     session.flush()
     label = DOCUMENT_STATE_LABELS[state]
-    session.add(
-        DocumentEvent(
-            item_id=row.id,
-            from_state=previous,
-            to_state=state,
-            note=note.strip() or reason.strip() or label,
-        )
+    event = DocumentEvent(
+        item_id=row.id,
+        from_state=previous,
+        to_state=state,
+        note=note.strip() or reason.strip() or label,
     )
+    session.add(event)
+    session.flush()
     audit.record(session, audit.Action.CHANGE, citizen_id, "dokumentation")
+    return StateUndo(
+        citizen_id=citizen_id,
+        record_id=row.id,
+        title=entry.title,
+        to_state=state,
+        before=before,
+        event_id=event.id,
+        consent_id=consent_id,
+        pack_recorded=not pack_was_recorded,
+    )
+
+
+@dataclass(frozen=True)
+class _ItemFields:
+    """What a state change writes on a checklist item's row, as it was before the change."""
+
+    state: DocumentState
+    requested_on: dt.date | None
+    requested_from: str
+    expected_by: dt.date | None
+    received_on: dt.date | None
+    not_relevant_reason: str
+    on_paper_reason: str
+    note: str
+
+    @classmethod
+    def of(cls, row: DocumentationItem) -> _ItemFields:
+        return cls(**{f.name: getattr(row, f.name) for f in dataclasses.fields(cls)})
+
+    def put_on(self, row: DocumentationItem) -> None:
+        for f in dataclasses.fields(self):
+            setattr(row, f.name, getattr(self, f.name))
+
+
+_NOTHING_STORED = _ItemFields(DocumentState.MANGLER, None, "", None, None, "", "", "")
+
+
+@dataclass(frozen=True)
+class StateUndo:
+    """What undoes one state change of a checklist item (`set_state`): the row as it was
+    before (None: there was none), the history line and the consent the change added, and
+    whether the change was the case's first step (it recorded the case's pack)."""
+
+    citizen_id: int
+    record_id: int
+    title: str
+    to_state: DocumentState
+    before: _ItemFields | None
+    event_id: int
+    consent_id: int | None
+    pack_recorded: bool
+
+    @property
+    def description(self) -> str:
+        """What the change did, in Danish: "«Lægeattest LÆ 265» markeret som «modtaget»"."""
+        return f"«{self.title}» markeret som «{DOCUMENT_STATE_LABELS[self.to_state].lower()}»"
+
+    @property
+    def state_before(self) -> DocumentState:
+        return (self.before or _NOTHING_STORED).state
+
+
+_UNDO_REFUSED = "Kan ikke fortrydes:"
+
+
+def undo_state(database: Database, undo: StateUndo) -> None:
+    """Put a checklist item back as it was before one state change, in one transaction: its
+    row's dates, names and reasons, its history without the change's line, without the consent
+    the change recorded, and (when the change was the case's first step) without the pack it
+    recorded. Refused, changing nothing, when the item was changed again since."""
+    with database.transaction() as session:
+        row = session.get(DocumentationItem, undo.record_id)
+        last = session.scalar(select(func.max(DocumentEvent.id)).where(DocumentEvent.item_id == undo.record_id))
+        if row is None or last != undo.event_id:
+            raise ValidationFailed(
+                [FieldProblem("punkt", f"«{undo.title}» er ændret igen efter den ændring.")], _UNDO_REFUSED
+            )
+        event = session.get(DocumentEvent, undo.event_id)
+        assert event is not None  # the item's last line, found above
+        session.delete(event)
+        if undo.consent_id is not None:
+            consent = session.get(Consent, undo.consent_id)
+            if consent is not None:
+                session.delete(consent)
+        (undo.before or _NOTHING_STORED).put_on(row)
+        session.flush()
+        if undo.before is None and not row.attachments:
+            session.delete(row)  # the change made the row: without it, there is none
+        citizen = session.get(Citizen, undo.citizen_id)
+        if undo.pack_recorded and citizen is not None and not _documentation_steps(session, undo.citizen_id):
+            citizen.rule_pack = ""
+            citizen.rule_pack_since = None
+        session.flush()
+        audit.record(session, audit.Action.CHANGE, undo.citizen_id, "dokumentation fortrudt")
+
+
+def _documentation_steps(session: Session, citizen_id: int) -> int:
+    """How many documentation steps the case has taken: state changes and consents."""
+    events = session.scalar(
+        select(func.count(DocumentEvent.id))
+        .join(DocumentationItem, DocumentEvent.item_id == DocumentationItem.id)
+        .where(DocumentationItem.citizen_id == citizen_id)
+    )
+    consents = session.scalar(select(func.count(Consent.id)).where(Consent.citizen_id == citizen_id))
+    return (events or 0) + (consents or 0)
 
 
 def _no_consent(source: DocumentSource, day: dt.date) -> FieldProblem:

@@ -86,6 +86,13 @@ def percent(share: float, decimals: int | None = None) -> str:
     return f"{number(pct, decimals)} %"
 
 
+def listing(items: list[str]) -> str:
+    """Items as Danish lists them: "a", "a og b", "a, b og c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} og {items[-1]}"
+
+
 def parse_number(text: str) -> float | None:
     """A number as typed: "7,5", "7.5" or " 8 " → 7.5 / 8.0; "" → None. Anything else
     raises ValueError (the caller says in Danish what was wrong)."""

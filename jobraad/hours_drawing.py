@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from jobraad import formatting as fmt
 from jobraad.pdf import FONT, FONT_BOLD, rect, register_fonts
-from jobraad.progression import _EPS, ChartSeries
+from jobraad.progression import ChartSeries
 
 _PLANNED_COLOUR = Color(0.45, 0.45, 0.45)
 _ATTENDED_COLOUR = Color(0.05, 0.22, 0.50)
@@ -27,15 +27,6 @@ _PLANNED_DASH = [5, 3]
 _TREND_DASH = [1.2, 2.4]
 _LABEL_SIZE = 7.0
 _LEGEND_SIZE = 8.0
-
-
-def _axis_top(vmax: float) -> tuple[float, float]:
-    """A round top for the hours axis and its tick step (about 3–6 ticks)."""
-    vmax = max(vmax, 4.0)
-    for step in (1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0):
-        if vmax / step <= 6:
-            break
-    return math.ceil(vmax / step - _EPS) * step, step
 
 
 def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, title: str = "") -> Drawing:
@@ -94,10 +85,8 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
     plot_bottom, plot_top = 30.0, legend_y - 12
     plot_w, plot_h = plot_right - plot_left, plot_top - plot_bottom
 
-    numbers = [v for v in (*series.planned, *series.attended) if v is not None]
-    trend_values = [v for v in series.trend if v is not None]
-    # 5 % headroom, so a line at the top value does not run along the frame.
-    y_top, y_step = _axis_top(1.05 * max([*numbers, *trend_values, 0.0]))
+    axis = series.hours_axis()
+    y_top = axis.top
 
     def y_of(v: float) -> float:
         return plot_bottom + plot_h * v / y_top
@@ -106,15 +95,13 @@ def hours_drawing(series: ChartSeries, width: float = 440, height: float = 180, 
         return plot_left + plot_w * (i + 0.5) / n
 
     # Hours axis: grid, ticks, title.
-    tick = 0.0
-    while tick <= y_top + _EPS:
+    for tick in axis.ticks:
         y = y_of(tick)
         if tick > 0:
             drawing.add(Line(plot_left, y, plot_right, y, strokeColor=_GRID_COLOUR, strokeWidth=0.5))
         drawing.add(
             String(plot_left - 4, y - 2.5, fmt.hours(tick), fontName=FONT, fontSize=_LABEL_SIZE, textAnchor="end")
         )
-        tick += y_step
     axis_title = Group(String(0, 0, "timer pr. uge", fontName=FONT, fontSize=_LABEL_SIZE, textAnchor="middle"))
     axis_title.translate(7, plot_bottom + plot_h / 2)
     axis_title.rotate(90)

@@ -44,6 +44,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as copied
 from itertools import starmap
 from typing import Any
 
@@ -97,6 +98,7 @@ __all__ = [
     "PlacementProgress",
     "PlacementView",
     "WeekRow",
+    "WeeksUndo",
     "add_placement",
     "citizen_progress",
     "default_skaanehensyn",
@@ -109,7 +111,9 @@ __all__ = [
     "placement_progress",
     "placement_weeks",
     "save_weeks",
+    "save_weeks_undoable",
     "signals_by_citizen",
+    "undo_weeks",
     "update_placement",
     "week_rows",
 ]
@@ -888,27 +892,128 @@ def save_weeks(
     ("uge 12: Fremmøde kan ikke være negativt."). Returns the number of weeks saved."""
     today = today or dt.date.today()
     with database.transaction() as session:
+        return len(_save_weeks(session, placement_id, rows, today))
+
+
+def _stored_week(entry: HoursEntry) -> HoursInput:
+    """A stored week as the input that would store it again."""
+    return HoursInput(
+        iso_year=entry.iso_year,
+        iso_week=entry.iso_week,
+        planned=entry.planned_hours,
+        attended=entry.attended_hours,
+        absence=entry.absence_hours,
+        absence_reason=entry.absence_reason,
+        observation=entry.observation,
+        follow_up=entry.follow_up,
+    )
+
+
+def _write_week(entry: HoursEntry, r: HoursInput) -> None:
+    """The one way a week's values are stored (a save, and the undo of one)."""
+    entry.planned_hours = float(r.planned)
+    entry.attended_hours = float(r.attended)
+    entry.absence_hours = float(r.absence)
+    entry.absence_reason = r.absence_reason if r.absence > 0 else None
+    entry.observation = r.observation.strip()
+    entry.follow_up = bool(r.follow_up)
+
+
+def _save_weeks(
+    session: Session, placement_id: int, rows: Sequence[HoursInput], today: dt.date
+) -> dict[tuple[int, int], HoursInput | None]:
+    """`save_weeks` in the caller's transaction. Returns, for each week saved, what was stored
+    before (None: the week was not stored)."""
+    placement = _placement(session, placement_id)
+    if not rows:
+        return {}
+    problems = _week_problems(rows, placement.start_date, _period_end(placement), today)
+    if problems:
+        raise ValidationFailed(problems, "Timerne er ikke gemt:")
+    stored = {(e.iso_year, e.iso_week): e for e in placement.hours}
+    before: dict[tuple[int, int], HoursInput | None] = {}
+    for r in rows:
+        entry = stored.get((r.iso_year, r.iso_week))
+        before[(r.iso_year, r.iso_week)] = None if entry is None else _stored_week(entry)
+        if entry is None:
+            entry = HoursEntry(iso_year=r.iso_year, iso_week=r.iso_week)
+            placement.hours.append(entry)
+        _write_week(entry, r)
+    session.flush()
+    audit.record(session, audit.Action.CHANGE, placement.citizen_id, "timer")
+    return before
+
+
+@dataclass(frozen=True)
+class WeeksUndo:
+    """What undoes one save of weeks (`save_weeks_undoable`): the weeks as that save stored
+    them, and as they were before it (None: not stored)."""
+
+    placement_id: int
+    employer_name: str
+    saved: tuple[HoursInput, ...]
+    before: tuple[HoursInput | None, ...]
+
+    @property
+    def description(self) -> str:
+        """What the save did, in Danish: "gemte timer for uge 12, 2026 (Genbrug Ærø)"."""
+        weeks = sorted((r.iso_year, r.iso_week) for r in self.saved)
+        years = sorted({y for y, _w in weeks})
+        if len(years) == 1:
+            numbers = fmt.listing([str(w) for _y, w in weeks])
+            when = f"uge {numbers}, {years[0]}"
+        else:
+            when = fmt.listing([f"uge {w}, {y}" for y, w in weeks])
+        return f"gemte timer for {when} ({self.employer_name})"
+
+
+def save_weeks_undoable(
+    database: Database, placement_id: int, rows: Sequence[HoursInput], *, today: dt.date | None = None
+) -> WeeksUndo | None:
+    """`save_weeks`, returning what undoes it (`undo_weeks`), or None when nothing was saved."""
+    today = today or dt.date.today()
+    with database.transaction() as session:
+        before = _save_weeks(session, placement_id, rows, today)
+        if not before:
+            return None
         placement = _placement(session, placement_id)
-        if not rows:
-            return 0
-        problems = _week_problems(rows, placement.start_date, _period_end(placement), today)
-        if problems:
-            raise ValidationFailed(problems, "Timerne er ikke gemt:")
+        return WeeksUndo(
+            placement_id,
+            placement.employer_name,
+            tuple(copied(r) for r in rows),
+            tuple(before[(r.iso_year, r.iso_week)] for r in rows),
+        )
+
+
+def undo_weeks(database: Database, undo: WeeksUndo) -> None:
+    """Put the weeks of one save back as they were before it, in one transaction: a week the save
+    added is removed again. Refused, changing nothing, when the placement is gone or a week was
+    changed again since (the undo would throw that change away)."""
+    with database.transaction() as session:
+        placement = _placement(session, undo.placement_id)
         stored = {(e.iso_year, e.iso_week): e for e in placement.hours}
-        for r in rows:
+        for r in undo.saved:
             entry = stored.get((r.iso_year, r.iso_week))
-            if entry is None:
-                entry = HoursEntry(iso_year=r.iso_year, iso_week=r.iso_week)
-                placement.hours.append(entry)
-            entry.planned_hours = float(r.planned)
-            entry.attended_hours = float(r.attended)
-            entry.absence_hours = float(r.absence)
-            entry.absence_reason = r.absence_reason if r.absence > 0 else None
-            entry.observation = r.observation.strip()
-            entry.follow_up = bool(r.follow_up)
+            if entry is None or _stored_week(entry) != _normalised(r):
+                raise ValidationFailed(
+                    [FieldProblem("uge", f"uge {r.iso_week}, {r.iso_year} er ændret siden.")],
+                    "Kan ikke fortrydes – timerne er ændret igen efter den ændring:",
+                )
+        for r, was in zip(undo.saved, undo.before, strict=True):
+            entry = stored[(r.iso_year, r.iso_week)]
+            if was is None:
+                placement.hours.remove(entry)
+            else:
+                _write_week(entry, was)
         session.flush()
-        audit.record(session, audit.Action.CHANGE, placement.citizen_id, "timer")
-        return len(rows)
+        audit.record(session, audit.Action.CHANGE, placement.citizen_id, "timer fortrudt")
+
+
+def _normalised(r: HoursInput) -> HoursInput:
+    """`r` as it reads back once stored (`_write_week`)."""
+    entry = HoursEntry(iso_year=r.iso_year, iso_week=r.iso_week)
+    _write_week(entry, r)
+    return _stored_week(entry)
 
 
 def delete_week(database: Database, placement_id: int, iso_year: int, iso_week: int) -> None:

@@ -382,6 +382,37 @@ class ChartSeries:
         """The sickness weeks, marked apart, at their attended hours (none: 0)."""
         return [(i, v) for i, v in enumerate(self.attended) if v is not None and self._is_sick(i)]
 
+    def hours_axis(self) -> HoursAxis:
+        """The hours axis both charts draw: from 0 to a round top above every value shown
+        (planned, attended, trend; 5 % headroom, so a line at the top value does not run along
+        the frame), with a tick at every `step` whole hours."""
+        values = [v for v in (*self.planned, *self.attended, *self.trend) if v is not None]
+        return HoursAxis.around(1.05 * max([*values, 0.0]))
+
+
+class HoursAxis(NamedTuple):
+    """An hours axis with whole-hour ticks: 0, step, 2·step … top (about 3–6 ticks), so a
+    gridline's label is exactly the value it sits at (a 3-hour week is drawn at the "3" tick)."""
+
+    top: float
+    step: float
+
+    @classmethod
+    def around(cls, vmax: float) -> HoursAxis:
+        """The smallest round axis from 0 that holds `vmax` (at least 4 hours)."""
+        vmax = max(vmax, 4.0)
+        step = 100.0
+        for candidate in (1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0):
+            if vmax / candidate <= 6:
+                step = candidate
+                break
+        return cls(math.ceil(vmax / step - _EPS) * step, step)
+
+    @property
+    def ticks(self) -> list[float]:
+        """The tick values from 0 to the top."""
+        return [i * self.step for i in range(round(self.top / self.step) + 1)]
+
 
 # --- preparing weeks -----------------------------------------------------------------
 

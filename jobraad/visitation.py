@@ -44,6 +44,7 @@ __all__ = [
     "in_target_group_2024",
     "missing_goals",
     "pension_without_team_counts",
+    "target_group_text",
     "urgency",
     "weeks_in_forloeb",
     "without_team_aims",
@@ -289,3 +290,10 @@ def in_target_group_2024(age: int, support_years_last10: int) -> bool:
     if not 0 <= support_years_last10 <= target.support_years_window:
         raise ValueError(f"support_years_last10 must be 0–{target.support_years_window}, not {support_years_last10}")
     return target.contains(age, support_years_last10)
+
+
+def target_group_text(member: bool) -> str:
+    """Whether a citizen is in seed 000's 2024 target group, for the case and the caseload's
+    tooltip: "Ja (55–64 år, forsørget 8 af de seneste 10 år)"."""
+    criteria = target_group_2024().description
+    return f"Ja ({criteria})" if member else f"Nej (målgruppen er {criteria})"

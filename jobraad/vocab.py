@@ -142,6 +142,8 @@ SOURCE_LABELS: dict[DocumentSource, str] = {
     DocumentSource.SUF: "SUF",
     DocumentSource.VIRKSOMHED: "Virksomhed",
     DocumentSource.HOSPITAL: "Hospital",
+    DocumentSource.PSYKIATRI: "Psykiatri",
+    DocumentSource.MISBRUGSBEHANDLING: "Misbrugsbehandling",
 }
 
 HEALTH_NOTE_LABELS: dict[HealthNoteKind, str] = {
@@ -173,6 +175,8 @@ CONTACT_LABELS: dict[ContactKind, str] = {
     ContactKind.SOF: "SOF",
     ContactKind.SUF: "SUF",
     ContactKind.HOSPITAL: "Hospital",
+    ContactKind.PSYKIATRI: "Psykiatri",
+    ContactKind.MISBRUGSBEHANDLING: "Misbrugsbehandling",
     ContactKind.ANDET: "Andet",
 }
 

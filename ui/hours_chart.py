@@ -100,9 +100,13 @@ class HoursChart(QChartView):
             if i % step == 0:
                 x_axis.append(label, i)
         x_axis.setRange(-0.5, len(series.labels) - 0.5)
+        # Whole-hour ticks (the same axis as the dossier's drawing): the range is a whole number
+        # of steps, so the fixed ticks fall on 0, step, 2·step … and each label is its gridline's value.
+        hours = series.hours_axis()
         y_axis = QValueAxis()
-        top = max([v for v in (*series.planned, *series.attended) if v is not None] or [1.0])
-        y_axis.setRange(0, max(5.0, top * 1.15))
+        y_axis.setRange(0, hours.top)
+        y_axis.setTickCount(len(hours.ticks))
+        y_axis.setMinorTickCount(0)
         y_axis.setLabelFormat("%.0f")
         y_axis.setTitleText("Timer")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)

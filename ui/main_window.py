@@ -50,7 +50,7 @@ from ui.file_dialogs import FileKind, open_file
 from ui.focus import FOCUS_FRAME_STYLE
 from ui.help import add_help_action
 from ui.lock import IdleWatcher, LockDialog, cover_open_dialogs
-from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel
+from ui.models.caseload import CaseloadFilterProxy, CaseloadTableModel, target_group_icon
 from ui.overview_page import OverviewPage
 from ui.reminders import DesktopReminders
 from ui.screen import fit_to_screen, keep_on_screen
@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         self.target_filter = QCheckBox("&Målgruppe 2024")
         self.target_filter.setObjectName("targetFilter")
         self.target_filter.setToolTip("55–64 år og på offentlig forsørgelse mindst 8 af de seneste 10 år")
+        self.target_filter.setIcon(target_group_icon())  # the mark beside their names in the list
         self.target_filter.toggled.connect(self._filters_changed)
         bar.addStretch(1)
         # The check boxes on a row of their own, so the window fits a 1366-pixel screen.

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QMessageBox, QWidget
 
 
@@ -111,3 +111,18 @@ KEYS_WITHOUT_ACTIONS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "Videre til næste eller forrige felt, også fra en tabel"),
     ("Ctrl+Tab / Ctrl+Shift+Tab", "Skifter mellem Overblik og Sagsstamme; i en sag mellem sagens afsnit"),
 )
+
+
+def undo_action(parent: QWidget, slot: Callable[[], object], what: str) -> QAction:
+    """ "Fortryd" (Ctrl+Z) for the last change saved in `parent` (a tab), active while focus is
+    inside it. A cell or field being typed in keeps Ctrl+Z for its own text."""
+    action = QAction("Fortryd", parent)
+    action.setObjectName("undoAction")
+    action.setShortcut(QKeySequence.StandardKey.Undo)
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"Fortryd den sidste ændring i {what} ({keys})")
+    action.setWhatsThis(f"Fortryder den sidste gemte ændring i {what}; databasen er derefter som før ændringen.")
+    action.triggered.connect(slot)
+    parent.addAction(action)
+    return action

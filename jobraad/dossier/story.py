@@ -623,7 +623,14 @@ class _Composer:
             doctors = [
                 c
                 for c in d.contacts
-                if c.kind in (ContactKind.EGEN_LAEGE, ContactKind.SPECIALLAEGE, ContactKind.HOSPITAL)
+                if c.kind
+                in (
+                    ContactKind.EGEN_LAEGE,
+                    ContactKind.SPECIALLAEGE,
+                    ContactKind.HOSPITAL,
+                    ContactKind.PSYKIATRI,
+                    ContactKind.MISBRUGSBEHANDLING,
+                )
             ]
             if doctors:
                 self.para(
@@ -655,7 +662,9 @@ class _Composer:
         self.sub("Ydelser registreret i sagen")
         self.para(
             f"Nuværende ydelse: {escape(BENEFIT_LABELS[f.benefit_type])}. "
-            f"På offentlig forsørgelse {f.support_years_last10} af de seneste 10 år."
+            "På offentlig forsørgelse "
+            + (escape(f.support.text) if f.support else f"{f.support_years_last10} af de seneste 10 år")
+            + "."
         )
         if d.benefit_periods:
             rows = [

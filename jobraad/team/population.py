@@ -7,7 +7,8 @@
 - The *population* of the summary is every citizen in the indsats on at least one day of
   the period, narrowed by the indsats' `population` ("all" or "target_group_2024": seed 000's
   criteria, resources/rules/seed000_target_group.toml, on the citizen's first day in the
-  period). A goal may name its own population.
+  period; the years on public support from the benefit periods where the citizen has any, as
+  the caseload counts them: `jobraad.support_years`). A goal may name its own population.
 - *Helårspladser* = the population's citizen-days in the period / 365 (so a full leap
   year gives 366/365).
 - Group = the visitation group on the citizen's last day in the period; age band and
@@ -29,6 +30,7 @@ from jobraad import bulk, cpr
 from jobraad.goals import Population
 from jobraad.rulepacks import packs_without_team
 from jobraad.seed_rules import target_group_2024
+from jobraad.support_years import counting_periods, years_on
 from jobraad.team.model import Period
 from jobraad.visitation import in_target_group_2024
 
@@ -108,6 +110,7 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
     people: dict[int, Person] = {}
     window = target_group_2024().support_years_window
     no_team = packs_without_team()
+    periods = counting_periods(conn)  # years on support from the benefit periods where there are any
     for cid, digits, support_years, aim, created_at, pension_without_team, rule_pack in bulk.rows(
         conn,
         select(
@@ -138,7 +141,10 @@ def read_caseload(conn: Connection, period: Period, cutoff: dt.date) -> Caseload
             first_day=first_day,
             last_day=last_day,
             age=age,
-            target_group=in_target_group_2024(age, max(0, min(window, support_years))),
+            target_group=in_target_group_2024(
+                age,
+                years_on(periods[cid], first_day) if cid in periods else max(0, min(window, support_years)),
+            ),
             pension_without_team=bool(pension_without_team),
             pack_has_team=rule_pack not in no_team,
             group=current[-1][1] if current else None,

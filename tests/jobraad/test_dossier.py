@@ -428,7 +428,9 @@ def test_what_the_program_knows_is_in_the_sections(database: Database, anh: int)
     body = flat("\n".join(page_texts(data)))
     assert "Jobdansk modul 2" in body
     assert "Sprog: vietnamesisk. Tolk er nødvendig." in body
-    assert "På offentlig forsørgelse 9 af de seneste 10 år." in body
+    assert (
+        "På offentlig forsørgelse 9 af de seneste 10 år (indtastet; ingen perioder i forsørgelseshistorikken)." in body
+    )
     assert "Nuværende ydelse: Kontanthjælp." in body
     assert "Ingen løft over 10 kg" in body and "Pause hver time" in body
     assert "Kroniske lændesmerter." in body

@@ -44,7 +44,7 @@ from ui.file_dialogs import FileKind, open_files
 from ui.file_tabs.base import FileTab
 from ui.file_tabs.record_list import ColumnFit, RecordList, RowAction, WrapDelegate
 from ui.forms import Field, FormDialog
-from ui.shortcuts import local_shortcut
+from ui.shortcuts import local_shortcut, undo_action
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -104,6 +104,7 @@ class DocumentationTab(FileTab):
     def __init__(self, database: Database, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(database, today, parent)
         self.checklist: Checklist | None = None
+        self._last_change: documentation.StateUndo | None = None  # what Fortryd (Ctrl+Z) undoes
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -130,6 +131,13 @@ class DocumentationTab(FileTab):
         self.readiness.setWordWrap(True)
         self.readiness.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.readiness)
+        self.undo_note = QLabel()
+        self.undo_note.setObjectName("undoNote")
+        self.undo_note.setWordWrap(True)
+        self.undo_note.hide()
+        layout.addWidget(self.undo_note)
+        self.undo_action = undo_action(self, self.undo_last, "tjeklisten")
+        self.undo_action.setEnabled(False)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         # The checklist has the tab's whole width, its item's details below it: at 1366x768
@@ -251,6 +259,13 @@ class DocumentationTab(FileTab):
         local_shortcut(QKeySequence("Ctrl+Shift+M"), self, self.mark_received)
 
     # --- loading ----------------------------------------------------------------------------------
+
+    def show_citizen(self, citizen_id: int) -> None:
+        if citizen_id != self.citizen_id:  # Ctrl+Z undoes only what was done in this citizen's file
+            self._last_change = None
+            self.undo_action.setEnabled(False)
+            self._note("")
+        super().show_citizen(citizen_id)
 
     def reload(self) -> None:
         if self.citizen_id is None:
@@ -565,7 +580,7 @@ class DocumentationTab(FileTab):
             ]
 
         def save(v: dict[str, Any]) -> object:
-            documentation.set_state(
+            change = documentation.set_state(
                 self.database,
                 citizen_id,
                 entry.item.id,
@@ -580,6 +595,7 @@ class DocumentationTab(FileTab):
                 note=v.get("note", ""),
                 today=self.today,
             )
+            self.remember_undo(change)
             return None
 
         title = f"{DOCUMENT_STATE_LABELS[state]}: {entry.title}"
@@ -653,10 +669,47 @@ class DocumentationTab(FileTab):
             return
         if self.confirm(f"Sæt «{entry.title}» tilbage til «mangler»? Historikken bevares.", "Nulstil"):
             self.attempt(
-                lambda: documentation.set_state(
-                    self.database, citizen_id, entry.item.id, entry.instance, DocumentState.MANGLER, today=self.today
+                lambda: self.remember_undo(
+                    documentation.set_state(
+                        self.database,
+                        citizen_id,
+                        entry.item.id,
+                        entry.instance,
+                        DocumentState.MANGLER,
+                        today=self.today,
+                    )
                 )
             )
+
+    # --- undo -------------------------------------------------------------------------------------
+
+    def remember_undo(self, change: documentation.StateUndo) -> None:
+        """The change Fortryd (Ctrl+Z) undoes next: the last one saved."""
+        self._last_change = change
+        self.undo_action.setEnabled(True)
+        self._note("")
+
+    def _note(self, message: str) -> None:
+        self.undo_note.setText(message)
+        self.undo_note.setVisible(bool(message))
+
+    def undo_last(self) -> None:
+        """Fortryd (Ctrl+Z): the last state change of an item is undone through
+        `documentation.undo_state` (the item is stored as it was before it)."""
+        change = self._last_change
+        if change is None:
+            self._note("Der er ikke noget at fortryde.")
+            return
+        self._last_change = None
+        self.undo_action.setEnabled(False)
+        try:
+            documentation.undo_state(self.database, change)
+        except UserFacingError as err:
+            QMessageBox.warning(self, "Fortryd", err.message)
+            return
+        self.saved()
+        was = DOCUMENT_STATE_LABELS[change.state_before].lower()
+        self._note(f"Fortrudt: {change.description}. Punktet er igen «{was}».")
 
     # --- consents ---------------------------------------------------------------------------------
 

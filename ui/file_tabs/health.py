@@ -45,7 +45,7 @@ class HealthTab(FileTab):
         self.note_text.setObjectName("healthText")
         layout.addWidget(self.note_text, 2)
         self.contacts = RecordList(
-            "Kontakter: egen læge, SOF, SUF",
+            "Kontakter: læger, SOF, SUF m.fl.",
             [
                 ("Type", lambda c: CONTACT_LABELS[c.kind]),
                 ("Navn", lambda c: c.name),

@@ -46,7 +46,7 @@ from ui.models.records import RecordTableModel
 from ui.models.week_grid import REASON_CHOICES, WeekGridModel
 from ui.overview_page import SEVERITY_BOX_TONES as SIGNAL_TONES
 from ui.overview_page import SEVERITY_MARKS as SIGNAL_MARKS
-from ui.shortcuts import ask_about_unsaved, commit_typed_input, local_shortcut
+from ui.shortcuts import ask_about_unsaved, commit_typed_input, local_shortcut, undo_action
 
 if TYPE_CHECKING:
     from db.session import Database
@@ -160,6 +160,7 @@ class PlacementsTab(FileTab):
         self.progress: PlacementProgress | None = None
         self._grid_placement_id: int | None = None  # the placement whose weeks the grid holds
         self._refused_at: tuple[int, int] | None = None  # the cell whose typed value was just refused
+        self._last_save: placements.WeeksUndo | None = None  # what Fortryd (Ctrl+Z) undoes
         layout = QVBoxLayout(self)
 
         self.placement_list = RecordList(
@@ -229,9 +230,15 @@ class PlacementsTab(FileTab):
         self.save_button.setToolTip("Ctrl+S")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save_weeks)
-        self.undo_button = QPushButton("Fortryd ændringer")
+        self.undo_action = undo_action(self, self.undo_last, "timerne")
+        self.undo_action.setEnabled(False)
+        self.undo_button = QPushButton("Fortryd")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setToolTip(
+            "Fortryd det, der er skrevet og ikke gemt, ellers den sidst gemte ændring i timerne (Ctrl+Z)"
+        )
         self.undo_button.setEnabled(False)
-        self.undo_button.clicked.connect(self._reload_grid)
+        self.undo_button.clicked.connect(self.undo_last)
         grid_head.addWidget(self.save_button)
         grid_head.addWidget(self.undo_button)
         grid_layout.addLayout(grid_head)
@@ -273,6 +280,11 @@ class PlacementsTab(FileTab):
         self.message.setWordWrap(True)
         self.message.hide()
         grid_layout.addWidget(self.message)
+        self.undo_note = QLabel()
+        self.undo_note.setObjectName("undoNote")
+        self.undo_note.setWordWrap(True)
+        self.undo_note.hide()
+        grid_layout.addWidget(self.undo_note)
         splitter.addWidget(grid_box)
         self.chart = HoursChart()
         self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
@@ -293,6 +305,9 @@ class PlacementsTab(FileTab):
     def show_citizen(self, citizen_id: int) -> None:
         if self.citizen_id != citizen_id and not self.confirm_discard():
             return
+        if self.citizen_id != citizen_id:
+            self._last_save = None  # Ctrl+Z undoes only what was done in this citizen's file
+            self._note("")
         super().show_citizen(citizen_id)
 
     def reload(self) -> None:
@@ -404,7 +419,42 @@ class PlacementsTab(FileTab):
 
     def _dirty_changed(self, dirty: bool) -> None:
         self.save_button.setEnabled(dirty)
-        self.undo_button.setEnabled(dirty)
+        self._enable_undo()
+
+    def _enable_undo(self) -> None:
+        can = self.grid_model.dirty or self._last_save is not None
+        self.undo_button.setEnabled(can)
+        self.undo_action.setEnabled(can)
+
+    def _note(self, message: str) -> None:
+        """What was undone, shown until the next change."""
+        self.undo_note.setText(message)
+        self.undo_note.setVisible(bool(message))
+
+    def undo_last(self) -> None:
+        """Fortryd (Ctrl+Z): hours typed and not saved are dropped; else the last save of weeks
+        is undone through `placements.undo_weeks` (the weeks are stored as before it)."""
+        if self.grid_model.dirty:
+            self._reload_grid()
+            self._note("Fortrudt: timer, der var skrevet og ikke gemt.")
+            self._enable_undo()
+            return
+        undo = self._last_save
+        if undo is None:
+            self._note("Der er ikke noget at fortryde.")
+            return
+        self._last_save = None
+        try:
+            placements.undo_weeks(self.database, undo)
+        except UserFacingError as err:
+            self._enable_undo()
+            self._say(err.message)
+            return
+        self._say("")
+        self._select_placement_row(undo.placement_id)
+        self.saved()
+        self._enable_undo()
+        self._note(f"Fortrudt: {undo.description}. Ugerne er gemt, som de var før.")
 
     def _say(self, message: str) -> None:
         """The grid's message (a refusal), shown only while there is one."""
@@ -428,11 +478,15 @@ class PlacementsTab(FileTab):
         if placement_id is None or not self.grid_model.dirty:
             return True
         try:
-            placements.save_weeks(self.database, placement_id, self.grid_model.changed_rows(), today=self.today)
+            undo = placements.save_weeks_undoable(
+                self.database, placement_id, self.grid_model.changed_rows(), today=self.today
+            )
         except UserFacingError as err:
             self._say(err.message)
             return False
         self._say("")
+        self._note("")
+        self._last_save = undo
         current = self.grid.currentIndex()
         in_grid = self.grid.hasFocus()
         self._reload_grid()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTextBrowser
 from jobraad import cpr
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile
+from jobraad.visitation import target_group_text
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS
 from ui import palette
 
@@ -32,7 +33,8 @@ class StamdataTab(QTextBrowser):
             ("Sprog", f.language),
             ("Tolk", "Ja" if f.interpreter_needed else "Nej"),
             ("Ydelse", BENEFIT_LABELS[f.benefit_type]),
-            ("Forsørgelse", f"{f.support_years_last10} af de seneste 10 år"),
+            ("Forsørgelse", f.support.text if f.support else f"{f.support_years_last10} af de seneste 10 år"),
+            ("Målgruppe 2024", target_group_text(f.in_target_group)),
             ("Sigte", AIM_LABELS[f.aim]),
             ("Noter", f.notes),
         ]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QBrush, QGuiApplication, QIcon, QPainter, QPixmap, QPolygonF
 
 from db.enums import Aim, VisitationGroup
 from jobraad import formatting as fmt
 from jobraad.caseload import CaseloadRow
+from jobraad.seed_rules import target_group_2024
 from jobraad.text import fold_for_search
 from jobraad.visitation import Urgency
 from jobraad.vocab import AIM_LABELS, GROUP_DESCRIPTIONS, GROUP_LABELS, GROUP_SHORT_LABELS, OUTCOME_LABELS
@@ -41,9 +42,47 @@ _ANSWERED_ROLES = frozenset(
         Qt.ItemDataRole.BackgroundRole,
         Qt.ItemDataRole.ForegroundRole,
         Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.DecorationRole,
         SORT_ROLE,
     }
 )
+
+#: The tooltip of the 2024 target group's mark beside a name (and of the filter that shows only them).
+TARGET_GROUP_TIP = "Målgruppen 2024"
+
+
+def target_group_icon() -> QIcon:
+    """The mark of the 2024 target group beside a citizen's name: a small diamond in the
+    palette's info colour (drawn, so it follows a dark palette)."""
+    if not isinstance(QCoreApplication.instance(), QGuiApplication):
+        return QIcon()  # no pixmaps without a GUI application (a model checked on its own)
+    colour = palette.text(palette.Tone.INFO)
+    key = colour.rgba()
+    icon = _ICONS.get(key)
+    if icon is None:
+        size = 12
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        half = size / 2
+        painter.drawPolygon(
+            QPolygonF([QPointF(half, 1), QPointF(size - 1, half), QPointF(half, size - 1), QPointF(1, half)])
+        )
+        painter.end()
+        icon = _ICONS[key] = QIcon(pixmap)
+    return icon
+
+
+_ICONS: dict[int, QIcon] = {}
+
+
+def target_group_tip(row: CaseloadRow) -> str:
+    """Why the row is marked: "Målgruppen 2024 (55–64 år, …): 58 år, 9 af de seneste 10 år (…)"."""
+    support = f", {row.support.text}" if row.support else ""
+    return f"{TARGET_GROUP_TIP} ({target_group_2024().description}): {row.age} år{support}"
 
 
 class CaseloadTableModel(QAbstractTableModel):
@@ -159,6 +198,11 @@ class CaseloadTableModel(QAbstractTableModel):
                 return QBrush(palette.background(palette.Tone.GOOD))
             if row.readiness.overdue:
                 return QBrush(palette.deadline_background(Urgency.OVERDUE))
+        if col == self.NAME and row.in_target_group:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return target_group_icon()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return target_group_tip(row)
         if role == Qt.ItemDataRole.ToolTipRole and col == self.GROUP and row.group and row.active:
             return f"{GROUP_LABELS[row.group]}: {GROUP_DESCRIPTIONS[row.group]}"
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
