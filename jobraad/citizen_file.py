@@ -14,6 +14,7 @@ from jobraad import audit, cpr
 from jobraad.caseload import due_items
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
 from jobraad.documentation import pack_for
+from jobraad.retention import DueForDeletion, retention_of
 from jobraad.visitation import DueItem, weeks_in_forloeb
 
 
@@ -59,6 +60,8 @@ class CitizenFile:
     due: tuple[DueItem, ...]
     journal: tuple[JournalView, ...]  # newest first
     plan_heading: str = "Forberedende del"  # the case's pack's word for it ("Samlet beskrivelse")
+    # A closed case's deletion date and retention period (jobraad.retention); None while open.
+    retention: DueForDeletion | None = None
 
     @property
     def name(self) -> str:
@@ -110,6 +113,7 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
             for n in sorted(citizen.journal, key=lambda n: n.written_at, reverse=True)
         ),
         plan_heading=pack_for(citizen.rule_pack, today)[0].terms.plan_heading,
+        retention=retention_of(session, citizen.id) if closing else None,
     )
 
 

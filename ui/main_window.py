@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.overview.import_requested.connect(self.choose_import_file)
         self.overview.new_citizen_requested.connect(self.new_citizen)
         self.overview.demo_requested.connect(lambda: start_demo(self))
+        self.overview.deletion_requested.connect(lambda: self.trust.delete_closed_cases())
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
