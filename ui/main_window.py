@@ -175,7 +175,6 @@ class MainWindow(QMainWindow):
         self.overview.import_requested.connect(self.choose_import_file)
         self.overview.new_citizen_requested.connect(self.new_citizen)
         self.overview.demo_requested.connect(lambda: start_demo(self))
-        self.overview.deletion_requested.connect(lambda: self.trust.delete_closed_cases())
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
@@ -207,6 +206,7 @@ class MainWindow(QMainWindow):
         )
         self.upkeep = Upkeep(database, self)
         self.upkeep.damaged.connect(self.trust.file_damaged)
+        self.overview.deletion_requested.connect(self.trust.delete_closed_cases)
         self.upkeep.backed_up.connect(
             lambda path: self.statusBar().showMessage(f"Automatisk sikkerhedskopi gemt ({path.parent}).", 6000)
         )
