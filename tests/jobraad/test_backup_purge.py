@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.backup import verify_backup
+from db.backup import backup_to, verify_backup
 from db.enums import Outcome
 from db.errors import StorageError
 from db.models import Base, Citizen, DeletedCitizen, JournalNote
@@ -84,6 +84,7 @@ def test_the_stated_maximum_is_the_span_of_the_weekly_backups() -> None:
     assert DELETED_KEPT_DAYS == 7 * KEEP_WEEKLY == 28
     text = deleted_in_backups_text(15)
     assert "i højst 28 dage (4 ugentlige sikkerhedskopier à 7 dage)" in text
+    assert "også kopierne ved databasen fra før en opdatering eller gendannelse" in text
     assert "ved start og hvert 15. minut" in text
 
 
@@ -186,3 +187,27 @@ def test_a_citizen_added_again_after_the_deletion_stays_in_later_backups(
     purge_backups(database, folder, t0 + dt.timedelta(days=DELETED_KEPT_DAYS, hours=2))
     assert GONE_CPR not in _look_inside(first, tmp_path)[0]
     assert GONE_CPR in _look_inside(second, tmp_path)[0]
+
+
+def test_the_copies_beside_the_database_are_cleaned_too(database: Database, db_path: Path, tmp_path: Path) -> None:
+    """The copy taken before a schema upgrade and the file a restore replaced are whole copies
+    too: cleaned like a backup; one with a WAL beside it (it cannot be rewritten) is removed."""
+    gone, _kept = _caseload(database)
+    t0 = dt.datetime(2025, 3, 1, 8, 0)
+    before_upgrade = db_path.with_name(f"{db_path.name}.før-0006-20250301-070000.bak")
+    backup_to(database, before_upgrade)
+    replaced = db_path.with_name(f"{db_path.name}.før-gendannelse-20250301-073000")
+    backup_to(database, replaced)
+    crashed = db_path.with_name(f"{db_path.name}.før-gendannelse-20250301-073000-2")
+    backup_to(database, crashed)
+    crashed.with_name(crashed.name + "-wal").write_bytes(b"\0" * 64)
+    delete_citizen(database, gone, now=t0)
+    newer = automatic_backup(database, now=t0 + dt.timedelta(hours=1), force=True)
+    assert newer is not None
+    assert GONE_CPR in _look_inside(before_upgrade, tmp_path)[0]  # within the stated maximum: kept
+
+    result = purge_backups(database, now=t0 + dt.timedelta(days=DELETED_KEPT_DAYS))
+    assert set(result.rewritten) == {before_upgrade, replaced} and result.removed == (crashed,)
+    assert _look_inside(before_upgrade, tmp_path)[0] == {KEPT_CPR}
+    assert _look_inside(replaced, tmp_path)[0] == {KEPT_CPR}
+    assert not crashed.exists() and not crashed.with_name(crashed.name + "-wal").exists()
