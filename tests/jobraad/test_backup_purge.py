@@ -86,6 +86,9 @@ def test_the_stated_maximum_is_the_span_of_the_weekly_backups() -> None:
     assert "i højst 28 dage (4 ugentlige sikkerhedskopier à 7 dage)" in text
     assert "også kopierne ved databasen fra før en opdatering eller gendannelse" in text
     assert "ved start og hvert 15. minut" in text
+    # The README says the same figure.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"**højst {DELETED_KEPT_DAYS} dage** ({KEEP_WEEKLY} ugentlige sikkerhedskopier à 7 dage" in readme
 
 
 def test_deleted_citizen_gone_from_every_backup_after_the_stated_maximum(
