@@ -257,8 +257,7 @@ class RetentionDialog(QDialog):
             "Sager, der har været lukket længere end opbevaringsperioden for deres udfald (regelfilen "
             "retention.toml, foreløbig: kommunens praksis, ikke lov; eller din indstilling). Kommunens fagsystem "
             "har stadig sagen. Sletning fjerner alt om borgeren her, også bilag, og kan kun fortrydes ved at "
-            "gendanne en sikkerhedskopi.\n\n"
-            + backup.deleted_in_backups_text(BACKUP_CHECK_MS // 60_000)
+            "gendanne en sikkerhedskopi.\n\n" + backup.deleted_in_backups_text(BACKUP_CHECK_MS // 60_000)
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
