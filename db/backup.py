@@ -66,6 +66,7 @@ __all__ = [
     "RestoreResult",
     "backup_to",
     "read_chain_head",
+    "remove_citizens",
     "restore_file",
     "temp_name_prefix",
 ]
@@ -180,6 +181,75 @@ def read_chain_head(path: Path, key: CipherKey) -> tuple[int, int, str] | None:
     if newest is None:
         return (0, 0, "")
     return (int(count), int(newest[0]), str(newest[1]))
+
+
+# --- removing deleted citizens from a backup ---------------------------------------------------
+
+
+def remove_citizens(path: Path, key: CipherKey, doomed: Callable[[str], bool]) -> int:
+    """Rewrite the backup at `path` without the citizens whose CPR `doomed` picks: their rows go
+    with them through the schema's cascading foreign keys, as in the database. Returns how many
+    were removed; with none, the file is not touched.
+
+    The backup is changed on a copy under a temporary name beside it (`temp_name_prefix`, so
+    rotation clears a killed run's leftover), rebuilt with `VACUUM` (no deleted content in free
+    pages), checked, given the original's file times (a restore names a backup by them) and
+    renamed over the original: at no moment is the backup half-written. Raises
+    `WrongPassphraseError` when `key` does not open it (a backup from before the passphrase was
+    changed), `StorageError` when it cannot be read or written; then the backup is as it was.
+    """
+    path = Path(path)
+    ids = _citizens_to_remove(path, key, doomed)
+    if not ids:
+        return 0
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_name_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+        os.close(fd)
+    except OSError as err:
+        raise StorageError(storage_message(err, _PURGE_FAILED)) from None
+    tmp = Path(tmp_name)
+    try:
+        times = path.stat()
+        shutil.copyfile(path, tmp)
+        with _keyed(tmp, key) as conn:
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("DELETE FROM citizen WHERE id = ?", [(i,) for i in ids])
+                conn.execute("COMMIT")
+                conn.execute("VACUUM")
+                conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+                ok = conn.execute("PRAGMA quick_check").fetchall()
+            except sqlcipher3.Error as err:
+                raise StorageError(_sqlite_message(err, tmp)) from None
+        if ok != [("ok",)]:
+            raise StorageError("Sikkerhedskopien kunne ikke kontrolleres efter sletningen. Den er ikke ændret.")
+        os.utime(tmp, ns=(times.st_atime_ns, times.st_mtime_ns))
+        fsync_file(tmp)
+        os.replace(tmp, path)
+    except OSError as err:
+        _remove_with_journals(tmp)
+        raise StorageError(storage_message(err, _PURGE_FAILED)) from None
+    except BaseException:
+        _remove_with_journals(tmp)
+        raise
+    _fsync_folder(path.parent)
+    return len(ids)
+
+
+_PURGE_FAILED = "Sikkerhedskopien kunne ikke ryddes for slettede borgere"
+
+
+def _citizens_to_remove(path: Path, key: CipherKey, doomed: Callable[[str], bool]) -> list[int]:
+    with _keyed(path, key) as conn:
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            rows = conn.execute("SELECT id, cpr FROM citizen").fetchall()
+        except sqlcipher3.DatabaseError as err:
+            if sqlite_code(err) == SQLITE_NOTADB:
+                raise WrongPassphraseError() from None
+            raise StorageError(_sqlite_message(err, path)) from None
+    return [int(cid) for cid, cpr in rows if doomed(str(cpr))]
 
 
 # --- restoring ---------------------------------------------------------------------------------

@@ -521,6 +521,23 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class DeletedCitizen(Base):
+    """A citizen deleted under retention, remembered only until no backup in the backup folder
+    that was taken before the deletion still holds them (`jobraad.retention.purge_backups`).
+
+    No name and no CPR: `cpr_hash` is the CPR's SHA-256 with a fixed prefix, enough to find the
+    citizen in an older backup (whose row ids may differ after a restore). A CPR has few enough
+    values for the hash to be reversed, so it is personal data all the same and lives only in
+    this encrypted file, and only as long as a backup may hold the citizen.
+    """
+
+    __tablename__ = "deleted_citizen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cpr_hash: Mapped[str] = mapped_column(String(64), index=True)
+    deleted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(Base):
     """One use of the data: what was done, to which citizen, never the content.
 

@@ -9,6 +9,16 @@ backup of each of the last 7 days that have one, and of each of the last 4 ISO
 weeks that have one, are kept. Only files this program named for this database
 are ever deleted there.
 
+A citizen deleted under retention (`jobraad.retention`) stays in the backups taken before the
+deletion for `DELETED_KEPT_DAYS` days (as long as rotation keeps its weekly backups, so a
+mistaken deletion can be undone by restoring one of them). After that, `purge_backups()`, run
+at every automatic check, rewrites each backup in the folder that was taken before the
+deletion without that citizen, and so the whole copies this program keeps beside the database
+(`copies_beside`: the copy before a schema upgrade, the file a restore replaced); one it cannot
+open with the database's key (taken before the passphrase was changed) is deleted once a backup
+taken after the deletion exists. Then the deletion's record is dropped.
+`deleted_in_backups_text()` says this to the caseworker.
+
 Every backup and restore is logged; a restore is logged in the restored file.
 """
 
@@ -16,19 +26,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.backup import Progress, backup_to, restore_file, temp_name_prefix
+from sqlalchemy import delete, select
+
+from db.backup import KEPT_MARK, Progress, backup_to, remove_citizens, restore_file, temp_name_prefix
+from db.errors import StorageError, WrongPassphraseError
 from db.files import TEMP_SUFFIX
+from db.models import DeletedCitizen
 from db.session import Database
 from jobraad import audit
 from jobraad import formatting as fmt
 from jobraad.audit_anchor import anchor_on_close, write_anchor
 from jobraad.outputs import rules_for
+from jobraad.retention import cpr_hash
 from jobraad.settings import backup_folder, get_settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +53,9 @@ BACKUP_SUFFIX = ".jobraad"
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 _STAMP = "%Y%m%d-%H%M%S"
+#: How long a deleted citizen may remain in the backups taken before the deletion: the span of
+#: the weekly backups rotation keeps. Within it a restore can undo a mistaken deletion.
+DELETED_KEPT_DAYS = 7 * KEEP_WEEKLY
 # Temporary files older than this in the backup folder are leftovers of a backup
 # that was killed or lost its network drive; younger ones may be another backup's.
 _STALE_TEMP = dt.timedelta(hours=1)
@@ -145,6 +164,7 @@ def automatic_backup(
     now = (now or dt.datetime.now()).replace(microsecond=0)
     folder = folder or backup_folder(database)
     if not force and not backup_due(database, now, folder):
+        purge_backups(database, folder, now)
         return None
     dest = folder / backup_name(database.path, now)
     n = 1
@@ -153,7 +173,139 @@ def automatic_backup(
         dest = folder / (backup_name(database.path, now).removesuffix(BACKUP_SUFFIX) + f"-{n}{BACKUP_SUFFIX}")
     written = make_backup(database, dest, detail="automatisk sikkerhedskopi", progress=progress)
     rotate(folder, database.path, now)
+    purge_backups(database, folder, now)
     return written
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    rewritten: tuple[Path, ...] = ()  # backups now without the deleted citizens they held
+    removed: tuple[Path, ...] = ()  # backups that could not be opened, deleted (a newer one exists)
+    failed: tuple[Path, ...] = ()  # left as they were this time (locked, offline); tried again next time
+    cleared: int = 0  # deletions no backup in the folder holds any more, their records dropped
+
+
+def purge_backups(database: Database, folder: Path | None = None, now: dt.datetime | None = None) -> PurgeResult:
+    """Remove the citizens deleted more than `DELETED_KEPT_DAYS` days before `now` from every
+    backup of this database in `folder`, and every copy beside it, that was taken before their
+    deletion (see the module's docstring); then forget those deletions, unless a backup could
+    not be cleaned (it is tried again at the next check). Never raises for a backup it cannot
+    clean; logs what it did."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    folder = folder or backup_folder(database)
+    cutoff = now - dt.timedelta(days=DELETED_KEPT_DAYS)
+    with database.reading() as session:
+        records = session.execute(
+            select(DeletedCitizen.id, DeletedCitizen.cpr_hash, DeletedCitizen.deleted_at).where(
+                DeletedCitizen.deleted_at <= cutoff
+            )
+        ).all()
+    if not records:
+        return PurgeResult()
+    backups = list_backups(folder, database.path)
+    rewritten: list[Path] = []
+    removed: list[Path] = []
+    failed: list[Path] = []
+    unfinished: set[int] = set()
+    for path, taken in [*backups, *copies_beside(database.path)]:
+        concerned = [(rid, digest, at) for rid, digest, at in records if taken < at]
+        if not concerned:
+            continue
+        hashes = frozenset(digest for _, digest, _ in concerned)
+        try:
+            # A copy with a WAL beside it (a crashed file kept at a restore) cannot be rewritten
+            # without replaying that WAL: it is treated as one that cannot be opened.
+            if not path.with_name(path.name + "-wal").exists():
+                if remove_citizens(path, database.cipher_key, functools.partial(_is_deleted, hashes)):
+                    rewritten.append(path)
+                continue
+        except WrongPassphraseError:
+            pass
+        except StorageError as err:
+            log.warning("backup not cleaned of deleted citizens: %s", err.message)
+            failed.append(path)
+            unfinished.update(rid for rid, _, _ in concerned)
+            continue
+        # Cannot look inside: deleted once a backup taken after the last deletion it predates exists.
+        latest = max(at for _, _, at in concerned)
+        if any(later >= latest for _, later in backups) and _remove(path):
+            removed.append(path)
+        else:
+            failed.append(path)
+            unfinished.update(rid for rid, _, _ in concerned)
+    done = [rid for rid, _, _ in records if rid not in unfinished]
+    with database.transaction() as session:
+        if done:
+            session.execute(delete(DeletedCitizen).where(DeletedCitizen.id.in_(done)))
+        if rewritten or removed:
+            audit.record(
+                session,
+                audit.Action.BACKUP,
+                None,
+                f"slettede borgere fjernet fra ældre sikkerhedskopier "
+                f"({len(rewritten)} ryddet, {len(removed)} slettet)",
+            )
+    log.info("backups purged of deleted citizens: %d rewritten, %d removed", len(rewritten), len(removed))
+    return PurgeResult(tuple(rewritten), tuple(removed), tuple(failed), len(done))
+
+
+_BESIDE = (
+    # db.migrate.backup_before_migration: "<name>.før-<revision>-<time>.bak"
+    re.compile(r"\.før-[0-9A-Za-z_]+-(\d{8}-\d{6})\.bak"),
+    # db.backup's restore keeps the replaced file as "<name>.før-gendannelse-<time>[-n]"
+    re.compile(rf"{re.escape(KEPT_MARK)}(\d{{8}}-\d{{6}})(?:-\d+)?"),
+)
+
+
+def copies_beside(db_path: Path) -> list[tuple[Path, dt.datetime]]:
+    """The whole copies of the database this program keeps beside it, with the time in their
+    names: the one taken before a schema upgrade, and the file a restore replaced. They hold
+    deleted citizens as a backup does, and are cleaned the same way."""
+    found: list[tuple[Path, dt.datetime]] = []
+    try:
+        entries = list(db_path.parent.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        if not path.name.startswith(db_path.name + ".") or not path.is_file():
+            continue
+        rest = path.name[len(db_path.name) :]
+        for pattern in _BESIDE:
+            match = pattern.fullmatch(rest)
+            if match is not None:
+                with contextlib.suppress(ValueError):
+                    found.append((path, dt.datetime.strptime(match.group(1), _STAMP)))
+                break
+    return sorted(found, key=lambda item: (item[1], item[0].name))
+
+
+def _remove(path: Path) -> bool:
+    try:
+        path.unlink()
+    except OSError as err:
+        log.warning("copy holding a deleted citizen not removed: %s", err.strerror)
+        return False
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink()
+    return True
+
+
+def _is_deleted(hashes: frozenset[str], cpr: str) -> bool:
+    return cpr_hash(cpr) in hashes
+
+
+def deleted_in_backups_text(check_minutes: int) -> str:
+    """How long a deleted citizen can remain in a backup, for the window and the README;
+    `check_minutes`: how often the running program checks its backups."""
+    return (
+        f"En slettet borger kan stadig findes i de sikkerhedskopier, der er taget før sletningen (også kopierne "
+        "ved databasen fra før en opdatering eller gendannelse), i højst "
+        f"{DELETED_KEPT_DAYS} dage ({KEEP_WEEKLY} ugentlige sikkerhedskopier à 7 dage), så en fejlagtig "
+        "sletning kan fortrydes ved at gendanne en af dem. Derefter fjernes borgeren fra dem, første gang "
+        f"programmet ser efter sine sikkerhedskopier (ved start og hvert {check_minutes}. minut, mens det kører). "
+        "Kopier, du selv har gemt andre steder end i backupmappen, når programmet ikke."
+    )
 
 
 def rotate(folder: Path, db_path: Path, now: dt.datetime) -> list[Path]:

@@ -15,6 +15,7 @@ from jobraad.caseload import due_items
 from jobraad.citizens import CitizenNotFound, current_forloeb, open_outcome
 from jobraad.documentation import pack_for
 from jobraad.meeting_workflow import team_goals_of
+from jobraad.retention import DueForDeletion, retention_of
 from jobraad.support_years import SupportYears, support_years
 from jobraad.visitation import DueItem, in_target_group_2024, weeks_in_forloeb
 
@@ -65,6 +66,8 @@ class CitizenFile:
     # (else the typed number), and whether that puts the citizen in the 2024 target group.
     support: SupportYears | None = None
     in_target_group: bool = False
+    # A closed case's deletion date and retention period (jobraad.retention); None while open.
+    retention: DueForDeletion | None = None
 
     @property
     def name(self) -> str:
@@ -130,6 +133,7 @@ def read_citizen_file(session: Session, citizen_id: int, today: dt.date) -> Citi
         plan_heading=pack_for(citizen.rule_pack, today)[0].terms.plan_heading,
         support=support,
         in_target_group=support is not None and in_target_group_2024(age, support.years),
+        retention=retention_of(session, citizen.id) if closing else None,
     )
 
 

@@ -17,6 +17,7 @@ from jobraad.documentation import Readiness
 from jobraad.goals import GoalsError, expired, expired_text, load_goals_in
 from jobraad.placements import signals_by_citizen
 from jobraad.progression import Severity, Signal
+from jobraad.retention import due_for_deletion
 from jobraad.text import danish_sort_key
 from jobraad.visitation import DueItem, DueKind, DueTarget, Urgency, urgency
 
@@ -95,6 +96,8 @@ class Overview:
     goals_notice: str = ""
     # The first Overblik at start (`first_overview`): the signals are still being read.
     signals_pending: bool = False
+    # Closed cases past their retention period (`jobraad.retention.due_for_deletion`).
+    deletion_due: int = 0
     _counts: dict[Urgency, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -148,7 +151,8 @@ def load_overview(
             rows = caseload_rows(session, today)
         signals = signals_by_citizen(session, today)
         notice = goals_notice(session, today)
-    return replace(_overview(today, rows, signals), goals_notice=notice)
+        deletion_due = len(due_for_deletion(session, today))
+    return replace(_overview(today, rows, signals), goals_notice=notice, deletion_due=deletion_due)
 
 
 def first_overview(today: dt.date, rows: Sequence[CaseloadRow]) -> Overview:

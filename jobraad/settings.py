@@ -39,7 +39,8 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("idle_lock_minutes", "Lås vinduet efter minutter uden brug", 10),
         SettingSpec("backup_folder", "Mappe til sikkerhedskopier (tom: mappen «backup» ved databasen)", ""),
         SettingSpec("backup_every_hours", "Sikkerhedskopi for hver (timer i brug)", 4),
-        SettingSpec("retention_months", "Lukkede sager foreslås slettet efter (måneder)", 6),
+        # 0: each closed case by its kind (resources/rules/retention.toml); above 0: this period for all.
+        SettingSpec("retention_months", "Lukkede sager foreslås slettet efter (måneder; 0 = efter sagens udfald)", 0),
         SettingSpec("audit_retention_days", "Logbogen gemmes i (dage)", 1826),
         # Issue 20: due and overdue items as desktop notifications (jobraad.reminders).
         SettingSpec("desktop_reminders", "Påmindelser på skrivebordet ved start og hver morgen", True),

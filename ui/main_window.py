@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         )
         self.upkeep = Upkeep(database, self)
         self.upkeep.damaged.connect(self.trust.file_damaged)
+        self.overview.deletion_requested.connect(self.trust.delete_closed_cases)
         self.upkeep.backed_up.connect(
             lambda path: self.statusBar().showMessage(f"Automatisk sikkerhedskopi gemt ({path.parent}).", 6000)
         )

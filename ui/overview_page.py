@@ -190,13 +190,15 @@ class _OverviewTree(QTreeWidget):
 class OverviewPage(QWidget):
     """Signals: item_activated(citizen_id, target) when a line is opened (double-click or Enter);
     import_requested, new_citizen_requested, demo_requested from the empty Overblik's buttons;
-    filling_done when the tree is wholly in place (it is filled a slice at a time)."""
+    filling_done when the tree is wholly in place (it is filled a slice at a time);
+    deletion_requested from the line about closed cases past their retention period."""
 
     item_activated = Signal(int, str)
     filling_done = Signal()
     import_requested = Signal()
     new_citizen_requested = Signal()
     demo_requested = Signal()
+    deletion_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,6 +215,8 @@ class OverviewPage(QWidget):
         self.goals_notice.setStyleSheet(palette.notice_style(palette.Tone.WARNING))
         self.goals_notice.hide()
         layout.addWidget(self.goals_notice)
+        self.deletion_prompt = self._deletion_prompt()
+        layout.addWidget(self.deletion_prompt)
         # The group chips: each filters the Overblik to its group (several: any of them); "Alle" clears.
         self.counts = QHBoxLayout()
         self.all_chip = GroupChip("Alle")
@@ -264,6 +268,7 @@ class OverviewPage(QWidget):
         )
         self.goals_notice.setText(overview.goals_notice)
         self.goals_notice.setVisible(bool(overview.goals_notice))
+        self._show_deletion_prompt(overview.deletion_due)
         for group, chip in self.chips.items():
             chip.set_label(f"{overview.group_counts.get(group, 0)} {GROUP_LABELS[group]}")
         self._overview = overview
@@ -276,6 +281,24 @@ class OverviewPage(QWidget):
         if empty and self.tree.hasFocus():
             self.empty.import_button.setFocus()
         self._show_tree()
+
+    def _deletion_prompt(self) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName("overviewDeletionPrompt")
+        button.setStyleSheet(palette.notice_style(palette.Tone.INFO) + " text-align: left;")
+        button.setToolTip(
+            "Åbn listen over lukkede sager, der kan slettes (også Sikkerhed ▸ Lukkede sager til sletning)"
+        )
+        button.clicked.connect(self.deletion_requested)
+        button.hide()
+        return button
+
+    def _show_deletion_prompt(self, count: int) -> None:
+        """The line that asks for closed cases past their retention period to be deleted."""
+        if count:
+            cases = "1 lukket sag har" if count == 1 else f"{count} lukkede sager har"
+            self.deletion_prompt.setText(f"{cases} passeret opbevaringsperioden – gennemse og slet…")
+        self.deletion_prompt.setVisible(bool(count))
 
     def chosen_groups(self) -> set[VisitationGroup]:
         """The groups the chips filter by (none: all)."""

@@ -29,9 +29,11 @@ from jobraad import audit, audit_anchor, backup, retention, settings
 from jobraad import formatting as fmt
 from jobraad.errors import FieldProblem, ValidationFailed
 from jobraad.passphrase import change_passphrase
+from jobraad.vocab import OUTCOME_LABELS
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.file_dialogs import FileKind, save_file
 from ui.forms import Field, FormDialog
+from ui.upkeep import BACKUP_CHECK_MS
 from ui.worker import Progress, run_with_progress
 
 if TYPE_CHECKING:
@@ -252,15 +254,20 @@ class RetentionDialog(QDialog):
         layout = QVBoxLayout(self)
         due = retention.deletion_list(database, today)
         intro = QLabel(
-            "Sager, der har været lukket længere end opbevaringsperioden (indstilling). Kommunens fagsystem "
-            "har stadig sagen. Sletning fjerner alt om borgeren her, også bilag, og kan ikke fortrydes."
+            "Sager, der har været lukket længere end opbevaringsperioden for deres udfald (regelfilen "
+            "retention.toml, foreløbig: kommunens praksis, ikke lov; eller din indstilling). Kommunens fagsystem "
+            "har stadig sagen. Sletning fjerner alt om borgeren her, også bilag, og kan kun fortrydes ved at "
+            "gendanne en sikkerhedskopi.\n\n" + backup.deleted_in_backups_text(BACKUP_CHECK_MS // 60_000)
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
         self.list.setObjectName("dueForDeletion")
         for case in due:
-            item = QListWidgetItem(f"{case.name} – lukket {fmt.date(case.closed_on)}")
+            item = QListWidgetItem(
+                f"{case.name} – lukket {fmt.date(case.closed_on)} ({OUTCOME_LABELS[case.outcome]}), "
+                f"kan slettes fra {fmt.date(case.delete_from)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, case.citizen_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -291,7 +298,8 @@ class RetentionDialog(QDialog):
         answer = QMessageBox.warning(
             self,
             "Slet sager",
-            f"Slet alt om {len(ids)} borger(e) permanent? Det kan ikke fortrydes.",
+            f"Slet alt om {len(ids)} borger(e) permanent? Det kan ikke fortrydes.\n\n"
+            + backup.deleted_in_backups_text(BACKUP_CHECK_MS // 60_000),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -19,7 +19,7 @@ import db.backup
 from db.backup import BackupRefusedError, backup_to, restore_file, verify_backup
 from db.errors import DatabaseLockedError, NotADatabaseError, StorageError, WrongPassphraseError
 from db.models import AuditEntry, Citizen
-from db.session import Database, DatabaseDamagedError, create_database, open_database
+from db.session import SALT_BYTES, CipherKey, Database, DatabaseDamagedError, create_database, open_database
 from jobraad import audit
 from jobraad.backup import (
     automatic_backup,
@@ -66,9 +66,14 @@ def _files(folder: Path) -> list[str]:
 
 
 def _damage(path: Path) -> None:
-    """Overwrite a few bytes of a page near the end: the key still opens page 1, but a page fails."""
+    """Overwrite a few bytes of a table's page: the key still opens page 1 and the schema reads,
+    but that page fails. (The table's own root page, not "a page near the end": a migration that
+    adds a table may put a page of the schema there.)"""
+    key = CipherKey.derive(PASSPHRASE, path.read_bytes()[:SALT_BYTES])
+    with db.backup._keyed(path, key) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cv_entry'").fetchone()[0]
     data = bytearray(path.read_bytes())
-    offset = (len(data) // 4096 - 2) * 4096 + 100
+    offset = (root - 1) * 4096 + 100
     data[offset : offset + 8] = bytes(8)
     path.write_bytes(bytes(data))
 

@@ -212,6 +212,31 @@ def test_0005_moves_each_decision_into_the_meetings_workflow_and_gives_meetings_
     finally:
         upgraded.close()
 
+
+@pytest.mark.parametrize(("stored", "after"), [("6", None), ("12", "12"), ("0", "0")])
+def test_0007_keeps_a_retention_setting_the_caseworker_chose(tmp_path: Path, stored: str, after: str | None) -> None:
+    """The old default 6, which saving any setting stored, gives way to the periods by outcome;
+    another stored period is the caseworker's own and stays (it overrides them). The table of
+    deletions starts empty."""
+    path = tmp_path / "old.jobraad"
+    _make_at(path, "0006")
+    database = Database(path)
+    database.connect(CipherKey.derive(PASSPHRASE, path.read_bytes()[:SALT_BYTES]))
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(f"INSERT INTO setting (key, value) VALUES ('retention_months', '{stored}')")
+        conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('backup_every_hours', '6')")
+    database.close()
+    upgraded = open_database(path, PASSPHRASE)
+    try:
+        with upgraded.engine.connect() as conn:
+            settings = dict(conn.exec_driver_sql("SELECT key, value FROM setting").all())
+            deleted = conn.exec_driver_sql("SELECT count(*) FROM deleted_citizen").scalar()
+        assert settings.get("retention_months") == after
+        assert settings["backup_every_hours"] == "6"  # the other settings as they were
+        assert deleted == 0
+    finally:
+        upgraded.close()
+
 def test_the_migrations_make_the_schema_the_models_describe(database: Database) -> None:
     """Autogenerate finds nothing to add: every model change has its migration."""
     from alembic.autogenerate import compare_metadata

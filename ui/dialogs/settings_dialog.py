@@ -25,6 +25,9 @@ def settings_dialog(database: Database, parent: QWidget | None = None) -> FormDi
         spec.key: (fmt.decimal(values[spec.key]) if isinstance(values[spec.key], float) else values[spec.key])
         for spec in specs
     }
+    # A whole number as text: the form shows a bare 0 as an empty field, which would not save
+    # (retention_months is 0 by default: "by the case's outcome").
+    shown.update({k: str(v) for k, v in shown.items() if isinstance(v, int) and not isinstance(v, bool)})
 
     def save(v: dict[str, Any]) -> object:
         changes: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 from jobraad import formatting as fmt
 from jobraad.citizen_file import CitizenFile
+from jobraad.retention import DueForDeletion
 from jobraad.visitation import GROUP_GOALS, Urgency, urgency
 from jobraad.vocab import AIM_LABELS, BENEFIT_LABELS, GROUP_LABELS, JOURNAL_LABELS, OUTCOME_LABELS
 from ui import palette
@@ -45,6 +46,8 @@ def summary_html(f: CitizenFile, today: dt.date) -> str:
         parts.append(f"<p>Sprog: {e(f.language)}{' · <b>tolk</b>' if f.interpreter_needed else ''}</p>")
     if f.closed_outcome is not None:
         parts.append(f"<p><b>Sagen er lukket</b> {fmt.date(f.closed_on)}: {e(OUTCOME_LABELS[f.closed_outcome])}</p>")
+        if f.retention is not None:
+            parts.append(retention_html(f.retention, today))
     elif f.current is not None:
         parts.append(
             f"<p><b>{e(GROUP_LABELS[f.current.group])}</b> siden {fmt.date(f.current.start_date)} "
@@ -83,3 +86,12 @@ def summary_html(f: CitizenFile, today: dt.date) -> str:
         for n in f.journal[:3]:
             parts.append(f"<p><b>{fmt.date_time(n.written_at)} · {e(JOURNAL_LABELS[n.kind])}</b><br>{e(n.text)}</p>")
     return "".join(parts)
+
+
+def retention_html(r: DueForDeletion, today: dt.date) -> str:
+    """A closed case's deletion date and the period behind it ("foreløbig" where it is not law)."""
+    when = "Kan slettes, siden" if r.due(today) else "Kan slettes fra"
+    return (
+        f"<p><b>{when}</b> {fmt.date(r.delete_from)} (Sikkerhed ▸ Lukkede sager til sletning)<br>"
+        f"<span style='color:{palette.muted_css()}'>Opbevares i {escape(r.period.describe())}</span></p>"
+    )
