@@ -280,7 +280,6 @@ EXTRA_COMMAND_MODULES = (
     "jobraad.cli_export",
     "jobraad.cli_trust",
     "jobraad.cli_handover",
-
     "jobraad.cli_plan",
 )
 

@@ -172,7 +172,6 @@ def test_0004_keeps_old_meetings_and_records_no_fremmoede_for_them(tmp_path: Pat
         upgraded.close()
 
 
-
 def test_0005_moves_each_decision_into_the_meetings_workflow_and_gives_meetings_the_interpreter_language(
     tmp_path: Path,
 ) -> None:
@@ -236,6 +235,7 @@ def test_0007_keeps_a_retention_setting_the_caseworker_chose(tmp_path: Path, sto
         assert deleted == 0
     finally:
         upgraded.close()
+
 
 def test_the_migrations_make_the_schema_the_models_describe(database: Database) -> None:
     """Autogenerate finds nothing to add: every model change has its migration."""
