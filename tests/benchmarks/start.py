@@ -67,11 +67,19 @@ def cache_folder() -> Path:
 
 
 def _generator_fingerprint() -> str:
-    """What the cached file depends on: the schema's newest revision and the demo's code and data."""
+    """What the cached file depends on: the schema (its models and migrations) and the demo's
+    code and data. (The schema's revision alone is not enough: a revision may be filled in
+    after it was first numbered.)"""
     from db.schema_version import HEAD_REVISION
 
     digest = hashlib.sha256(HEAD_REVISION.encode())
-    for path in sorted([ROOT / "jobraad" / "demo.py", *(ROOT / "resources").glob("demo*/**/*")]):
+    sources = [
+        ROOT / "db" / "models.py",
+        *(ROOT / "db" / "migrations").glob("**/*.py"),
+        *(ROOT / "jobraad").glob("demo*/**/*.py"),
+        *(ROOT / "resources").glob("demo*/**/*"),
+    ]
+    for path in sorted(sources):
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

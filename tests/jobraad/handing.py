@@ -45,6 +45,7 @@ from db.models import (
     PartnerContact,
     Placement,
     PlacementExtension,
+    TeamWorkflow,
 )
 from db.session import Database
 from jobraad import audit
@@ -188,13 +189,23 @@ def make_full_case(database: Database, cpr: str = CASE_CPR) -> int:
                 text="Samtale om praktik.",
             )
         )
+        meeting = Meeting(
+            citizen=c,
+            kind=MeetingKind.REHABILITERINGSTEAM,
+            starts_at=dt.datetime(2026, 4, 9, 13, 0),
+            location="Rådhuset",
+            interpreter_booked=True,
+            interpreter_language="arabisk",
+        )
+        s.add(meeting)
         s.add(
-            Meeting(
-                citizen=c,
-                kind=MeetingKind.REHABILITERINGSTEAM,
-                starts_at=dt.datetime(2026, 4, 9, 13, 0),
-                location="Rådhuset",
-                interpreter_booked=True,
+            TeamWorkflow(
+                meeting=meeting,
+                sent_on=dt.date(2026, 3, 20),
+                recommended_on=dt.date(2026, 4, 9),
+                recommendation="Fleksjob",
+                decided_on=dt.date(2026, 4, 16),
+                decision="Bevilget fleksjob",
             )
         )
         s.add(Deadline(citizen=c, due_on=day + dt.timedelta(days=7), title="Ring til lægen"))

@@ -180,6 +180,7 @@ def test_the_dossier_goes_to_cups_as_it_is_with_no_name_in_the_job(
     assert not [a for a in args for secret in NAME_AND_CPR if secret in a]
 
 
+@pytest.mark.usefixtures("program_heap")
 def test_the_window_answers_while_the_pages_are_painted(
     qtbot: QtBot, preview: DossierPreview, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

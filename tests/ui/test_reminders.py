@@ -12,10 +12,11 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from db.enums import MeetingKind, VisitationGroup
+from db.enums import MeetingKind, SamtaleAttendance, VisitationGroup
 from db.session import Database
 from jobraad import records
 from jobraad.citizens import CitizenInput, create_citizen
+from jobraad.samtaler import SamtaleInput, add_samtale
 from jobraad.settings import get_settings, set_settings
 from ui import reminders as ui_reminders
 from ui.citizen_file import TAB_MEETINGS
@@ -37,6 +38,13 @@ def people(database: Database) -> dict[str, int]:
         database, soeren, records.DeadlineInput(TODAY - dt.timedelta(days=3), "Ring til psykiateren")
     )
     records.add_deadline(database, soeren, records.DeadlineInput(TODAY - dt.timedelta(days=1), "Send referat"))
+    # a samtale held last week, so no samtale is due: the samtale item is tested in test_samtaler
+    add_samtale(
+        database,
+        soeren,
+        SamtaleInput(dt.datetime.combine(TODAY - dt.timedelta(days=5), dt.time(10, 0)), SamtaleAttendance.AFHOLDT),
+        today=TODAY,
+    )
     meeting = records.add_meeting(
         database,
         soeren,
