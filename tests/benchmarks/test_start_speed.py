@@ -30,6 +30,13 @@ HEADROOM = 1.5
 #: both sizes on the shared machine (load 2 on 2 cores; 100-230 ms before, the same hour).
 REGRESSION_STALL_MS = 126.0
 REGRESSION_VISIBLE = 2.0
+#: The key derivation as it took when the bounds above were set (ms, median; 2026-11). It is a
+#: fixed amount of work (256,000 PBKDF2 rounds), so it measures how fast the machine is right
+#: now: on the same machine it took 229-401 ms within one hour of 2026-12-05, and the program
+#: as it was before issue 20 then showed the caseload in 646 ms (median of 5), over the bound
+#: for an unchanged program. The Enter → visible bound grows with the key derivation when the
+#: machine is slower than then; it never shrinks below the bound.
+REFERENCE_KDF_MS = 230.0
 
 
 @pytest.fixture
@@ -58,7 +65,8 @@ def test_enter_to_caseload_visible_within_the_goal_and_the_window_never_stalls(c
         pytest.skip(f"the machine is overloaded; the start's figures say nothing of the program:\n{table}")
     visible = statistics.median(r.visible for r in results)
     stall = statistics.median(r.stall for r in results)
-    assert visible <= goal_visible * REGRESSION_VISIBLE, table
+    machine = max(1.0, statistics.median(r.kdf for r in results) / REFERENCE_KDF_MS)
+    assert visible <= goal_visible * REGRESSION_VISIBLE * machine, table + f"\n(grænse × {machine:.2f})"
     assert stall <= REGRESSION_STALL_MS, table
     # What the window shows first is completed: the readiness and the signals follow.
     assert all(r.visible <= r.complete <= r.filled for r in results), table
