@@ -244,6 +244,9 @@ class MainWindow(QMainWindow):
         self.overview.filling_done.connect(self._overview_filled)
         self.loader = CaseloadLoader(database, self.today, self)
         self.caseload_in_place.connect(self.loader.caseload_in_place)
+        self._shown_in_place = False  # the caseload was in place once (`start_background_work`)
+        self._reminders_waiting = False
+        self.caseload_in_place.connect(self._first_in_place)
         self.loader.loaded.connect(self._show_caseload)
         self.loader.reading_started.connect(lambda quiet: self._set_reading(True, quiet=quiet))
         self.loader.failed.connect(self._reading_failed)
@@ -851,9 +854,21 @@ class MainWindow(QMainWindow):
     def start_background_work(self) -> None:
         """At start, once the file has passed its integrity check (which may still run behind
         the window): prune the audit log, take a backup; then a backup check every 15
-        minutes. A file that failed the check is offered a restore instead."""
+        minutes. A file that failed the check is offered a restore instead. The desktop
+        reminders once the caseload is in place."""
         self.upkeep.start()
-        self.reminders.start()
+        # The reminders read every due item: not beside the start's own read, which would then
+        # take longer to show the rows; they come once the caseload is in place.
+        if self._shown_in_place:
+            self.reminders.start()
+        else:
+            self._reminders_waiting = True
+
+    def _first_in_place(self) -> None:
+        self._shown_in_place = True
+        if self._reminders_waiting:
+            self._reminders_waiting = False
+            self.reminders.start()
 
     def force_quit(self) -> None:
         """Close without asking (after a restore the open file is gone)."""

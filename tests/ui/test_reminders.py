@@ -18,6 +18,7 @@ from jobraad import records
 from jobraad.citizens import CitizenInput, create_citizen
 from jobraad.samtaler import SamtaleInput, add_samtale
 from jobraad.settings import get_settings, set_settings
+from tests.ui.conftest import HeldReads, settle
 from ui import reminders as ui_reminders
 from ui.citizen_file import TAB_MEETINGS
 from ui.dialogs.settings_dialog import settings_dialog
@@ -192,3 +193,30 @@ def test_switched_off_in_settings_nothing_is_shown_and_no_timer_runs(
     reminders.apply_settings()
     assert reminders.morning.isActive() and len(tray.messages) == 1  # from the next morning
     reminders.stop()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_at_start_the_reminders_wait_until_the_caseload_is_in_place(
+    qtbot: QtBot,
+    database: Database,
+    people: dict[str, int],
+    tray: Shown,
+    held_reads: HeldReads,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Their read of every due item would otherwise run beside the start's own read, and the
+    rows would take longer to show."""
+    reads: list[object] = []
+    real_start_task = ui_reminders.start_task
+    monkeypatch.setattr(ui_reminders, "start_task", lambda *args: (reads.append(args), real_start_task(*args)))
+    w = MainWindow(database, today=TODAY, load_in_background=True)
+    qtbot.addWidget(w)
+    w.reminders.clock = lambda: EARLY
+    monkeypatch.setattr(w.upkeep, "start", lambda: None)
+    w.show()
+    w.start_background_work()
+    settle()
+    assert reads == [] and tray.messages == []  # the caseload is still being read
+    held_reads.run(0)
+    qtbot.waitUntil(lambda: len(tray.messages) == 1)
+    assert len(reads) == 1 and tray.messages[0][0] == "jobraad: 2 overskredne og 1 i dag"
