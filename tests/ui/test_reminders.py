@@ -91,7 +91,7 @@ def test_at_start_one_notification_and_a_click_opens_the_most_overdue_item(
     qtbot: QtBot, window: MainWindow, people: dict[str, int], tray: Shown, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the window's other start-up work (backup, log pruning) is tested in test_trust_ui
-    monkeypatch.setattr(window.upkeep, "start", lambda: None)
+    monkeypatch.setattr(window.upkeep, "start", lambda **_: None)
     window.start_background_work()
     qtbot.waitUntil(lambda: len(tray.messages) == 1)
     title, message = tray.messages[0]
@@ -212,7 +212,7 @@ def test_at_start_the_reminders_wait_until_the_caseload_is_in_place(
     w = MainWindow(database, today=TODAY, load_in_background=True)
     qtbot.addWidget(w)
     w.reminders.clock = lambda: EARLY
-    monkeypatch.setattr(w.upkeep, "start", lambda: None)
+    monkeypatch.setattr(w.upkeep, "start", lambda **_: None)
     w.show()
     w.start_background_work()
     settle()

@@ -18,6 +18,7 @@ from jobraad import audit_anchor, backup, settings
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
+from tests.ui.conftest import HeldReads, settle
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
 
@@ -30,6 +31,41 @@ def test_backup_taken_at_start(qtbot: QtBot, database: Database) -> None:
     folder = settings.backup_folder(database)
     qtbot.waitUntil(lambda: bool(backup.list_backups(folder, database.path)), timeout=15_000)
     assert w.upkeep.backups_scheduled()  # and a check every 15 minutes after that
+    w.upkeep.stop()
+
+
+def test_backup_at_start_waits_until_the_caseload_is_in_place(
+    qtbot: QtBot, database: Database, held_reads: HeldReads
+) -> None:
+    """The backup decrypts and encrypts the whole file (two seconds at 10,000 citizens): run
+    beside the start's read, the rows would take longer to show."""
+    create_citizen(database, CitizenInput("A", "B", "0101621233"))
+    w = MainWindow(database, load_in_background=True)
+    qtbot.addWidget(w)
+    w.show()
+    w.start_background_work()
+    assert database.wait_until_checked(timeout=15) is True
+    folder = settings.backup_folder(database)
+    settle()
+    assert not backup.list_backups(folder, database.path)  # the caseload is still being read
+    held_reads.run(0)
+    qtbot.waitUntil(lambda: bool(backup.list_backups(folder, database.path)), timeout=15_000)
+    assert w.upkeep.backups_scheduled()
+    w.upkeep.stop()
+
+
+def test_backup_at_start_is_taken_when_the_caseload_could_not_be_read(
+    qtbot: QtBot, database: Database, held_reads: HeldReads
+) -> None:
+    create_citizen(database, CitizenInput("A", "B", "0101621233"))
+    w = MainWindow(database, load_in_background=True)
+    qtbot.addWidget(w)
+    w.start_background_work()
+    _fn, _done = held_reads.started[0]
+    with patch.object(QMessageBox, "critical", return_value=QMessageBox.StandardButton.Ok):
+        w.loader.failed.emit("Sagsstammen kunne ikke læses.")
+    folder = settings.backup_folder(database)
+    qtbot.waitUntil(lambda: bool(backup.list_backups(folder, database.path)), timeout=15_000)
     w.upkeep.stop()
 
 
