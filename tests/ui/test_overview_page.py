@@ -19,7 +19,7 @@ from jobraad.vocab import GROUP_LABELS
 from ui.main_window import MainWindow
 from ui.overview_page import OverviewPage
 
-TODAY = dt.date.today()
+TODAY = dt.date(2026, 12, 5)  # fixed: the demo's signal counts below are those of this day
 
 
 @pytest.fixture
