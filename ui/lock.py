@@ -23,42 +23,78 @@ _ACTIVITY_EVENTS = {
 }
 
 
+#: How often the idle time is checked, and the filter that notices input put back (ms).
+IDLE_CHECK_MS = 5_000
+
+
 class IdleWatcher(QObject):
-    """Emits idle_timeout() when no keyboard or mouse input has come for `minutes`."""
+    """Emits idle_timeout() when no keyboard or mouse input has come for `minutes`.
+
+    Input is noticed by an event filter on the whole application, and Qt calls that filter,
+    in Python, for every event of every object (paints, layouts, timers), not only for input.
+    While a worker thread computes, each of those calls first waits for Python's lock, up to
+    its switch interval: at 10,000 citizens the window stalled up to 66 ms at a time while the
+    caseload was read behind it. So the filter is in place only until it has seen an input;
+    it is put back at the next check, every `IDLE_CHECK_MS`, and not before the first check
+    (the start, with its reads, comes first; the window's creation counts as input). The last
+    input is so known to within `IDLE_CHECK_MS`, always on the early side: the lock may come
+    up to that much before the idle minutes are whole, never after. `clock`: seconds,
+    monotonic (a test sets its own and calls `check` as the timer would)."""
 
     idle_timeout = Signal()
 
-    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+    def __init__(
+        self, minutes: float, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__(parent)
         self.minutes = minutes
-        self._last = time.monotonic()
+        self._clock = clock
+        self._last = clock()
+        self._watching = False  # the filter is in place
         self._timer = QTimer(self)
-        self._timer.setInterval(5_000)
-        self._timer.timeout.connect(self._check)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._timer.setInterval(IDLE_CHECK_MS)
+        self._timer.timeout.connect(self.check)
         self._timer.start()
+
+    @property
+    def watching(self) -> bool:
+        """The filter that notices input is in place (until the next input)."""
+        return self._watching
+
+    def _watch(self, on: bool) -> None:
+        app = QApplication.instance()
+        if on == self._watching or app is None:
+            return
+        if on:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)  # allowed from within eventFilter itself
+        self._watching = on
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY_EVENTS:
-            self._last = time.monotonic()
+            self.touch()
         return False
 
     def touch(self) -> None:
-        self._last = time.monotonic()
+        """Input now: the idle time starts again, and the filter is off until the next check."""
+        self._last = self._clock()
+        self._watch(False)
 
     def stop(self) -> None:
         """No more checks (the window is closing)."""
         self._timer.stop()
+        self._watch(False)
 
     def idle_seconds(self) -> float:
-        return time.monotonic() - self._last
+        return self._clock() - self._last
 
-    def _check(self) -> None:
+    def check(self) -> None:
+        """Lock if idle long enough; then watch for input again (when a lock time is set)."""
         if self.minutes > 0 and self.idle_seconds() >= self.minutes * 60:
-            self._last = time.monotonic()
+            self._last = self._clock()
             self.idle_timeout.emit()
+        self._watch(self.minutes > 0)
 
 
 def wait_text(seconds: int) -> str:

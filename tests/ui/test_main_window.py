@@ -236,7 +236,7 @@ def test_idle_time_locks(qtbot: QtBot, window: MainWindow) -> None:
         window.idle.idle_timeout.disconnect()
         window.idle.idle_timeout.connect(window.lock)
         window.idle.minutes = 0.0001
-        window.idle._check()
+        window.idle.check()
     assert lock.called
 
 
