@@ -227,22 +227,37 @@ class _Probe:
 
         self.filter = Filter()
 
+    def watch(self, window: Any) -> None:
+        """Watch the main window just built (`StartWindow.build`): its showing, and the paints of
+        the two lists that may be in front. Only these objects' events reach the probe (in
+        Python): a filter on the whole application would have every event of the window wait
+        for Python's lock while the caseload is read behind it, and measure itself."""
+        window.installEventFilter(self.filter)
+        for view in (window.overview.tree, window.table):
+            view.viewport().installEventFilter(self.filter)
+
     def _event(self, watched: Any, event: Any) -> None:
         from PySide6.QtCore import QEvent
 
-        from ui.dialogs.passphrase import PassphraseDialog
         from ui.main_window import MainWindow
 
         kind = event.type()
-        if kind == QEvent.Type.Show and isinstance(watched, PassphraseDialog) and not self.typed:
-            self.typed = True
-            self._type_when_ready(watched)
-        elif kind == QEvent.Type.Show and isinstance(watched, MainWindow) and self.window is None:
+        if kind == QEvent.Type.Show and isinstance(watched, MainWindow) and self.window is None:
             self.shown = time.perf_counter()
             self.window = watched
             watched.caseload_reloaded.connect(self._loaded)
         elif kind == QEvent.Type.Paint and self.loaded and not self.visible and watched is self._front_viewport():
             self.visible = time.perf_counter()
+
+    def _find_passphrase_window(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from ui.dialogs.passphrase import PassphraseDialog
+
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, PassphraseDialog) and dialog.isVisible():
+            self.typed = True
+            self._type_when_ready(dialog)
 
     def _front_viewport(self) -> Any:
         window = self.window
@@ -286,6 +301,8 @@ class _Probe:
     def _tick(self) -> None:
         now = time.perf_counter()
         self.ticks.append(now)
+        if not self.typed:
+            self._find_passphrase_window()
         window = self.window
         if window is None or not self.visible:
             return
@@ -376,10 +393,17 @@ def _child(path: Path) -> None:
 
         setattr(caseload_loader, name, timed_read)
 
-    app = program.make_app()
+    program.make_app()
     probe = _Probe()
     probe_box.append(probe)
-    app.installEventFilter(probe.filter)
+    build = program.StartWindow.build
+
+    def watched_build(start: Any, database: Any) -> None:
+        build(start, database)
+        if probe.window is None and start.window is not None:
+            probe.watch(start.window)
+
+    program.StartWindow.build = watched_build  # type: ignore[method-assign]
     probe.timer.start()
     status = program.run_app(path)
     if status != 0 or not probe.visible:
