@@ -116,6 +116,9 @@ class HoursChart(QChartView):
             s.attachAxis(y_axis)
         for axis in (x_axis, y_axis):
             _paint_axis(axis)
+            # QtCharts cuts a label it finds short of room to "…", and in the compact chart of a
+            # 1366x768 laptop that was every label ("uge…"): the labels above are spaced to fit.
+            axis.setTruncateLabels(False)
         self.setChart(chart)
         self._fit_to_height()
 

@@ -15,6 +15,7 @@ from reportlab.graphics.shapes import Group, PolyLine
 from db.enums import AbsenceReason
 from jobraad.hours_drawing import hours_drawing
 from jobraad.progression import WeekHours, chart_series
+from ui.file_tabs.placements import CHART_MIN_HEIGHT
 from ui.hours_chart import HoursChart
 
 
@@ -109,3 +110,35 @@ def test_hours_axis_has_whole_hour_ticks_with_each_label_on_its_gridline(
         assert abs(three - labels["3"]) <= 1
     else:
         assert abs(three - (labels["2"] + labels["4"]) / 2) <= 1
+
+
+def _axis_texts(chart: HoursChart) -> list[str]:
+    """Every axis label as drawn (both axes)."""
+    return [
+        obj.toPlainText()
+        for item in chart.scene().items()
+        if (obj := item.toGraphicsObject()) is not None
+        and isinstance(obj, QGraphicsTextItem)
+        and (obj.metaObject().className() == "ValueAxisLabel" or obj.toPlainText().startswith("uge"))
+    ]
+
+
+def test_the_compact_chart_of_a_laptop_screen_shows_its_labels_whole(qtbot: QtBot) -> None:
+    """At 1366x768 the chart below the week grid is about 600 x 130 (it gives way to the grid
+    down to `CHART_MIN_HEIGHT`): QtCharts cut every label there to "…" ("uge…") until the
+    labels were told never to be cut."""
+    weeks = [WeekHours(2026, 26 + i, planned=11 if i < 15 else 6, attended=4 + (i % 8)) for i in range(23)]
+    chart = HoursChart()
+    qtbot.addWidget(chart)
+    chart.setMinimumHeight(CHART_MIN_HEIGHT)
+    chart.resize(600, CHART_MIN_HEIGHT)
+    chart.show_series(chart_series(weeks), "Lagerhotellet – timer pr. uge")
+    chart.show()
+    qtbot.waitExposed(chart)
+    assert chart.height() < HoursChart.COMPACT_BELOW  # the compact layout, as on the laptop
+    texts = _axis_texts(chart)
+    hours = sorted(int(t) for t in texts if t.isdigit())
+    weeks_shown = [t for t in texts if t.startswith("uge")]
+    assert not [t for t in texts if "..." in t or "…" in t], texts  # QtCharts cuts with three dots
+    assert hours[0] == 0 and hours[-1] >= 11 and len(hours) >= 3, texts
+    assert "uge 26" in weeks_shown and len(weeks_shown) >= 8, texts
