@@ -147,6 +147,22 @@ def test_ctrl_t_puts_this_weeks_attended_cell_in_view_with_eight_weeks_shown_on_
     assert window.frameGeometry().height() <= 768
 
 
+def test_the_week_grids_headings_are_whole_on_a_laptop(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    """The heading "Arbejdsgivers observation" was cut at both ends at 1366x768 ("bejdsgivers observati")."""
+    _in_caseload_with(window, people["citizen"])
+    qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    grid = window.file.placements.grid
+    header = grid.horizontalHeader()
+    model = grid.model()
+    for column in range(model.columnCount()):
+        text = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+        assert header.fontMetrics().horizontalAdvance(text) + 8 <= header.sectionSize(column), text
+    tip = model.headerData(WeekGridModel.OBSERVATION, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Arbejdsgivers observation"  # the whole heading, on the pointer
+
+
 def test_ctrl_t_from_the_overblik_brings_the_file_to_the_front(
     qtbot: QtBot, window: MainWindow, people: dict[str, int]
 ) -> None:

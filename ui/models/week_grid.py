@@ -6,7 +6,7 @@ through `jobraad.placements.save_weeks`; nothing is written cell by cell."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
@@ -33,7 +33,10 @@ class WeekGridModel(QAbstractTableModel):
     """Signals: dirty_changed(bool), input_refused(str) when a typed value is not a number."""
 
     WEEK, PLANNED, ATTENDED, ABSENCE, REASON, OBSERVATION, FOLLOW_UP = range(7)
-    HEADERS = ("Uge", "Planlagt", "Fremmøde", "Fravær", "Årsag", "Arbejdsgivers observation", "Opfølgning")
+    # "Observation", not "Arbejdsgivers observation": on a 1366x768 screen the column is too
+    # narrow for the whole heading, which its tooltip gives.
+    HEADERS = ("Uge", "Planlagt", "Fremmøde", "Fravær", "Årsag", "Observation", "Opfølgning")
+    HEADER_TIPS: ClassVar[dict[int, str]] = {OBSERVATION: "Arbejdsgivers observation"}
 
     dirty_changed = Signal(bool)
     input_refused = Signal(str)
@@ -64,8 +67,12 @@ class WeekGridModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS.get(section)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
