@@ -83,6 +83,9 @@ KEY_BYTES = 32
 #: Below this much free space a file is not opened or created: SQLite needs 32 KB for the
 #: WAL index alone, and a write that fails halfway is worse than a clear refusal.
 MIN_FREE_BYTES = 1024 * 1024
+#: The longest an integrity check held back (`Database.check_in_background(held=True)`) waits
+#: before it begins by itself (s).
+CHECK_HELD_AT_MOST_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,9 @@ class Database:
         # Set once the file has passed its integrity check, or when none is pending.
         self._checked = threading.Event()
         self._checked.set()
+        # Cleared while a check waits to begin (`check_in_background(held=True)`).
+        self._check_may_begin = threading.Event()
+        self._check_may_begin.set()
         self._damaged = False
         self._check_thread: threading.Thread | None = None
         self._on_close: list[Callable[[Database], None]] = []
@@ -232,15 +238,23 @@ class Database:
             raise RuntimeError("the database is not connected yet")
         return self._key
 
-    def check_in_background(self) -> None:
+    def check_in_background(self, *, held: bool = False) -> None:
         """Run `quick_check` in a thread of its own (SQLCipher leaves Python free while it
         decrypts every page). Until it has passed, every write waits for it, and after a
         failed check every write raises `DatabaseDamagedError`: nothing is ever written
-        to, or backed up from, a file that has not passed. Reads do not wait."""
+        to, or backed up from, a file that has not passed. Reads do not wait.
+
+        `held`: the check begins at `release_check()`, or as soon as anything waits for it (a
+        write, or `wait_until_checked` with a timeout other than 0), at the latest after
+        `CHECK_HELD_AT_MOST_S`. The program's start holds it until its first read is in: the
+        check decrypts every page of the file, on the core that read would otherwise have."""
         self._checked.clear()
+        if held:
+            self._check_may_begin.clear()
         key = self.cipher_key
 
         def work() -> None:
+            self._check_may_begin.wait(CHECK_HELD_AT_MOST_S)
             # An engine of its own: the check holds none of the connections the program's
             # window and workers use.
             checker = make_engine(self.path, key, pooled=False)
@@ -256,9 +270,16 @@ class Database:
         self._check_thread = threading.Thread(target=work, name="jobraad-quick-check", daemon=True)
         self._check_thread.start()
 
+    def release_check(self) -> None:
+        """A check held back (`check_in_background(held=True)`) may begin now."""
+        self._check_may_begin.set()
+
     def wait_until_checked(self, timeout: float | None = None) -> bool | None:
         """True once the file has passed its check (or none was asked for), False if it
-        failed; None if `timeout` seconds passed first."""
+        failed; None if `timeout` seconds passed first. Waiting begins a check held back;
+        a look (`timeout=0`) does not."""
+        if timeout != 0:
+            self.release_check()
         if not self._checked.wait(timeout):
             return None
         return not self._damaged
@@ -407,6 +428,7 @@ class Database:
         """Close every connection and release the file's lock. Closing twice is harmless.
         A pending integrity check is finished first (it reads the file)."""
         if self._check_thread is not None:
+            self.release_check()
             self._check_thread.join()
         hooks, self._on_close = self._on_close, []
         for hook in hooks:
@@ -506,6 +528,7 @@ def open_database(
     migrate: bool = True,
     check: bool = True,
     check_later: bool = False,
+    hold_check: bool = False,
     meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
     """Open an existing caseload file. Raises a `UserFacingError` on any environment trouble.
@@ -514,8 +537,9 @@ def open_database(
     process, by this or any other name for the same file, raises `DatabaseLockedError`.
     With `check` the file must pass `PRAGMA quick_check`, else `DatabaseDamagedError`
     (which points to a backup). With `check_later` too, the check runs behind the caller
-    (the program's window) and writes wait for it: see `Database.check_in_background`.
-    A file that needs a migration is always checked first.
+    (the program's window) and writes wait for it: see `Database.check_in_background`;
+    `hold_check`: it begins at the caller's `Database.release_check()` (or when anything waits
+    for it). A file that needs a migration is always checked first.
 
     `meanwhile(database)` runs on the calling thread while the key is derived in another
     (a tenth of a second, on purpose; it leaves Python free): the program builds its
@@ -532,7 +556,14 @@ def open_database(
     lock = FileLock(path).acquire()
     try:
         return open_locked(
-            path, passphrase, lock, migrate=migrate, check=check, check_later=check_later, meanwhile=meanwhile
+            path,
+            passphrase,
+            lock,
+            migrate=migrate,
+            check=check,
+            check_later=check_later,
+            hold_check=hold_check,
+            meanwhile=meanwhile,
         )
     except BaseException:
         lock.release()
@@ -547,6 +578,7 @@ def open_locked(
     migrate: bool = True,
     check: bool = True,
     check_later: bool = False,
+    hold_check: bool = False,
     meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
     """`open_database` for a caller that already holds the file's lock (a restore)."""
@@ -567,7 +599,7 @@ def open_locked(
         _refuse_foreign(path, tables)
         _ensure_wal(database)
         if check and check_later:
-            database.check_in_background()
+            database.check_in_background(held=hold_check)
         at_head = _at_head(database)
         migration = migrate and not at_head
         if check and (migration or not check_later):

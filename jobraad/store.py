@@ -23,6 +23,7 @@ def open_caseload(
     passphrase: str,
     *,
     check_later: bool = False,
+    hold_check: bool = False,
     meanwhile: Callable[[Database], None] | None = None,
 ) -> Database:
     """Open an existing caseload file (see `db.session.open_database`) and record the rule
@@ -31,7 +32,7 @@ def open_caseload(
     from jobraad.documentation import record_missing_packs
 
     clean_leftovers()
-    database = open_database(path, passphrase, check_later=check_later, meanwhile=meanwhile)
+    database = open_database(path, passphrase, check_later=check_later, hold_check=hold_check, meanwhile=meanwhile)
     try:
         record_missing_packs(database)  # cases documented before cases recorded their pack
     except BaseException:

@@ -130,11 +130,22 @@ class CaseloadLoader(QObject):
                     return None  # a damaged file: the integrity check says so, and offers a restore
                 raise
 
+        def whole(read: Callable[[], Read]) -> Read | None:
+            """The read that completes the caseload; then the integrity check held at the
+            program's start (`ui.app.unlock`) begins: beside the read, it took a core the read
+            needed on a 2-core laptop (and until then nothing is written)."""
+            try:
+                return guarded(read)
+            finally:
+                database.release_check()
+
         def work(_progress: Progress) -> Read | None:
             # Every save reported by now was committed before this read's first query
             # (a save is reported after its commit), so the read includes it.
             included[0] = self._changes
-            return guarded(lambda: (read_first if staged else read_caseload)(database, today))
+            if staged:
+                return guarded(lambda: read_first(database, today))
+            return whole(lambda: read_caseload(database, today))
 
         def first_done(result: Read | None) -> None:
             if generation != self._generation:  # a newer read, or the window was closed
@@ -145,7 +156,7 @@ class CaseloadLoader(QObject):
             rows = result[0]
             # The rest is read while the window shows the first rows (started first, so
             # the worker is busy while the window paints).
-            start_task(lambda _progress: guarded(lambda: read_rest(database, today, rows)), done, failed)
+            start_task(lambda _progress: whole(lambda: read_rest(database, today, rows)), done, failed)
             self._list_hidden = False
             self._quiet_reading = True  # saves meanwhile wait for the rest, as after a quiet read
             self.loaded.emit(rows, result[1], quiet)

@@ -47,7 +47,7 @@ class Upkeep(QObject):
         `hold_backup`: the backup at start waits for `release_backup()` (at the program's
         start, until the caseload is on screen: a backup of a 10,000-citizen file decrypts
         and encrypts 100 MB, two seconds of a core that the start's read then lacks). A
-        damaged file is told at once either way."""
+        damaged file is told as soon as its check has run, either way."""
         self._backup_held = hold_backup
         self._check_timer.start()  # first poll from the event loop, never before it runs
 

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 import db.backup
+import db.session
 from db.backup import BackupRefusedError, backup_to, restore_file, verify_backup
 from db.errors import DatabaseLockedError, NotADatabaseError, StorageError, WrongPassphraseError
 from db.models import AuditEntry, Citizen
@@ -204,6 +205,88 @@ def test_writes_wait_for_the_check_behind_the_window(
         assert _count(opened) == len(NAMES)
     finally:
         release.set()
+        opened.close()
+
+
+class CheckCalls:
+    """Notes when each integrity check of `Database._check` begins."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.begun: list[str] = []
+        real_check = Database._check
+
+        def noted(db: Database, pragma: str, engine: Engine | None = None) -> bool:
+            self.begun.append(pragma)
+            return real_check(db, pragma, engine)
+
+        monkeypatch.setattr(Database, "_check", noted)
+
+
+def test_a_held_check_begins_when_released(database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's start holds the check until its first rows are read (they would share a core)."""
+    _add(database)
+    database.close()
+    calls = CheckCalls(monkeypatch)
+    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    try:
+        assert _count(opened) == len(NAMES)  # reads do not wait
+        threading.Event().wait(0.5)  # ample for the check of a small file, had it begun
+        assert calls.begun == [] and opened.wait_until_checked(timeout=0) is None  # a look does not begin it
+        opened.release_check()
+        assert opened.wait_until_checked(timeout=30) is True
+        assert calls.begun == ["quick_check"]
+    finally:
+        opened.close()
+
+
+def test_a_write_begins_a_held_check_and_waits_for_it(
+    database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.close()
+    calls = CheckCalls(monkeypatch)
+    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 60.0)
+    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    try:
+        writer = threading.Thread(target=_add, args=(opened,))
+        writer.start()
+        writer.join(30)  # not the 60 s the check would otherwise be held
+        assert not writer.is_alive()
+        assert calls.begun == ["quick_check"] and _count(opened) == len(NAMES)
+    finally:
+        opened.close()
+
+
+def test_a_held_check_still_finds_the_damage_and_refuses_writes(
+    database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(database)
+    database.close()
+    _damage(db_path)
+    before = _digest(db_path)
+    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 60.0)
+    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    try:
+        with pytest.raises(DatabaseDamagedError):
+            create_citizen(opened, CitizenInput("Ny", "Borger", "0101621233"))
+    finally:
+        opened.close()
+    assert _digest(db_path) == before
+
+
+def test_a_held_check_begins_by_itself_when_nothing_releases_it(
+    database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.close()
+    calls = CheckCalls(monkeypatch)
+    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 0.2)
+    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    try:
+        for _ in range(300):
+            if opened.wait_until_checked(timeout=0) is not None:
+                break
+            threading.Event().wait(0.1)
+        assert opened.wait_until_checked(timeout=0) is True and calls.begun == ["quick_check"]
+    finally:
         opened.close()
 
 
