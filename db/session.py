@@ -246,7 +246,7 @@ class Database:
 
         `held`: the check begins at `release_check()`, or as soon as anything waits for it (a
         write, or `wait_until_checked` with a timeout other than 0), at the latest after
-        `CHECK_HELD_AT_MOST_S`. The program's start holds it until its first read is in: the
+        `CHECK_HELD_AT_MOST_S`. The program's start holds it until the caseload is read: the
         check decrypts every page of the file, on the core that read would otherwise have."""
         self._checked.clear()
         if held:

@@ -105,8 +105,8 @@ def unlock(
     def attempt(passphrase: str) -> bool:
         try:
             try:
-                # The integrity check runs behind the main window, from when the first rows are
-                # read (`CaseloadLoader`: it would take their core); writes wait for it.
+                # The integrity check runs behind the main window once the caseload is read
+                # (`CaseloadLoader`: beside the read it took the read's core); writes wait for it.
                 opened.append(open_caseload(path, passphrase, check_later=True, hold_check=True, meanwhile=meanwhile))
             except BaseException:
                 if discard is not None:
