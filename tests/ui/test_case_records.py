@@ -391,3 +391,40 @@ def test_every_column_of_both_tables_is_in_view_on_a_laptop_screen(
         assert header.sectionViewportPosition(last) + 120 <= view.viewport().width()
         assert editor.add_button.isVisible() and editor.add_button.visibleRegion().boundingRect().width() > 0
     assert window.file.history.save_button.visibleRegion().boundingRect().width() > 0
+
+
+def test_tab_moves_between_cells_and_leaves_the_table_at_either_end(
+    qtbot: QtBot, file: CitizenFileWidget, database: Database, people: dict[str, int]
+) -> None:
+    """Rows are typed cell by cell with Tab, as in a spreadsheet; past the last cell Tab goes on
+    to the next control, and Shift+Tab before the first back to the one before: no trap."""
+    tab = _history(qtbot, file)
+    qtbot.mouseClick(tab.periods.add_button, Qt.MouseButton.LeftButton)
+    _key(qtbot, Qt.Key.Key_Escape)  # the new row's first cell is left empty
+    view = tab.periods.view
+    assert _focus() is view
+    view.setCurrentIndex(tab.periods.model.index(0, tab.periods.model.columnCount() - 1))
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is not view and not view.isAncestorOf(_focus())
+    view.setFocus()
+    view.setCurrentIndex(tab.periods.model.index(0, 0))
+    _key(qtbot, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert _focus() is not view and not view.isAncestorOf(_focus())
+    view.setFocus()
+    view.setCurrentIndex(tab.periods.model.index(0, 1))
+    _key(qtbot, Qt.Key.Key_Tab)
+    assert _focus() is view and view.currentIndex().column() == 2  # inside the row, the next cell
+
+
+def test_tab_in_the_last_cells_editor_keeps_the_text_and_leaves_the_table(
+    qtbot: QtBot, file: CitizenFileWidget, database: Database, people: dict[str, int]
+) -> None:
+    tab = _history(qtbot, file)
+    qtbot.mouseClick(tab.periods.add_button, Qt.MouseButton.LeftButton)
+    _type_row(qtbot, ["01-02-2015", "31-12-2019", "Efter fyring"])  # the note is the last cell
+    _key(qtbot, Qt.Key.Key_Tab)
+    view = tab.periods.view
+    assert _focus() is not view and not view.isAncestorOf(_focus())  # not round to the first cell
+    model = tab.periods.model
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, model.columnCount() - 1)) == "Efter fyring"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -160,6 +161,41 @@ def _row_of(problem: FieldProblem) -> int | None:
 # --- one list ------------------------------------------------------------------------------------
 
 
+class CellTable(QTableView):
+    """A table typed cell by cell: Tab goes to the next cell, as in a spreadsheet (and from a
+    cell's editor to the next cell's), Shift+Tab to the one before. Past the last cell, or
+    before the first, the keyboard leaves the table for the next (previous) control, where
+    Qt's table would start again at the other end: the table is never a keyboard trap."""
+
+    def _at_end(self, forward: bool) -> bool:
+        model, current = self.model(), self.currentIndex()
+        if model is None or not current.isValid():
+            return True
+        shown = [c for c in range(model.columnCount()) if not self.isColumnHidden(c)]
+        if not shown:
+            return True
+        if forward:
+            return current.row() >= model.rowCount() - 1 and current.column() >= shown[-1]
+        return current.row() <= 0 and current.column() <= shown[0]
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        if self._at_end(next):
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        moves = {
+            QAbstractItemDelegate.EndEditHint.EditNextItem: True,
+            QAbstractItemDelegate.EndEditHint.EditPreviousItem: False,
+        }
+        forward = moves.get(hint)
+        if forward is not None and self._at_end(forward):
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            QWidget.focusNextPrevChild(self, forward)
+            return
+        super().closeEditor(editor, hint)
+
+
 class RowsEditor(QWidget):
     """A titled table of typed rows with Ny / Fjern, and the message of a refused save under it.
 
@@ -196,7 +232,7 @@ class RowsEditor(QWidget):
         layout.addLayout(head)
         self.model = EditRowsModel(columns, self)
         self.model.dirty_changed.connect(self.dirty_changed)
-        self.view = QTableView()
+        self.view = CellTable()
         self.view.setModel(self.model)
         self.view.setItemDelegate(EditRowsDelegate(columns, self.view))
         self.view.setEditTriggers(
