@@ -13,13 +13,14 @@ from unittest.mock import patch
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from db.session import Database
 from jobraad.settings import get_settings, set_settings
 from tests.conftest import PASSPHRASE
 from ui import app
+from ui.dialogs import welcome
 from ui.dialogs.caseworker import email_problem
 from ui.dialogs.passphrase import PassphraseDialog
 from ui.dialogs.settings_dialog import settings_dialog
@@ -250,3 +251,113 @@ def test_the_saved_template_has_the_importers_columns_and_imports_once_filled_in
     assert import_citizens(database, template).created == 1
     with database.reading() as session:
         assert [(c.first_name, c.last_name) for c in session.scalars(select(Citizen))] == [("Åse", "Ørum")]
+
+
+class StartRecorder:
+    """Stands in for the window `run_app` shows: records what it is shown and told."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, Path]] = []
+        self.imported: list[Path] = []
+        self.asked = 0
+
+    def show(self, start: app.StartWindow, database: Database) -> StartRecorder:
+        self.shown.append((start.title, database.path))
+        return self
+
+    def import_file(self, path: Path) -> None:
+        self.imported.append(path)
+
+    def ask_for_caseworker(self) -> None:
+        self.asked += 1
+
+
+@pytest.fixture
+def recorder(monkeypatch: pytest.MonkeyPatch, start_without_window: list[str]) -> StartRecorder:
+    shown = StartRecorder()
+    monkeypatch.setattr(app.StartWindow, "show", lambda start, database: shown.show(start, database))
+    return shown
+
+
+def _first_steps_click(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """ "Kom i gang" answered by a click on the button named `name`, as a user would."""
+
+    def click(self: FirstStepsDialog) -> int:
+        button = self.findChild(QPushButton, name)
+        assert button is not None and button.isEnabled()
+        button.click()
+        return int(self.result())
+
+    monkeypatch.setattr(FirstStepsDialog, "exec", click)
+
+
+def _new_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    _welcome(monkeypatch, WelcomeChoice.CREATE)
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda _self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(PassphraseDialog, "value", lambda _self: PASSPHRASE)
+    monkeypatch.setattr(FormDialog, "exec", lambda _self: 0)  # the caseworker's details: "Senere"
+
+
+def test_kom_i_gang_import_hands_the_chosen_file_to_the_new_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: StartRecorder
+) -> None:
+    chosen = tmp_path / "mine borgere.csv"
+    chosen.write_text("cpr;fornavn;efternavn\r\n0101901234;Åse;Ørum\r\n", encoding="utf-8")
+    _new_database(monkeypatch)
+    monkeypatch.setattr(welcome, "open_file", lambda *_args: chosen)
+    _first_steps_click(monkeypatch, "import")
+    assert app.run_app(tmp_path / "ny.jobraad") == 0
+    assert recorder.shown == [("", tmp_path / "ny.jobraad")]  # the new file, in the window
+    assert recorder.imported == [chosen]  # which imports the chosen file once it is up
+    assert recorder.asked == 0  # the details were asked already
+
+
+def test_kom_i_gang_import_cancelled_in_the_file_dialog_stays_in_kom_i_gang(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.welcome import NextStep
+
+    monkeypatch.setattr(welcome, "open_file", lambda *_args: None)
+    dialog = FirstStepsDialog(lambda _path: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.import_button.click()
+    assert dialog.isVisible() and dialog.import_path is None and dialog.choice == NextStep.EMPTY
+
+
+def test_kom_i_gang_demo_opens_the_demo_and_keeps_the_new_file_for_next_time(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: StartRecorder, database: Database
+) -> None:
+    class Demo:
+        def __init__(self) -> None:
+            self.database = database
+
+        def cleanup(self) -> None:
+            pass
+
+    monkeypatch.setattr(app, "DemoSession", Demo)
+    _new_database(monkeypatch)
+    _first_steps_click(monkeypatch, "demo")
+    assert app.run_app(tmp_path / "ny.jobraad") == 0
+    assert recorder.shown == [(app.DEMO_TITLE, database.path)]  # the demo, in the window
+    assert (tmp_path / "ny.jobraad").exists()  # the new database stays, and opens next time
+    assert recorder.imported == [] and recorder.asked == 0
+
+
+def test_cancelling_open_another_file_returns_to_the_welcome_window(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+
+    def welcome_window(self: WelcomeDialog) -> QDialog.DialogCode:
+        shown.append("welcome")
+        if len(shown) == 1:
+            self.choice = WelcomeChoice.OPEN_OTHER
+            return QDialog.DialogCode.Accepted
+        return QDialog.DialogCode.Rejected  # the second time: the user closes it
+
+    monkeypatch.setattr(WelcomeDialog, "exec", welcome_window)
+    monkeypatch.setattr(app, "open_file", lambda *_args: None)  # the file dialog cancelled
+    assert app.first_start(tmp_path / "ny.jobraad", app.StartWindow()) is None
+    assert shown == ["welcome", "welcome"]
+    assert not (tmp_path / "ny.jobraad").exists()
