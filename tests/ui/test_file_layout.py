@@ -115,3 +115,20 @@ def test_the_meetings_show_every_column_with_time_type_and_decision_whole(
     place = view.model().index(0, 3)
     assert view.model().data(place, Qt.ItemDataRole.ToolTipRole) == LONG_PLACE
     assert view.horizontalScrollBar().maximum() == 0
+
+
+def test_the_consents_headings_in_view_are_whole_or_named_on_the_pointer(
+    qtbot: QtBot, window: MainWindow, citizen: int
+) -> None:
+    """At 1366x768 "Hvilke oplysninger" showed as "ilke oplysning", cut at both ends: the
+    columns in view have headings that fit, and every heading names itself on the pointer."""
+    window.open_citizen(citizen, "documentation")
+    view = window.file.documentation.consents.view
+    qtbot.waitUntil(lambda: view.viewport().width() > 0 and view.model().rowCount() > 0)
+    header = _header(view)
+    model = view.model()
+    for column in range(model.columnCount()):
+        text = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+        if _in_view(view, column):
+            assert header.fontMetrics().horizontalAdvance(text) + 8 <= header.sectionSize(column), text
+        assert model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == text

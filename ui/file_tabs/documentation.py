@@ -228,8 +228,9 @@ class DocumentationTab(FileTab):
             [
                 ("Kilde", lambda c: SOURCE_LABELS[c.source]),
                 ("Fra hvem", lambda c: c.source_name),
-                ("Hvilke oplysninger", lambda c: c.information),
-                ("Til hvilken sag", lambda c: c.purpose),
+                # Short headings: at 1366x768 "Hvilke oplysninger" showed as "ilke oplysning".
+                ("Oplysninger", lambda c: c.information),
+                ("Til sag", lambda c: c.purpose),
                 ("Givet", lambda c: fmt.date(c.given_on)),
                 ("Status", lambda c: STATUS_LABELS[c.status(self.today)]),
                 ("Gyldighed", lambda c: validity_text(c, self.today)),
