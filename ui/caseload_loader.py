@@ -99,6 +99,7 @@ class CaseloadLoader(QObject):
         self._generation += 1
         self._quiet_reading = False
         self._list_hidden = False
+        self.database.release_check()  # the read behind the window that would have is dropped
         rows, overview = read_caseload(self.database, self.today)
         self.loaded.emit(rows, overview, False)
 
@@ -133,7 +134,7 @@ class CaseloadLoader(QObject):
         def whole(read: Callable[[], Read]) -> Read | None:
             """The read that completes the caseload; then the integrity check held at the
             program's start (`ui.app.unlock`) begins: beside the read, it took a core the read
-            needed on a 2-core laptop (and until then nothing is written)."""
+            needed on a 2-core laptop. (A save before then begins it at once, and waits.)"""
             try:
                 return guarded(read)
             finally:
