@@ -169,8 +169,10 @@ class CellTable(QTableView):
 
     def _at_end(self, forward: bool) -> bool:
         model, current = self.model(), self.currentIndex()
-        if model is None or not current.isValid():
+        if model is None or model.rowCount() == 0:
             return True
+        if not current.isValid():  # focus but no cell yet: Tab goes to the first cell, as Qt's
+            return not forward
         shown = [c for c in range(model.columnCount()) if not self.isColumnHidden(c)]
         if not shown:
             return True
