@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from db.models import AuditEntry, Base
 from db.session import Database
@@ -141,3 +141,17 @@ def fake_cups(folder: Path, lp: str = FAST_LP, *, running: bool = True) -> Path:
         script.write_text(f'#!/bin/sh\nHERE="{folder}"\n{body}', encoding="utf-8")
         script.chmod(0o755)
     return folder
+
+
+class CheckCalls:
+    """Notes each integrity check of `Database._check` as it begins (its pragma, in order)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.begun: list[str] = []
+        real_check = Database._check
+
+        def noted(db: Database, pragma: str, engine: Engine | None = None) -> bool:
+            self.begun.append(pragma)
+            return real_check(db, pragma, engine)
+
+        monkeypatch.setattr(Database, "_check", noted)

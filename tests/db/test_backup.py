@@ -36,6 +36,7 @@ from jobraad.cli import PASSPHRASE_ENV, main
 from jobraad.retention import vacuum
 from jobraad.settings import set_settings
 from tests.conftest import PASSPHRASE
+from tests.helpers import CheckCalls
 
 NAMES = [("Søren", "Ærø", "010162-1233"), ("Åse", "Øberg", "020262-1234"), ("Ibrahim", "Ekholm", "030362-1235")]
 
@@ -208,26 +209,18 @@ def test_writes_wait_for_the_check_behind_the_window(
         opened.close()
 
 
-class CheckCalls:
-    """Notes when each integrity check of `Database._check` begins."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.begun: list[str] = []
-        real_check = Database._check
-
-        def noted(db: Database, pragma: str, engine: Engine | None = None) -> bool:
-            self.begun.append(pragma)
-            return real_check(db, pragma, engine)
-
-        monkeypatch.setattr(Database, "_check", noted)
+def _open_held(db_path: Path, monkeypatch: pytest.MonkeyPatch, at_most: float = 60.0) -> Database:
+    """The file opened as the program opens it at start: its check held (at most `at_most` s)."""
+    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", at_most)
+    return open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
 
 
 def test_a_held_check_begins_when_released(database: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The program's start holds the check until its first rows are read (they would share a core)."""
+    """The program's start holds the check until the caseload is read (they would share a core)."""
     _add(database)
     database.close()
     calls = CheckCalls(monkeypatch)
-    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    opened = _open_held(db_path, monkeypatch)
     try:
         assert _count(opened) == len(NAMES)  # reads do not wait
         threading.Event().wait(0.5)  # ample for the check of a small file, had it begun
@@ -244,8 +237,7 @@ def test_a_write_begins_a_held_check_and_waits_for_it(
 ) -> None:
     database.close()
     calls = CheckCalls(monkeypatch)
-    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 60.0)
-    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    opened = _open_held(db_path, monkeypatch)
     try:
         writer = threading.Thread(target=_add, args=(opened,))
         writer.start()
@@ -263,8 +255,7 @@ def test_a_held_check_still_finds_the_damage_and_refuses_writes(
     database.close()
     _damage(db_path)
     before = _digest(db_path)
-    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 60.0)
-    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    opened = _open_held(db_path, monkeypatch)
     try:
         with pytest.raises(DatabaseDamagedError):
             create_citizen(opened, CitizenInput("Ny", "Borger", "0101621233"))
@@ -278,8 +269,7 @@ def test_a_held_check_begins_by_itself_when_nothing_releases_it(
 ) -> None:
     database.close()
     calls = CheckCalls(monkeypatch)
-    monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 0.2)
-    opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)
+    opened = _open_held(db_path, monkeypatch, at_most=0.2)
     try:
         for _ in range(300):
             if opened.wait_until_checked(timeout=0) is not None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
 import db.session
 from db.enums import Outcome
@@ -20,6 +20,7 @@ from jobraad import audit_anchor, backup, settings
 from jobraad.citizens import CitizenInput, close_case, create_citizen
 from jobraad.demo import generate_demo
 from tests.conftest import PASSPHRASE
+from tests.helpers import CheckCalls
 from tests.ui.conftest import HeldReads, settle
 from ui.forms import FormDialog
 from ui.main_window import MainWindow
@@ -78,14 +79,7 @@ def test_integrity_check_at_start_begins_once_the_caseload_is_read(
     beside the start's reads, on a 2-core laptop the rows took longer to show."""
     create_citizen(database, CitizenInput("A", "B", "0101621233"))
     database.close()
-    begun: list[str] = []
-    real_check = Database._check
-
-    def noted(db: Database, pragma: str, engine: Engine | None = None) -> bool:
-        begun.append(pragma)
-        return real_check(db, pragma, engine)
-
-    monkeypatch.setattr(Database, "_check", noted)
+    calls = CheckCalls(monkeypatch)
     monkeypatch.setattr(db.session, "CHECK_HELD_AT_MOST_S", 60.0)
     opened = open_database(db_path, PASSPHRASE, check_later=True, hold_check=True)  # as the program opens it
     try:
@@ -97,12 +91,12 @@ def test_integrity_check_at_start_begins_once_the_caseload_is_read(
         held_reads.run(0)  # the rows shown first
         settle()
         qtbot.wait(300)  # ample for the check of this small file, had it begun
-        assert begun == [] and opened.wait_until_checked(timeout=0) is None
+        assert calls.begun == [] and opened.wait_until_checked(timeout=0) is None
         assert w.model.rowCount() == 1
         held_reads.run(1)  # the rest: the caseload is read whole
         # Looked at, not waited for (a wait would begin it): the read began it.
         qtbot.waitUntil(lambda: opened.wait_until_checked(timeout=0) is True, timeout=15_000)
-        assert begun == ["quick_check"]
+        assert calls.begun == ["quick_check"]
         w.upkeep.stop()
     finally:
         opened.close()
