@@ -159,6 +159,35 @@ def _welcome(monkeypatch: pytest.MonkeyPatch, choice: WelcomeChoice) -> None:
     monkeypatch.setattr(WelcomeDialog, "exec", choose)
 
 
+def _welcome_once(monkeypatch: pytest.MonkeyPatch, choice: WelcomeChoice) -> list[str]:
+    """The welcome window answered with `choice`, then closed when it comes again; returns
+    the record of each time it was shown."""
+    shown: list[str] = []
+
+    def welcome(self: WelcomeDialog) -> QDialog.DialogCode:
+        shown.append("welcome")
+        if len(shown) == 1:
+            self.choice = choice
+            return QDialog.DialogCode.Accepted
+        return QDialog.DialogCode.Rejected  # the second time: the user closes it
+
+    monkeypatch.setattr(WelcomeDialog, "exec", welcome)
+    return shown
+
+
+def _demo_is(monkeypatch: pytest.MonkeyPatch, database: Database) -> None:
+    """The demo the program opens is `database` (made by the test), left open at the end."""
+
+    class Demo:
+        def __init__(self) -> None:
+            self.database = database
+
+        def cleanup(self) -> None:
+            pass
+
+    monkeypatch.setattr(app, "DemoSession", Demo)
+
+
 def test_a_new_database_asks_once_it_is_open(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_without_window: list[str]
 ) -> None:
@@ -177,14 +206,7 @@ def test_a_new_database_asks_once_it_is_open(
 def test_the_demo_is_not_asked(
     qtbot: QtBot, database: Database, monkeypatch: pytest.MonkeyPatch, start_without_window: list[str]
 ) -> None:
-    class Demo:
-        def __init__(self) -> None:
-            self.database = database
-
-        def cleanup(self) -> None:
-            pass
-
-    monkeypatch.setattr(app, "DemoSession", Demo)
+    _demo_is(monkeypatch, database)
     assert app.run_app(demo=True) == 0
     assert start_without_window == []
 
@@ -217,16 +239,7 @@ def test_settings_check_the_email_the_same_way(qtbot: QtBot, database: Database)
 def test_cancelling_the_new_databases_passphrase_returns_to_the_welcome_window(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shown: list[str] = []
-
-    def welcome(self: WelcomeDialog) -> QDialog.DialogCode:
-        shown.append("welcome")
-        if len(shown) == 1:
-            self.choice = WelcomeChoice.CREATE
-            return QDialog.DialogCode.Accepted
-        return QDialog.DialogCode.Rejected  # the second time: the user closes it
-
-    monkeypatch.setattr(WelcomeDialog, "exec", welcome)
+    shown = _welcome_once(monkeypatch, WelcomeChoice.CREATE)
     monkeypatch.setattr(PassphraseDialog, "exec", lambda _self: QDialog.DialogCode.Rejected)
     assert app.first_start(tmp_path / "ny.jobraad", app.StartWindow()) is None
     assert shown == ["welcome", "welcome"]
@@ -328,14 +341,7 @@ def test_kom_i_gang_import_cancelled_in_the_file_dialog_stays_in_kom_i_gang(
 def test_kom_i_gang_demo_opens_the_demo_and_keeps_the_new_file_for_next_time(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: StartRecorder, database: Database
 ) -> None:
-    class Demo:
-        def __init__(self) -> None:
-            self.database = database
-
-        def cleanup(self) -> None:
-            pass
-
-    monkeypatch.setattr(app, "DemoSession", Demo)
+    _demo_is(monkeypatch, database)
     _new_database(monkeypatch)
     _first_steps_click(monkeypatch, "demo")
     assert app.run_app(tmp_path / "ny.jobraad") == 0
@@ -347,16 +353,7 @@ def test_kom_i_gang_demo_opens_the_demo_and_keeps_the_new_file_for_next_time(
 def test_cancelling_open_another_file_returns_to_the_welcome_window(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shown: list[str] = []
-
-    def welcome_window(self: WelcomeDialog) -> QDialog.DialogCode:
-        shown.append("welcome")
-        if len(shown) == 1:
-            self.choice = WelcomeChoice.OPEN_OTHER
-            return QDialog.DialogCode.Accepted
-        return QDialog.DialogCode.Rejected  # the second time: the user closes it
-
-    monkeypatch.setattr(WelcomeDialog, "exec", welcome_window)
+    shown = _welcome_once(monkeypatch, WelcomeChoice.OPEN_OTHER)
     monkeypatch.setattr(app, "open_file", lambda *_args: None)  # the file dialog cancelled
     assert app.first_start(tmp_path / "ny.jobraad", app.StartWindow()) is None
     assert shown == ["welcome", "welcome"]
