@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, QSettings
+from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, QSettings, Qt
+from PySide6.QtWidgets import QTableView
 
 import ui.caseload_loader
 import ui.screen
@@ -74,3 +75,11 @@ def pretend_screen(monkeypatch: pytest.MonkeyPatch, room: QRect) -> None:
     """Windows see `room` as the available area of their screen (the test machine's own
     screen stands in for a laptop's or a large one): a window keeps itself inside it."""
     monkeypatch.setattr(ui.screen, "available_geometry", lambda near=None: QRect(room))
+
+
+def heading_fits(view: QTableView, column: int) -> bool:
+    """The column's heading is drawn whole: its text and the header's margins fit the section."""
+    header = view.horizontalHeader()
+    model = view.model()
+    text = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+    return header.fontMetrics().horizontalAdvance(text) + 8 <= header.sectionSize(column)

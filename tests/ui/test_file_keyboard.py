@@ -16,6 +16,7 @@ from db.enums import PlacementKind, VisitationGroup
 from db.session import Database
 from jobraad import placements
 from jobraad.citizens import CitizenInput, create_citizen
+from tests.ui.conftest import heading_fits
 from ui.citizen_file import (
     TAB_DOCUMENTATION,
     TAB_JOURNAL,
@@ -154,11 +155,9 @@ def test_the_week_grids_headings_are_whole_on_a_laptop(
     _in_caseload_with(window, people["citizen"])
     qtbot.keyClick(window.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     grid = window.file.placements.grid
-    header = grid.horizontalHeader()
     model = grid.model()
     for column in range(model.columnCount()):
-        text = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
-        assert header.fontMetrics().horizontalAdvance(text) + 8 <= header.sectionSize(column), text
+        assert heading_fits(grid, column), model.headerData(column, Qt.Orientation.Horizontal)
     tip = model.headerData(WeekGridModel.OBSERVATION, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     assert tip == "Arbejdsgivers observation"  # the whole heading, on the pointer
 
